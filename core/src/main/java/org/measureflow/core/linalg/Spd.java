@@ -1,0 +1,201 @@
+package org.measureflow.core.linalg;
+
+import java.util.function.DoubleUnaryOperator;
+
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+import org.measureflow.core.Arguments;
+
+/**
+ * Functions of symmetric positive-definite (SPD) matrices through the symmetric eigendecomposition
+ * \( S = U \,\mathrm{diag}(\lambda)\, U^\top \), \( f(S) = U \,\mathrm{diag}(f(\lambda))\, U^\top \): the square root
+ * \( S^{1/2} \) and inverse square root \( S^{-1/2} \) used by every Gaussian closed form of the survey
+ * (Bures&ndash;Wasserstein distance and Monge map, Prop. 4.3), the log-determinant, and the matrix geometric mean
+ * \( A \# B = A^{1/2} (A^{-1/2} B A^{-1/2})^{1/2} A^{1/2} \), which is the Monge map between centred Gaussians
+ * up to conjugation.
+ *
+ * <p>Inputs are never modified. Each method validates its argument once: square, finite, symmetric up to
+ * {@link #SYMMETRY_TOLERANCE} relative to its largest entry, and positive definite (Cholesky succeeds); otherwise
+ * it throws an {@link IllegalArgumentException} naming the argument. Results are symmetrised exactly.
+ */
+public final class Spd {
+    /** Relative asymmetry \( \max |S_{ij} - S_{ji}| / \max |S_{ij}| \) accepted as rounding error. */
+    public static final double SYMMETRY_TOLERANCE = 1e-10;
+
+    private Spd() {
+    }
+
+    /**
+     * Checks that {@code s} is SPD and returns it (not copied).
+     *
+     * @param name the argument's name for the error message
+     * @throws IllegalArgumentException if {@code s} is not square, not finite, not symmetric or not positive
+     *                                  definite
+     */
+    public static DMatrixRMaj requireSpd(String name, DMatrixRMaj s) {
+        int d = Arguments.square(name, s);
+        Arguments.finite(name, s);
+        double scale = 0;
+        for (int i = 0; i < s.getNumElements(); i++) {
+            scale = Math.max(scale, Math.abs(s.data[i]));
+        }
+        for (int i = 0; i < d; i++) {
+            for (int j = i + 1; j < d; j++) {
+                double a = s.unsafe_get(i, j);
+                double b = s.unsafe_get(j, i);
+                if (Math.abs(a - b) > SYMMETRY_TOLERANCE * scale) {
+                    throw new IllegalArgumentException(name + " must be symmetric, but entry (" + i + "," + j
+                            + ") = " + a + " differs from (" + j + "," + i + ") = " + b);
+                }
+            }
+        }
+        CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(d, true);
+        if (!chol.decompose(symmetrised(s))) {
+            throw new IllegalArgumentException(name + " must be positive definite (its Cholesky factorisation failed)");
+        }
+        return s;
+    }
+
+    /** Whether {@code s} is SPD in the sense of {@link #requireSpd(String, DMatrixRMaj)}. */
+    public static boolean isSpd(DMatrixRMaj s) {
+        try {
+            requireSpd("s", s);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The SPD square root \( S^{1/2} \), the unique SPD matrix with \( (S^{1/2})^2 = S \). */
+    public static DMatrixRMaj sqrt(DMatrixRMaj s) {
+        return apply("s", s, Math::sqrt);
+    }
+
+    /** The inverse square root \( S^{-1/2} \). */
+    public static DMatrixRMaj invSqrt(DMatrixRMaj s) {
+        return apply("s", s, x -> 1.0 / Math.sqrt(x));
+    }
+
+    /** The inverse \( S^{-1} \), computed spectrally (symmetric by construction). */
+    public static DMatrixRMaj inverse(DMatrixRMaj s) {
+        return apply("s", s, x -> 1.0 / x);
+    }
+
+    /** \( \log \det S = \sum_i \log \lambda_i \). */
+    public static double logDet(DMatrixRMaj s) {
+        double sum = 0;
+        for (double lambda : eigenvalues(s)) {
+            sum += Math.log(lambda);
+        }
+        return sum;
+    }
+
+    /** The eigenvalues of the SPD matrix {@code s}, in increasing order. */
+    public static double[] eigenvalues(DMatrixRMaj s) {
+        requireSpd("s", s);
+        return new Eigen(s).values;
+    }
+
+    /** The geometric mean \( A \# B = A^{1/2} (A^{-1/2} B A^{-1/2})^{1/2} A^{1/2} \), which solves \( X A^{-1} X = B \). */
+    public static DMatrixRMaj geometricMean(DMatrixRMaj a, DMatrixRMaj b) {
+        int d = Arguments.square("a", a);
+        Arguments.shape("b", b, d, d);
+        requireSpd("b", b);
+        Eigen ea = new Eigen(requireSpd("a", a));
+        DMatrixRMaj aHalf = ea.function(Math::sqrt);
+        DMatrixRMaj aInvHalf = ea.function(x -> 1.0 / Math.sqrt(x));
+        DMatrixRMaj inner = congruence(aInvHalf, b);
+        DMatrixRMaj innerHalf = new Eigen(inner).function(x -> Math.sqrt(Math.max(x, 0)));
+        return congruence(aHalf, innerHalf);
+    }
+
+    /**
+     * The spectral function \( f(S) = U \,\mathrm{diag}(f(\lambda))\, U^\top \) of the SPD matrix {@code s}.
+     *
+     * @param name the argument's name for error messages
+     */
+    public static DMatrixRMaj apply(String name, DMatrixRMaj s, DoubleUnaryOperator f) {
+        requireSpd(name, s);
+        return new Eigen(s).function(f);
+    }
+
+    /** The congruence \( M S M^\top \) for a symmetric {@code m}, symmetrised; {@code m} is used as given. */
+    public static DMatrixRMaj congruence(DMatrixRMaj m, DMatrixRMaj s) {
+        DMatrixRMaj tmp = new DMatrixRMaj(m.numRows, s.numCols);
+        CommonOps_DDRM.mult(m, s, tmp);
+        DMatrixRMaj out = new DMatrixRMaj(m.numRows, m.numRows);
+        CommonOps_DDRM.multTransB(tmp, m, out);
+        symmetriseInPlace(out);
+        return out;
+    }
+
+    /** A new matrix \( (S + S^\top)/2 \). */
+    public static DMatrixRMaj symmetrised(DMatrixRMaj s) {
+        DMatrixRMaj out = s.copy();
+        symmetriseInPlace(out);
+        return out;
+    }
+
+    /** Replaces {@code s} by \( (S + S^\top)/2 \). */
+    public static void symmetriseInPlace(DMatrixRMaj s) {
+        int d = s.numRows;
+        for (int i = 0; i < d; i++) {
+            for (int j = i + 1; j < d; j++) {
+                double v = 0.5 * (s.unsafe_get(i, j) + s.unsafe_get(j, i));
+                s.unsafe_set(i, j, v);
+                s.unsafe_set(j, i, v);
+            }
+        }
+    }
+
+    /** Symmetric eigendecomposition with sorted eigenvalues and eigenvectors copied out of EJML's storage. */
+    private static final class Eigen {
+        final double[] values;
+        final DMatrixRMaj vectors; // column k is the eigenvector of values[k]
+
+        Eigen(DMatrixRMaj s) {
+            int d = s.numRows;
+            EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
+            if (!eig.decompose(symmetrised(s))) {
+                throw new IllegalArgumentException("s: the symmetric eigendecomposition did not converge");
+            }
+            Integer[] order = new Integer[d];
+            double[] raw = new double[d];
+            for (int k = 0; k < d; k++) {
+                order[k] = k;
+                raw[k] = eig.getEigenvalue(k).real;
+            }
+            java.util.Arrays.sort(order, (x, y) -> Double.compare(raw[x], raw[y]));
+            values = new double[d];
+            vectors = new DMatrixRMaj(d, d);
+            for (int k = 0; k < d; k++) {
+                values[k] = raw[order[k]];
+                DMatrixRMaj v = eig.getEigenVector(order[k]);
+                for (int i = 0; i < d; i++) {
+                    vectors.unsafe_set(i, k, v.get(i));
+                }
+            }
+        }
+
+        DMatrixRMaj function(DoubleUnaryOperator f) {
+            int d = values.length;
+            DMatrixRMaj scaled = vectors.copy();
+            for (int k = 0; k < d; k++) {
+                double fk = f.applyAsDouble(values[k]);
+                if (!Double.isFinite(fk)) {
+                    throw new IllegalArgumentException("s: the matrix function is not finite at eigenvalue " + values[k]);
+                }
+                for (int i = 0; i < d; i++) {
+                    scaled.unsafe_set(i, k, scaled.unsafe_get(i, k) * fk);
+                }
+            }
+            DMatrixRMaj out = new DMatrixRMaj(d, d);
+            CommonOps_DDRM.multTransB(scaled, vectors, out);
+            symmetriseInPlace(out);
+            return out;
+        }
+    }
+}
