@@ -122,7 +122,7 @@ public final class Spd {
         return new Eigen(s).function(f);
     }
 
-    /** The congruence \( M S M^\top \) for a symmetric {@code m}, symmetrised; {@code m} is used as given. */
+    /** The congruence \( M S M^\top \) for any {@code k x d} matrix {@code m} and symmetric {@code s}, symmetrised. */
     public static DMatrixRMaj congruence(DMatrixRMaj m, DMatrixRMaj s) {
         DMatrixRMaj tmp = new DMatrixRMaj(m.numRows, s.numCols);
         CommonOps_DDRM.mult(m, s, tmp);
