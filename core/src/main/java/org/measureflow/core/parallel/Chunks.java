@@ -7,8 +7,10 @@ import java.util.concurrent.RecursiveAction;
  * Deterministic data parallelism over rows (particles, grid lines, matrix rows).
  *
  * <p>The rows {@code [0, n)} are cut into fixed chunks whose boundaries depend only on {@code n} and the chunk
- * size, never on the number of threads. A loop runs the chunks on {@link ForkJoinPool#commonPool()} when the
- * work is large ({@code n * costPerRow >= }{@link #PARALLEL_THRESHOLD}) and one after another otherwise.
+ * size, never on the number of threads. A loop runs the chunks on the calling thread together with
+ * {@link ForkJoinPool#commonPool()} when the work is large ({@code n * costPerRow >= }{@link #PARALLEL_THRESHOLD})
+ * and the machine has more than one processor, and one after another otherwise. The calling thread works too, so
+ * on a 2-core machine (where the common pool has a single worker) both cores are used.
  * Reductions keep one partial result per chunk and combine them in chunk order, so a parallel run returns the
  * same bits as a serial run.
  */
@@ -17,6 +19,7 @@ public final class Chunks {
     public static final long PARALLEL_THRESHOLD = 65_536;
     /** Default number of rows per chunk. */
     public static final int DEFAULT_CHUNK_ROWS = 2048;
+    private static final int PROCESSORS = Runtime.getRuntime().availableProcessors();
 
     private Chunks() {
     }
@@ -50,13 +53,14 @@ public final class Chunks {
      */
     public static void forEach(int n, int chunkRows, long costPerRow, Body body) {
         int chunks = count(n, chunkRows);
-        if (chunks <= 1 || (long) n * costPerRow < PARALLEL_THRESHOLD || ForkJoinPool.getCommonPoolParallelism() < 2) {
+        if (chunks <= 1 || (long) n * costPerRow < PARALLEL_THRESHOLD || PROCESSORS < 2) {
             for (int c = 0; c < chunks; c++) {
                 body.run(c, c * chunkRows, Math.min(n, (c + 1) * chunkRows));
             }
             return;
         }
-        ForkJoinPool.commonPool().invoke(new Task(body, n, chunkRows, 0, chunks));
+        // invoke() computes in the calling thread; the halves it forks go to the common pool.
+        new Task(body, n, chunkRows, 0, chunks).invoke();
     }
 
     /** {@link #forEach(int, int, long, Body)} with {@link #DEFAULT_CHUNK_ROWS}. */
