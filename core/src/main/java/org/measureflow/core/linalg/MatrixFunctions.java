@@ -210,8 +210,8 @@ public final class MatrixFunctions {
      * \( \dot x = A x + b \): \( x(t) = \Phi(t)\, x(0) + \Psi(t)\, b \) with \( \Phi(t) = e^{tA} \) and
      * \( \Psi(t) = \int_0^t e^{sA}\, ds = \sum_{k\ge1} t^k A^{k-1}/k! \) (closed-forms item 2). Both come from one
      * exponential of the \( 2d \times 2d \) block matrix
-     * \[ \exp\!\left( t \begin{pmatrix} A & I \\ 0 & 0 \end{pmatrix} \right)
-     *    = \begin{pmatrix} \Phi(t) & \Psi(t) \\ 0 & I \end{pmatrix}, \]
+     * \[ \exp\!\left( t \begin{pmatrix} A &amp; I \\ 0 &amp; 0 \end{pmatrix} \right)
+     *    = \begin{pmatrix} \Phi(t) &amp; \Psi(t) \\ 0 &amp; I \end{pmatrix}, \]
      * which is valid for singular {@code a} (where \( \Psi(t) \ne A^{-1}(e^{tA} - I) \) is undefined) and for
      * negative {@code t} (then \( \Psi(t) = -\int_t^0 e^{sA} ds \)).
      *

@@ -198,6 +198,9 @@ public final class GridDensity {
     /**
      * A density on {@code grid} with the given cell values (copied).
      *
+     * @param grid   the grid
+     * @param values one finite non-negative value per cell, row-major ({@code i * ny + j} in 2-D)
+     * @return the density
      * @throws IllegalArgumentException if {@code values} has the wrong length or holds a negative or non-finite
      *                                  entry
      */
@@ -214,14 +217,32 @@ public final class GridDensity {
         return new GridDensity(grid, values.clone());
     }
 
-    /** A density on the 1-D grid of {@code cells} cells on \( [lo, hi] \); {@code values} has length {@code cells}. */
+    /**
+     * A density on the 1-D grid of {@code cells} cells on \( [lo, hi] \).
+     *
+     * @param lo     lower end of the interval
+     * @param hi     upper end, {@code hi > lo}
+     * @param cells  number of cells, {@code >= 1}
+     * @param values {@code cells} finite non-negative values
+     * @return the density
+     * @throws IllegalArgumentException on an invalid grid or invalid values
+     */
     public static GridDensity of1d(double lo, double hi, int cells, double[] values) {
         return of(Grid.of1d(lo, hi, cells), values);
     }
 
     /**
-     * A density on the 2-D grid of {@code nx * ny} cells on \( [xlo, xhi] \times [ylo, yhi] \); {@code values} is
-     * row-major with index {@code i * ny + j}.
+     * A density on the 2-D grid of {@code nx * ny} cells on \( [xlo, xhi] \times [ylo, yhi] \).
+     *
+     * @param xlo    lower end along x
+     * @param xhi    upper end along x, {@code xhi > xlo}
+     * @param nx     number of cells along x, {@code >= 1}
+     * @param ylo    lower end along y
+     * @param yhi    upper end along y, {@code yhi > ylo}
+     * @param ny     number of cells along y, {@code >= 1}
+     * @param values {@code nx * ny} finite non-negative values, row-major: cell {@code (i, j)} at {@code i * ny + j}
+     * @return the density
+     * @throws IllegalArgumentException on an invalid grid or invalid values
      */
     public static GridDensity of2d(double xlo, double xhi, int nx, double ylo, double yhi, int ny, double[] values) {
         return of(Grid.of2d(xlo, xhi, nx, ylo, yhi, ny), values);

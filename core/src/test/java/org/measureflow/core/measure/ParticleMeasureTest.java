@@ -198,7 +198,9 @@ class ParticleMeasureTest {
     void meanOfAMillionParticlesEqualsSerialChunkedSumBitForBit() {
         // n = 10^6 in d = 2 exceeds the parallel threshold; ParticleMeasure sums 4096-row chunks (each chunk's
         // partial sum accumulated in row order) and adds the partial sums in chunk order, then divides by n when
-        // the weights are uniform. The same arithmetic done serially here must give the same bits.
+        // the weights are uniform. The same arithmetic done serially here must give the same bits. (Chunks runs
+        // the chunks in parallel only when the common pool has parallelism >= 2, i.e. on 3 or more cores, or with
+        // -Djava.util.concurrent.ForkJoinPool.common.parallelism=N; the expected bits are the same either way.)
         int n = 1_000_000;
         int d = 2;
         int chunk = 4096;
