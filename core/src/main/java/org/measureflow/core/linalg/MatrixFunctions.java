@@ -258,8 +258,9 @@ public final class MatrixFunctions {
      * <p>Method: the equivalent linear system \( (I_m \otimes A + B^\top \otimes I_n)\, \mathrm{vec}(X) =
      * \mathrm{vec}(C) \) of size \( nm \) is solved by LU with partial pivoting. This costs \( O((nm)^3) \) time
      * (\( O(d^6) \) for \( n = m = d \)) and \( O((nm)^2) \) memory, which is fine up to \( d \approx 20 \) and is
-     * capped at {@link #MAX_SYLVESTER_UNKNOWNS} unknowns. The system is declared singular when the smallest pivot is
-     * below \( nm \) times the unit roundoff relative to the largest one.
+     * capped at {@link #MAX_SYLVESTER_UNKNOWNS} unknowns. The rows of the system are equilibrated (scaled to unit
+     * maximum), and the system is declared singular when the smallest LU pivot is below \( nm \) times the machine
+     * epsilon relative to the largest one.
      *
      * @return a new matrix \( X \)
      * @throws IllegalArgumentException on non-square or non-finite {@code a}, {@code b}, on a {@code c} of the wrong
@@ -340,6 +341,25 @@ public final class MatrixFunctions {
                 }
             }
         }
+        // equilibrate the rows (scaling a row of the system does not change its solution), so that a badly scaled
+        // but nonsingular equation, e.g. A = diag(1e-8, 1e8), is not mistaken for a singular one below
+        DMatrixRMaj rhs = new DMatrixRMaj(size, 1);
+        System.arraycopy(c.data, 0, rhs.data, 0, size);
+        for (int r = 0; r < size; r++) {
+            double max = 0;
+            for (int col = 0; col < size; col++) {
+                max = Math.max(max, Math.abs(kd[r * size + col]));
+            }
+            if (max == 0) {
+                throw new IllegalArgumentException(names + ": the equation is singular (" + reason
+                        + "); row " + r + " of the Kronecker system is zero");
+            }
+            double inv = 1 / max;
+            for (int col = 0; col < size; col++) {
+                kd[r * size + col] *= inv;
+            }
+            rhs.data[r] *= inv;
+        }
         LUDecompositionAlt_DDRM lu = new LUDecompositionAlt_DDRM();
         LinearSolverLu_DDRM solver = new LinearSolverLu_DDRM(lu);
         boolean ok = solver.setA(k);
@@ -355,8 +375,6 @@ public final class MatrixFunctions {
             throw new IllegalArgumentException(names + ": the equation is singular (" + reason
                     + "); smallest/largest LU pivot = " + minPivot / maxPivot);
         }
-        DMatrixRMaj rhs = new DMatrixRMaj(size, 1);
-        System.arraycopy(c.data, 0, rhs.data, 0, size);
         DMatrixRMaj sol = new DMatrixRMaj(size, 1);
         solver.solve(rhs, sol);
         DMatrixRMaj x = new DMatrixRMaj(n, m);

@@ -373,6 +373,22 @@ class MatrixFunctionsTest {
     }
 
     @Test
+    void badlyScaledButNonsingularLyapunovEquationIsSolved() {
+        // A = -diag(1e-8, 1e8): A X + X A^T = C has X_ij = -C_ij / (1e-8 or 1e8 sums), exactly representable scales
+        double[] lambda = {1e-8, 1e8};
+        DMatrixRMaj a = diag(-lambda[0], -lambda[1]);
+        DMatrixRMaj c = new DMatrixRMaj(new double[][]{{1, 2}, {2, 3}});
+        DMatrixRMaj x = MatrixFunctions.solveLyapunov(a, c);
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 2; j++) {
+                double exact = -c.get(i, j) / (lambda[i] + lambda[j]);
+                // one division per entry after row equilibration: a few ulps
+                assertEquals(exact, x.get(i, j), 8 * Math.ulp(exact), "entry " + i + j);
+            }
+        }
+    }
+
+    @Test
     void lyapunovOfTwentyDimensionalSystemIsFast() {
         // O(d^6) = 6.4e7 flops at d = 20: well under a second
         SplittableRandom rng = new SplittableRandom(20);
