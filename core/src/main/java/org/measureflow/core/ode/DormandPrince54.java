@@ -168,7 +168,7 @@ public final class DormandPrince54 implements OdeIntegrator {
     /**
      * {@inheritDoc}
      *
-     * @throws IllegalStateException if the step size underflows (\( |h| < 10^{-14} \max(|t|, |t_1 - t_0|) \),
+     * @throws IllegalStateException if the step size underflows (\( |h| &lt; 10^{-14} \max(|t|, |t_1 - t_0|) \),
      *                               e.g. at a singularity) or the integration would exceed
      *                               {@link Options#maxEvaluations()}; the message gives the time reached, the
      *                               step size and the evaluations spent
