@@ -1,0 +1,438 @@
+package org.measureflow.core.measure;
+
+import java.util.Arrays;
+import java.util.function.ToDoubleFunction;
+
+import org.ejml.data.DMatrixRMaj;
+import org.measureflow.core.Arguments;
+
+/**
+ * The values \( \rho_c \) of a density on a regular cell-centred grid in one or two dimensions: the Eulerian view of
+ * a measure, \( \rho(t, x) \) in the continuity equation \( \partial_t \rho + \mathrm{div}(\rho v) = 0 \)
+ * (survey eq. 2). The density is read as piecewise constant on the cells, so integrals are midpoint sums
+ * \( \int f \rho \approx \sum_c f(x_c)\, \rho_c\, |\Delta| \) over the cell centres \( x_c \) with cell volume
+ * \( |\Delta| \); for smooth integrands the error is \( O(h^2) \).
+ *
+ * <p>Layout: {@link Grid} describes the box \( [lo_0, hi_0] \times [lo_1, hi_1] \) cut into
+ * \( n_0 \times n_1 \) cells of size \( h_k = (hi_k - lo_k)/n_k \), with centres \( x_i = lo + (i + 1/2) h \).
+ * Values are stored row-major: in 2-D the value of cell {@code (i, j)} ({@code i} along x, {@code j} along y) is at
+ * index {@code i * ny + j}. Immutable: arrays are copied in and out. Values are finite and non-negative; the total
+ * mass \( \sum_c \rho_c |\Delta| \) need not be 1 (see {@link #normalised()}).
+ */
+public final class GridDensity {
+    private final Grid grid;
+    private final double[] values;
+
+    private GridDensity(Grid grid, double[] values) {
+        this.grid = grid;
+        this.values = values;
+    }
+
+    /**
+     * A regular cell-centred grid on a box in dimension 1 or 2. Immutable.
+     */
+    public static final class Grid {
+        private final double[] lower;
+        private final double[] upper;
+        private final int[] cells;
+        private final double[] step;
+
+        private Grid(double[] lower, double[] upper, int[] cells) {
+            for (int k = 0; k < cells.length; k++) {
+                String axis = cells.length == 1 ? "" : (k == 0 ? " (x)" : " (y)");
+                Arguments.finite("lo" + axis, lower[k]);
+                Arguments.finite("hi" + axis, upper[k]);
+                if (!(lower[k] < upper[k])) {
+                    throw new IllegalArgumentException("lo" + axis + " must be < hi" + axis + ", got lo = "
+                            + lower[k] + ", hi = " + upper[k]);
+                }
+                Arguments.positive("cells" + axis, cells[k]);
+            }
+            long total = 1;
+            for (int c : cells) {
+                total *= c;
+            }
+            if (total > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("cells: the grid has " + total + " cells, more than an array holds");
+            }
+            this.lower = lower;
+            this.upper = upper;
+            this.cells = cells;
+            this.step = new double[cells.length];
+            for (int k = 0; k < cells.length; k++) {
+                step[k] = (upper[k] - lower[k]) / cells[k];
+            }
+        }
+
+        /**
+         * The 1-D grid on \( [lo, hi] \) with {@code cells} cells.
+         *
+         * @throws IllegalArgumentException unless {@code lo < hi} are finite and {@code cells >= 1}
+         */
+        public static Grid of1d(double lo, double hi, int cells) {
+            return new Grid(new double[]{lo}, new double[]{hi}, new int[]{cells});
+        }
+
+        /**
+         * The 2-D grid on \( [xlo, xhi] \times [ylo, yhi] \) with {@code nx * ny} cells.
+         *
+         * @throws IllegalArgumentException unless each {@code lo < hi} is finite and each count is {@code >= 1}
+         */
+        public static Grid of2d(double xlo, double xhi, int nx, double ylo, double yhi, int ny) {
+            return new Grid(new double[]{xlo, ylo}, new double[]{xhi, yhi}, new int[]{nx, ny});
+        }
+
+        /** Dimension (1 or 2). */
+        public int dimension() {
+            return cells.length;
+        }
+
+        /** Lower edge \( lo_k \) of the box along {@code axis}. */
+        public double lower(int axis) {
+            return lower[axis];
+        }
+
+        /** Upper edge \( hi_k \) of the box along {@code axis}. */
+        public double upper(int axis) {
+            return upper[axis];
+        }
+
+        /** Number of cells \( n_k \) along {@code axis}. */
+        public int cells(int axis) {
+            return cells[axis];
+        }
+
+        /** Cell size \( h_k = (hi_k - lo_k)/n_k \) along {@code axis}. */
+        public double cellSize(int axis) {
+            return step[axis];
+        }
+
+        /** Cell volume \( |\Delta| = \prod_k h_k \) (a length in 1-D, an area in 2-D). */
+        public double cellVolume() {
+            double v = 1;
+            for (double h : step) {
+                v *= h;
+            }
+            return v;
+        }
+
+        /** Total number of cells \( \prod_k n_k \). */
+        public int size() {
+            int s = 1;
+            for (int c : cells) {
+                s *= c;
+            }
+            return s;
+        }
+
+        /** Centre \( lo_k + (i + 1/2) h_k \) of cell {@code i} along {@code axis}. */
+        public double centre(int axis, int i) {
+            return lower[axis] + (i + 0.5) * step[axis];
+        }
+
+        /** The cell centres, flat and row-major: cell {@code c} occupies {@code [c*dim, c*dim + dim)}. */
+        public double[] cellCentres() {
+            int dim = cells.length;
+            double[] out = new double[size() * dim];
+            if (dim == 1) {
+                for (int i = 0; i < cells[0]; i++) {
+                    out[i] = centre(0, i);
+                }
+            } else {
+                int ny = cells[1];
+                for (int i = 0; i < cells[0]; i++) {
+                    double x = centre(0, i);
+                    for (int j = 0; j < ny; j++) {
+                        int c = i * ny + j;
+                        out[2 * c] = x;
+                        out[2 * c + 1] = centre(1, j);
+                    }
+                }
+            }
+            return out;
+        }
+
+        /**
+         * The flat index of the cell holding the point {@code x[offset .. offset + dim - 1]}, or {@code -1} if the
+         * point lies outside the closed box. A point on an inner cell face belongs to the upper cell; a point on
+         * the upper edge of the box belongs to the last cell.
+         */
+        public int cellIndex(double[] x, int offset) {
+            int index = 0;
+            for (int k = 0; k < cells.length; k++) {
+                double v = x[offset + k];
+                if (!(v >= lower[k] && v <= upper[k])) {
+                    return -1;
+                }
+                int i = (int) Math.floor((v - lower[k]) / step[k]);
+                i = Math.min(Math.max(i, 0), cells[k] - 1);
+                index = index * cells[k] + i;
+            }
+            return index;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Grid g && Arrays.equals(lower, g.lower) && Arrays.equals(upper, g.upper)
+                    && Arrays.equals(cells, g.cells);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * (31 * Arrays.hashCode(lower) + Arrays.hashCode(upper)) + Arrays.hashCode(cells);
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder s = new StringBuilder("Grid[");
+            for (int k = 0; k < cells.length; k++) {
+                if (k > 0) {
+                    s.append(" x ");
+                }
+                s.append('[').append(lower[k]).append(", ").append(upper[k]).append("]/").append(cells[k]);
+            }
+            return s.append(']').toString();
+        }
+    }
+
+    /**
+     * A density on {@code grid} with the given cell values (copied).
+     *
+     * @throws IllegalArgumentException if {@code values} has the wrong length or holds a negative or non-finite
+     *                                  entry
+     */
+    public static GridDensity of(Grid grid, double[] values) {
+        Arguments.notNull("grid", grid);
+        Arguments.notNull("values", values);
+        Arguments.length("values", values.length, grid.size());
+        for (int c = 0; c < values.length; c++) {
+            double v = values[c];
+            if (!(v >= 0) || !Double.isFinite(v)) {
+                throw new IllegalArgumentException("values[" + c + "] must be finite and >= 0, got " + v);
+            }
+        }
+        return new GridDensity(grid, values.clone());
+    }
+
+    /** A density on the 1-D grid of {@code cells} cells on \( [lo, hi] \); {@code values} has length {@code cells}. */
+    public static GridDensity of1d(double lo, double hi, int cells, double[] values) {
+        return of(Grid.of1d(lo, hi, cells), values);
+    }
+
+    /**
+     * A density on the 2-D grid of {@code nx * ny} cells on \( [xlo, xhi] \times [ylo, yhi] \); {@code values} is
+     * row-major with index {@code i * ny + j}.
+     */
+    public static GridDensity of2d(double xlo, double xhi, int nx, double ylo, double yhi, int ny, double[] values) {
+        return of(Grid.of2d(xlo, xhi, nx, ylo, yhi, ny), values);
+    }
+
+    /**
+     * The density \( \rho_c = f(x_c) \) sampled at the cell centres. The point passed to {@code f} is a buffer
+     * reused from cell to cell: {@code f} must not keep it.
+     *
+     * @throws IllegalArgumentException if {@code f} returns a negative or non-finite value (the cell is named)
+     */
+    public static GridDensity fromFunction(Grid grid, ToDoubleFunction<double[]> f) {
+        Arguments.notNull("grid", grid);
+        Arguments.notNull("f", f);
+        int dim = grid.dimension();
+        double[] centres = grid.cellCentres();
+        double[] values = new double[grid.size()];
+        double[] x = new double[dim];
+        for (int c = 0; c < values.length; c++) {
+            System.arraycopy(centres, c * dim, x, 0, dim);
+            double v = f.applyAsDouble(x);
+            if (!(v >= 0) || !Double.isFinite(v)) {
+                throw new IllegalArgumentException("f must be finite and >= 0, got " + v + " at cell " + c
+                        + " centred at " + Arrays.toString(Arrays.copyOfRange(centres, c * dim, c * dim + dim)));
+            }
+            values[c] = v;
+        }
+        return new GridDensity(grid, values);
+    }
+
+    /**
+     * The histogram density of a particle measure: \( \rho_c = \frac{1}{|\Delta|} \sum_{i : x_i \in c} w_i \).
+     * Particles outside the closed box are dropped, so the result's {@link #mass()} is the weight inside the box
+     * (1 when nothing is dropped). Cell membership follows {@link Grid#cellIndex(double[], int)}.
+     *
+     * @throws IllegalArgumentException if the dimensions of {@code mu} and {@code grid} differ
+     */
+    public static GridDensity histogram(ParticleMeasure mu, Grid grid) {
+        Arguments.notNull("mu", mu);
+        Arguments.notNull("grid", grid);
+        int dim = grid.dimension();
+        Arguments.length("mu (dimension)", mu.dimension(), dim);
+        double[] values = new double[grid.size()];
+        double[] x = new double[dim];
+        int n = mu.size();
+        for (int i = 0; i < n; i++) {
+            mu.copyPoint(i, x, 0);
+            int c = grid.cellIndex(x, 0);
+            if (c >= 0) {
+                values[c] += mu.weight(i);
+            }
+        }
+        double inv = 1.0 / grid.cellVolume();
+        for (int c = 0; c < values.length; c++) {
+            values[c] *= inv;
+        }
+        return new GridDensity(grid, values);
+    }
+
+    /** The grid. */
+    public Grid grid() {
+        return grid;
+    }
+
+    /** Dimension (1 or 2). */
+    public int dimension() {
+        return grid.dimension();
+    }
+
+    /** Number of cells. */
+    public int size() {
+        return values.length;
+    }
+
+    /** Cell volume \( |\Delta| \). */
+    public double cellVolume() {
+        return grid.cellVolume();
+    }
+
+    /** A copy of the cell values, row-major. */
+    public double[] values() {
+        return values.clone();
+    }
+
+    /** The value of cell {@code i} of a 1-D density, or of flat cell index {@code i} in 2-D. */
+    public double value(int i) {
+        return values[i];
+    }
+
+    /** The value of cell {@code (i, j)} of a 2-D density ({@code i} along x). */
+    public double value(int i, int j) {
+        if (grid.dimension() != 2) {
+            throw new IllegalArgumentException("value(i, j) needs a 2-D density, this one has dimension "
+                    + grid.dimension());
+        }
+        if (i < 0 || i >= grid.cells[0] || j < 0 || j >= grid.cells[1]) {
+            throw new IllegalArgumentException("cell (" + i + ", " + j + ") is outside the " + grid.cells[0] + " x "
+                    + grid.cells[1] + " grid");
+        }
+        return values[i * grid.cells[1] + j];
+    }
+
+    /** The cell centres, flat and row-major ({@link Grid#cellCentres()}). */
+    public double[] cellCentres() {
+        return grid.cellCentres();
+    }
+
+    /** The total mass \( \sum_c \rho_c |\Delta| \) (midpoint rule for \( \int \rho \)). */
+    public double mass() {
+        double s = 0;
+        for (double v : values) {
+            s += v;
+        }
+        return s * grid.cellVolume();
+    }
+
+    /**
+     * The density divided by its mass, so that the new mass is 1.
+     *
+     * @throws IllegalArgumentException if the mass is 0
+     */
+    public GridDensity normalised() {
+        double m = requirePositiveMass();
+        double[] out = new double[values.length];
+        for (int c = 0; c < values.length; c++) {
+            out[c] = values[c] / m;
+        }
+        return new GridDensity(grid, out);
+    }
+
+    /**
+     * The mean \( \frac{1}{M} \sum_c x_c \rho_c |\Delta| \) of the normalised density (midpoint rule for
+     * \( \int x \rho / \int \rho \)).
+     *
+     * @throws IllegalArgumentException if the mass is 0
+     */
+    public double[] mean() {
+        requirePositiveMass();
+        int dim = grid.dimension();
+        double[] centres = grid.cellCentres();
+        double[] mean = new double[dim];
+        double total = 0;
+        for (int c = 0; c < values.length; c++) {
+            double v = values[c];
+            total += v;
+            for (int k = 0; k < dim; k++) {
+                mean[k] += v * centres[c * dim + k];
+            }
+        }
+        for (int k = 0; k < dim; k++) {
+            mean[k] /= total;
+        }
+        return mean;
+    }
+
+    /**
+     * The covariance \( \frac{1}{M} \sum_c (x_c - m)(x_c - m)^\top \rho_c |\Delta| \) of the normalised density
+     * (midpoint rule), computed in two passes. This is the covariance of the cell-centre measure of
+     * {@link #toParticleMeasure()}; it omits the within-cell variance \( h_k^2/12 \) of the piecewise-constant
+     * reading, which is the \( O(h^2) \) midpoint-rule error.
+     *
+     * @throws IllegalArgumentException if the mass is 0
+     */
+    public DMatrixRMaj covariance() {
+        double[] mean = mean();
+        int dim = grid.dimension();
+        double[] centres = grid.cellCentres();
+        double[] acc = new double[dim * dim];
+        double total = 0;
+        for (int c = 0; c < values.length; c++) {
+            double v = values[c];
+            total += v;
+            for (int a = 0; a < dim; a++) {
+                double da = v * (centres[c * dim + a] - mean[a]);
+                for (int b = a; b < dim; b++) {
+                    acc[a * dim + b] += da * (centres[c * dim + b] - mean[b]);
+                }
+            }
+        }
+        DMatrixRMaj cov = new DMatrixRMaj(dim, dim);
+        for (int a = 0; a < dim; a++) {
+            for (int b = a; b < dim; b++) {
+                double s = acc[a * dim + b] / total;
+                cov.unsafe_set(a, b, s);
+                cov.unsafe_set(b, a, s);
+            }
+        }
+        return cov;
+    }
+
+    /**
+     * The particle measure \( \sum_c \frac{\rho_c}{\sum_{c'} \rho_{c'}} \delta_{x_c} \) on the cell centres (the
+     * Lagrangian view of this density; empty cells get weight 0).
+     *
+     * @throws IllegalArgumentException if the mass is 0
+     */
+    public ParticleMeasure toParticleMeasure() {
+        requirePositiveMass();
+        return ParticleMeasure.fromFlat(grid.cellCentres(), grid.dimension(), values);
+    }
+
+    private double requirePositiveMass() {
+        double m = mass();
+        if (!(m > 0)) {
+            throw new IllegalArgumentException("the density must have positive mass, got " + m);
+        }
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        return "GridDensity[" + grid + ", mass=" + mass() + "]";
+    }
+}
