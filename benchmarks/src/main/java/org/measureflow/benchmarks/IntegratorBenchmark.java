@@ -25,7 +25,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Cost of advecting {@code n} particles in 2-D along the rotating and dilating linear field
- * \( \dot x = A x + b \), \( A = \begin{pmatrix} 0.3 & -2 \\ 2 & 0.3 \end{pmatrix} \), \( b = (0.3, 2) \) (the
+ * \( \dot x = A x + b \), \( A = \begin{pmatrix} 0.3 &amp; -2 \\ 2 &amp; 0.3 \end{pmatrix} \), \( b = (0.3, 2) \) (the
  * field of the {@code core-linear-flow} demo; survey eq. 1), for {@code n} = 10^4, 10^5, 10^6:
  * <ul>
  *   <li>{@link #rungeKutta4Step}: one step \( h = 0.01 \) of the classical Runge&ndash;Kutta method (four field

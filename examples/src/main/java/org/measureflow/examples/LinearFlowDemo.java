@@ -25,7 +25,7 @@ import org.measureflow.core.ode.TrajectoryRecorder;
  * linear field, compared with the exact Gaussian solution.
  *
  * <p>Particles \( x_i(0) \sim \mathcal{N}(m_0, \Sigma_0) \) follow \( \dot x = A x + b \) (survey eq. 1) with
- * \( A = \begin{pmatrix} a & -\omega \\ \omega & a \end{pmatrix} \), \( a = 0.3 \), \( \omega = 2 \): the flow map
+ * \( A = \begin{pmatrix} a &amp; -\omega \\ \omega &amp; a \end{pmatrix} \), \( a = 0.3 \), \( \omega = 2 \): the flow map
  * \( x \mapsto e^{tA} x + \int_0^t e^{sA} b\,ds \) rotates by the angle \( \omega t \) and dilates by
  * \( e^{a t} \) around the fixed point \( c = -A^{-1} b \) (here \( c = (-1, 0) \)). The measure solves the
  * continuity equation (eq. 2) and stays Gaussian, \( \mathcal{N}(m_t, \Sigma_t) \) with
