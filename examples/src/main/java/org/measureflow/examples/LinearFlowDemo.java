@@ -3,6 +3,7 @@ package org.measureflow.examples;
 import java.awt.Color;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -127,9 +128,9 @@ public final class LinearFlowDemo implements TourDemo {
         ParticleFlowResult flow = new RungeKutta4(STEP).advect(particles, field.onParticles(), 0, 1,
                 StepObserver.all(recorder, observer));
         List<double[]> states = recorder.states();
-        if (states.size() != TIMES.length) {
-            throw new IllegalStateException("the trajectory recorder returned " + states.size()
-                    + " snapshots, expected " + TIMES.length);
+        if (!Arrays.equals(recorder.times(), TIMES)) {
+            throw new IllegalStateException("the trajectory recorder returned snapshots at "
+                    + Arrays.toString(recorder.times()) + ", expected " + Arrays.toString(TIMES));
         }
         List<ParticleMeasure> snapshots = new ArrayList<>();
         List<GaussianMeasure> exact = new ArrayList<>();
