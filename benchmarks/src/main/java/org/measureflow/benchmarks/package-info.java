@@ -1,0 +1,11 @@
+/**
+ * JMH benchmarks of measureflow's hot paths, built into {@code benchmarks/target/benchmarks.jar}
+ * ({@code java -jar benchmarks/target/benchmarks.jar -l} lists them). Sizes are parameters chosen to show how the
+ * cost grows with the problem; the measured numbers, with date, JDK and command, are kept in
+ * {@code benchmarks/RESULTS.md}.
+ *
+ * <p>{@link org.measureflow.benchmarks.IntegratorBenchmark} times the particle integrators of
+ * {@code org.measureflow.core.ode} on the linear field \( \dot x = A x + b \) (survey eq. 1): one classical
+ * Runge&ndash;Kutta step, and a whole adaptive Dormand&ndash;Prince 5(4) solve over \( [0, 1] \).
+ */
+package org.measureflow.benchmarks;

@@ -1,0 +1,80 @@
+package org.measureflow.examples;
+
+import java.io.PrintStream;
+import java.util.function.DoubleConsumer;
+
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * A console progress bar (me.tongfei progressbar, on standard error) fed with the fraction of work done, in
+ * [0, 1], for instance by {@link org.measureflow.core.ode.StepObserver#progress(DoubleConsumer)}. The bar appears
+ * only once the run has lasted longer than a delay (one second by default), so that short runs print nothing;
+ * a quiet progress prints nothing at all. Not thread-safe: feed it from the thread that integrates.
+ */
+public final class Progress implements DoubleConsumer, AutoCloseable {
+    /** Number of ticks of the bar. */
+    static final long TICKS = 1000;
+    /** Default delay before the bar appears, in nanoseconds. */
+    static final long DEFAULT_DELAY_NANOS = 1_000_000_000L;
+
+    private final String task;
+    private final boolean enabled;
+    private final long delayNanos;
+    private final long startNanos;
+    private final PrintStream stream;
+    private ProgressBar bar;
+
+    private Progress(String task, boolean enabled, long delayNanos, PrintStream stream) {
+        this.task = task;
+        this.enabled = enabled;
+        this.delayNanos = delayNanos;
+        this.stream = stream;
+        this.startNanos = System.nanoTime();
+    }
+
+    /** A progress bar named {@code task} on standard error that appears after one second, or none if {@code quiet}. */
+    public static Progress start(String task, boolean quiet) {
+        return new Progress(task, !quiet, DEFAULT_DELAY_NANOS, System.err);
+    }
+
+    /** A progress bar on {@code stream} that appears after {@code delayNanos} nanoseconds (for tests). */
+    static Progress start(String task, long delayNanos, PrintStream stream) {
+        return new Progress(task, true, delayNanos, stream);
+    }
+
+    /** Whether the bar is on screen (the run has lasted longer than the delay and is not quiet). */
+    public boolean isShown() {
+        return bar != null;
+    }
+
+    /** Reports that the fraction {@code fraction} of the work is done (clamped to [0, 1]). */
+    @Override
+    public void accept(double fraction) {
+        if (!enabled) {
+            return;
+        }
+        if (bar == null) {
+            if (System.nanoTime() - startNanos < delayNanos) {
+                return;
+            }
+            // A fixed width and a plain console consumer: no terminal probing, works when stderr is not a terminal.
+            bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(TICKS)
+                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200)
+                    .setConsumer(new ConsoleProgressBarConsumer(stream, 100)).build();
+        }
+        double f = Double.isNaN(fraction) ? 0 : Math.max(0, Math.min(1, fraction));
+        bar.stepTo(Math.round(f * TICKS));
+    }
+
+    /** Closes the bar (and its update thread) if it was shown. */
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+    }
+}
