@@ -187,9 +187,19 @@ final class Dense {
             double beta = 2.0 / (tail + v[k + 1] * v[k + 1]);
             off[k] = alpha * scale;
             // p = beta A22 v, K = beta/2 v.p, w = p - K v; A22 <- A22 - v w^T - w v^T
+            // A22 is symmetric, so A22 v = sum_i v_i (row i): row-wise axpys, which the JIT vectorises
+            for (int j = k + 1; j < n; j++) {
+                w[j] = 0;
+            }
+            for (int i = k + 1; i < n; i++) {
+                double vi = beta * v[i];
+                int ri = i * n;
+                for (int j = k + 1; j < n; j++) {
+                    w[j] += a[ri + j] * vi;
+                }
+            }
             double vp = 0;
             for (int i = k + 1; i < n; i++) {
-                w[i] = beta * dot(a, i * n + k + 1, v, k + 1, n - k - 1);
                 vp += v[i] * w[i];
             }
             double kk = 0.5 * beta * vp;
