@@ -199,6 +199,85 @@ class BuresWassersteinTest {
         });
     }
 
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("org.measureflow.testing.Seeds#many")
+    void nearlyEqualNonCommutingCovariancesFollowTheBuresMetric(long seed) {
+        Property.check(seed, rng -> {
+            int d = rng.nextInt(2, 9);
+            DMatrixRMaj s = RandomInputs.spd(rng, d, Math.pow(10, rng.nextDouble(0, 2)), 1.0);
+            DMatrixRMaj e = RandomInputs.gaussianMatrix(rng, d, d);
+            Spd.symmetriseInPlace(e);
+            double delta = 1e-7;
+            DMatrixRMaj s1 = s.copy();
+            CommonOps_DDRM.addEquals(s1, delta, e);
+            // Bures metric: B^2(S, S + delta E) = (delta^2 / 2) tr(E X) + O(delta^3), with S X + X S = E
+            var eig = org.ejml.dense.row.factory.DecompositionFactory_DDRM.eig(d, true, true);
+            eig.decompose(s.copy());
+            DMatrixRMaj u = new DMatrixRMaj(d, d);
+            double[] lambda = new double[d];
+            for (int k = 0; k < d; k++) {
+                lambda[k] = eig.getEigenvalue(k).real;
+                for (int i = 0; i < d; i++) {
+                    u.set(i, k, eig.getEigenVector(k).get(i));
+                }
+            }
+            DMatrixRMaj ut = new DMatrixRMaj(d, d);
+            CommonOps_DDRM.transpose(u, ut);
+            DMatrixRMaj f = mult(mult(ut, e), u); // E in the eigenbasis; tr(E X) = sum F_ij^2 / (l_i + l_j)
+            double quadratic = 0;
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j < d; j++) {
+                    quadratic += f.get(i, j) * f.get(i, j) / (lambda[i] + lambda[j]);
+                }
+            }
+            double expected = 0.5 * delta * delta * quadratic;
+            double got = BuresWasserstein.buresSquared(s, s1);
+            // expansion error ~ delta |E| / lambda_min <= 1e-7 * 10 * 100; rounding ~ u cond / delta ~ 1e-7
+            assertEquals(expected, got, 1e-4 * expected);
+        });
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("org.measureflow.testing.Seeds#many")
+    void w2IsFiniteAndNonNegativeForIllConditionedNearlyEqualPairs(long seed) {
+        Property.check(seed, rng -> {
+            int d = rng.nextInt(1, 10);
+            DMatrixRMaj s = RandomInputs.spd(rng, d, Math.pow(10, rng.nextDouble(4, 11)), 1.0);
+            DMatrixRMaj s1 = s.copy();
+            for (int i = 0; i < s1.getNumElements(); i++) {
+                s1.data[i] *= 1 + 1e-15 * rng.nextGaussian(); // rounding-level, non-commuting perturbation
+            }
+            Spd.symmetriseInPlace(s1);
+            if (!Spd.isSpd(s1)) {
+                return; // the perturbation may break definiteness of the most ill-conditioned draws
+            }
+            double b = BuresWasserstein.buresSquared(s, s1);
+            assertTrue(Double.isFinite(b) && b >= 0, "B^2 = " + b);
+            // exact B^2 <= |S0 - S1|_1 ~ 1e-15 tr S (Powers-Stormer); the computed value adds square-root rounding
+            // of at most ~(u cond)^2 tr S <= 1e-10 tr S for cond <= 1e11 (the trace formula alone would give ~1e-16 d tr S
+            // of either sign)
+            assertTrue(b <= 1e-10 * CommonOps_DDRM.trace(s), "B^2 = " + b);
+        });
+    }
+
+    @Test
+    void highDimensionalCommutingPairKeepsTwelveDigits() {
+        SplittableRandom rng = new SplittableRandom(99);
+        int d = 120;
+        DMatrixRMaj q = RandomInputs.orthogonal(rng, d);
+        double[] l0 = new double[d];
+        double[] l1 = new double[d];
+        double exact = 0;
+        for (int i = 0; i < d; i++) {
+            l0[i] = Math.exp(rng.nextDouble(-4, 4));
+            l1[i] = Math.exp(rng.nextDouble(-4, 4));
+            exact += Math.pow(Math.sqrt(l0[i]) - Math.sqrt(l1[i]), 2);
+        }
+        double got = BuresWasserstein.buresSquared(rotated(q, l0), rotated(q, l1));
+        // d = 120 terms of size up to e^4: rounding ~ d u cond-free, far below 1e-11 relative
+        assertEquals(exact, got, 1e-11 * exact);
+    }
+
     @Test
     void nearSingularCovarianceGivesAFiniteNonNegativeDistance() {
         DMatrixRMaj s0 = new DMatrixRMaj(new double[][]{{1, 1 - 1e-9}, {1 - 1e-9, 1}});
