@@ -151,7 +151,10 @@ final class Dense {
         return diag;
     }
 
-    /** Householder tridiagonalisation; {@code off[k]} couples {@code k} and {@code k+1}, {@code off[d-1] = 0}. */
+    /**
+     * Householder tridiagonalisation reading and updating only the upper triangle of {@code a}; {@code off[k]}
+     * couples {@code k} and {@code k+1}, {@code off[d-1] = 0}.
+     */
     private static void tridiagonalise(double[] a, int n, double[] diag, double[] off) {
         double[] v = new double[n];
         double[] w = new double[n];
@@ -186,20 +189,24 @@ final class Dense {
             v[k + 1] = x0s - alpha;
             double beta = 2.0 / (tail + v[k + 1] * v[k + 1]);
             off[k] = alpha * scale;
-            // p = beta A22 v, K = beta/2 v.p, w = p - K v; A22 <- A22 - v w^T - w v^T
-            // A22 is symmetric, so A22 v = sum_i v_i (row i): row-wise axpys, which the JIT vectorises
+            // p = beta A22 v, K = beta/2 v.p, w = p - K v; A22 <- A22 - v w^T - w v^T. Only the upper triangle of A22
+            // is read and written: row i contributes a dot product to p_i and an axpy to p_j (j > i).
             for (int j = k + 1; j < n; j++) {
                 w[j] = 0;
             }
             for (int i = k + 1; i < n; i++) {
-                double vi = beta * v[i];
                 int ri = i * n;
-                for (int j = k + 1; j < n; j++) {
+                double vi = v[i];
+                int len = n - i - 1;
+                double dotRow = dot(a, ri + i + 1, v, i + 1, len);
+                for (int j = i + 1; j < n; j++) {
                     w[j] += a[ri + j] * vi;
                 }
+                w[i] += a[ri + i] * vi + dotRow;
             }
             double vp = 0;
             for (int i = k + 1; i < n; i++) {
+                w[i] *= beta;
                 vp += v[i] * w[i];
             }
             double kk = 0.5 * beta * vp;
@@ -210,14 +217,14 @@ final class Dense {
                 int ri = i * n;
                 double vi = v[i];
                 double wi = w[i];
-                for (int j = k + 1; j < n; j++) {
+                for (int j = i; j < n; j++) {
                     a[ri + j] -= vi * w[j] + wi * v[j];
                 }
             }
         }
         if (n >= 2) {
             diag[n - 2] = a[(n - 2) * n + n - 2];
-            off[n - 2] = a[(n - 1) * n + n - 2];
+            off[n - 2] = a[(n - 2) * n + n - 1];
         }
         diag[n - 1] = a[(n - 1) * n + n - 1];
         off[n - 1] = 0;
