@@ -172,53 +172,63 @@ public final class BuresWasserstein {
                 s[i] += weights[k] * cov[k][i];
             }
         }
+        // work arrays, allocated once per call
+        Dense.Eigen eigen = new Dense.Eigen(d);
         double[] values = new double[d];
         double[] vectors = new double[d * d];
         double[] root = new double[d];
         double[] inverseRoot = new double[d];
+        double[] sHalf = new double[d * d];
+        double[] sInvHalf = new double[d * d];
+        double[] inner = new double[d * d];
+        double[] innerHalf = new double[d * d];
+        double[] q = new double[d * d];
+        double[] y = new double[d * d];
+        double[] next = new double[d * d];
+        double[] tmp = new double[d * d];
         double residual = Double.POSITIVE_INFINITY;
         int iterations = 0;
         while (iterations < options.maxIterations()) {
             iterations++;
-            Dense.symmetricEigen(s, d, values, vectors);
+            eigen.decompose(s, values, vectors);
             for (int i = 0; i < d; i++) {
                 double lambda = Math.max(values[i], Double.MIN_NORMAL);
                 root[i] = Math.sqrt(lambda);
                 inverseRoot[i] = 1 / root[i];
             }
-            double[] sHalf = Dense.scaledProduct(vectors, root, vectors, d);
-            double[] sInvHalf = Dense.scaledProduct(vectors, inverseRoot, vectors, d);
+            Dense.scaledProduct(vectors, root, vectors, d, tmp, sHalf);
+            Dense.scaledProduct(vectors, inverseRoot, vectors, d, tmp, sInvHalf);
             Dense.symmetrise(sHalf, d);
             Dense.symmetrise(sInvHalf, d);
-            double[] q = new double[d * d];
+            Arrays.fill(q, 0.0);
             for (int k = 0; k < n; k++) {
                 if (weights[k] == 0) {
                     continue;
                 }
-                double[] inner = product(product(sHalf, cov[k], d), sHalf, d);
+                Dense.product(sHalf, cov[k], d, tmp);
+                Dense.product(tmp, sHalf, d, inner);
                 Dense.symmetrise(inner, d);
-                Dense.symmetricEigen(inner, d, values, vectors);
+                eigen.decompose(inner, values, vectors);
                 for (int i = 0; i < d; i++) {
                     root[i] = Math.sqrt(Math.max(values[i], 0));
                 }
-                double[] innerHalf = Dense.scaledProduct(vectors, root, vectors, d);
+                Dense.scaledProduct(vectors, root, vectors, d, tmp, innerHalf);
                 for (int i = 0; i < d * d; i++) {
                     q[i] += weights[k] * innerHalf[i];
                 }
             }
             Dense.symmetrise(q, d);
-            double[] y = product(q, sInvHalf, d); // Q S^{-1/2}; next S = Y^T Y
-            double[] next = new double[d * d];
+            Dense.product(q, sInvHalf, d, y); // Y = Q S^{-1/2}; the next iterate is Y^T Y
             for (int i = 0; i < d; i++) {
-                for (int j = 0; j < d; j++) {
+                for (int j = i; j < d; j++) {
                     double acc = 0;
                     for (int k = 0; k < d; k++) {
                         acc += y[k * d + i] * y[k * d + j];
                     }
                     next[i * d + j] = acc;
+                    next[j * d + i] = acc;
                 }
             }
-            Dense.symmetrise(next, d);
             double diff = 0;
             double norm = 0;
             for (int i = 0; i < d * d; i++) {
@@ -227,7 +237,9 @@ public final class BuresWasserstein {
                 norm += s[i] * s[i];
             }
             residual = Math.sqrt(diff / norm);
+            double[] swap = s;
             s = next;
+            next = swap;
             if (residual <= options.tolerance()) {
                 break;
             }
@@ -330,18 +342,5 @@ public final class BuresWasserstein {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
         }
-    }
-
-    private static double[] product(double[] a, double[] b, int d) {
-        double[] out = new double[d * d];
-        for (int i = 0; i < d; i++) {
-            for (int k = 0; k < d; k++) {
-                double aik = a[i * d + k];
-                for (int j = 0; j < d; j++) {
-                    out[i * d + j] += aik * b[k * d + j];
-                }
-            }
-        }
-        return out;
     }
 }

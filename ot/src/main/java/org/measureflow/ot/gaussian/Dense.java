@@ -121,13 +121,18 @@ final class Dense {
 
     /** \( P \,\mathrm{diag}(f)\, Q^\top \) for flat {@code d x d} matrices {@code p}, {@code q}; a new array. */
     static double[] scaledProduct(double[] p, double[] f, double[] q, int d) {
-        double[] pf = new double[d * d];
+        double[] out = new double[d * d];
+        scaledProduct(p, f, q, d, new double[d * d], out);
+        return out;
+    }
+
+    /** \( P \,\mathrm{diag}(f)\, Q^\top \) into {@code out}, with a work array {@code pf} of length {@code d*d}. */
+    static void scaledProduct(double[] p, double[] f, double[] q, int d, double[] pf, double[] out) {
         for (int i = 0; i < d; i++) {
             for (int k = 0; k < d; k++) {
                 pf[i * d + k] = p[i * d + k] * f[k];
             }
         }
-        double[] out = new double[d * d];
         for (int i = 0; i < d; i++) {
             int pi = i * d;
             int oi = i * d;
@@ -135,7 +140,21 @@ final class Dense {
                 out[oi + j] = dot(pf, pi, q, j * d, d);
             }
         }
-        return out;
+    }
+
+    /** \( A B \) into {@code out} (which must not alias {@code a} or {@code b}), all flat {@code d x d}. */
+    static void product(double[] a, double[] b, int d, double[] out) {
+        java.util.Arrays.fill(out, 0, d * d, 0.0);
+        for (int i = 0; i < d; i++) {
+            int ai = i * d;
+            for (int k = 0; k < d; k++) {
+                double aik = a[ai + k];
+                int bk = k * d;
+                for (int j = 0; j < d; j++) {
+                    out[ai + j] += aik * b[bk + j];
+                }
+            }
+        }
     }
 
     /**
@@ -324,16 +343,33 @@ final class Dense {
      * eigenvectors are needed (maps, plans, barycentres).
      */
     static void symmetricEigen(double[] a, int d, double[] values, double[] vectors) {
-        DMatrixRMaj m = DMatrixRMaj.wrap(d, d, a.clone());
-        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
-        if (!eig.decompose(m)) {
-            throw new ArithmeticException("the symmetric eigendecomposition did not converge");
+        new Eigen(d).decompose(a, values, vectors);
+    }
+
+    /** A reusable symmetric eigensolver for one size (not thread-safe: one per call of a public method). */
+    static final class Eigen {
+        private final int d;
+        private final DMatrixRMaj work;
+        private final EigenDecomposition_F64<DMatrixRMaj> eig;
+
+        Eigen(int d) {
+            this.d = d;
+            this.work = new DMatrixRMaj(d, d);
+            this.eig = DecompositionFactory_DDRM.eig(d, true, true);
         }
-        for (int k = 0; k < d; k++) {
-            values[k] = eig.getEigenvalue(k).real;
-            DMatrixRMaj v = eig.getEigenVector(k);
-            for (int i = 0; i < d; i++) {
-                vectors[i * d + k] = v.data[i];
+
+        /** Decomposes the symmetric flat {@code a} (not modified) into {@code values} and column {@code vectors}. */
+        void decompose(double[] a, double[] values, double[] vectors) {
+            System.arraycopy(a, 0, work.data, 0, d * d);
+            if (!eig.decompose(work)) {
+                throw new ArithmeticException("the symmetric eigendecomposition did not converge");
+            }
+            for (int k = 0; k < d; k++) {
+                values[k] = eig.getEigenvalue(k).real;
+                DMatrixRMaj v = eig.getEigenVector(k);
+                for (int i = 0; i < d; i++) {
+                    vectors[i * d + k] = v.data[i];
+                }
             }
         }
     }
