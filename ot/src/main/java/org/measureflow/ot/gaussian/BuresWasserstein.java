@@ -264,7 +264,7 @@ public final class BuresWasserstein {
         if (Arrays.equals(s0, s1)) {
             return 0;
         }
-        Pair pair = Pair.of(mu, nu);
+        Pair pair = Pair.of(mu.choleskyFactor().data, s0, s1, d);
         double[] lambda = pair.squaredSingularValues();
         double traces = Dense.trace(s0, d) + Dense.trace(s1, d);
         double rootSum = 0;

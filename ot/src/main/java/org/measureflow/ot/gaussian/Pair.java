@@ -31,6 +31,11 @@ final class Pair {
         return new Pair(d, mu.choleskyFactor().data, mu.covariance().data, nu.covariance().data);
     }
 
+    /** From owned flat copies: the lower Cholesky factor of {@code s0}, and the two covariances. */
+    static Pair of(double[] l, double[] s0, double[] s1, int d) {
+        return new Pair(d, l, s0, s1);
+    }
+
     /** The eigenvalues \( \sigma_i^2 \) of \( M \) (unsorted), clamped at 0 against rounding. */
     double[] squaredSingularValues() {
         double[] lambda = Dense.symmetricEigenvalues(m.clone(), d);
