@@ -1,0 +1,132 @@
+package org.measureflow.ot.gaussian;
+
+import org.ejml.data.DMatrixRMaj;
+import org.measureflow.core.Arguments;
+import org.measureflow.core.measure.GaussianMeasure;
+import org.measureflow.core.measure.PointMap;
+
+/**
+ * The affine map \( T(x) = A x + b \) from \( \mathbb{R}^d \) to \( \mathbb{R}^{k} \), with a {@code k x d} matrix
+ * \( A \) and offset \( b \). The Gaussian transport maps of this package have this form: the Monge map
+ * \( T(x) = m_1 + A (x - m_0) \) of Prop. 4.3 (\( b = m_1 - A m_0 \)) and the entropic barycentric map
+ * \( x \mapsto \mathbb{E}_\pi[Y \mid X = x] \) (closed-forms B5). As a {@link PointMap} it pushes particles forward
+ * (\( T_\sharp \mu = \sum_i w_i \delta_{T(x_i)} \), survey eq. 1), and {@link #pushForward(GaussianMeasure)} gives
+ * the exact image \( \mathcal{N}(A m + b, A \Sigma A^\top) \) of a Gaussian (closed-forms item 1).
+ *
+ * <p>Immutable and thread-safe: the matrix and offset are copied in and out.
+ */
+public final class AffineMap implements PointMap {
+    private final double[] a; // row-major k x d
+    private final double[] b;
+    private final int rows;
+    private final int cols;
+
+    private AffineMap(double[] a, double[] b, int rows, int cols) {
+        this.a = a;
+        this.b = b;
+        this.rows = rows;
+        this.cols = cols;
+    }
+
+    /**
+     * The map \( x \mapsto A x + b \).
+     *
+     * @param matrix a finite {@code k x d} matrix \( A \) (copied)
+     * @param offset a finite vector \( b \) of length {@code k} (copied)
+     * @throws IllegalArgumentException if an argument is null, empty, not finite or of the wrong length
+     */
+    public static AffineMap of(DMatrixRMaj matrix, double[] offset) {
+        Arguments.notNull("matrix", matrix);
+        if (matrix.numRows == 0 || matrix.numCols == 0) {
+            throw new IllegalArgumentException("matrix must be non-empty, got " + matrix.numRows + "x" + matrix.numCols);
+        }
+        Arguments.finite("matrix", matrix);
+        Arguments.finite("offset", offset);
+        Arguments.length("offset", offset.length, matrix.numRows);
+        double[] flat = new double[matrix.numRows * matrix.numCols];
+        System.arraycopy(matrix.data, 0, flat, 0, flat.length);
+        return new AffineMap(flat, offset.clone(), matrix.numRows, matrix.numCols);
+    }
+
+    /** Builds \( x \mapsto m_1 + A (x - m_0) \) from trusted, owned arrays (square {@code d x d} \( A \)). */
+    static AffineMap centred(double[] a, int d, double[] m0, double[] m1) {
+        double[] b = new double[d];
+        for (int i = 0; i < d; i++) {
+            double s = m1[i];
+            for (int j = 0; j < d; j++) {
+                s -= a[i * d + j] * m0[j];
+            }
+            b[i] = s;
+        }
+        return new AffineMap(a, b, d, d);
+    }
+
+    /** The input dimension {@code d}. */
+    public int sourceDimension() {
+        return cols;
+    }
+
+    /** The output dimension {@code k}. */
+    public int targetDimension() {
+        return rows;
+    }
+
+    /** A copy of the matrix \( A \). */
+    public DMatrixRMaj matrix() {
+        return DMatrixRMaj.wrap(rows, cols, a.clone());
+    }
+
+    /** A copy of the offset \( b \), so that \( T(x) = A x + b \). */
+    public double[] offset() {
+        return b.clone();
+    }
+
+    /**
+     * Writes \( T(x) = A x + b \) into {@code out} ({@code out} may not alias {@code x}).
+     *
+     * @throws IllegalArgumentException if {@code x} or {@code out} has the wrong length
+     */
+    public void apply(double[] x, double[] out) {
+        Arguments.notNull("x", x);
+        Arguments.notNull("out", out);
+        Arguments.length("x", x.length, cols);
+        Arguments.length("out", out.length, rows);
+        if (x == out) {
+            throw new IllegalArgumentException("out must not be the same array as x");
+        }
+        apply(x, 0, out, 0);
+    }
+
+    /** Writes \( T(x) \) for {@code x[xOffset .. xOffset+d-1]} into {@code out[outOffset .. outOffset+k-1]}. */
+    @Override
+    public void apply(double[] x, int xOffset, double[] out, int outOffset) {
+        for (int i = 0; i < rows; i++) {
+            double s = b[i];
+            int ai = i * cols;
+            for (int j = 0; j < cols; j++) {
+                s += a[ai + j] * x[xOffset + j];
+            }
+            out[outOffset + i] = s;
+        }
+    }
+
+    /**
+     * The exact push-forward \( T_\sharp \mathcal{N}(m, \Sigma) = \mathcal{N}(A m + b, A \Sigma A^\top) \)
+     * (closed-forms item 1).
+     *
+     * @throws IllegalArgumentException if the dimensions differ or \( A \Sigma A^\top \) is not positive definite
+     */
+    public GaussianMeasure pushForward(GaussianMeasure mu) {
+        Arguments.notNull("mu", mu);
+        if (mu.dimension() != cols) {
+            throw new IllegalArgumentException("mu has dimension " + mu.dimension() + ", expected " + cols
+                    + " (the map's source dimension)");
+        }
+        return mu.pushForward(matrix(), b);
+    }
+
+    @Override
+    public String toString() {
+        return "AffineMap[" + rows + "x" + cols + "]";
+    }
+}

@@ -1,0 +1,188 @@
+package org.measureflow.ot.gaussian;
+
+import java.util.Arrays;
+
+import org.ejml.data.DMatrixRMaj;
+import org.measureflow.core.Arguments;
+import org.measureflow.core.measure.GaussianMeasure;
+
+/**
+ * Entropic optimal transport between Gaussian measures in closed form (closed-forms item 14 and B5), for the cost
+ * \( |x - y|^2 \) (not halved) and the KL-to-product regulariser
+ * \[ \mathrm{OT}_\varepsilon(\alpha, \beta) = \min_{\pi \in \Pi(\alpha,\beta)} \int |x - y|^2 \, d\pi
+ *    + \varepsilon\, \mathrm{KL}(\pi \,|\, \alpha \otimes \beta), \]
+ * the entropic counterpart of the survey's Prop. 4.3. For \( \alpha = \mathcal{N}(m_a, \Sigma_a) \),
+ * \( \beta = \mathcal{N}(m_b, \Sigma_b) \), let \( \sigma_i \) be the singular values of
+ * \( \Sigma_a^{1/2}\Sigma_b^{1/2} \) and
+ * \( \tau(r) = \frac{\sqrt{\varepsilon^2 + 16 r^2} - \varepsilon}{4 r} = \frac{4 r}{\sqrt{\varepsilon^2 + 16 r^2} + \varepsilon} \in [0, 1) \),
+ * \( \psi(r) = -2 r \tau(r) - \frac{\varepsilon}{2} \log(1 - \tau(r)^2) \). Then
+ * \[ \mathrm{OT}_\varepsilon = |m_a - m_b|^2 + \operatorname{tr}\Sigma_a + \operatorname{tr}\Sigma_b + \sum_i \psi(\sigma_i), \]
+ * the optimal plan is Gaussian with cross-covariance
+ * \( K = \Sigma_a^{1/2} U \mathrm{diag}(\tau(\sigma_i)) V^\top \Sigma_b^{1/2} \) (with
+ * \( \Sigma_a^{1/2}\Sigma_b^{1/2} = U \mathrm{diag}(\sigma) V^\top \)), equivalently
+ * \( K = \tfrac{\varepsilon}{4}\big[(I + \tfrac{16}{\varepsilon^2}\Sigma_a\Sigma_b)^{1/2} - I\big] \) (Mallasto, Gerolin,
+ * Minh 2022) and \( K = \tfrac12 \Sigma_a^{1/2} D \Sigma_a^{-1/2} - \tfrac{\varepsilon}{4} I \),
+ * \( D = (4\Sigma_a^{1/2}\Sigma_b\Sigma_a^{1/2} + \tfrac{\varepsilon^2}{4} I)^{1/2} \) (Janati, Muzellec, Peyr&eacute;,
+ * Cuturi 2020, with their \( \sigma^2 = \varepsilon/2 \)). As \( \varepsilon \to 0 \) everything tends to the
+ * Bures&ndash;Wasserstein case ({@link BuresWasserstein}).
+ *
+ * <p>Stateless: every method is static; inputs are validated once and never modified.
+ *
+ * <p><b>Numerics.</b> As in {@link BuresWasserstein}, \( \sigma_i^2 \) are the eigenvalues of \( M = L^\top \Sigma_b L \)
+ * (\( \Sigma_a = L L^\top \)), and \( K = L f(M) L^{-1} \) with \( f(\lambda) = \sigma\tau(\sigma) =
+ * \frac{4\lambda}{\sqrt{\varepsilon^2 + 16\lambda} + \varepsilon} \). \( \tau \) is evaluated in the cancellation-free
+ * form above, and \( \log(1 - \tau^2) \) as {@code log1p(-tau^2)} for small \( \tau \), or as
+ * \( \log(1 - \tau) + \mathrm{log1p}(\tau) \) with
+ * \( 1 - \tau = \big(\varepsilon + \frac{\varepsilon^2}{\sqrt{\varepsilon^2+16 r^2} + 4 r}\big) / (\sqrt{\varepsilon^2+16r^2} + \varepsilon) \)
+ * when \( \tau \to 1 \) (small \( \varepsilon \)), so that every \( \varepsilon > 0 \) is accurate.
+ */
+public final class EntropicGaussianOt {
+    private EntropicGaussianOt() {
+    }
+
+    /**
+     * The entropic cost \( \mathrm{OT}_\varepsilon(\alpha, \beta) = |m_a - m_b|^2 + \operatorname{tr}\Sigma_a
+     * + \operatorname{tr}\Sigma_b + \sum_i \psi(\sigma_i) \) (closed-forms B5), the value of the regularised problem
+     * (transport cost plus \( \varepsilon \mathrm{KL} \)).
+     *
+     * @throws IllegalArgumentException if {@code eps} is not finite and > 0, or the measures are null or of
+     *                                  different dimensions
+     */
+    public static double cost(GaussianMeasure alpha, GaussianMeasure beta, double eps) {
+        check(alpha, beta, eps);
+        int d = alpha.dimension();
+        double traces = Dense.trace(alpha.covariance().data, d) + Dense.trace(beta.covariance().data, d);
+        double sum = 0;
+        for (double lambda : Pair.of(alpha, beta).squaredSingularValues()) {
+            sum += psi(Math.sqrt(lambda), eps);
+        }
+        return BuresWasserstein.meanDistanceSquared(alpha.mean(), beta.mean()) + traces + sum;
+    }
+
+    /**
+     * The transport part \( \int |x-y|^2 d\pi_\varepsilon = |m_a - m_b|^2 + \operatorname{tr}\Sigma_a
+     * + \operatorname{tr}\Sigma_b - 2 \operatorname{tr} K \) of the optimal entropic plan (without the
+     * \( \varepsilon\mathrm{KL} \) term), with \( \operatorname{tr} K = \sum_i \sigma_i \tau(\sigma_i) \) (B5).
+     *
+     * @throws IllegalArgumentException as {@link #cost}
+     */
+    public static double transportCost(GaussianMeasure alpha, GaussianMeasure beta, double eps) {
+        check(alpha, beta, eps);
+        int d = alpha.dimension();
+        double traces = Dense.trace(alpha.covariance().data, d) + Dense.trace(beta.covariance().data, d);
+        double sum = 0;
+        for (double lambda : Pair.of(alpha, beta).squaredSingularValues()) {
+            sum += crossTerm(lambda, eps);
+        }
+        return BuresWasserstein.meanDistanceSquared(alpha.mean(), beta.mean()) + Math.max(traces - 2 * sum, 0);
+    }
+
+    /**
+     * The cross-covariance \( K = \mathrm{Cov}_\pi(X, Y) = \Sigma_a^{1/2} U \mathrm{diag}(\tau(\sigma_i)) V^\top
+     * \Sigma_b^{1/2} = \tfrac{\varepsilon}{4}\big[(I + \tfrac{16}{\varepsilon^2}\Sigma_a\Sigma_b)^{1/2} - I\big] \) of
+     * the optimal plan \( \pi_\varepsilon = \mathcal{N}\big((m_a, m_b), [[\Sigma_a, K], [K^\top, \Sigma_b]]\big) \) (B5).
+     * It satisfies \( K^2 + \tfrac{\varepsilon}{2} K = \Sigma_a \Sigma_b \); it is not symmetric in general.
+     *
+     * @throws IllegalArgumentException as {@link #cost}
+     */
+    public static DMatrixRMaj crossCovariance(GaussianMeasure alpha, GaussianMeasure beta, double eps) {
+        check(alpha, beta, eps);
+        Pair pair = Pair.of(alpha, beta);
+        Pair.Spectrum sp = pair.spectrum();
+        return Pair.matrix(pair.similarity(sp, crossValues(sp, eps)), pair.d);
+    }
+
+    /**
+     * The entropic (barycentric) map \( x \mapsto \mathbb{E}_{\pi_\varepsilon}[Y \mid X = x] = m_b + K^\top
+     * \Sigma_a^{-1} (x - m_a) \) (B5). Its matrix \( K^\top \Sigma_a^{-1} = L^{-\top} f(M) L^{-1} \) is symmetric
+     * positive definite and tends to the Monge matrix of {@link BuresWasserstein#mongeMap} as
+     * \( \varepsilon \to 0 \).
+     *
+     * @throws IllegalArgumentException as {@link #cost}
+     */
+    public static AffineMap entropicMap(GaussianMeasure alpha, GaussianMeasure beta, double eps) {
+        check(alpha, beta, eps);
+        Pair pair = Pair.of(alpha, beta);
+        Pair.Spectrum sp = pair.spectrum();
+        double[] a = pair.sandwichInverse(sp, crossValues(sp, eps));
+        return AffineMap.centred(a, pair.d, alpha.mean(), beta.mean());
+    }
+
+    /**
+     * The Sinkhorn divergence \( S_\varepsilon(\alpha, \beta) = \mathrm{OT}_\varepsilon(\alpha, \beta)
+     * - \tfrac12 \mathrm{OT}_\varepsilon(\alpha, \alpha) - \tfrac12 \mathrm{OT}_\varepsilon(\beta, \beta) \), written
+     * so that the traces cancel exactly:
+     * \[ S_\varepsilon = |m_a - m_b|^2 + \sum_i \psi(\sigma_i(\Sigma_a, \Sigma_b))
+     *    - \tfrac12 \sum_i \psi(\lambda_i(\Sigma_a)) - \tfrac12 \sum_i \psi(\lambda_i(\Sigma_b)) \]
+     * (B5). It is non-negative and vanishes iff \( \alpha = \beta \); rounding below 0 is clamped to 0, and equal
+     * measures give exactly 0.
+     *
+     * @throws IllegalArgumentException as {@link #cost}
+     */
+    public static double sinkhornDivergence(GaussianMeasure alpha, GaussianMeasure beta, double eps) {
+        check(alpha, beta, eps);
+        int d = alpha.dimension();
+        double means = BuresWasserstein.meanDistanceSquared(alpha.mean(), beta.mean());
+        double[] sa = alpha.covariance().data;
+        double[] sb = beta.covariance().data;
+        if (Arrays.equals(sa, sb)) {
+            return means;
+        }
+        double cross = 0;
+        for (double lambda : Pair.of(alpha, beta).squaredSingularValues()) {
+            cross += psi(Math.sqrt(lambda), eps);
+        }
+        double self = 0;
+        for (double lambda : Dense.symmetricEigenvalues(sa, d)) {
+            self += psi(Math.max(lambda, 0), eps);
+        }
+        for (double lambda : Dense.symmetricEigenvalues(sb, d)) {
+            self += psi(Math.max(lambda, 0), eps);
+        }
+        return means + Math.max(cross - 0.5 * self, 0);
+    }
+
+    /**
+     * \( \psi(r) = -2 r \tau(r) - \frac{\varepsilon}{2}\log(1 - \tau(r)^2) \), evaluated without cancellation for
+     * \( r \ge 0 \) and any \( \varepsilon > 0 \).
+     */
+    static double psi(double r, double eps) {
+        if (r == 0) {
+            return 0;
+        }
+        double big = Math.hypot(eps, 4 * r);          // sqrt(eps^2 + 16 r^2)
+        double tau = 4 * r / (big + eps);
+        double log1mTau2;
+        if (tau * tau < 0.5) {
+            log1mTau2 = Math.log1p(-tau * tau);
+        } else {
+            double oneMinusTau = (eps + eps * (eps / (big + 4 * r))) / (big + eps);
+            log1mTau2 = Math.log(oneMinusTau) + Math.log1p(tau);
+        }
+        return -2 * r * tau - 0.5 * eps * log1mTau2;
+    }
+
+    /** \( f(\lambda) = \sigma \tau(\sigma) = 4\lambda / (\sqrt{\varepsilon^2 + 16\lambda} + \varepsilon) \), \( \lambda = \sigma^2 \). */
+    static double crossTerm(double lambda, double eps) {
+        return 4 * lambda / (Math.hypot(eps, 4 * Math.sqrt(lambda)) + eps);
+    }
+
+    private static double[] crossValues(Pair.Spectrum sp, double eps) {
+        double[] values = sp.values();
+        double[] f = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            f[i] = crossTerm(values[i], eps);
+        }
+        return f;
+    }
+
+    private static void check(GaussianMeasure alpha, GaussianMeasure beta, double eps) {
+        Arguments.notNull("alpha", alpha);
+        Arguments.notNull("beta", beta);
+        if (alpha.dimension() != beta.dimension()) {
+            throw new IllegalArgumentException("beta has dimension " + beta.dimension() + ", expected "
+                    + alpha.dimension() + " (the dimension of alpha)");
+        }
+        Arguments.positive("eps", eps);
+    }
+}
