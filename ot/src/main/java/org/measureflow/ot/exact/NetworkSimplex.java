@@ -160,10 +160,15 @@ public final class NetworkSimplex {
         private double[] flow; // flow on the arc between v and parent[v]
         private double[] u;    // source potentials f
         private double[] v;    // target potentials g
-        private int[] firstChild;
-        private int[] nextSibling;
-        private int[] buffer;
+        private int[] pathNodes;
+        private int[] mark;
+        private int[] level;
+        private int[] last;
+        private int[] pieceA;
+        private int[] pieceAEnd;
+        private int[] pieceB;
         private int[] stack;
+        private int stamp;
 
         private double tolerance;
         private long blockSize;
@@ -335,11 +340,14 @@ public final class NetworkSimplex {
             flow = new double[nodes];
             u = new double[n];
             v = new double[m];
-            firstChild = new int[nodes];
-            nextSibling = new int[nodes];
-            buffer = new int[nodes];
+            pathNodes = new int[nodes];
+            mark = new int[nodes];
+            level = new int[nodes];
+            last = new int[nodes];
+            pieceA = new int[nodes];
+            pieceAEnd = new int[nodes];
+            pieceB = new int[nodes];
             stack = new int[nodes];
-            java.util.Arrays.fill(firstChild, -1);
             parent[0] = -1;
             int sp = 0;
             stack[sp++] = 0;
@@ -498,81 +506,105 @@ public final class NetworkSimplex {
             int q = leaveOnTargetSide ? target : source; // endpoint of the entering arc inside the cut-off subtree
             int p = leaveOnTargetSide ? source : target;
             int z = leave;
-            // collect the subtree of z (contiguous in the thread) and shift its potentials
             double sigma = enterReducedCost;
             double rowShift = q >= n ? -sigma : sigma;
-            int[] sub = buffer;
-            int size = 0;
+            // the path q = w_0, w_1, ..., w_k = z whose parent pointers get reversed
+            int[] path = pathNodes;
+            int k = 0;
+            path[0] = q;
+            for (int w = q; w != z; ) {
+                w = par[w];
+                path[++k] = w;
+            }
+            int tag = ++stamp;
+            for (int t = 0; t <= k; t++) {
+                mark[path[t]] = tag;
+                level[path[t]] = t;
+            }
+            // one walk over the old preorder of the subtree of z: shift potentials, set new depths, and find
+            // last[t], the last node of the old subtree of w_t. A node belongs to level t if w_t is its deepest
+            // ancestor on the path; after re-rooting, level t hangs below w_t at depth(p) + 1 + t.
+            int[] lastOf = last;
             int zDepth = dep[z];
-            int last = z;
+            int base = dep[p] + 1 - zDepth - k;
+            int cur = k;
+            int previous = -1;
             int node = z;
             do {
-                sub[size++] = node;
+                int d = dep[node];
+                if (previous >= 0) {
+                    if (d <= zDepth + k - cur) { // left the subtree of w_cur: back to the level of node's parent
+                        int up = k - (d - 1 - zDepth);
+                        for (int t = cur; t < up; t++) {
+                            lastOf[t] = previous;
+                        }
+                        cur = up;
+                    }
+                    if (mark[node] == tag && level[node] == cur - 1) {
+                        cur--;
+                    }
+                }
+                dep[node] = d + base + 2 * cur;
                 if (node < n) {
                     u[node] += rowShift;
                 } else {
                     v[node - n] -= rowShift;
                 }
-                last = node;
+                previous = node;
                 node = thread[node];
             } while (dep[node] > zDepth);
-            // unlink the segment [z .. last] from the thread
+            for (int t = cur; t <= k; t++) {
+                lastOf[t] = previous;
+            }
+            // new preorder of the subtree: for t = 0..k, w_t followed by its old descendants outside the old
+            // subtree of w_{t-1} (piece A before that subtree in the old thread, piece B after it)
+            int[] aStart = pieceA;
+            int[] aEnd = pieceAEnd;
+            int[] bStart = pieceB;
+            for (int t = 1; t <= k; t++) {
+                int w = path[t];
+                int below = path[t - 1];
+                aStart[t] = thread[w] == below ? -1 : thread[w];
+                aEnd[t] = revThread[below];
+                bStart[t] = lastOf[t - 1] == lastOf[t] ? -1 : thread[lastOf[t - 1]];
+            }
             int before = revThread[z];
-            int after = thread[last];
+            int after = thread[lastOf[k]];
             thread[before] = after;
             revThread[after] = before;
-            // re-root the path q .. z: reverse parent pointers, shift flows down the path
+            int tail = lastOf[0];
+            for (int t = 1; t <= k; t++) {
+                int w = path[t];
+                link(tail, w);
+                tail = w;
+                if (aStart[t] >= 0) {
+                    link(tail, aStart[t]);
+                    tail = aEnd[t];
+                }
+                if (bStart[t] >= 0) {
+                    link(tail, bStart[t]);
+                    tail = lastOf[t];
+                }
+            }
+            int nextOfP = thread[p];
+            link(p, q);
+            link(tail, nextOfP);
+            // reverse the parent pointers along the path; flows move one node down the path
             int prev = p;
             double carry = delta;
-            int w = q;
-            while (true) {
-                int up = par[w];
+            for (int t = 0; t <= k; t++) {
+                int w = path[t];
                 double old = fl[w];
                 par[w] = prev;
                 fl[w] = carry;
-                if (w == z) {
-                    break;
-                }
                 carry = old;
                 prev = w;
-                w = up;
             }
-            // children lists of the subtree, then its new preorder from q
-            int[] first = firstChild;
-            int[] sibling = nextSibling;
-            for (int k = 0; k < size; k++) {
-                int s = sub[k];
-                if (s != q) {
-                    int ps = par[s];
-                    sibling[s] = first[ps];
-                    first[ps] = s;
-                }
-            }
-            int[] st = stack;
-            int sp = 0;
-            st[sp++] = q;
-            dep[q] = dep[p] + 1;
-            int k = 0;
-            while (sp > 0) {
-                int s = st[--sp];
-                sub[k++] = s;
-                int ds = dep[s] + 1;
-                for (int ch = first[s]; ch >= 0; ch = sibling[ch]) {
-                    dep[ch] = ds;
-                    st[sp++] = ch;
-                }
-                first[s] = -1;
-            }
-            // splice the new preorder right after p
-            int nextOfP = thread[p];
-            thread[p] = sub[0];
-            revThread[sub[0]] = p;
-            for (int t = 0; t + 1 < size; t++) {
-                thread[sub[t]] = sub[t + 1];
-                revThread[sub[t + 1]] = sub[t];
-            }
-            thread[sub[size - 1]] = nextOfP;
-            revThread[nextOfP] = sub[size - 1];
+        }
+
+        private void link(int from, int to) {
+            thread[from] = to;
+            revThread[to] = from;
         }
 
         private ExactOtResult result(long iterations, boolean converged) {
