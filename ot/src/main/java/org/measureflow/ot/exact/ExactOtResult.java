@@ -1,5 +1,7 @@
 package org.measureflow.ot.exact;
 
+import org.measureflow.core.Arguments;
+
 /**
  * The outcome of an exact transport solve \( \min_{P \in U(a,b)} \langle C, P \rangle \) (survey eq. 10).
  *
@@ -19,10 +21,33 @@ package org.measureflow.ot.exact;
  */
 public record ExactOtResult(double cost, SparsePlan plan, double[] f, double[] g, long iterations,
                             boolean converged) {
-    /** Copies the potentials. */
+    /** Validates and copies the potentials. */
     public ExactOtResult {
+        Arguments.notNull("plan", plan);
+        Arguments.notNull("f", f);
+        Arguments.notNull("g", g);
+        Arguments.length("f", f.length, plan.sourceSize());
+        Arguments.length("g", g.length, plan.targetSize());
+        if (iterations < 0) {
+            throw new IllegalArgumentException("iterations must be >= 0, got " + iterations);
+        }
         f = f.clone();
         g = g.clone();
+    }
+
+    /** Row indices of the plan's entries (a copy; see {@link SparsePlan#rows()}). */
+    public int[] rows() {
+        return plan.rows();
+    }
+
+    /** Column indices of the plan's entries (a copy; see {@link SparsePlan#cols()}). */
+    public int[] cols() {
+        return plan.cols();
+    }
+
+    /** Masses of the plan's entries (a copy; see {@link SparsePlan#masses()}). */
+    public double[] masses() {
+        return plan.masses();
     }
 
     /** A copy of the row potential \( f \). */
@@ -37,8 +62,16 @@ public record ExactOtResult(double cost, SparsePlan plan, double[] f, double[] g
         return g.clone();
     }
 
-    /** The dual objective \( \langle a, f\rangle + \langle b, g\rangle \) (equals {@link #cost()} at optimality). */
+    /**
+     * The dual objective \( \langle a, f\rangle + \langle b, g\rangle \) (equals {@link #cost()} at optimality).
+     *
+     * @throws IllegalArgumentException if {@code a} or {@code b} is null or has the wrong length
+     */
     public double dualObjective(double[] a, double[] b) {
+        Arguments.notNull("a", a);
+        Arguments.notNull("b", b);
+        Arguments.length("a", a.length, f.length);
+        Arguments.length("b", b.length, g.length);
         double s = 0;
         for (int i = 0; i < f.length; i++) {
             s += a[i] * f[i];

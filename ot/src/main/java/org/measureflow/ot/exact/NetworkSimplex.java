@@ -422,13 +422,20 @@ public final class NetworkSimplex {
                 int end = (int) Math.min(cols, j + room);
                 double fi = u[i];
                 int base = i * cols;
+                // C_ij - g_j < f_i + best  <=>  reduced cost below best (one subtraction per arc)
+                double limit = fi + best;
+                int found = -1;
                 for (int jj = j; jj < end; jj++) {
-                    double r = c[base + jj] - fi - g[jj];
-                    if (r < best) {
-                        best = r;
-                        bestCol = jj;
-                        bestRow = i;
+                    double t = c[base + jj] - g[jj];
+                    if (t < limit) {
+                        limit = t;
+                        found = jj;
                     }
+                }
+                if (found >= 0) {
+                    best = limit - fi;
+                    bestCol = found;
+                    bestRow = i;
                 }
                 int done = end - j;
                 scanned += done;
@@ -452,7 +459,7 @@ public final class NetworkSimplex {
             }
             enterRow = bestRow;
             enterCol = bestCol;
-            enterReducedCost = best;
+            enterReducedCost = c[bestRow * cols + bestCol] - u[bestRow] - g[bestCol];
             return true;
         }
 

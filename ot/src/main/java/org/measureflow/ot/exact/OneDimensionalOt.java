@@ -66,6 +66,28 @@ public final class OneDimensionalOt {
     }
 
     /**
+     * \( W_p^p \) between the uniform measures \( \frac1n \sum_i \delta_{x_i} \) and
+     * \( \frac1m \sum_j \delta_{y_j} \); see {@link #wassersteinPowerP(double[], double[], double[], double[], double)}.
+     */
+    public static double wassersteinPowerP(double[] x, double[] y, double p) {
+        Arguments.notNull("x", x);
+        Arguments.notNull("y", y);
+        return wassersteinPowerP(x, uniform("x", x.length), y, uniform("y", y.length), p);
+    }
+
+    /** \( W_p = (W_p^p)^{1/p} \) between uniform measures; see {@link #wassersteinPowerP(double[], double[], double)}. */
+    public static double wasserstein(double[] x, double[] y, double p) {
+        return root(wassersteinPowerP(x, y, p), p);
+    }
+
+    private static double[] uniform(String name, int n) {
+        if (n == 0) {
+            throw new IllegalArgumentException(name + " must not be empty");
+        }
+        return Histograms.uniform(n);
+    }
+
+    /**
      * The monotone coupling of two weighted 1-D measures, optimal for every convex cost of \( x - y \), as a sparse
      * plan in the original (unsorted) indices: at most \( n+m-1 \) entries of positive mass.
      *
@@ -156,16 +178,12 @@ public final class OneDimensionalOt {
                     rb -= ra;
                     i++;
                     ra = a[sx[i]];
-                    if (j == m - 1 || rb < 0) {
-                        rb = Math.max(rb, 0);
-                    }
+                    rb = Math.max(rb, 0); // negative only at the last target, by the rounding imbalance
                 } else {
                     ra -= rb;
                     j++;
                     rb = b[sy[j]];
-                    if (i == n - 1 || ra < 0) {
-                        ra = Math.max(ra, 0);
-                    }
+                    ra = Math.max(ra, 0); // negative only at the last source, by the rounding imbalance
                 }
             }
         }

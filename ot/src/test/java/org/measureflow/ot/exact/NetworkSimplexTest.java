@@ -235,6 +235,20 @@ class NetworkSimplexTest {
     }
 
     @Test
+    void measureOverloadUsesWeightsAndSquaredEuclideanByDefault() {
+        SplittableRandom rng = new SplittableRandom(13);
+        ParticleMeasure x = RandomInputs.weightedPointCloud(rng, 30, 2);
+        ParticleMeasure y = RandomInputs.weightedPointCloud(rng, 20, 2);
+        ExactOtResult byMeasures = SOLVER.solve(x, y);
+        ExactOtResult byArrays = SOLVER.solve(x.weights(), y.weights(), CostMatrix.squaredEuclidean(x, y));
+        // the same data reach the same deterministic solver: identical bits
+        assertEquals(byArrays.cost(), byMeasures.cost(), 0);
+        assertArrayEquals(byArrays.masses(), byMeasures.masses(), 0);
+        assertArrayEquals(byArrays.plan().rows(), byMeasures.rows());
+        assertArrayEquals(byArrays.plan().cols(), byMeasures.cols());
+    }
+
+    @Test
     void sameInputGivesSameBitsAndInputsAreNotModified() {
         SplittableRandom rng = new SplittableRandom(11);
         double[] a = Histograms.normalised("a", RandomInputs.positiveWeights(rng, 80));

@@ -93,6 +93,8 @@ class OneDimensionalOtTest {
                 expected += (sx[i] - sy[i]) * (sx[i] - sy[i]) / n;
             }
             double[] w = Histograms.uniform(n);
+            assertEquals(OneDimensionalOt.wassersteinPowerP(x, w, y, w, 2), OneDimensionalOt.wassersteinPowerP(x, y, 2),
+                    0); // the uniform overload builds the same weights
             // sorting and matching is the quantile formula for n vs n uniform atoms; the merge may split an
             // atom in two pieces of rounded mass, so agreement is to rounding of n terms
             assertEquals(expected, OneDimensionalOt.wassersteinPowerP(x, w, y, w, 2), 1e-12 * (1 + expected));
