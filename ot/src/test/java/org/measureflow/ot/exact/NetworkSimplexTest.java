@@ -213,6 +213,47 @@ class NetworkSimplexTest {
         });
     }
 
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("org.measureflow.testing.Seeds#few")
+    void marginalsWithinTheSumToleranceAreSolvedUpToTheImbalance(long seed) {
+        Property.check(seed, rng -> {
+            int n = 1 + rng.nextInt(80);
+            int m = 1 + rng.nextInt(80);
+            double[] a = Histograms.normalised("a", RandomInputs.positiveWeights(rng, n));
+            double[] b = Histograms.normalised("b", RandomInputs.positiveWeights(rng, m));
+            CostMatrix c = randomCost(rng, n, m);
+            // one side gets extra mass, half the accepted deviation of a sum from 1
+            double excess = 0.5 * Histograms.SUM_TOLERANCE;
+            double[] perturbed = a.clone();
+            double[] perturbedB = b.clone();
+            if (rng.nextBoolean()) {
+                perturbed[rng.nextInt(n)] += excess;
+            } else {
+                perturbedB[rng.nextInt(m)] += excess;
+            }
+            ExactOtResult exact = SOLVER.solve(a, b, c);
+            ExactOtResult r = SOLVER.solve(perturbed, perturbedB, c);
+            assertTrue(r.converged());
+            // the excess stays unassigned: marginals and cost move by at most that mass
+            double[] rows = r.plan().rowSums();
+            double[] cols = r.plan().colSums();
+            for (int i = 0; i < n; i++) {
+                assertTrue(rows[i] <= perturbed[i] + 1e-12 && rows[i] >= perturbed[i] - Histograms.SUM_TOLERANCE);
+            }
+            for (int j = 0; j < m; j++) {
+                assertTrue(cols[j] <= perturbedB[j] + 1e-12 && cols[j] >= perturbedB[j] - Histograms.SUM_TOLERANCE);
+            }
+            assertEquals(exact.cost(), r.cost(), 2 * Histograms.SUM_TOLERANCE * c.maxAbs());
+            double[] f = r.f();
+            double[] g = r.g();
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < m; j++) {
+                    assertTrue(f[i] + g[j] <= c.get(i, j) + 1e-9 * c.maxAbs()); // rounding of O(max|C|) sums
+                }
+            }
+        });
+    }
+
     // ---- options, determinism, validation ----------------------------------------------------------------
 
     @Test
