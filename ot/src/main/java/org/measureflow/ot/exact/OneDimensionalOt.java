@@ -13,8 +13,8 @@ import org.measureflow.ot.Histograms;
  * weights merged by the north-west corner rule on the sorted atoms, in \( O((n+m)\log(n+m)) \); the coupling has
  * at most \( n+m-1 \) entries.
  *
- * <p>For \( p < 1 \) the cost is concave in \( |x-y| \) and the monotone coupling is in general not optimal, so
- * \( p < 1 \) is rejected. Ties between atoms are broken by index, so the result is deterministic. The weights
+ * <p>For \( p &lt; 1 \) the cost is concave in \( |x-y| \) and the monotone coupling is in general not optimal, so
+ * \( p &lt; 1 \) is rejected. Ties between atoms are broken by index, so the result is deterministic. The weights
  * must sum to 1 within {@link Histograms#SUM_TOLERANCE}; the last atoms absorb the rounding imbalance.
  */
 public final class OneDimensionalOt {
