@@ -1,0 +1,128 @@
+package org.measureflow.ot.exact;
+
+import java.util.Arrays;
+
+import org.measureflow.core.Arguments;
+
+/**
+ * A transport plan \( P \in \mathbb{R}_+^{n \times m} \) stored as its non-zero entries \( P_{r_k c_k} = w_k \):
+ * the support of an optimal plan of the Kantorovich problem (survey eq. 10). A basic optimal plan, as returned by
+ * {@link NetworkSimplex} and {@link OneDimensionalOt}, has at most \( n + m - 1 \) entries.
+ *
+ * <p>Immutable: the arrays are copied in and out.
+ *
+ * @param sourceSize number of rows \( n \)
+ * @param targetSize number of columns \( m \)
+ * @param rows       row index \( r_k \) of each entry, in {@code [0, n)}
+ * @param cols       column index \( c_k \) of each entry, in {@code [0, m)}
+ * @param masses     mass \( w_k \geq 0 \) of each entry
+ */
+public record SparsePlan(int sourceSize, int targetSize, int[] rows, int[] cols, double[] masses) {
+    /** Validates the shape and copies the arrays. */
+    public SparsePlan {
+        Arguments.positive("sourceSize", sourceSize);
+        Arguments.positive("targetSize", targetSize);
+        Arguments.notNull("rows", rows);
+        Arguments.notNull("cols", cols);
+        Arguments.notNull("masses", masses);
+        Arguments.length("cols", cols.length, rows.length);
+        Arguments.length("masses", masses.length, rows.length);
+        for (int k = 0; k < rows.length; k++) {
+            if (rows[k] < 0 || rows[k] >= sourceSize) {
+                throw new IllegalArgumentException("rows[" + k + "] must be in [0, " + sourceSize + "), got " + rows[k]);
+            }
+            if (cols[k] < 0 || cols[k] >= targetSize) {
+                throw new IllegalArgumentException("cols[" + k + "] must be in [0, " + targetSize + "), got " + cols[k]);
+            }
+            if (!(masses[k] >= 0) || !Double.isFinite(masses[k])) {
+                throw new IllegalArgumentException("masses[" + k + "] must be finite and >= 0, got " + masses[k]);
+            }
+        }
+        rows = rows.clone();
+        cols = cols.clone();
+        masses = masses.clone();
+    }
+
+    /** Number of stored entries. */
+    public int size() {
+        return rows.length;
+    }
+
+    /** A copy of the row indices \( r_k \). */
+    @Override
+    public int[] rows() {
+        return rows.clone();
+    }
+
+    /** A copy of the column indices \( c_k \). */
+    @Override
+    public int[] cols() {
+        return cols.clone();
+    }
+
+    /** A copy of the masses \( w_k \). */
+    @Override
+    public double[] masses() {
+        return masses.clone();
+    }
+
+    /** Row index of entry {@code k}. */
+    public int row(int k) {
+        return rows[k];
+    }
+
+    /** Column index of entry {@code k}. */
+    public int col(int k) {
+        return cols[k];
+    }
+
+    /** Mass of entry {@code k}. */
+    public double mass(int k) {
+        return masses[k];
+    }
+
+    /** The row marginal \( P \mathbf{1} \) (length \( n \)). */
+    public double[] rowSums() {
+        double[] s = new double[sourceSize];
+        for (int k = 0; k < rows.length; k++) {
+            s[rows[k]] += masses[k];
+        }
+        return s;
+    }
+
+    /** The column marginal \( P^\top \mathbf{1} \) (length \( m \)). */
+    public double[] colSums() {
+        double[] s = new double[targetSize];
+        for (int k = 0; k < cols.length; k++) {
+            s[cols[k]] += masses[k];
+        }
+        return s;
+    }
+
+    /** The dense plan \( P \), {@code n x m} (entries repeated in the sparse list are added). */
+    public double[][] toDense() {
+        double[][] p = new double[sourceSize][targetSize];
+        for (int k = 0; k < rows.length; k++) {
+            p[rows[k]][cols[k]] += masses[k];
+        }
+        return p;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SparsePlan other && other.sourceSize == sourceSize && other.targetSize == targetSize
+                && Arrays.equals(other.rows, rows) && Arrays.equals(other.cols, cols)
+                && Arrays.equals(other.masses, masses);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * (31 * (31 * sourceSize + targetSize) + Arrays.hashCode(rows)) + Arrays.hashCode(cols))
+                + Arrays.hashCode(masses);
+    }
+
+    @Override
+    public String toString() {
+        return "SparsePlan[" + sourceSize + "x" + targetSize + ", " + rows.length + " entries]";
+    }
+}

@@ -1,0 +1,138 @@
+package org.measureflow.ot.exact;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.measureflow.core.measure.ParticleMeasure;
+import org.measureflow.ot.Histograms;
+import org.measureflow.testing.Property;
+import org.measureflow.testing.RandomInputs;
+
+class OneDimensionalOtTest {
+
+    @Test
+    void closedFormExampleB9() {
+        double[] x = {0, 1, 3};
+        double[] a = {.2, .5, .3};
+        double[] y = {-1, 2};
+        double[] b = {.6, .4};
+        // 0.2*1 + 0.4*4 + 0.1*1 + 0.3*1 = 2.2, five rounded products
+        assertEquals(2.2, OneDimensionalOt.wassersteinPowerP(x, a, y, b, 2), 1e-12);
+        assertEquals(Math.sqrt(2.2), OneDimensionalOt.wasserstein(x, a, y, b, 2), 1e-12);
+        // W1 = 0.2*1 + 0.4*2 + 0.1*1 + 0.3*1 = 1.4
+        assertEquals(1.4, OneDimensionalOt.wasserstein(x, a, y, b, 1), 1e-12);
+    }
+
+    @Test
+    void unsortedInputGivesPlanInOriginalIndices() {
+        double[] x = {3, 0, 1};
+        double[] a = {.3, .2, .5};
+        double[] y = {2, -1};
+        double[] b = {.4, .6};
+        SparsePlan plan = OneDimensionalOt.monotonePlan(x, a, y, b);
+        double[][] expected = {{.3, 0}, {0, .2}, {.1, .4}}; // B9's plan with rows and columns permuted
+        double[][] dense = plan.toDense();
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(expected[i], dense[i], 1e-15); // one subtraction of O(1) masses
+        }
+        assertEquals(2.2, OneDimensionalOt.wassersteinPowerP(x, a, y, b, 2), 1e-12);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("org.measureflow.testing.Seeds#many")
+    void monotonePlanIsAMonotoneCouplingWithAtMostNPlusMMinusOneEntries(long seed) {
+        Property.check(seed, rng -> {
+            ParticleMeasure x = RandomInputs.measure1d(rng, 1 + rng.nextInt(50));
+            ParticleMeasure y = RandomInputs.measure1d(rng, 1 + rng.nextInt(50));
+            SparsePlan plan = OneDimensionalOt.monotonePlan(x, y);
+            assertTrue(plan.size() <= x.size() + y.size() - 1);
+            // masses are differences of partial sums of weights <= 1: rounding O((n+m) ulp)
+            assertArrayEquals(x.weights(), plan.rowSums(), 1e-13);
+            assertArrayEquals(y.weights(), plan.colSums(), 1e-13);
+            // monotone: no two entries (i, j), (k, l) with x_i < x_k and y_j > y_l
+            for (int s = 0; s < plan.size(); s++) {
+                for (int t = 0; t < plan.size(); t++) {
+                    double xs = x.coordinate(plan.row(s), 0);
+                    double xt = x.coordinate(plan.row(t), 0);
+                    double ys = y.coordinate(plan.col(s), 0);
+                    double yt = y.coordinate(plan.col(t), 0);
+                    assertTrue(!(xs < xt && ys > yt), "crossing entries " + s + ", " + t);
+                }
+            }
+            // the cost of the returned plan is W_p^p
+            double cost = 0;
+            for (int k = 0; k < plan.size(); k++) {
+                double d = x.coordinate(plan.row(k), 0) - y.coordinate(plan.col(k), 0);
+                cost += plan.mass(k) * Math.abs(d) * Math.abs(d) * Math.abs(d);
+            }
+            double w3 = OneDimensionalOt.wassersteinPowerP(x, y, 3);
+            assertEquals(w3, cost, 1e-12 * w3); // same terms, pow versus products
+        });
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("org.measureflow.testing.Seeds#many")
+    void uniformEqualSizeMeasuresMatchSortedPairs(long seed) {
+        Property.check(seed, rng -> {
+            int n = 1 + rng.nextInt(100);
+            double[] x = RandomInputs.gaussianVector(rng, n);
+            double[] y = RandomInputs.gaussianVector(rng, n);
+            double[] sx = x.clone();
+            double[] sy = y.clone();
+            Arrays.sort(sx);
+            Arrays.sort(sy);
+            double expected = 0;
+            for (int i = 0; i < n; i++) {
+                expected += (sx[i] - sy[i]) * (sx[i] - sy[i]) / n;
+            }
+            double[] w = Histograms.uniform(n);
+            assertEquals(OneDimensionalOt.wassersteinPowerP(x, w, y, w, 2), OneDimensionalOt.wassersteinPowerP(x, y, 2),
+                    0); // the uniform overload builds the same weights
+            // sorting and matching is the quantile formula for n vs n uniform atoms; the merge may split an
+            // atom in two pieces of rounded mass, so agreement is to rounding of n terms
+            assertEquals(expected, OneDimensionalOt.wassersteinPowerP(x, w, y, w, 2), 1e-12 * (1 + expected));
+        });
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("org.measureflow.testing.Seeds#few")
+    void translationMovesEveryMeasureByItsShift(long seed) {
+        Property.check(seed, rng -> {
+            ParticleMeasure x = RandomInputs.measure1d(rng, 1 + rng.nextInt(60));
+            double shift = rng.nextDouble(-3, 3);
+            ParticleMeasure y = x.pushForward((in, off, out, outOff) -> out[outOff] = in[off] + shift);
+            for (double p : new double[] {1, 1.5, 2, 4}) {
+                // the monotone map is x -> x + shift, so W_p = |shift| for every p >= 1
+                assertEquals(Math.abs(shift), OneDimensionalOt.wasserstein(x, y, p), 1e-12, "p = " + p);
+            }
+        });
+    }
+
+    @Test
+    void invalidInputIsRejectedNamingTheArgument() {
+        double[] x = {0, 1};
+        double[] w = {.5, .5};
+        assertMessage("p", () -> OneDimensionalOt.wassersteinPowerP(x, w, x, w, 0.5));
+        assertMessage("p", () -> OneDimensionalOt.wassersteinPowerP(x, w, x, w, Double.NaN));
+        assertMessage("a", () -> OneDimensionalOt.wassersteinPowerP(x, new double[] {.5, .6}, x, w, 2));
+        assertMessage("b", () -> OneDimensionalOt.wassersteinPowerP(x, w, x, new double[] {-1, 2}, 2));
+        assertMessage("b", () -> OneDimensionalOt.wassersteinPowerP(x, w, x, new double[] {1}, 2));
+        assertMessage("x", () -> OneDimensionalOt.wassersteinPowerP(new double[] {0, Double.NaN}, w, x, w, 2));
+        ParticleMeasure oneD = ParticleMeasure.of(new double[][] {{0}, {1}});
+        ParticleMeasure twoD = ParticleMeasure.of(new double[][] {{0, 0}});
+        assertMessage("y", () -> OneDimensionalOt.wasserstein(oneD, twoD, 2));
+        assertMessage("x", () -> OneDimensionalOt.monotonePlan(twoD, oneD));
+    }
+
+    private static void assertMessage(String argument, org.junit.jupiter.api.function.Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().startsWith(argument), "message should name " + argument + ": " + e.getMessage());
+    }
+}
