@@ -108,6 +108,21 @@ public class IntegratorBenchmark {
     }
 
     /** A full Dormand&ndash;Prince 5(4) solve from 0 to 1, from the same initial state every time. */
+    /**
+     * One hundred RK4 steps in one call (from 0 to 1 with step 0.01), divided by nothing: the per-step cost in steady
+     * state is this score / 100, without the per-call allocation of the work arrays that {@link #rungeKutta4Step}
+     * includes. Integrates forward and backward alternately so the state stays bounded.
+     */
+    @Benchmark
+    public void rungeKutta4HundredSteps(Blackhole bh) {
+        IntegrationResult r = backward
+                ? rk4.integrate(system, 1, rk4State, 0)
+                : rk4.integrate(system, 0, rk4State, 1);
+        backward = !backward;
+        bh.consume(r);
+        bh.consume(rk4State[0]);
+    }
+
     @Benchmark
     public void dormandPrince54Solve(Blackhole bh) {
         System.arraycopy(initial, 0, dopriState, 0, initial.length);

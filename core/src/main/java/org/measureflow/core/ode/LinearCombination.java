@@ -74,6 +74,10 @@ final class LinearCombination implements Chunks.Body {
             }
             return;
         }
+        if (count <= 4) {
+            runUnrolled(o, b, start, end);
+            return;
+        }
         double[] c = coefficients;
         double[][] v = terms;
         int m = count;
@@ -82,6 +86,39 @@ final class LinearCombination implements Chunks.Body {
             for (int j = 1; j < m; j++) {
                 s += c[j] * v[j][i];
             }
+            o[i] = b == null ? s : b[i] + s;
+        }
+    }
+
+    /**
+     * Two to four terms with the arrays and coefficients in locals, so that the loop vectorises (the generic loop's
+     * {@code v[j][i]} does not); same summation order as the generic loop, hence the same bits.
+     */
+    private void runUnrolled(double[] o, double[] b, int start, int end) {
+        double c0 = coefficients[0];
+        double c1 = coefficients[1];
+        double[] v0 = terms[0];
+        double[] v1 = terms[1];
+        if (count == 2) {
+            for (int i = start; i < end; i++) {
+                double s = c0 * v0[i] + c1 * v1[i];
+                o[i] = b == null ? s : b[i] + s;
+            }
+            return;
+        }
+        double c2 = coefficients[2];
+        double[] v2 = terms[2];
+        if (count == 3) {
+            for (int i = start; i < end; i++) {
+                double s = c0 * v0[i] + c1 * v1[i] + c2 * v2[i];
+                o[i] = b == null ? s : b[i] + s;
+            }
+            return;
+        }
+        double c3 = coefficients[3];
+        double[] v3 = terms[3];
+        for (int i = start; i < end; i++) {
+            double s = c0 * v0[i] + c1 * v1[i] + c2 * v2[i] + c3 * v3[i];
             o[i] = b == null ? s : b[i] + s;
         }
     }
