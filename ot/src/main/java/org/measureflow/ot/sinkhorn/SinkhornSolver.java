@@ -205,6 +205,7 @@ public final class SinkhornSolver {
         int maxIt = options.maxIterations;
         int iterations = 0;
         Stats stats = null;
+        boolean reachedTarget = false;
         double[] history = new double[RATE_WINDOW + 1];
 
         stages:
@@ -222,6 +223,7 @@ public final class SinkhornSolver {
             while (iterations < maxIt && (last || stageIterations < STAGE_MAX_ITERATIONS)) {
                 iterations++;
                 stageIterations++;
+                reachedTarget = last;
                 // relaxed iterations alternate with exact checks: a plain g-update makes P^T 1 = b exact
                 boolean check = omega == 1 || stageIterations % CHECK_EVERY == 0;
                 double omegaG = check ? 1 : omega;
@@ -299,6 +301,16 @@ public final class SinkhornSolver {
             }
             if (iterations >= maxIt) {
                 break;
+            }
+        }
+        if (!reachedTarget) {
+            // the budget ran out at a larger epsilon: one exact f-update at the target keeps every P_ij <= a_i
+            for (int j = 0; j < m; j++) {
+                w[j] = g[j] + target * logb[j];
+            }
+            ground.rowLogSums(f, w, target, logS);
+            for (int i = 0; i < n; i++) {
+                f[i] -= target * logS[i];
             }
         }
         if (stats == null || stats.error > tol) {

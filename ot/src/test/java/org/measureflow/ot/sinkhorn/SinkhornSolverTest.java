@@ -163,6 +163,39 @@ class SinkhornSolverTest {
         assertTrue(results[0].converged(), "kernel path with epsilon-scaling reaches 1e-6");
     }
 
+    @Test
+    void budgetExhaustedAtALargeEpsilonStillGivesAFinitePlan() {
+        SplittableRandom rng = new SplittableRandom(17);
+        ParticleMeasure x = RandomInputs.pointCloud(rng, 50, 2);
+        ParticleMeasure y = RandomInputs.pointCloud(rng, 40, 2);
+        CostMatrix c = CostMatrix.squaredEuclidean(x, y);
+        // two iterations end inside the first epsilon-scaling stage, far above the target 1e-3
+        SinkhornSolver.Options o = SinkhornSolver.options().epsilon(1e-3).maxIterations(2);
+        for (SinkhornResult r : new SinkhornResult[] {o.solver().solve(x.weights(), y.weights(), c),
+            o.solver().solve(x, y)}) {
+            assertFalse(r.converged());
+            assertTrue(Double.isFinite(r.objective()) && Double.isFinite(r.marginalError()));
+            // the final exact f-update at the target makes every row sum a_i, so the error is the column error <= 2
+            assertTrue(r.marginalError() <= 2 + 1e-12, "error " + r.marginalError());
+        }
+    }
+
+    @Test
+    void zeroWeightsAreAllowed() {
+        double[] a = {0.5, 0.0, 0.5};
+        double[] b = {0.25, 0.75};
+        CostMatrix c = CostMatrix.of(new double[][] {{0, 1}, {2, 0.5}, {1, 0}});
+        for (boolean log : new boolean[] {false, true}) {
+            SinkhornResult r = SinkhornSolver.options().epsilon(0.1).logDomain(log).solver().solve(a, b, c);
+            assertTrue(r.converged());
+            assertAllFinite(r.f());
+            double[] p = r.densePlan();
+            // an atom of weight zero carries no mass: P_ij = a_i b_j exp(...) = 0
+            assertEquals(0.0, p[2]);
+            assertEquals(0.0, p[3]);
+        }
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("org.measureflow.testing.Seeds#few")
     void pointCloudSolverEqualsDenseSolver(long seed) {
