@@ -50,7 +50,7 @@ public final class SinkhornSolver {
     /** Marginal error at which an intermediate epsilon-scaling stage stops. */
     static final double STAGE_TOLERANCE = 1e-3;
     /**
-     * With the automatic schedule, epsilon-scaling runs only when \( \varepsilon < \) this ratio times the cost's
+     * With the automatic schedule, epsilon-scaling runs only when \( \varepsilon \lt \) this ratio times the cost's
      * range: for larger epsilon the over-relaxed iteration converges faster from zero than through the stages
      * (measured on Gaussian clouds: 80 against 155 iterations at \( \varepsilon = 10^{-3} \max C \), 1280 against
      * 785 at \( 10^{-4} \max C \)).
@@ -450,7 +450,7 @@ public final class SinkhornSolver {
      * <li>{@code tolerance = 1e-9}: stop when the L1 marginal error
      *     \( \|P\mathbf 1-a\|_1 + \|P^\top\mathbf 1-b\|_1 \le \) tolerance;</li>
      * <li>{@code maxIterations = 10000} iterations in total (over all epsilon-scaling stages);</li>
-     * <li>{@code epsilonScaling = true} with an automatic schedule: when \( \varepsilon < 5\cdot 10^{-4} R \), with
+     * <li>{@code epsilonScaling = true} with an automatic schedule: when \( \varepsilon \lt 5\cdot 10^{-4} R \), with
      *     \( R \) the cost's range (dense: \( \max|C_{ij}| \); clouds: the squared diameter of a bounding box), the
      *     stages start at \( R \) and halve epsilon each time; for larger \( \varepsilon \) no scaling is done (it
      *     would cost more iterations than it saves). {@link #epsilonScaling(double, double)} sets an explicit
