@@ -86,6 +86,8 @@ def main():
                 err = np.abs(P.sum(1) - a).sum() + np.abs(P.sum(0) - b).sum()
                 ref = mine.get((n, eps, "dense"))
                 ratio = "%.2f" % (dt / ref) if ref else ""
+                if err > 10 * args.tol:
+                    ratio = "failed:L1_error_above_tolerance"  # e.g. underflowed kernel: no meaningful time
                 print("%d,%g,%s,%.3f,%d,%.3e,%.10f,%.10f,%s" % (n, eps, method, dt, args.max_iter, err,
                                                                  float(np.sum(P * M)),
                                                                  kl_objective(P, M, a, b, eps), ratio),

@@ -60,9 +60,9 @@ public final class SinkhornSolver {
     static final int STAGE_MAX_ITERATIONS = 200;
 
     /** Relaxed iterations between two exact (plain) checks of the marginal error. */
-    static final int CHECK_EVERY = 10;
+    static final int CHECK_EVERY = 16;
     /** Iterations over which the plain contraction rate is measured. */
-    static final int RATE_WINDOW = 10;
+    static final int RATE_WINDOW = 3;
     /** Largest over-relaxation parameter used. */
     static final double MAX_OMEGA = 1.995;
 
@@ -276,7 +276,7 @@ public final class SinkhornSolver {
                 }
                 if (options.overRelaxation) {
                     if (omega == 1) {
-                        // plain phase: estimate the linear rate rho of Sinkhorn from the last ten errors
+                        // plain phase: estimate the linear rate rho of Sinkhorn over the last RATE_WINDOW iterations
                         history[stageIterations % history.length] = err;
                         double old = stageIterations >= 2 * RATE_WINDOW
                                 ? history[(stageIterations - RATE_WINDOW) % history.length] : Double.NaN;
@@ -542,9 +542,11 @@ public final class SinkhornSolver {
         /**
          * Turns adaptive over-relaxation on (default) or off. When on, each stage first runs plain iterations,
          * measures their linear rate \( \rho \), then relaxes both updates,
-         * \( f \leftarrow (1-\omega) f + \omega F(g) \), with \( \omega = 2/(1+\sqrt{1-\rho}) \) (capped at 1.95;
-         * Thibault et al. 2017), damping \( \omega \) whenever the error grows. Every tenth iteration is a plain
-         * one, on which the marginal error is measured exactly.
+         * \( f \leftarrow (1-\omega) f + \omega F(g) \), with \( \omega = 2/(1+\sqrt{1-\rho}) \) (capped at 1.995;
+         * Thibault et al. 2017). Every 16th iteration is a plain one, on which the marginal error is measured
+         * exactly; from the observed relaxed rate \( \mu \) the plain rate is re-estimated through Young's relation
+         * \( (\mu + \omega - 1)^2 = \mu\omega^2\rho \) and \( \omega \) raised accordingly, and \( \omega \) is
+         * damped whenever the error grows. Off: plain Sinkhorn, checked every iteration.
          */
         public Options overRelaxation(boolean on) {
             Options o = copy();
