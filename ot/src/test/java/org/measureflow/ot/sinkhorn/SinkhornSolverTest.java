@@ -207,7 +207,8 @@ class SinkhornSolverTest {
             SinkhornResult cloud = o.solver().solve(x, y);
             SinkhornResult dense = o.solver().solve(x.weights(), y.weights(), c);
             SinkhornResult log = o.logDomain(true).solver().solve(x.weights(), y.weights(), c);
-            for (SinkhornResult r : new SinkhornResult[] {dense, log}) {
+            SinkhornResult doubleKernel = o.mixedPrecision(false).solver().solve(x.weights(), y.weights(), c);
+            for (SinkhornResult r : new SinkhornResult[] {dense, log, doubleKernel}) {
                 // both solve the same problem to a marginal error of 1e-13: values agree to far below 1e-10
                 assertEquals(cloud.objective(), r.objective(), 1e-10);
                 assertEquals(cloud.transportCost(), r.transportCost(), 1e-10);
