@@ -1,0 +1,115 @@
+package org.measureflow.ot.sinkhorn;
+
+import org.measureflow.core.Arguments;
+
+/**
+ * The entropic transport plan \( P_{ij} = a_i b_j \exp((f_i + g_j - C_{ij})/\varepsilon) \) of a Sinkhorn solution,
+ * held implicitly: it keeps the potentials and a reference to the cost (the {@link org.measureflow.ot.CostMatrix}
+ * or the two point clouds), never an {@code n x m} array, and evaluates the plan on demand.
+ *
+ * <p>Immutable. Each operation costs one pass over the {@code n x m} entries (one exponential each), runs over
+ * fixed chunks of rows, and gives the same bits in parallel as serially.
+ */
+public final class EntropicPlan {
+    private final Ground ground;
+    private final double[] h; // f_i + eps log a_i
+    private final double[] w; // g_j + eps log b_j
+    private final double eps;
+
+    EntropicPlan(Ground ground, double[] h, double[] w, double eps) {
+        this.ground = ground;
+        this.h = h;
+        this.w = w;
+        this.eps = eps;
+    }
+
+    /** Number of rows {@code n} (source atoms). */
+    public int rows() {
+        return ground.n;
+    }
+
+    /** Number of columns {@code m} (target atoms). */
+    public int cols() {
+        return ground.m;
+    }
+
+    /** The entry \( P_{ij} = \exp((f_i + \varepsilon\log a_i + g_j + \varepsilon\log b_j - C_{ij})/\varepsilon) \). */
+    public double get(int i, int j) {
+        if (i < 0 || i >= ground.n) {
+            throw new IllegalArgumentException("i must be in [0, " + ground.n + "), got " + i);
+        }
+        if (j < 0 || j >= ground.m) {
+            throw new IllegalArgumentException("j must be in [0, " + ground.m + "), got " + j);
+        }
+        return Math.exp((h[i] + w[j] - ground.cost(i, j)) / eps);
+    }
+
+    /** The dense plan, row-major, length {@code n * m} (allocates \( nm \) doubles: for moderate sizes). */
+    public double[] toDense() {
+        return ground.dense(h, w, eps);
+    }
+
+    /** \( (P v)_i = \sum_j P_{ij} v_j \), computed without storing \( P \). */
+    public double[] apply(double[] v) {
+        Arguments.finite("v", v);
+        Arguments.length("v", v.length, ground.m);
+        double[] out = new double[ground.n];
+        ground.apply(h, w, eps, v, out);
+        return out;
+    }
+
+    /** \( (P^\top u)_j = \sum_i P_{ij} u_i \), computed without storing \( P \). */
+    public double[] applyTransposed(double[] u) {
+        Arguments.finite("u", u);
+        Arguments.length("u", u.length, ground.n);
+        double[] out = new double[ground.m];
+        ground.applyTransposed(h, w, eps, u, out);
+        return out;
+    }
+
+    /**
+     * The barycentric projection (entropic map) of a point-cloud plan,
+     * \( T(x_i) = \sum_j P_{ij} y_j / \sum_j P_{ij} \), row-major {@code n * d}. At convergence
+     * \( \sum_j P_{ij} = a_i \) up to the marginal error, so this is \( \sum_j P_{ij} y_j / a_i \); the row-sum
+     * normalisation keeps it defined for atoms of weight zero (it is then the conditional mean under the kernel).
+     *
+     * @throws IllegalStateException if the plan was computed from a dense cost matrix (no target points)
+     */
+    public double[] barycentricMap() {
+        if (!(ground instanceof Ground.Cloud)) {
+            throw new IllegalStateException("barycentricMap needs point clouds; this plan came from a CostMatrix");
+        }
+        Ground.Cloud cloud = (Ground.Cloud) ground;
+        int n = cloud.n;
+        int m = cloud.m;
+        int d = cloud.d;
+        double[] ys = cloud.ys;
+        double[] out = new double[n * d];
+        double inv = 1.0 / eps;
+        ground.forEach(n, ground.chunkRows(), (long) m * (3L * d + 20), (c, start, end) -> {
+            double[] buf = new double[m];
+            double[] acc = new double[d];
+            for (int i = start; i < end; i++) {
+                cloud.costRow(i, buf);
+                // shift by the row maximum so that rows of weight zero (h_i = -inf) are still defined
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < m; j++) {
+                    max = Math.max(max, w[j] - buf[j]);
+                }
+                java.util.Arrays.fill(acc, 0.0);
+                double r = 0;
+                for (int j = 0; j < m; j++) {
+                    double p = Math.exp((w[j] - buf[j] - max) * inv);
+                    r += p;
+                    for (int k = 0; k < d; k++) {
+                        acc[k] += p * ys[j * d + k];
+                    }
+                }
+                for (int k = 0; k < d; k++) {
+                    out[i * d + k] = acc[k] / r;
+                }
+            }
+        });
+        return out;
+    }
+}

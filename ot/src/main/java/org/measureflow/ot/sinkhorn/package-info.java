@@ -1,0 +1,28 @@
+/**
+ * Entropic optimal transport (survey &sect;4, entropic regularisation of the Kantorovich problem, eq. 10):
+ * \[ \mathrm{OT}_\varepsilon(a,b) = \min_{P \in U(a,b)} \langle P, C\rangle + \varepsilon\,\mathrm{KL}(P \mid a\otimes b),
+ * \qquad \mathrm{KL}(P\mid Q) = \sum_{ij} P_{ij}\log\tfrac{P_{ij}}{Q_{ij}} - P_{ij} + Q_{ij}, \]
+ * solved by Sinkhorn's alternating dual updates, and the debiased Sinkhorn divergence
+ * \( S_\varepsilon(a,b) = \mathrm{OT}_\varepsilon(a,b) - \tfrac12\mathrm{OT}_\varepsilon(a,a) - \tfrac12\mathrm{OT}_\varepsilon(b,b) \).
+ *
+ * <ul>
+ * <li>{@link org.measureflow.ot.sinkhorn.SinkhornSolver}: configured by an immutable
+ *     {@link org.measureflow.ot.sinkhorn.SinkhornSolver.Options}
+ *     ({@code SinkhornSolver.options().epsilon(1e-2).tolerance(1e-9).solver()}), solves dense costs
+ *     ({@link org.measureflow.ot.CostMatrix}) and point clouds (squared Euclidean cost on the fly).
+ *     \( \varepsilon \) is absolute, in cost units.</li>
+ * <li>{@link org.measureflow.ot.sinkhorn.SinkhornResult}: potentials \( f, g \) with
+ *     \( P_{ij} = a_i b_j e^{(f_i+g_j-C_{ij})/\varepsilon} \), transport cost, entropic objective, dual value, the
+ *     exact L1 marginal error, and the plan as an {@link org.measureflow.ot.sinkhorn.EntropicPlan} evaluated on
+ *     demand (dense plan, \( Pv \), \( P^\top u \), barycentric map).</li>
+ * <li>{@link org.measureflow.ot.sinkhorn.SinkhornDivergence}: \( S_\varepsilon \) and its gradient with respect to
+ *     the source points, with a symmetric (averaged) solver for the self terms.</li>
+ * </ul>
+ *
+ * <p>Conventions follow {@code spec/closed-forms.md}: cost \( |x-y|^2 \) not halved, marginal error
+ * \( \|P\mathbf 1 - a\|_1 + \|P^\top\mathbf 1 - b\|_1 \). POT's {@code sinkhorn} has the same plan; for a
+ * feasible plan our objective equals its \( \langle P, C\rangle - \varepsilon H(P) \),
+ * \( H(P) = -\sum_{ij} P_{ij}(\log P_{ij} - 1) \), plus \( \varepsilon(1 - \sum_i a_i\log a_i - \sum_j b_j\log b_j) \)
+ * (closed-forms B5).
+ */
+package org.measureflow.ot.sinkhorn;
