@@ -12,6 +12,7 @@ public final class Demos {
      */
     public static List<TourDemo> all() {
         return List.of(
-                new LinearFlowDemo());
+                new LinearFlowDemo(),
+                new OtPlanDemo());
     }
 }
