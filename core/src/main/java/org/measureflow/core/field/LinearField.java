@@ -3,6 +3,7 @@ package org.measureflow.core.field;
 import org.ejml.data.DMatrixRMaj;
 import org.measureflow.core.Arguments;
 import org.measureflow.core.linalg.MatrixFunctions;
+import org.measureflow.core.measure.AffineMap;
 import org.measureflow.core.measure.GaussianMeasure;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.core.measure.PointMap;
@@ -95,7 +96,7 @@ public final class LinearField implements VectorField {
      * @param t a finite time
      * @throws IllegalArgumentException if {@code t} is not finite or \( e^{tA} \) overflows
      */
-    public FlowMap flowMap(double t) {
+    public AffineMap flowMap(double t) {
         Arguments.finite("t", t);
         MatrixFunctions.ExpIntegral e = MatrixFunctions.expIntegral(a, t);
         DMatrixRMaj psi = e.integral();
@@ -107,7 +108,7 @@ public final class LinearField implements VectorField {
             }
             offset[i] = s;
         }
-        return new FlowMap(e.exp(), offset);
+        return AffineMap.of(e.exp(), offset);
     }
 
     /**
@@ -121,8 +122,7 @@ public final class LinearField implements VectorField {
     public GaussianMeasure flow(GaussianMeasure mu, double t) {
         Arguments.notNull("mu", mu);
         Arguments.length("mu (dimension)", mu.dimension(), d);
-        FlowMap map = flowMap(t);
-        return mu.pushForward(map.matrix, map.offset);
+        return flowMap(t).pushForward(mu);
     }
 
     /**
@@ -140,64 +140,5 @@ public final class LinearField implements VectorField {
     @Override
     public String toString() {
         return "LinearField[d=" + d + "]";
-    }
-
-    /**
-     * The affine map \( x \mapsto M x + c \) (here the flow map of a {@link LinearField}). Immutable: the components
-     * are copied in and out.
-     *
-     * @param matrix \( M \), {@code d x d}
-     * @param offset \( c \), length {@code d}
-     */
-    public record FlowMap(DMatrixRMaj matrix, double[] offset) implements PointMap {
-        /** Validates the shapes and copies both components. */
-        public FlowMap {
-            int dim = Arguments.square("matrix", matrix);
-            Arguments.finite("matrix", matrix);
-            Arguments.finite("offset", offset);
-            Arguments.length("offset", offset.length, dim);
-            matrix = matrix.copy();
-            offset = offset.clone();
-        }
-
-        /** A copy of \( M \). */
-        @Override
-        public DMatrixRMaj matrix() {
-            return matrix.copy();
-        }
-
-        /** A copy of \( c \). */
-        @Override
-        public double[] offset() {
-            return offset.clone();
-        }
-
-        /** Dimension {@code d}. */
-        public int dimension() {
-            return offset.length;
-        }
-
-        /** Writes \( M x + c \) into {@code out} without allocating; {@code out} must not overlap the point in {@code x}. */
-        @Override
-        public void apply(double[] x, int xOffset, double[] out, int outOffset) {
-            int dim = offset.length;
-            double[] md = matrix.data;
-            for (int i = 0; i < dim; i++) {
-                double s = offset[i];
-                int row = i * dim;
-                for (int k = 0; k < dim; k++) {
-                    s += md[row + k] * x[xOffset + k];
-                }
-                out[outOffset + i] = s;
-            }
-        }
-
-        /** \( M x + c \) as a new array. */
-        public double[] apply(double[] x) {
-            Arguments.length("x", x.length, offset.length);
-            double[] out = new double[offset.length];
-            apply(x, 0, out, 0);
-            return out;
-        }
     }
 }

@@ -1,5 +1,7 @@
 package org.measureflow.core.field;
 
+import org.measureflow.core.measure.AffineMap;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -86,7 +88,7 @@ class LinearFieldTest {
             }
             double[] b = RandomInputs.gaussianVector(rng, d);
             double t = rng.nextDouble(-2, 2);
-            LinearField.FlowMap map = LinearField.of(diag(lambda), b).flowMap(t);
+            AffineMap map = LinearField.of(diag(lambda), b).flowMap(t);
             for (int i = 0; i < d; i++) {
                 // x_i(t) = e^{t l} x_i + (e^{t l} - 1)/l b_i, with the limit t b_i at l = 0
                 double phi = Math.exp(t * lambda[i]);
@@ -109,7 +111,7 @@ class LinearFieldTest {
             DMatrixRMaj j = new DMatrixRMaj(new double[][]{{0, -1}, {1, 0}});
             DMatrixRMaj matrix = plus(scaled(a, CommonOps_DDRM.identity(2)), w, j);
             double[] b = RandomInputs.gaussianVector(rng, 2);
-            LinearField.FlowMap map = LinearField.of(matrix, b).flowMap(t);
+            AffineMap map = LinearField.of(matrix, b).flowMap(t);
             DMatrixRMaj phi = scaled(Math.exp(a * t), rotation(w * t));
             DMatrixRMaj inverse = scaled(1 / (a * a + w * w), plus(scaled(a, CommonOps_DDRM.identity(2)), -w, j));
             double[] offset = mult(mult(inverse, plus(phi, -1, CommonOps_DDRM.identity(2))), b);
@@ -128,14 +130,14 @@ class LinearFieldTest {
         Property.check(seed, rng -> {
             int d = rng.nextInt(1, 6);
             LinearField field = randomField(rng, d, rng.nextDouble(0.1, 3));
-            LinearField.FlowMap zero = field.flowMap(0);
+            AffineMap zero = field.flowMap(0);
             assertArrayEquals(CommonOps_DDRM.identity(d).data, zero.matrix().data, 0);
             assertArrayEquals(new double[d], zero.offset(), 0);
             double s = rng.nextDouble(-1, 1);
             double t = rng.nextDouble(-1, 1);
-            LinearField.FlowMap fs = field.flowMap(s);
-            LinearField.FlowMap ft = field.flowMap(t);
-            LinearField.FlowMap fst = field.flowMap(s + t);
+            AffineMap fs = field.flowMap(s);
+            AffineMap ft = field.flowMap(t);
+            AffineMap fst = field.flowMap(s + t);
             // Phi(s + t) = Phi(t) Phi(s) and c(s + t) = Phi(t) c(s) + c(t)
             DMatrixRMaj composed = mult(ft.matrix(), fs.matrix());
             double scale = frob(ft.matrix()) * frob(fs.matrix());
@@ -161,7 +163,7 @@ class LinearFieldTest {
             double t = rng.nextDouble(0, 1.5);
             GaussianMeasure flowed = field.flow(mu, t);
             // consistency: the same as pushing the Gaussian forward by the flow map
-            LinearField.FlowMap map = field.flowMap(t);
+            AffineMap map = field.flowMap(t);
             GaussianMeasure pushed = mu.pushForward(map.matrix(), map.offset());
             assertArrayEquals(pushed.mean(), flowed.mean(), 0);
             assertArrayEquals(pushed.covariance().data, flowed.covariance().data, 0);
@@ -210,7 +212,7 @@ class LinearFieldTest {
             ParticleMeasure mu = RandomInputs.weightedPointCloud(rng, rng.nextInt(1, 200), d);
             double t = rng.nextDouble(-1, 1);
             ParticleMeasure moved = field.flow(mu, t);
-            LinearField.FlowMap map = field.flowMap(t);
+            AffineMap map = field.flowMap(t);
             assertArrayEquals(mu.weights(), moved.weights(), 0, "weights travel with the particles");
             for (int i = 0; i < mu.size(); i++) {
                 assertArrayEquals(map.apply(mu.point(i)), moved.point(i), 0);
@@ -252,7 +254,7 @@ class LinearFieldTest {
         assertArrayEquals(new double[]{1, 0, 0, 2}, field.a().data, 0);
         assertArrayEquals(new double[]{3, 4}, field.b(), 0);
         assertEquals(2, field.dimension());
-        LinearField.FlowMap map = field.flowMap(0.5);
+        AffineMap map = field.flowMap(0.5);
         map.matrix().set(0, 0, 99);
         map.offset()[0] = 99;
         assertEquals(Math.exp(0.5), map.matrix().get(0, 0), 4 * Math.ulp(Math.exp(0.5)));

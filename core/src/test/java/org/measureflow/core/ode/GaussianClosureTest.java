@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
 import org.measureflow.core.field.LinearField;
+import org.measureflow.core.measure.AffineMap;
 import org.measureflow.core.measure.GaussianMeasure;
 import org.measureflow.core.measure.ParticleMeasure;
 
@@ -70,7 +71,7 @@ class GaussianClosureTest {
 
         // 1. Without sampling noise: the flow is affine, so the particles' moments must equal the exact flow map applied
         //    to the sample's own initial moments. RK4's global error with h = 0.01 is ~ C h^4 = 1e-8 |x|: allow 1e-7.
-        LinearField.FlowMap map = field.flowMap(T);
+        AffineMap map = field.flowMap(T);
         GaussianMeasure sampleGaussian = GaussianMeasure.of(start.mean(), start.covariance());
         GaussianMeasure pushedSample = sampleGaussian.pushForward(map.matrix(), map.offset());
         double[] mean = moved.mean();

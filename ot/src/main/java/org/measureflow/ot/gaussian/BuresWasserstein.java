@@ -5,6 +5,7 @@ import java.util.Arrays;
 import org.ejml.data.DMatrixRMaj;
 import org.measureflow.core.Arguments;
 import org.measureflow.core.linalg.Spd;
+import org.measureflow.core.measure.AffineMap;
 import org.measureflow.core.measure.GaussianMeasure;
 
 /**
@@ -78,7 +79,7 @@ public final class BuresWasserstein {
      */
     public static AffineMap mongeMap(GaussianMeasure mu, GaussianMeasure nu) {
         checkPair(mu, nu);
-        return AffineMap.centred(mapMatrix(mu, nu), mu.dimension(), mu.mean(), nu.mean());
+        return AffineMap.centred(DMatrixRMaj.wrap(mu.dimension(), mu.dimension(), mapMatrix(mu, nu)), mu.mean(), nu.mean());
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import org.ejml.data.DMatrixRMaj;
 import org.measureflow.core.Arguments;
+import org.measureflow.core.measure.AffineMap;
 import org.measureflow.core.measure.GaussianMeasure;
 
 /**
@@ -105,7 +106,7 @@ public final class EntropicGaussianOt {
         Pair pair = Pair.of(alpha, beta);
         Pair.Spectrum sp = pair.spectrum();
         double[] a = pair.sandwichInverse(sp, crossValues(sp, eps));
-        return AffineMap.centred(a, pair.d, alpha.mean(), beta.mean());
+        return AffineMap.centred(DMatrixRMaj.wrap(pair.d, pair.d, a), alpha.mean(), beta.mean());
     }
 
     /**

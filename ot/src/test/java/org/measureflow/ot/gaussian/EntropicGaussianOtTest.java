@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.measureflow.core.linalg.Spd;
+import org.measureflow.core.measure.AffineMap;
 import org.measureflow.core.measure.GaussianMeasure;
 import org.measureflow.testing.Property;
 

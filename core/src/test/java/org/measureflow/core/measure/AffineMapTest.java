@@ -1,12 +1,11 @@
-package org.measureflow.ot.gaussian;
+package org.measureflow.core.measure;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.measureflow.ot.gaussian.BuresWassersteinTest.assertMessage;
+import static org.measureflow.testing.Rejections.assertRejected;
 
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
-import org.measureflow.core.measure.GaussianMeasure;
 
 class AffineMapTest {
     private static final DMatrixRMaj A = new DMatrixRMaj(new double[][]{{1, 2}, {0, 3}, {-1, 1}});
@@ -51,15 +50,15 @@ class AffineMapTest {
 
     @Test
     void rejectsBadArgumentsByName() {
-        assertMessage("offset", () -> AffineMap.of(A, new double[2]));
-        assertMessage("matrix", () -> AffineMap.of(new DMatrixRMaj(new double[][]{{Double.NaN}}), new double[1]));
-        assertMessage("matrix", () -> AffineMap.of(null, B));
+        assertRejected("offset", () -> AffineMap.of(A, new double[2]));
+        assertRejected("matrix", () -> AffineMap.of(new DMatrixRMaj(new double[][]{{Double.NaN}}), new double[1]));
+        assertRejected("matrix", () -> AffineMap.of(null, B));
         AffineMap t = AffineMap.of(A, B);
-        assertMessage("x", () -> t.apply(new double[3], new double[3]));
-        assertMessage("out", () -> t.apply(new double[2], new double[2]));
-        assertMessage("mu", () -> t.pushForward(GaussianMeasure.standard(3)));
+        assertRejected("x", () -> t.apply(new double[3], new double[3]));
+        assertRejected("out", () -> t.apply(new double[2], new double[2]));
+        assertRejected("mu", () -> t.pushForward(GaussianMeasure.standard(3)));
         AffineMap square = AffineMap.of(new DMatrixRMaj(new double[][]{{1, 0}, {0, 1}}), new double[2]);
         double[] x = new double[2];
-        assertMessage("out", () -> square.apply(x, x));
+        assertRejected("out", () -> square.apply(x, x));
     }
 }

@@ -1,13 +1,12 @@
-package org.measureflow.ot.gaussian;
+package org.measureflow.core.measure;
 
 import org.ejml.data.DMatrixRMaj;
 import org.measureflow.core.Arguments;
-import org.measureflow.core.measure.GaussianMeasure;
-import org.measureflow.core.measure.PointMap;
 
 /**
  * The affine map \( T(x) = A x + b \) from \( \mathbb{R}^d \) to \( \mathbb{R}^{k} \), with a {@code k x d} matrix
- * \( A \) and offset \( b \). The Gaussian transport maps of this package have this form: the Monge map
+ * \( A \) and offset \( b \). Many closed forms of the survey are affine maps: the flow map
+ * \( x \mapsto e^{tA} x + \int_0^t e^{sA} ds\, b \) of a linear field (closed-forms item 2), the Gaussian Monge map
  * \( T(x) = m_1 + A (x - m_0) \) of Prop. 4.3 (\( b = m_1 - A m_0 \)) and the entropic barycentric map
  * \( x \mapsto \mathbb{E}_\pi[Y \mid X = x] \) (closed-forms B5). As a {@link PointMap} it pushes particles forward
  * (\( T_\sharp \mu = \sum_i w_i \delta_{T(x_i)} \), survey eq. 1), and {@link #pushForward(GaussianMeasure)} gives
@@ -48,8 +47,21 @@ public final class AffineMap implements PointMap {
         return new AffineMap(flat, offset.clone(), matrix.numRows, matrix.numCols);
     }
 
-    /** Builds \( x \mapsto m_1 + A (x - m_0) \) from trusted, owned arrays (square {@code d x d} \( A \)). */
-    static AffineMap centred(double[] a, int d, double[] m0, double[] m1) {
+    /**
+     * The map \( x \mapsto m_1 + A (x - m_0) \), that is offset \( b = m_1 - A m_0 \), for a square {@code d x d}
+     * matrix \( A \) (copied).
+     *
+     * @throws IllegalArgumentException if \( A \) is not square and finite or the means have the wrong length
+     */
+    public static AffineMap centred(DMatrixRMaj matrix, double[] m0, double[] m1) {
+        int d = Arguments.square("matrix", matrix);
+        Arguments.finite("matrix", matrix);
+        Arguments.finite("m0", m0);
+        Arguments.finite("m1", m1);
+        Arguments.length("m0", m0.length, d);
+        Arguments.length("m1", m1.length, d);
+        double[] a = new double[d * d];
+        System.arraycopy(matrix.data, 0, a, 0, d * d);
         double[] b = new double[d];
         for (int i = 0; i < d; i++) {
             double s = m1[i];
@@ -95,6 +107,15 @@ public final class AffineMap implements PointMap {
             throw new IllegalArgumentException("out must not be the same array as x");
         }
         apply(x, 0, out, 0);
+    }
+
+    /** \( T(x) = A x + b \) as a new array. */
+    public double[] apply(double[] x) {
+        Arguments.notNull("x", x);
+        Arguments.length("x", x.length, cols);
+        double[] out = new double[rows];
+        apply(x, 0, out, 0);
+        return out;
     }
 
     /** Writes \( T(x) \) for {@code x[xOffset .. xOffset+d-1]} into {@code out[outOffset .. outOffset+k-1]}. */
