@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.measureflow.core.TestMatrices.U;
-import static org.measureflow.core.TestMatrices.frobDiff;
-import static org.measureflow.core.TestMatrices.mult;
-import static org.measureflow.core.TestMatrices.relErr;
+import static org.measureflow.testing.TestMatrices.U;
+import static org.measureflow.testing.TestMatrices.frobDiff;
+import static org.measureflow.testing.TestMatrices.mult;
+import static org.measureflow.testing.TestMatrices.relErr;
 
 import java.util.stream.LongStream;
 import java.util.stream.Stream;

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.measureflow.core.TestMatrices.U;
-import static org.measureflow.core.TestMatrices.frob;
-import static org.measureflow.core.TestMatrices.frobDiff;
-import static org.measureflow.core.TestMatrices.mult;
-import static org.measureflow.core.TestMatrices.transpose;
+import static org.measureflow.testing.TestMatrices.U;
+import static org.measureflow.testing.TestMatrices.frob;
+import static org.measureflow.testing.TestMatrices.frobDiff;
+import static org.measureflow.testing.TestMatrices.mult;
+import static org.measureflow.testing.TestMatrices.transpose;
 
 import java.util.SplittableRandom;
 
@@ -128,7 +128,7 @@ class GaussianMeasureTest {
             }
             DMatrixRMaj expectedCov = mult(a, g.covariance(), transpose(a));
             // both are a few inner products of length d: error ~ d u times the magnitudes involved
-            double magnitude = org.measureflow.core.TestMatrices.norm(b) + frob(a) * org.measureflow.core.TestMatrices.norm(g.mean());
+            double magnitude = org.measureflow.testing.TestMatrices.norm(b) + frob(a) * org.measureflow.testing.TestMatrices.norm(g.mean());
             assertArrayEquals(expectedMean, image.mean(), 16 * d * U * magnitude);
             assertTrue(frobDiff(expectedCov, image.covariance()) < 16 * d * U * frob(a) * frob(a) * frob(g.covariance()));
             assertEquals(dOut, image.dimension());

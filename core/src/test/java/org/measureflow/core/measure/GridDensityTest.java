@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.measureflow.core.TestMatrices.U;
+import static org.measureflow.testing.TestMatrices.U;
 
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;

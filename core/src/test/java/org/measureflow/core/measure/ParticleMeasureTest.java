@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.measureflow.core.TestMatrices.U;
+import static org.measureflow.testing.TestMatrices.U;
 
 import java.util.SplittableRandom;
 

@@ -52,11 +52,6 @@ public record SinkhornResult(double[] f, double[] g, double transportCost, doubl
         return plan.toDense();
     }
 
-    /** Same as {@link #densePlan()} (the spelling of the design brief). */
-    public double[] denseplan() {
-        return plan.toDense();
-    }
-
     /** \( P v \) without storing \( P \). */
     public double[] applyPlan(double[] v) {
         return plan.apply(v);

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.measureflow.ot.gaussian.GaussianFixtures.diagonal;
 import static org.measureflow.ot.gaussian.GaussianFixtures.goldenSource;
 import static org.measureflow.ot.gaussian.GaussianFixtures.goldenTarget;
-import static org.measureflow.ot.gaussian.GaussianFixtures.mult;
+import static org.measureflow.testing.TestMatrices.mult;
 import static org.measureflow.ot.gaussian.GaussianFixtures.random;
-import static org.measureflow.ot.gaussian.GaussianFixtures.relativeError;
+import static org.measureflow.testing.TestMatrices.relErr;
 
 import java.util.SplittableRandom;
 
@@ -23,6 +23,7 @@ import org.measureflow.core.linalg.Spd;
 import org.measureflow.core.measure.AffineMap;
 import org.measureflow.core.measure.GaussianMeasure;
 import org.measureflow.core.measure.ParticleMeasure;
+import org.measureflow.testing.TestMatrices;
 import org.measureflow.testing.Rejections;
 import org.measureflow.testing.Property;
 import org.measureflow.testing.RandomInputs;
@@ -111,7 +112,7 @@ class BuresWassersteinTest {
             }
             DMatrixRMaj asa = mult(mult(a, mu.covariance()), a);
             // errors ~ u * cond(S0) * small constant <= 1e-12 for cond <= 1e4
-            assertTrue(relativeError(asa, nu.covariance()) < 1e-10, "A S0 A = S1: " + relativeError(asa, nu.covariance()));
+            assertTrue(relErr(asa, nu.covariance()) < 1e-10, "A S0 A = S1: " + relErr(asa, nu.covariance()));
             // T(m0) = m1
             double[] out = new double[d];
             t.apply(mu.mean(), out);
@@ -138,7 +139,7 @@ class BuresWassersteinTest {
             }
         }
         GaussianMeasure image = t.pushForward(mu);
-        assertTrue(relativeError(image.covariance(), nu.covariance()) < 1e-12); // well conditioned (cond 10)
+        assertTrue(relErr(image.covariance(), nu.covariance()) < 1e-12); // well conditioned (cond 10)
         // T is optimal: its transport cost E|x - T x|^2 equals W2^2 (checked in expectation, exactly for Gaussians)
         DMatrixRMaj a = t.matrix();
         DMatrixRMaj ia = CommonOps_DDRM.identity(3);
@@ -303,7 +304,7 @@ class BuresWassersteinTest {
             assertSame(nu, BuresWasserstein.geodesic(mu, nu, 1));
             // an interior time just next to 1 lands on nu up to the map's rounding
             GaussianMeasure almostNu = BuresWasserstein.geodesic(mu, nu, Math.nextDown(1.0));
-            assertTrue(relativeError(almostNu.covariance(), nu.covariance()) < 1e-10);
+            assertTrue(relErr(almostNu.covariance(), nu.covariance()) < 1e-10);
             double w = BuresWasserstein.w2(mu, nu);
             double[] times = {0, 0.2, 0.5, 0.9, 1};
             for (double s : times) {
@@ -331,7 +332,7 @@ class BuresWassersteinTest {
             assertTrue(bary.converged(), "residual " + bary.residual());
             GaussianMeasure mc = BuresWasserstein.geodesic(mu, nu, t);
             // the fixed point is reached to the 1e-12 tolerance; the two formulas agree to rounding
-            assertTrue(GaussianFixtures.maxAbsDifference(bary.barycenter().covariance(), mc.covariance()) < 1e-9);
+            assertTrue(TestMatrices.maxAbsDiff(bary.barycenter().covariance(), mc.covariance()) < 1e-9);
             double[] m = bary.barycenter().mean();
             double[] mm = mc.mean();
             for (int i = 0; i < d; i++) {
@@ -346,7 +347,7 @@ class BuresWassersteinTest {
         BuresBarycenter bary = BuresWasserstein.barycenter(new GaussianMeasure[]{mu}, new double[]{1});
         assertTrue(bary.converged());
         assertEquals(1, bary.iterations()); // the start sum_k w_k S_k is already the fixed point
-        assertTrue(relativeError(bary.barycenter().covariance(), mu.covariance()) < 1e-12); // cond 1e3 rounding
+        assertTrue(relErr(bary.barycenter().covariance(), mu.covariance()) < 1e-12); // cond 1e3 rounding
     }
 
     @Test
@@ -379,7 +380,7 @@ class BuresWassersteinTest {
         BuresBarycenter bary = BuresWasserstein.barycenter(ms, w);
         assertTrue(bary.converged());
         // (sum_k w_k S_k^{1/2})^2 in the common basis; rounding of O(1) quantities
-        assertTrue(relativeError(bary.barycenter().covariance(), rotated(q, rootMean)) < 1e-11);
+        assertTrue(relErr(bary.barycenter().covariance(), rotated(q, rootMean)) < 1e-11);
     }
 
     @Test

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.measureflow.ot.gaussian.BuresWassersteinTest.assertMessage;
 import static org.measureflow.ot.gaussian.GaussianFixtures.goldenSource;
 import static org.measureflow.ot.gaussian.GaussianFixtures.goldenTarget;
-import static org.measureflow.ot.gaussian.GaussianFixtures.mult;
+import static org.measureflow.testing.TestMatrices.mult;
 import static org.measureflow.ot.gaussian.GaussianFixtures.random;
-import static org.measureflow.ot.gaussian.GaussianFixtures.relativeError;
+import static org.measureflow.testing.TestMatrices.relErr;
 
 import java.util.SplittableRandom;
 
@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.measureflow.core.linalg.Spd;
 import org.measureflow.core.measure.AffineMap;
 import org.measureflow.core.measure.GaussianMeasure;
+import org.measureflow.testing.TestMatrices;
 import org.measureflow.testing.Property;
 
 class EntropicGaussianOtTest {
@@ -66,13 +67,13 @@ class EntropicGaussianOtTest {
 
             DMatrixRMaj k = EntropicGaussianOt.crossCovariance(a, b, eps);
             double kScale = NormOps_DDRM.normF(k) + 1e-300;
-            assertTrue(GaussianFixtures.maxAbsDifference(k, spectralCross(a, b, eps)) < 1e-10 * kScale, "spectral K");
-            assertTrue(GaussianFixtures.maxAbsDifference(k, janatiCross(a, b, eps)) < 1e-10 * kScale, "Janati K");
+            assertTrue(TestMatrices.maxAbsDiff(k, spectralCross(a, b, eps)) < 1e-10 * kScale, "spectral K");
+            assertTrue(TestMatrices.maxAbsDiff(k, janatiCross(a, b, eps)) < 1e-10 * kScale, "Janati K");
             // Mallasto et al.: K = (eps/4)[(I + 16/eps^2 Sa Sb)^{1/2} - I], i.e. K^2 + (eps/2) K = Sa Sb
             DMatrixRMaj lhs = mult(k, k);
             CommonOps_DDRM.addEquals(lhs, eps / 2, k);
             DMatrixRMaj rhs = mult(a.covariance(), b.covariance());
-            assertTrue(relativeError(lhs, rhs) < 1e-10, "Mallasto K equation: " + relativeError(lhs, rhs));
+            assertTrue(relErr(lhs, rhs) < 1e-10, "Mallasto K equation: " + relErr(lhs, rhs));
         });
     }
 
@@ -175,7 +176,7 @@ class EntropicGaussianOtTest {
             DMatrixRMaj kt = new DMatrixRMaj(d, d);
             CommonOps_DDRM.transpose(k, kt);
             DMatrixRMaj expected = mult(kt, Spd.inverse(a.covariance()));
-            assertTrue(relativeError(map.matrix(), expected) < 1e-11); // cond 10 rounding
+            assertTrue(relErr(map.matrix(), expected) < 1e-11); // cond 10 rounding
             assertTrue(Spd.isSpd(map.matrix()));
             double[] out = new double[d];
             map.apply(a.mean(), out);
@@ -184,8 +185,8 @@ class EntropicGaussianOtTest {
                 assertEquals(mb[i], out[i], 1e-12 * (1 + Math.abs(mb[i]))); // E[Y | X = ma] = mb
             }
             DMatrixRMaj monge = BuresWasserstein.mongeMap(a, b).matrix();
-            double gap = relativeError(EntropicGaussianOt.entropicMap(a, b, 1e-6).matrix(), monge);
-            double gap2 = relativeError(EntropicGaussianOt.entropicMap(a, b, 1e-8).matrix(), monge);
+            double gap = relErr(EntropicGaussianOt.entropicMap(a, b, 1e-6).matrix(), monge);
+            double gap2 = relErr(EntropicGaussianOt.entropicMap(a, b, 1e-8).matrix(), monge);
             // f(lambda) = sqrt(lambda) - eps/4 + O(eps^2): the gap is linear in eps
             assertTrue(gap < 1e-4 && gap2 < gap / 50, "gaps " + gap + ", " + gap2);
         });

@@ -35,25 +35,4 @@ final class GaussianFixtures {
         }
         return GaussianMeasure.of(mean, s);
     }
-
-    static DMatrixRMaj mult(DMatrixRMaj a, DMatrixRMaj b) {
-        DMatrixRMaj out = new DMatrixRMaj(a.numRows, b.numCols);
-        CommonOps_DDRM.mult(a, b, out);
-        return out;
-    }
-
-    /** \( \lVert A - B \rVert_F / \lVert B \rVert_F \). */
-    static double relativeError(DMatrixRMaj a, DMatrixRMaj b) {
-        DMatrixRMaj diff = new DMatrixRMaj(a.numRows, a.numCols);
-        CommonOps_DDRM.subtract(a, b, diff);
-        return NormOps_DDRM.normF(diff) / NormOps_DDRM.normF(b);
-    }
-
-    static double maxAbsDifference(DMatrixRMaj a, DMatrixRMaj b) {
-        double m = 0;
-        for (int i = 0; i < a.getNumElements(); i++) {
-            m = Math.max(m, Math.abs(a.data[i] - b.data[i]));
-        }
-        return m;
-    }
 }

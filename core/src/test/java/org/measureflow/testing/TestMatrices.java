@@ -1,9 +1,9 @@
-package org.measureflow.core;
+package org.measureflow.testing;
 
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
-/** Small matrix helpers for the tests of core (norms, products, diagonal and rotation matrices). */
+/** Small matrix helpers shared by every module's tests (norms, products, diagonal and rotation matrices). */
 public final class TestMatrices {
     /** Unit roundoff of double precision, \( 2^{-53} \). */
     public static final double U = Math.ulp(1.0) / 2;
@@ -30,6 +30,11 @@ public final class TestMatrices {
     /** \( \|x - y\|_F / \|y\|_F \). */
     public static double relErr(DMatrixRMaj x, DMatrixRMaj y) {
         return frobDiff(x, y) / frob(y);
+    }
+
+    /** \( \max_{ij} |x_{ij} - y_{ij}| \). */
+    public static double maxAbsDiff(DMatrixRMaj x, DMatrixRMaj y) {
+        return maxAbsDiff(x.data, y.data);
     }
 
     /** \( \max_i |x_i - y_i| \). */
