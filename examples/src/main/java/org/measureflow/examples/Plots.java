@@ -45,6 +45,53 @@ public final class Plots {
     }
 
     /**
+     * Saves several charts side by side in one PNG, {@code outDir/stem.png}, and each chart as its own SVG,
+     * {@code outDir/stem-1.svg}, {@code outDir/stem-2.svg}, ...
+     *
+     * @return the file names, relative to {@code outDir}, the PNG first
+     * @throws IOException if a file cannot be written
+     */
+    public static List<String> saveSideBySide(List<XYChart> charts, Path outDir, String stem) throws IOException {
+        if (charts.isEmpty()) {
+            throw new IllegalArgumentException("charts must not be empty");
+        }
+        if (stem == null || stem.isEmpty() || stem.contains("/") || stem.contains("\\")) {
+            throw new IllegalArgumentException("stem must be a non-empty file name without a directory, got " + stem);
+        }
+        Files.createDirectories(outDir);
+        List<java.awt.image.BufferedImage> images = new java.util.ArrayList<>();
+        int width = 0;
+        int height = 0;
+        for (XYChart chart : charts) {
+            java.awt.image.BufferedImage image = BitmapEncoder.getBufferedImage(chart);
+            images.add(image);
+            width += image.getWidth();
+            height = Math.max(height, image.getHeight());
+        }
+        java.awt.image.BufferedImage all = new java.awt.image.BufferedImage(width, height,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = all.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        int x = 0;
+        for (java.awt.image.BufferedImage image : images) {
+            g.drawImage(image, x, 0, null);
+            x += image.getWidth();
+        }
+        g.dispose();
+        List<String> names = new java.util.ArrayList<>();
+        names.add(stem + ".png");
+        javax.imageio.ImageIO.write(all, "png", outDir.resolve(stem + ".png").toFile());
+        for (int k = 0; k < charts.size(); k++) {
+            String name = stem + "-" + (k + 1);
+            VectorGraphicsEncoder.saveVectorGraphic(charts.get(k), outDir.resolve(name).toString(),
+                    VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+            names.add(name + ".svg");
+        }
+        return List.copyOf(names);
+    }
+
+    /**
      * An empty scatter chart in the house style: white background, legend inside the top-left corner, small round
      * markers, anti-aliased.
      */
