@@ -8,7 +8,7 @@ package org.measureflow.flowmatching.interpolant;
  * that velocity given \( X_t \) (Prop. 3.1). Implementations are immutable.
  *
  * <p>Two facts every implementation provides: \( \alpha_1 = 0 \) and \( \beta_1 = 1 \) (the path ends on the data),
- * and \( \alpha_t > 0 \) for \( t < 1 \). At \( t = 0 \) the path starts on the latent (\( \alpha_0 = 1,
+ * and \( \alpha_t > 0 \) for \( t &lt; 1 \). At \( t = 0 \) the path starts on the latent (\( \alpha_0 = 1,
  * \beta_0 = 0 \)) for the linear interpolant, and only approximately for a diffusion schedule, whose horizon is
  * finite.
  */

@@ -45,7 +45,7 @@ public final class VariancePreservingInterpolant implements Interpolant {
      * The schedule with the linear noise rate from {@code rateMin} (at the data end) to {@code rateMax} (at the
      * latent end).
      *
-     * @throws IllegalArgumentException unless {@code 0 < rateMin <= rateMax}, both finite
+     * @throws IllegalArgumentException unless {@code 0 &lt; rateMin <= rateMax}, both finite
      */
     public static VariancePreservingInterpolant of(double rateMin, double rateMax) {
         Arguments.positive("rateMin", rateMin);

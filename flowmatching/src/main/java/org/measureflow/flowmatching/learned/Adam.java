@@ -21,7 +21,7 @@ public final class Adam {
     /**
      * An optimiser for {@code size} parameters.
      *
-     * @throws IllegalArgumentException unless {@code learningRate > 0}, {@code 0 <= beta1, beta2 < 1},
+     * @throws IllegalArgumentException unless {@code learningRate > 0}, {@code 0 <= beta1, beta2 &lt; 1},
      *                                  {@code epsilon > 0} and {@code size > 0}
      */
     public Adam(int size, double learningRate, double beta1, double beta2, double epsilon) {

@@ -22,7 +22,7 @@ import org.measureflow.core.parallel.Chunks;
  * with \( \delta_K = \tfrac2B (f_\theta(u_i) - y_i) \), \( \nabla_{W_l}\mathcal L = \sum_i \delta_l a_{l-1}^\top \),
  * \( \nabla_{b_l}\mathcal L = \sum_i \delta_l \), \( \delta_{l-1} = \sigma'(z_{l-1}) \odot W_l^\top\delta_l \).
  * The batch is cut into fixed chunks of rows whose gradients are summed in chunk order, so both cores give the
- * same bits as one. {@link #inputJacobianDiagonal} gives \( \partial f_c / \partial u_c \) by forward-mode
+ * same bits as one. {@link #inputJacobianTrace(double[], int)} gives \( \partial f_c / \partial u_c \) by forward-mode
  * differentiation, for exact divergences.
  *
  * <p>Instances are immutable; training produces new ones ({@link #withParameters}).
@@ -212,7 +212,7 @@ public final class Mlp {
     }
 
     /**
-     * The diagonal entries \( \partial f_c / \partial u_c \), \( c < m \), of the input Jacobian at one row, by
+     * The diagonal entries \( \partial f_c / \partial u_c \), \( c &lt; m \), of the input Jacobian at one row, by
      * forward-mode differentiation (one tangent pass per entry, \( m \) times the cost of a forward pass). With
      * \( u = (x, t) \) and \( m = d \), their sum is the divergence \( \nabla_x \cdot v_\theta \).
      *
@@ -264,7 +264,7 @@ public final class Mlp {
     }
 
     /**
-     * \( \sum_{c < m} \partial f_c / \partial u_c \) at one input: the divergence of the first {@code m} outputs
+     * \( \sum_{c &lt; m} \partial f_c / \partial u_c \) at one input: the divergence of the first {@code m} outputs
      * with respect to the first {@code m} inputs.
      */
     public double inputJacobianTrace(double[] input, int m) {

@@ -24,7 +24,7 @@ import org.measureflow.flowmatching.interpolant.VariancePreservingInterpolant;
  * score-SDE diffusion. The score comes from the field's Tweedie identity ({@link DenoisingField#score}), exact for
  * closed-form fields, and from {@link org.measureflow.flowmatching.field.Tweedie#denoising} for a learned one.
  *
- * <p>The score is singular at \( t = 1 \), so the run stops at \( t_1 < 1 \) and finishes with the denoiser
+ * <p>The score is singular at \( t = 1 \), so the run stops at \( t_1 &lt; 1 \) and finishes with the denoiser
  * \( \mathbb{E}[X_1 \mid X_{t_1}] \). Weak order 1 in the step. The reported field evaluations count the velocity and
  * the score separately (two per step) plus the final denoising.
  */

@@ -17,7 +17,7 @@ import org.measureflow.flowmatching.field.DenoisingField;
  * {@link VectorField#onParticles()}. The number of field evaluations per sample (NFE) is reported.
  *
  * <p>For fields singular at \( t = 1 \) (the exact empirical field behaves like \( 1/(1-t) \)),
- * {@link #sampleDenoised} integrates to \( t_1 < 1 \) and finishes with the denoiser
+ * {@link #sampleDenoised} integrates to \( t_1 &lt; 1 \) and finishes with the denoiser
  * \( x \mapsto \mathbb{E}[X_1 \mid X_{t_1} = x] \), the last step of diffusion samplers; for the linear
  * interpolant that step is exactly an Euler step of the field from \( t_1 \) to 1.
  */
@@ -51,7 +51,7 @@ public final class FlowSampler {
     /**
      * Pushes the latent points from 0 to {@code tEnd} and maps them by the denoiser at {@code tEnd}.
      *
-     * @throws IllegalArgumentException unless \( 0 < t_{end} < 1 \)
+     * @throws IllegalArgumentException unless \( 0 &lt; t_{end} &lt; 1 \)
      */
     public static SampleResult sampleDenoised(DenoisingField field, ParticleMeasure latent, OdeIntegrator integrator,
                                               double tEnd) {

@@ -30,7 +30,7 @@ public final class PathStraightness {
      * @param t0         start time
      * @param t1         end time, \( > t_0 \)
      * @param slices     number of midpoint slices of \( [t_0, t_1] \)
-     * @throws IllegalArgumentException on null arguments, invalid times or {@code slices < 1}
+     * @throws IllegalArgumentException on null arguments, invalid times or {@code slices &lt; 1}
      */
     public static double of(VectorField field, ParticleMeasure latent, OdeIntegrator integrator, double t0, double t1,
                             int slices) {

@@ -9,7 +9,7 @@
  *   <li>{@link org.measureflow.ot.gaussian.EntropicGaussianOt}: entropic transport
  *       \( \mathrm{OT}_\varepsilon = \min_\pi \int |x-y|^2 d\pi + \varepsilon \mathrm{KL}(\pi | \alpha\otimes\beta) \)
  *       between Gaussians, its optimal Gaussian plan, entropic map and Sinkhorn divergence.</li>
- *   <li>{@link org.measureflow.ot.gaussian.AffineMap}: the affine maps \( x \mapsto A x + b \) these return, usable as
+ *   <li>{@link org.measureflow.core.measure.AffineMap}: the affine maps \( x \mapsto A x + b \) these return, usable as
  *       {@link org.measureflow.core.measure.PointMap}s for particle push-forwards.</li>
  * </ul>
  *
