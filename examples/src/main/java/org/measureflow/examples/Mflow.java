@@ -46,6 +46,8 @@ public final class Mflow implements Runnable {
     public static CommandLine commandLine(List<TourDemo> demos) {
         CommandLine cl = new CommandLine(new Mflow());
         cl.addSubcommand(new TourCommand(demos));
+        cl.addSubcommand(new org.measureflow.examples.cli.OtCommand());
+        cl.addSubcommand(new org.measureflow.examples.cli.FlowMatchCommand());
         return cl;
     }
 

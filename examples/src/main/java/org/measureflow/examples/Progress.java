@@ -77,4 +77,46 @@ public final class Progress implements DoubleConsumer, AutoCloseable {
             bar = null;
         }
     }
+
+    /** Work that returns a value and may throw, run by {@link #whileRunning}. */
+    @FunctionalInterface
+    public interface Work<T> {
+        /** Does the work. */
+        T run() throws Exception;
+    }
+
+    /**
+     * Runs {@code work} on the calling thread while a background timer shows an indeterminate progress bar
+     * (elapsed time, no fraction) once the work has lasted longer than one second; for solvers that report no
+     * fraction done (the network simplex, Sinkhorn). Nothing is shown when {@code quiet}.
+     */
+    public static <T> T whileRunning(String task, boolean quiet, Work<T> work) throws Exception {
+        if (quiet) {
+            return work.run();
+        }
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "mflow-progress");
+                    t.setDaemon(true);
+                    return t;
+                });
+        ProgressBar[] bar = new ProgressBar[1];
+        timer.schedule(() -> {
+            synchronized (bar) {
+                bar[0] = new ProgressBarBuilder().setTaskName(task).setInitialMax(-1)
+                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200)
+                        .setConsumer(new ConsoleProgressBarConsumer(System.err, 100)).build();
+            }
+        }, DEFAULT_DELAY_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS);
+        try {
+            return work.run();
+        } finally {
+            timer.shutdownNow();
+            synchronized (bar) {
+                if (bar[0] != null) {
+                    bar[0].close();
+                }
+            }
+        }
+    }
 }
