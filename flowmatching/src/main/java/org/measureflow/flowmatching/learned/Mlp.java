@@ -38,6 +38,8 @@ public final class Mlp {
     private final int[] weightOffset;
     private final int[] biasOffset;
     private final int maxWidth;
+    /** The weights with each \( W_l \) transposed (\( n_{l-1} \times n_l \)), for axpy-shaped forward loops. */
+    private final double[] thetaTransposed;
 
     private Mlp(int[] sizes, Activation activation, double[] theta) {
         this.sizes = sizes;
@@ -58,6 +60,8 @@ public final class Mlp {
             width = Math.max(width, s);
         }
         this.maxWidth = width;
+        this.thetaTransposed = new double[theta.length];
+        transposeWeights(theta, thetaTransposed);
     }
 
     /** Number of parameters of a network with these layer sizes. */
@@ -165,6 +169,37 @@ public final class Mlp {
         return theta.clone();
     }
 
+    /** Writes the parameters with every weight matrix transposed into {@code out} (biases copied). */
+    private void transposeWeights(double[] params, double[] out) {
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            int nIn = sizes[l];
+            int nOut = sizes[l + 1];
+            int w = weightOffset[l];
+            for (int o = 0; o < nOut; o++) {
+                for (int k = 0; k < nIn; k++) {
+                    out[w + k * nOut + o] = params[w + o * nIn + k];
+                }
+            }
+            System.arraycopy(params, biasOffset[l], out, biasOffset[l], nOut);
+        }
+    }
+
+    /**
+     * \( z = W a + b \) for one row, as axpys over the columns of \( W \) (contiguous in the transposed layout, so
+     * the JIT vectorises them), written to {@code z[zOff ..]}.
+     */
+    private static void affine(double[] wt, int w, int b, int nIn, int nOut, double[] a, int aOff, double[] z,
+                               int zOff) {
+        System.arraycopy(wt, b, z, zOff, nOut);
+        for (int k = 0; k < nIn; k++) {
+            double ak = a[aOff + k];
+            int col = w + k * nOut;
+            for (int o = 0; o < nOut; o++) {
+                z[zOff + o] += wt[col + o] * ak;
+            }
+        }
+    }
+
     /** Scratch memory for single-row evaluation and its tangent: {@code 4 * maxWidth} doubles. */
     double[] rowScratch() {
         return new double[4 * maxWidth];
@@ -184,17 +219,12 @@ public final class Mlp {
             int nOut = sizes[l + 1];
             int w = weightOffset[l];
             int b = biasOffset[l];
-            boolean last = l == layers - 1;
-            for (int o = 0; o < nOut; o++) {
-                double z = theta[b + o];
-                int row = w + o * nIn;
-                for (int k = 0; k < nIn; k++) {
-                    z += theta[row + k] * a[aOff + k];
-                }
-                if (last) {
-                    out[outOff + o] = z;
-                } else {
-                    a[bOff + o] = activation.value(z);
+            if (l == layers - 1) {
+                affine(thetaTransposed, w, b, nIn, nOut, a, aOff, out, outOff);
+            } else {
+                affine(thetaTransposed, w, b, nIn, nOut, a, aOff, a, bOff);
+                for (int o = 0; o < nOut; o++) {
+                    a[bOff + o] = activation.value(a[bOff + o]);
                 }
             }
             int tmp = aOff;
@@ -303,6 +333,11 @@ public final class Mlp {
                     + " rows of another network or fewer rows than " + rows);
         }
         int chunks = Chunks.count(rows, CHUNK_ROWS);
+        // theta may have changed since construction (the trainer updates it in place): transpose it now.
+        transposeWeights(theta, workspace.transposed);
+        for (int c = 0; c < chunks; c++) {
+            workspace.chunks[c].transposed = workspace.transposed;
+        }
         long costPerRow = 6L * theta.length;
         Chunks.forEach(rows, CHUNK_ROWS, costPerRow, (chunk, start, end) ->
                 chunkLossAndGradient(inputs, targets, rows, start, end, workspace.chunks[chunk]));
@@ -336,17 +371,12 @@ public final class Mlp {
             double[] ain = act[l];
             double[] z = pre[l + 1];
             double[] aout = act[l + 1];
+            double[] wt = buf.transposed;
             for (int i = 0; i < r; i++) {
-                int inRow = i * nIn;
                 int outRow = i * nOut;
+                affine(wt, w, b, nIn, nOut, ain, i * nIn, z, outRow);
                 for (int o = 0; o < nOut; o++) {
-                    double s = theta[b + o];
-                    int wRow = w + o * nIn;
-                    for (int k = 0; k < nIn; k++) {
-                        s += theta[wRow + k] * ain[inRow + k];
-                    }
-                    z[outRow + o] = s;
-                    aout[outRow + o] = last ? s : activation.value(s);
+                    aout[outRow + o] = last ? z[outRow + o] : activation.value(z[outRow + o]);
                 }
             }
         }
@@ -410,6 +440,7 @@ public final class Mlp {
         private final int rows;
         private final int[] sizes;
         private final ChunkBuffers[] chunks;
+        private final double[] transposed = new double[theta.length];
 
         private Workspace(int rows) {
             this.rows = rows;
@@ -428,6 +459,7 @@ public final class Mlp {
         final double[] deltaA;
         final double[] deltaB;
         final double[] gradient;
+        double[] transposed;
         double loss;
 
         ChunkBuffers(int[] sizes, int maxWidth, int parameters) {
