@@ -14,13 +14,14 @@ import org.measureflow.gradientflow.energy.InternalEnergy;
  * The entropy part \( f = D\,s\log s \) is linear in \( u \), so with entropy and potential only the root is the
  * closed form \( u = (\log z_c - \sigma(D(1 - \log|\Delta|) + V_c))/(1 + \sigma D) \). Power terms
  * \( c\,s^m/(m-1) \) make \( g \) convex: Newton's method started at the closed-form root of the entropy part
- * (where \( g \ge 0 \)) decreases monotonically to the root (quadratic convergence, typically 3&ndash;6 steps).
+ * (where \( g \ge 0 \)), or at a Wright-omega estimate for a single power term, converges in a few steps; Halley's
+ * correction (cubic convergence) is used where it is safe.
  * General integrands use a safeguarded Newton iteration (bisection when a step leaves the bracket). A bound
  * \( \rho \le \kappa \) clamps \( u \le \log(\kappa|\Delta|) \) (the minimiser of a convex 1-D function on a half-line).
  */
 final class CellProx {
     private static final int MAX_NEWTON = 100;
-    /** Newton stops after a step in \( u = \log q \) below this (a relative change of the mass). */
+    /** The iteration stops after a step in \( u = \log q \) below this (a relative change of the mass). */
     private static final double NEWTON_STEP = 1e-9;
 
     private final double sigma;
@@ -95,20 +96,31 @@ final class CellProx {
         return logVolume + (t - logScale) / (m - 1.0);
     }
 
+    /**
+     * Halley's method (cubic convergence) on the convex increasing \( g \), falling back to the Newton step when
+     * the Halley denominator \( 2g'^2 - g g'' \) drops below \( g'^2 \).
+     */
     private double newtonConvex(double u, double logZ, double v) {
         for (int it = 0; it < MAX_NEWTON; it++) {
             double deriv = entropy * (u - logVolume + 1.0) + v;
             double curvature = entropy;
+            double third = 0;
             for (int k = 0; k < powerCoefficient.length; k++) {
                 double m = powerExponent[k];
                 double c = powerCoefficient[k];
                 double pw = Math.exp((m - 1.0) * (u - logVolume));
                 deriv += c * m / (m - 1.0) * pw;
                 curvature += c * m * pw;
+                third += c * m * (m - 1.0) * pw;
             }
-            double step = (sigma * deriv + u - logZ) / (1.0 + sigma * curvature);
+            double g = sigma * deriv + u - logZ;
+            double g1 = 1.0 + sigma * curvature;
+            double g2 = sigma * third;
+            double denominator = 2 * g1 * g1 - g * g2;
+            double step = denominator >= g1 * g1 ? 2 * g * g1 / denominator : g / g1;
             u -= step;
-            // quadratic convergence with g''/g' <= max(m) - 1: after a step below 1e-9 the error is below ~1e-17
+            // cubic (or, on the Newton fallback, quadratic) convergence with g''/g' <= max(m) - 1: after a step
+            // below 1e-7 the remaining error is far below rounding
             if (!(Math.abs(step) > NEWTON_STEP)) {
                 break;
             }
