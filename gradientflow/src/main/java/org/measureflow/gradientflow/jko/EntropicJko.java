@@ -36,13 +36,14 @@ import org.measureflow.gradientflow.energy.PotentialEnergy;
  * \( \varepsilon/2 \) per axis), and each step spreads the plan's conditionals by that much: for Gaussians one step
  * of the entropic scheme for \( D\int\rho\log\rho \) adds \( 2\tau D + \varepsilon/2 + O(\varepsilon\tau) \) to the
  * variance, i.e. the scheme approximates the heat flow with diffusion \( D + \varepsilon/(4\tau) \) (the
- * computation: with \( Y = aX + \eta \), the optimality conditions give \( a = S'/(S'+\tau D) \) and
+ * computation: with \( Y = aX + \eta \), the optimality conditions give \( a = S'/(S' - \tau D) \) and
  * \( \mathrm{Var}\,\eta = \varepsilon S'/(2(S' - \tau D)) \)). With {@link Options#compensateBlur(boolean)} on
  * (the default) the step uses the entropy coefficient \( D' = D - \varepsilon/(4\tau) \) instead of \( D \), so the
  * total diffusion is \( D \) to first order. The step stays a convex problem even when \( D' \lt 0 \): with
  * \( q = \pi^\top\mathbf 1 \), \( \frac{\varepsilon}{2\tau}\sum\pi\log\pi + D'\sum q\log q =
- * \frac{\varepsilon}{2\tau}\sum\pi\log\frac{\pi}{q} + (\frac{\varepsilon}{4\tau} + D)\sum q \log q \) (up to
- * the fixed first marginal's term), a jointly convex perspective plus a convex term, and the cell equation keeps
+ * \frac{\varepsilon}{2\tau}\sum\pi\log\frac{\pi}{q} + (\frac{\varepsilon}{4\tau} + D)\sum q \log q \), a
+ * relative entropy \( \mathrm{KL}(\pi_{\cdot j} \mid q_j \mathbf 1) \) (jointly convex in \( \pi \)) plus a convex
+ * term, and the cell equation keeps
  * the slope \( 1 + \sigma D' \ge 1/2 \). Energies without an
  * entropy term (porous medium alone) keep an extra diffusion \( \varepsilon/(4\tau) \)
  * ({@link #blurDiffusion(GridDensity.Grid, Energy)}): take \( \varepsilon \ll \tau \).

@@ -21,35 +21,25 @@ import org.measureflow.gradientflow.energy.ParticleEnergy;
  * \( (\sum_i w_i |(x_i - x_i^k)/\tau - v_i|^2)^{1/2} \) is at most the tolerance. Immutable.
  */
 public final class ImplicitParticleStep {
-    private final double tau;
-    private final double tolerance;
-    private final int maxIterations;
+    private final Options options;
 
-    private ImplicitParticleStep(double tau, double tolerance, int maxIterations) {
-        this.tau = tau;
-        this.tolerance = tolerance;
-        this.maxIterations = maxIterations;
+    private ImplicitParticleStep(Options options) {
+        this.options = options;
     }
 
-    /**
-     * The step with time step \( \tau \), residual tolerance and iteration budget.
-     *
-     * @throws IllegalArgumentException unless {@code tau} and {@code tolerance} are finite and positive and
-     *                                  {@code maxIterations > 0}
-     */
-    public static ImplicitParticleStep of(double tau, double tolerance, int maxIterations) {
-        return new ImplicitParticleStep(Arguments.positive("tau", tau), Arguments.positive("tolerance", tolerance),
-                Arguments.positive("maxIterations", maxIterations));
+    /** The default options; change them with the withers and build with {@link Options#solver()}. */
+    public static Options options() {
+        return Options.DEFAULTS;
     }
 
-    /** {@link #of(double, double, int)} with tolerance \( 10^{-10} \) and 10000 iterations. */
-    public static ImplicitParticleStep of(double tau) {
-        return of(tau, 1e-10, 10_000);
+    /** A step with the default options. */
+    public static ImplicitParticleStep withDefaults() {
+        return new ImplicitParticleStep(Options.DEFAULTS);
     }
 
-    /** The time step \( \tau \). */
-    public double tau() {
-        return tau;
+    /** The options. */
+    public Options getOptions() {
+        return options;
     }
 
     /**
@@ -71,12 +61,15 @@ public final class ImplicitParticleStep {
         double[] gPrev = new double[size];
         double[] xPrev = new double[size];
         double[] trial = new double[size];
+        double tau = options.tau;
         // explicit Euler predictor
         energy.velocities(x0, n, d, w, v);
         for (int k = 0; k < size; k++) {
             x[k] = x0[k] + tau * v[k];
         }
         double phi = objective(energy, x, x0, n, d, w);
+        double tolerance = options.tolerance;
+        int maxIterations = options.maxIterations;
         double alpha = tau;
         int it = 0;
         double residual = gradient(energy, x, x0, n, d, w, v, g);
@@ -152,7 +145,7 @@ public final class ImplicitParticleStep {
             }
             s += wi * r;
         }
-        return s / (2 * tau) + energy.value(x, n, d, w);
+        return s / (2 * options.tau) + energy.value(x, n, d, w);
     }
 
     /** Writes \( G_i = (x_i - x_i^0)/\tau - v_i \) and returns \( (\sum_i w_i|G_i|^2)^{1/2} \). */
@@ -164,12 +157,72 @@ public final class ImplicitParticleStep {
             double wi = w == null ? 1.0 / n : w[i];
             double r = 0;
             for (int k = i * d; k < i * d + d; k++) {
-                double gk = (x[k] - x0[k]) / tau - v[k];
+                double gk = (x[k] - x0[k]) / options.tau - v[k];
                 g[k] = gk;
                 r += gk * gk;
             }
             s += wi * r;
         }
         return Math.sqrt(s);
+    }
+
+    /**
+     * Options of {@link ImplicitParticleStep}, immutable; every wither returns a new object. Defaults:
+     * {@code tau = 1e-2}, {@code tolerance = 1e-10} (on the residual, in velocity units) and
+     * {@code maxIterations = 10000} inner iterations per step.
+     */
+    public static final class Options {
+        static final Options DEFAULTS = new Options(1e-2, 1e-10, 10_000);
+
+        final double tau;
+        final double tolerance;
+        final int maxIterations;
+
+        private Options(double tau, double tolerance, int maxIterations) {
+            this.tau = tau;
+            this.tolerance = tolerance;
+            this.maxIterations = maxIterations;
+        }
+
+        /** The time step \( \tau > 0 \). */
+        public Options tau(double tau) {
+            return new Options(Arguments.positive("tau", tau), tolerance, maxIterations);
+        }
+
+        /** The residual tolerance, {@code > 0}. */
+        public Options tolerance(double tolerance) {
+            return new Options(tau, Arguments.positive("tolerance", tolerance), maxIterations);
+        }
+
+        /** The inner iteration budget, {@code > 0}. */
+        public Options maxIterations(int maxIterations) {
+            return new Options(tau, tolerance, Arguments.positive("maxIterations", maxIterations));
+        }
+
+        /** A step with these options. */
+        public ImplicitParticleStep solver() {
+            return new ImplicitParticleStep(this);
+        }
+
+        /** \( \tau \). */
+        public double tau() {
+            return tau;
+        }
+
+        /** The residual tolerance. */
+        public double tolerance() {
+            return tolerance;
+        }
+
+        /** The inner iteration budget. */
+        public int maxIterations() {
+            return maxIterations;
+        }
+
+        @Override
+        public String toString() {
+            return "ImplicitParticleStep.Options[tau=" + tau + ", tolerance=" + tolerance + ", maxIterations="
+                    + maxIterations + "]";
+        }
     }
 }

@@ -22,7 +22,7 @@ import org.measureflow.testing.RandomInputs;
 class InteractionFlowTest {
     @Test
     void quadraticInteractionContractsToTheMeanWithCovarianceDecayingAsExpMinus2t() {
-        ParticleMeasure x0 = RandomInputs.weightedPointCloud(new SplittableRandom(3), 300, 3);
+        ParticleMeasure x0 = RandomInputs.weightedPointCloud(new SplittableRandom(3), 100, 3);
         double t = 1.3;
         ParticleMeasure x = ParticleGradientFlow.flow(x0, InteractionEnergy.quadratic(), new RungeKutta4(0.01), 0, t)
                 .measure();
@@ -47,7 +47,7 @@ class InteractionFlowTest {
         double lambda = 0.7;
         double[] b = {1.0, -2.0};
         ParticleEnergy energy = InteractionEnergy.quadratic().plus(PotentialEnergy.of(Potential.isotropic(lambda, b)));
-        ParticleMeasure x0 = RandomInputs.pointCloud(new SplittableRandom(4), 200, 2);
+        ParticleMeasure x0 = RandomInputs.pointCloud(new SplittableRandom(4), 40, 2);
         double[] m0 = x0.mean();
         for (double t : new double[]{0.5, 12.0}) {
             ParticleMeasure x = ParticleGradientFlow.flow(x0, energy, new RungeKutta4(0.01), 0, t).measure();
@@ -70,7 +70,7 @@ class InteractionFlowTest {
         ParticleEnergy energy = PotentialEnergy.of(Potential.quadratic(a, new double[2]));
         ParticleMeasure x0 = RandomInputs.pointCloud(new SplittableRandom(5), 50, 2);
         double tau = 0.1;
-        ImplicitStep step = ImplicitParticleStep.of(tau).step(x0, energy);
+        ImplicitStep step = ImplicitParticleStep.options().tau(tau).solver().step(x0, energy);
         assertTrue(step.converged(), "converged: " + step.iterations() + " iterations, residual " + step.residual());
         for (int i = 0; i < 50; i++) {
             // residual 1e-10 in velocity units: the point is within tau * 1e-10 / (min eigenvalue of I + tau A)
@@ -84,7 +84,7 @@ class InteractionFlowTest {
     void implicitStepsOfTheQuadraticInteractionContractByOnePlusTau() {
         ParticleMeasure x0 = RandomInputs.weightedPointCloud(new SplittableRandom(6), 80, 2);
         double tau = 0.5;
-        ImplicitStep step = ImplicitParticleStep.of(tau).step(x0, InteractionEnergy.quadratic());
+        ImplicitStep step = ImplicitParticleStep.options().tau(tau).solver().step(x0, InteractionEnergy.quadratic());
         double[] m = x0.mean();
         for (int i = 0; i < 80; i++) {
             for (int k = 0; k < 2; k++) {
