@@ -253,6 +253,18 @@ public final class EntropicJko {
             int chunkRows = 4096;
             double[] partial = new double[Chunks.count(n, chunkRows)];
             final double[] pot = v;
+            Chunks.Body proxSweep = (chunk, start, end) -> {
+                double s = 0;
+                for (int c = start; c < end; c++) {
+                    double zc = z[c];
+                    double target = prox.solve(zc, pot[c]);
+                    double current = b[c] * zc;
+                    q[c] = current;
+                    s += Math.abs(current - target);
+                    b[c] = zc > 0 ? target / zc : 0.0;
+                }
+                partial[chunk] = s;
+            };
             int iterations = 0;
             double error = Double.POSITIVE_INFINITY;
             boolean converged = false;
@@ -274,21 +286,15 @@ public final class EntropicJko {
                     }
                 }
                 kernel.apply(a, z, work);
-                Chunks.forEach(n, chunkRows, 40, (chunk, start, end) -> {
-                    double s = 0;
-                    for (int c = start; c < end; c++) {
-                        double zc = z[c];
-                        double target = prox.solve(zc, pot[c]);
-                        double current = b[c] * zc;
-                        q[c] = current;
-                        s += Math.abs(current - target);
-                        b[c] = zc > 0 ? target / zc : 0.0;
-                    }
-                    partial[chunk] = s;
-                });
+                Chunks.forEach(n, chunkRows, 40, proxSweep);
                 error = 0;
                 for (double s : partial) {
                     error += s;
+                }
+                if (!Double.isFinite(error)) {
+                    throw new IllegalStateException("the scalings left the floating-point range (marginal error "
+                            + error + "): epsilon = " + epsilon + " is too small for tau = " + options.tau
+                            + " on this grid; raise epsilon");
                 }
                 if (error <= options.tolerance) {
                     converged = true;

@@ -198,4 +198,29 @@ class InteractionFlowTest {
         }
         return m;
     }
+
+    @Test
+    void parallelVelocitiesEqualTheSerialSumBitForBit() {
+        // n = 3000 particles: n * cost is far above the parallel threshold, so Chunks runs the chunks on the pool;
+        // each velocity must still be the sum over j in index order, bit for bit
+        int n = 3000;
+        ParticleMeasure mu = RandomInputs.weightedPointCloud(new SplittableRandom(13), n, 2);
+        double[] x = mu.flatPoints();
+        double[] w = mu.weights();
+        double[] v = new double[2 * n];
+        InteractionEnergy.attractionRepulsion().velocities(x, n, 2, w, v);
+        var kernel = InteractionEnergy.attractionRepulsion().kernel();
+        double[] serial = new double[2];
+        for (int i = 0; i < n; i += 97) {
+            serial[0] = 0;
+            serial[1] = 0;
+            for (int j = 0; j < n; j++) {
+                if (j != i) {
+                    kernel.addGradient(x, 2 * i, x, 2 * j, 2, -w[j], serial, 0);
+                }
+            }
+            assertEquals(serial[0], v[2 * i], 0.0, "particle " + i);
+            assertEquals(serial[1], v[2 * i + 1], 0.0, "particle " + i);
+        }
+    }
 }
