@@ -100,4 +100,14 @@ class HeatJkoTest {
         // exact first marginal after every a-update: rounding only
         assertEquals(rho0.mass(), step.density().mass(), 1e-12);
     }
+
+    @Test
+    void anEpsilonFarTooSmallForTheStepIsReportedNotReturnedAsGarbage() {
+        // dual potentials grow like tau |x|^2 / epsilon: tau = 0.05, epsilon = 1e-5 on [-6, 6] needs scalings of
+        // order e^{2000 or more}, beyond double range; the step must throw IllegalStateException, not return NaN
+        GridDensity.Grid grid = GridDensity.Grid.of1d(-L, L, 800);
+        GridDensity rho0 = GridDensity.fromFunction(grid, x -> gaussian(x[0], S0));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> EntropicJko.options()
+                .tau(0.05).epsilon(1e-5).maxIterations(2000).solver().step(rho0, InternalEnergy.entropy()));
+    }
 }
