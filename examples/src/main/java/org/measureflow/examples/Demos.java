@@ -14,6 +14,10 @@ public final class Demos {
         return List.of(
                 new LinearFlowDemo(),
                 new OtPlanDemo(),
+<<<<<<< HEAD
                 new FlowMatchingDemo());
+=======
+                new GradientFlowDemo());
+>>>>>>> gradientflow
     }
 }

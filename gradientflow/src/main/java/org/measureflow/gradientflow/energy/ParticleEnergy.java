@@ -1,0 +1,70 @@
+package org.measureflow.gradientflow.energy;
+
+import org.measureflow.core.Arguments;
+import org.measureflow.core.field.ParticleField;
+import org.measureflow.core.measure.ParticleMeasure;
+
+/**
+ * An energy that makes sense on discrete measures \( \mu = \sum_i w_i \delta_{x_i} \) too (potential and
+ * interaction energies, not entropies): its particle Wasserstein gradient flow is the ODE system
+ * \[ \dot x_i = -\nabla \frac{\delta F}{\delta \mu}(\mu)(x_i), \]
+ * (survey eq. 17), which is the gradient flow of \( X \mapsto F(\sum_i w_i\delta_{x_i}) \) in the metric
+ * \( \sum_i w_i |\dot x_i|^2 \): \( \dot x_i = -\frac{1}{w_i}\partial_{x_i} F \). Weights do not move.
+ *
+ * <p>Points are flat and row-major (particle {@code i} at {@code points[i*d .. i*d + d - 1]}); {@code weights}
+ * {@code null} means uniform weights \( 1/n \). Implementations must not write to {@code points}, must not
+ * allocate per particle, and when parallel (through {@link org.measureflow.core.parallel.Chunks}) must give the
+ * same bits as serially.
+ */
+public interface ParticleEnergy extends Energy {
+    /**
+     * The value \( F(\mu) \) of the discrete measure.
+     *
+     * @param points  {@code n * d} coordinates
+     * @param n       number of particles
+     * @param d       dimension
+     * @param weights weights summing to 1, or {@code null} for uniform
+     * @return \( F(\sum_i w_i \delta_{x_i}) \)
+     */
+    double value(double[] points, int n, int d, double[] weights);
+
+    /**
+     * Adds the Wasserstein velocity \( -\nabla \frac{\delta F}{\delta\mu}(x_i) \) of every particle to {@code out}
+     * (so that sums of energies need no work array).
+     *
+     * @param points  {@code n * d} coordinates (read only)
+     * @param n       number of particles
+     * @param d       dimension
+     * @param weights weights, or {@code null} for uniform
+     * @param out     {@code n * d} velocities, accumulated into
+     */
+    void addVelocities(double[] points, int n, int d, double[] weights, double[] out);
+
+    /** {@link #value(double[], int, int, double[])} of a particle measure. */
+    default double value(ParticleMeasure mu) {
+        Arguments.notNull("mu", mu);
+        return value(mu.flatPoints(), mu.size(), mu.dimension(), mu.isUniform() ? null : mu.weights());
+    }
+
+    /**
+     * Writes the velocities \( v_i = -\nabla \frac{\delta F}{\delta\mu}(x_i) \) (survey eq. 17) into {@code out}.
+     */
+    default void velocities(double[] points, int n, int d, double[] weights, double[] out) {
+        java.util.Arrays.fill(out, 0, n * d, 0.0);
+        addVelocities(points, n, d, weights, out);
+    }
+
+    /** The particle field \( x_i \mapsto -\nabla \frac{\delta F}{\delta\mu}(x_i) \) (time-independent), for the core integrators. */
+    default ParticleField field() {
+        return (t, points, n, d, weights, out) -> velocities(points, n, d, weights, out);
+    }
+
+    /**
+     * The sum \( F + G \) of two particle energies, itself a particle energy.
+     *
+     * @throws IllegalArgumentException if {@code other} is null
+     */
+    default ParticleEnergy plus(ParticleEnergy other) {
+        return ParticleEnergySum.of(this, other);
+    }
+}
