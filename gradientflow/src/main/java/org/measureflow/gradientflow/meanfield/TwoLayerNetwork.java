@@ -191,8 +191,9 @@ public final class TwoLayerNetwork {
                         z += theta[o + 1 + c] * x[xo + c];
                     }
                     double rk = r[k];
-                    ga += rk * act.value(z);
-                    double s = rk * a * act.derivative(z);
+                    double sigma = act.value(z);
+                    ga += rk * sigma;
+                    double s = rk * a * act.derivative(z, sigma);
                     gb += s;
                     for (int c = 0; c < d; c++) {
                         out[o + 1 + c] += s * x[xo + c];
