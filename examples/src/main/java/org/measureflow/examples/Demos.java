@@ -14,10 +14,8 @@ public final class Demos {
         return List.of(
                 new LinearFlowDemo(),
                 new OtPlanDemo(),
-<<<<<<< HEAD
-                new FlowMatchingDemo());
-=======
-                new GradientFlowDemo());
->>>>>>> gradientflow
+                new FlowMatchingDemo(),
+                new GradientFlowDemo(),
+                new MeanFieldDemo());
     }
 }

@@ -1,0 +1,216 @@
+package org.measureflow.gradientflow.meanfield;
+
+import org.measureflow.core.Arguments;
+import org.measureflow.core.measure.ParticleMeasure;
+import org.measureflow.core.parallel.Chunks;
+
+/**
+ * A two-layer network whose neurons are the particles of a measure (survey section 6.1, eq. 20):
+ * \[ f_\mu(x) = \int \phi(\theta, x)\, d\mu(\theta), \qquad \phi(\theta, x) = a\, \sigma(\langle w, x\rangle + b),
+ *    \qquad \theta = (a, w, b) \in \mathbb{R}^{d+2}, \]
+ * so with \( N \) neurons of weights \( w_i \) (uniform: \( 1/N \)) in the mean-field scaling
+ * \( f(x) = \sum_i w_i\, a_i \sigma(\langle w_i, x\rangle + b_i) \), and in the lazy scaling
+ * \( f(x) = N^{-1/2}\sum_i a_i \sigma(\langle w_i, x\rangle + b_i) \) ({@link Scaling}).
+ *
+ * <p>A neuron is stored as the row \( (a, w_1, \dots, w_d, b) \) of a {@link ParticleMeasure} of dimension
+ * \( d + 2 \). Evaluations cost \( O(N d) \) per input and run over fixed chunks of inputs on both cores, with the
+ * same bits as serially. Immutable.
+ */
+public final class TwoLayerNetwork {
+    private final ParticleMeasure neurons;
+    private final Activation activation;
+    private final Scaling scaling;
+
+    private TwoLayerNetwork(ParticleMeasure neurons, Activation activation, Scaling scaling) {
+        this.neurons = neurons;
+        this.activation = activation;
+        this.scaling = scaling;
+    }
+
+    /**
+     * The network of the given neurons.
+     *
+     * @throws IllegalArgumentException on null arguments, neurons of dimension below 3 (\( d \ge 1 \)), or
+     *                                  non-uniform weights with the lazy scaling
+     */
+    public static TwoLayerNetwork of(ParticleMeasure neurons, Activation activation, Scaling scaling) {
+        Arguments.notNull("neurons", neurons);
+        Arguments.notNull("activation", activation);
+        Arguments.notNull("scaling", scaling);
+        if (neurons.dimension() < 3) {
+            throw new IllegalArgumentException("neurons must have dimension d + 2 >= 3 (a, w, b), got "
+                    + neurons.dimension());
+        }
+        if (scaling == Scaling.LAZY && !neurons.isUniform()) {
+            throw new IllegalArgumentException("neurons must have uniform weights in the lazy scaling");
+        }
+        return new TwoLayerNetwork(neurons, activation, scaling);
+    }
+
+    /** The neurons. */
+    public ParticleMeasure neurons() {
+        return neurons;
+    }
+
+    /** The activation. */
+    public Activation activation() {
+        return activation;
+    }
+
+    /** The scaling. */
+    public Scaling scaling() {
+        return scaling;
+    }
+
+    /** Input dimension \( d \). */
+    public int inputDimension() {
+        return neurons.dimension() - 2;
+    }
+
+    /** \( f(x) \) at one input. */
+    public double apply(double[] x) {
+        Arguments.length("x", x.length, inputDimension());
+        double[] out = new double[1];
+        outputs(neurons.flatPoints(), neurons.size(), weightsOrNull(), activation, scaling, x, 1, inputDimension(),
+                out);
+        return out[0];
+    }
+
+    /** \( f(x_k) \) for every input of the data set. */
+    public double[] outputs(RegressionData data) {
+        checkData(data);
+        double[] out = new double[data.size()];
+        outputs(neurons.flatPoints(), neurons.size(), weightsOrNull(), activation, scaling, data.flatInputs(),
+                data.size(), data.dimension(), out);
+        return out;
+    }
+
+    /** The risk \( R = \frac{1}{2m} \sum_k (f(x_k) - y_k)^2 \) (survey eq. 19). */
+    public double risk(RegressionData data) {
+        double[] f = outputs(data);
+        return halfMeanSquare(f, data.flatTargets());
+    }
+
+    /**
+     * The Euclidean gradient \( \partial R / \partial \theta_i \) of the risk with respect to every neuron, flat
+     * \( N \times (d+2) \): \( \partial_{\theta_i} R = c_i \frac1m \sum_k (f(x_k) - y_k) \nabla_\theta\phi(\theta_i,
+     * x_k) \), \( c_i = w_i \) (mean field) or \( N^{-1/2} \) (lazy).
+     */
+    public double[] riskGradient(RegressionData data) {
+        checkData(data);
+        int n = neurons.size();
+        int dim = neurons.dimension();
+        double[] theta = neurons.flatPoints();
+        double[] r = outputs(data);
+        double[] y = data.flatTargets();
+        for (int k = 0; k < r.length; k++) {
+            r[k] -= y[k];
+        }
+        double[] out = new double[n * dim];
+        neuronGradients(theta, n, dim, activation, data.flatInputs(), r, data.size(), out);
+        double[] w = weightsOrNull();
+        for (int i = 0; i < n; i++) {
+            double c = w == null ? scaling.outputFactor(n) : w[i];
+            for (int j = 0; j < dim; j++) {
+                out[i * dim + j] *= c;
+            }
+        }
+        return out;
+    }
+
+    private double[] weightsOrNull() {
+        return neurons.isUniform() ? null : neurons.weights();
+    }
+
+    private void checkData(RegressionData data) {
+        Arguments.notNull("data", data);
+        if (data.dimension() != inputDimension()) {
+            throw new IllegalArgumentException("data has input dimension " + data.dimension() + ", expected "
+                    + inputDimension());
+        }
+    }
+
+    static double halfMeanSquare(double[] f, double[] y) {
+        double s = 0;
+        for (int k = 0; k < f.length; k++) {
+            double e = f[k] - y[k];
+            s += e * e;
+        }
+        return 0.5 * s / f.length;
+    }
+
+    /**
+     * \( f(x_k) = \sum_i c_i a_i\sigma(\langle w_i, x_k\rangle + b_i) \) for {@code m} inputs, with \( c_i \) the
+     * weights (or the scaling's factor when {@code weights} is null), over chunks of inputs.
+     */
+    static void outputs(double[] theta, int n, double[] weights, Activation act, Scaling scaling, double[] x, int m,
+                        int d, double[] out) {
+        int dim = d + 2;
+        double uniform = scaling.outputFactor(n);
+        Chunks.forEach(m, 64, 4L * n * dim, (chunk, start, end) -> {
+            for (int k = start; k < end; k++) {
+                int xo = k * d;
+                double f = 0;
+                for (int i = 0; i < n; i++) {
+                    int o = i * dim;
+                    double z = theta[o + dim - 1];
+                    for (int c = 0; c < d; c++) {
+                        z += theta[o + 1 + c] * x[xo + c];
+                    }
+                    double phi = theta[o] * act.value(z);
+                    f += (weights == null ? uniform : weights[i]) * phi;
+                }
+                out[xo / d] = f;
+            }
+        });
+    }
+
+    /**
+     * Writes \( g_i = \frac1m \sum_k r_k \nabla_\theta \phi(\theta_i, x_k) \) for every neuron, with
+     * \( \nabla_\theta\phi = (\sigma(z), a\sigma'(z) x, a\sigma'(z)) \), \( z = \langle w, x\rangle + b \), over
+     * chunks of neurons.
+     */
+    static void neuronGradients(double[] theta, int n, int dim, Activation act, double[] x, double[] r, int m,
+                                double[] out) {
+        int d = dim - 2;
+        double inv = 1.0 / m;
+        Chunks.forEach(n, 16, 4L * m * dim, (chunk, start, end) -> {
+            for (int i = start; i < end; i++) {
+                int o = i * dim;
+                double a = theta[o];
+                double b = theta[o + dim - 1];
+                double ga = 0;
+                double gb = 0;
+                for (int c = 0; c < dim; c++) {
+                    out[o + c] = 0;
+                }
+                for (int k = 0; k < m; k++) {
+                    int xo = k * d;
+                    double z = b;
+                    for (int c = 0; c < d; c++) {
+                        z += theta[o + 1 + c] * x[xo + c];
+                    }
+                    double rk = r[k];
+                    double sigma = act.value(z);
+                    ga += rk * sigma;
+                    double s = rk * a * act.derivative(z, sigma);
+                    gb += s;
+                    for (int c = 0; c < d; c++) {
+                        out[o + 1 + c] += s * x[xo + c];
+                    }
+                }
+                out[o] = ga * inv;
+                for (int c = 0; c < d; c++) {
+                    out[o + 1 + c] *= inv;
+                }
+                out[o + dim - 1] = gb * inv;
+            }
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "TwoLayerNetwork[N=" + neurons.size() + ", d=" + inputDimension() + ", " + activation + ", " + scaling
+                + "]";
+    }
+}
