@@ -117,8 +117,8 @@ public final class AttentionField implements ParticleField {
     public void velocities(double t, double[] points, int n, int d, double[] weights, double[] out) {
         Attention attention = schedule.at(t);
         if (attention == null || attention.dimension() != d) {
-            throw new IllegalArgumentException("schedule.at(" + t + ") must be a layer of dimension d = " + d
-                    + ", got " + attention);
+            throw new IllegalArgumentException("d = " + d + " must equal the dimension of the layer schedule.at("
+                    + t + "), got " + attention);
         }
         double[][] bias = null;
         if (weights != null) {

@@ -143,8 +143,8 @@ public final class SinkformerField implements ParticleField {
     private Attention layer(double t, int d) {
         Attention attention = schedule.at(t);
         if (attention == null || attention.dimension() != d) {
-            throw new IllegalArgumentException("schedule.at(" + t + ") must be a layer of dimension d = " + d
-                    + ", got " + attention);
+            throw new IllegalArgumentException("d = " + d + " must equal the dimension of the layer schedule.at("
+                    + t + "), got " + attention);
         }
         return attention;
     }
