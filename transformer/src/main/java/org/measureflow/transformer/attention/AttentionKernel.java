@@ -23,15 +23,18 @@ import org.measureflow.core.parallel.Chunks;
  *
  * <p><b>Cost.</b> \( O(H (n^2 d + n d^2)) \) time and \( O(n d) \) memory: no \( n \times n \) matrix is stored.
  * For a query \( x_i \) the head computes \( a = K^\top Q x_i \) once; the logits against all keys are then
- * \( \langle a, x_j\rangle \), accumulated coordinate by coordinate from a transposed copy of the tokens (a
- * contiguous, vectorisable loop over keys); one exponential per key; and the weighted sum of the keys
- * \( \sum_j p_{ij} x_j \), to which \( V \) is applied once at the end since it is linear. The rows are split into
- * fixed chunks ({@link Chunks}) run on both cores for large \( n \); rows do not interact, so the result has the
- * same bits whatever the number of threads.
+ * dot products \( \langle a, x_j\rangle \) of length \( d \); one exponential per key; and the weighted sum of
+ * the keys \( \sum_j p_{ij} x_j \), to which \( V \) is applied once at the end since it is linear. Queries go in
+ * blocks of four that share every load of a key (the logits from the row-major tokens, the weighted sums from a
+ * transposed copy), like a small matrix&ndash;matrix product. The rows are split into fixed chunks
+ * ({@link Chunks}) run on both cores for large \( n \). Every query's sums run in a fixed order that does not
+ * depend on its block or chunk, so the result has the same bits whatever the number of threads.
  */
 public final class AttentionKernel {
     /** Number of row chunks for large {@code n} (fixed, so chunk boundaries depend on {@code n} only). */
     private static final int CHUNKS = 64;
+    /** Queries processed together, sharing each key load. */
+    static final int BLOCK = 4;
 
     private AttentionKernel() {
     }
@@ -78,38 +81,65 @@ public final class AttentionKernel {
         int rows = rowsPerChunk(n);
         long costPerRow = (long) heads * n * (3L * d + 20);
         Chunks.forEach(n, rows, costPerRow, (chunk, start, end) -> {
-            double[] logits = new double[n];
+            double[] logits = new double[BLOCK * n];
+            double[] queries = new double[BLOCK * d];
             double[] query = new double[d];
+            double[] sums = new double[BLOCK * d];
             double[] sum = new double[d];
+            double[] totals = new double[BLOCK * d];
             double[] total = new double[d];
-            for (int i = start; i < end; i++) {
-                Arrays.fill(total, 0.0);
-                int visible = causal ? i + 1 : n;
+            double[] max = new double[BLOCK];
+            double[] z = new double[BLOCK];
+            int[] visible = new int[BLOCK];
+            for (int first = start; first < end; first += BLOCK) {
+                int size = Math.min(BLOCK, end - first);
+                Arrays.fill(totals, 0.0);
+                int visibleMax = 0;
+                for (int r = 0; r < size; r++) {
+                    visible[r] = causal ? first + r + 1 : n;
+                    visibleMax = Math.max(visibleMax, visible[r]);
+                }
                 for (int h = 0; h < heads; h++) {
                     AttentionHead head = list[h];
                     double[] bias = columnBias == null ? null : columnBias[h];
-                    head.keyQuery(points, i * d, query);
-                    double max = rowLogits(query, transposed, n, d, visible, bias, logits);
-                    if (max == Double.NEGATIVE_INFINITY) {
-                        continue; // no visible key has positive weight
+                    Arrays.fill(queries, 0.0);
+                    for (int r = 0; r < size; r++) {
+                        head.keyQuery(points, (first + r) * d, query);
+                        System.arraycopy(query, 0, queries, r * d, d);
                     }
-                    double z = weightedSum(logits, max, transposed, n, d, visible, sum);
-                    double scale;
-                    if (softmax) {
-                        scale = 1.0 / z;
-                    } else {
-                        scale = Math.exp(max) * (bias == null ? uniform : 1.0);
-                        if (!Double.isFinite(scale)) {
-                            throw new IllegalStateException("unnormalised attention overflows for token " + i
-                                    + " (largest exponent " + max + ")");
+                    blockLogits(queries, points, n, d, visibleMax, logits);
+                    for (int r = 0; r < size; r++) {
+                        max[r] = shiftedExponentials(logits, r * n, visible[r], visibleMax, bias);
+                        z[r] = sum(logits, r * n, visibleMax);
+                    }
+                    blockWeightedSums(logits, transposed, n, d, visibleMax, sums);
+                    for (int r = 0; r < size; r++) {
+                        if (max[r] == Double.NEGATIVE_INFINITY) {
+                            continue; // no visible key has positive weight
                         }
+                        double scale;
+                        if (softmax) {
+                            scale = 1.0 / z[r];
+                        } else {
+                            scale = Math.exp(max[r]) * (bias == null ? uniform : 1.0);
+                            if (!Double.isFinite(scale)) {
+                                throw new IllegalStateException("unnormalised attention overflows for token "
+                                        + (first + r) + " (largest exponent " + max[r] + ")");
+                            }
+                        }
+                        System.arraycopy(sums, r * d, sum, 0, d);
+                        System.arraycopy(totals, r * d, total, 0, d);
+                        head.addValue(sum, scale, total);
+                        System.arraycopy(total, 0, totals, r * d, d);
                     }
-                    head.addValue(sum, scale, total);
                 }
-                if (tangent) {
-                    project(points, i * d, d, total);
+                for (int r = 0; r < size; r++) {
+                    System.arraycopy(totals, r * d, total, 0, d);
+                    if (tangent) {
+                        project(points, (first + r) * d, d, total);
+                    }
+                    System.arraycopy(total, 0, out, (first + r) * d, d);
                 }
-                System.arraycopy(total, 0, out, i * d, d);
             }
         });
         if (!softmax) {
@@ -215,6 +245,119 @@ public final class AttentionKernel {
     }
 
     /**
+     * The logits of a block of {@link #BLOCK} queries \( a_0..a_3 \) ({@code queries}, row-major, unused rows zero)
+     * against keys \( j < \) {@code visible}: {@code logits[r*n + j]} \( = \langle a_r, x_j\rangle \), each a
+     * sequential sum over coordinates. Each key row is loaded once for the four queries, which keeps four
+     * independent dependency chains in flight.
+     */
+    static void blockLogits(double[] queries, double[] points, int n, int d, int visible, double[] logits) {
+        int d2 = 2 * d;
+        int d3 = 3 * d;
+        int n2 = 2 * n;
+        int n3 = 3 * n;
+        for (int j = 0; j < visible; j++) {
+            int row = j * d;
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            for (int k = 0; k < d; k++) {
+                double xk = points[row + k];
+                s0 += queries[k] * xk;
+                s1 += queries[d + k] * xk;
+                s2 += queries[d2 + k] * xk;
+                s3 += queries[d3 + k] * xk;
+            }
+            logits[j] = s0;
+            logits[n + j] = s1;
+            logits[n2 + j] = s2;
+            logits[n3 + j] = s3;
+        }
+    }
+
+    /**
+     * Adds the biases to the logits {@code logits[offset + j]}, \( j < \) {@code visible}, replaces them by
+     * \( e^{\ell_j - M} \) with \( M \) their maximum, zeroes the entries from {@code visible} to
+     * {@code visibleMax}, and returns \( M \) (\( -\infty \) if every visible key has weight zero; the row is then
+     * left as it is, to be skipped).
+     */
+    static double shiftedExponentials(double[] logits, int offset, int visible, int visibleMax, double[] bias) {
+        double max = Double.NEGATIVE_INFINITY;
+        if (bias != null) {
+            for (int j = 0; j < visible; j++) {
+                double l = logits[offset + j] + bias[j];
+                logits[offset + j] = l;
+                if (l > max) {
+                    max = l;
+                }
+            }
+        } else {
+            for (int j = 0; j < visible; j++) {
+                double l = logits[offset + j];
+                if (l > max) {
+                    max = l;
+                }
+            }
+        }
+        if (max == Double.NEGATIVE_INFINITY) {
+            Arrays.fill(logits, offset, offset + visibleMax, 0.0);
+            return max;
+        }
+        for (int j = 0; j < visible; j++) {
+            logits[offset + j] = Math.exp(logits[offset + j] - max);
+        }
+        Arrays.fill(logits, offset + visible, offset + visibleMax, 0.0);
+        return max;
+    }
+
+    /** \( \sum_{j < count} v_{offset + j} \) with four interleaved partial sums (a fixed order). */
+    static double sum(double[] v, int offset, int count) {
+        int blocked = count & ~3;
+        double z0 = 0;
+        double z1 = 0;
+        double z2 = 0;
+        double z3 = 0;
+        for (int j = 0; j < blocked; j += 4) {
+            z0 += v[offset + j];
+            z1 += v[offset + j + 1];
+            z2 += v[offset + j + 2];
+            z3 += v[offset + j + 3];
+        }
+        for (int j = blocked; j < count; j++) {
+            z0 += v[offset + j];
+        }
+        return (z0 + z1) + (z2 + z3);
+    }
+
+    /**
+     * The weighted sums of the keys for a block of queries: {@code sums[r*d + k]} \( = \sum_{j < visible} p_{rj}
+     * x_{jk} \), with the weights \( p_{rj} \) in {@code weights[r*n + j]}, on the transposed keys (each key
+     * coordinate loaded once for the four queries; sequential sums over keys).
+     */
+    static void blockWeightedSums(double[] weights, double[] transposed, int n, int d, int visible, double[] sums) {
+        int n2 = 2 * n;
+        int n3 = 3 * n;
+        for (int k = 0; k < d; k++) {
+            int off = k * n;
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            for (int j = 0; j < visible; j++) {
+                double xk = transposed[off + j];
+                s0 += weights[j] * xk;
+                s1 += weights[n + j] * xk;
+                s2 += weights[n2 + j] * xk;
+                s3 += weights[n3 + j] * xk;
+            }
+            sums[k] = s0;
+            sums[d + k] = s1;
+            sums[2 * d + k] = s2;
+            sums[3 * d + k] = s3;
+        }
+    }
+
+    /**
      * Writes \( \ell_j = \langle a, x_j\rangle + c_j \) for {@code j < visible} into {@code logits} and returns
      * their maximum.
      */
@@ -249,51 +392,6 @@ public final class AttentionKernel {
             }
         }
         return max;
-    }
-
-    /**
-     * Overwrites {@code logits[j]} by \( p_j = e^{\ell_j - M} \), writes \( \sum_{j < visible} p_j x_j \) into
-     * {@code sum} and returns \( \sum_{j < visible} p_j \). The sums over keys run on the transposed tokens with
-     * four interleaved partial sums (a fixed order, so the bits do not depend on threads), which keeps the floating
-     * point pipelines busy instead of waiting on one dependency chain.
-     */
-    static double weightedSum(double[] logits, double max, double[] transposed, int n, int d, int visible,
-                              double[] sum) {
-        for (int j = 0; j < visible; j++) {
-            logits[j] = Math.exp(logits[j] - max);
-        }
-        int blocked = visible & ~3;
-        double z0 = 0;
-        double z1 = 0;
-        double z2 = 0;
-        double z3 = 0;
-        for (int j = 0; j < blocked; j += 4) {
-            z0 += logits[j];
-            z1 += logits[j + 1];
-            z2 += logits[j + 2];
-            z3 += logits[j + 3];
-        }
-        for (int j = blocked; j < visible; j++) {
-            z0 += logits[j];
-        }
-        for (int k = 0; k < d; k++) {
-            int off = k * n;
-            double s0 = 0;
-            double s1 = 0;
-            double s2 = 0;
-            double s3 = 0;
-            for (int j = 0; j < blocked; j += 4) {
-                s0 += logits[j] * transposed[off + j];
-                s1 += logits[j + 1] * transposed[off + j + 1];
-                s2 += logits[j + 2] * transposed[off + j + 2];
-                s3 += logits[j + 3] * transposed[off + j + 3];
-            }
-            for (int j = blocked; j < visible; j++) {
-                s0 += logits[j] * transposed[off + j];
-            }
-            sum[k] = (s0 + s1) + (s2 + s3);
-        }
-        return (z0 + z1) + (z2 + z3);
     }
 
     /** \( v \leftarrow v - \langle v, x\rangle x / |x|^2 \) for the point at {@code x[offset..]}; nothing at 0. */
