@@ -106,7 +106,7 @@ public final class TokenDiagnostics {
     }
 
     /**
-     * \( \min_{i < j} \cos(x_i, x_j) \); 1 for a single token.
+     * \( \min_{i &lt; j} \cos(x_i, x_j) \); 1 for a single token.
      *
      * @throws IllegalArgumentException if a token is zero
      */

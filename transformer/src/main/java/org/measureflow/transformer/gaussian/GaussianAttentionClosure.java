@@ -366,7 +366,7 @@ public final class GaussianAttentionClosure {
     /**
      * The blow-up time \( t^* = 1/(2 v k q s_0) \) of the one-dimensional closure (spec B8(c)), or
      * \( +\infty \) when \( v k q \le 0 \) (the variance then stays bounded: it collapses like
-     * \( 1/(2|vkq| t) \) if \( vkq < 0 \)).
+     * \( 1/(2|vkq| t) \) if \( vkq &lt; 0 \)).
      *
      * @throws IllegalArgumentException if a weight is not finite or \( s_0 \le 0 \)
      */
@@ -377,7 +377,7 @@ public final class GaussianAttentionClosure {
 
     /**
      * The variance \( s(t) = s_0 / (1 - 2 v k q s_0 t) \) of the one-dimensional closure (spec B8(c)), for
-     * \( 0 \le t < t^* \).
+     * \( 0 \le t &lt; t^* \).
      *
      * @throws IllegalArgumentException on invalid weights or a time outside \( [0, t^*) \)
      */
@@ -387,7 +387,7 @@ public final class GaussianAttentionClosure {
 
     /**
      * The mean \( m(t) = m_0 e^{v t} (1 - 2 v k q s_0 t)^{-1/2} \) of the one-dimensional closure (spec B8(c)), for
-     * \( 0 \le t < t^* \).
+     * \( 0 \le t &lt; t^* \).
      *
      * @throws IllegalArgumentException on invalid weights or a time outside \( [0, t^*) \)
      */

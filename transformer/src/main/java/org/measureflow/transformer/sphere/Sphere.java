@@ -100,7 +100,7 @@ public final class Sphere {
      * An equiangular configuration: \( n \) unit vectors in \( \mathbb{R}^n \) with \( \langle x_i, x_j\rangle =
      * \rho \) for all \( i \ne j \), the rows of the Cholesky factor of the Gram matrix
      * \( (1-\rho) I + \rho \mathbf 1 \mathbf 1^\top \), which is positive definite exactly when
-     * \( -1/(n-1) < \rho < 1 \). Uniform weights.
+     * \( -1/(n-1) &lt; \rho &lt; 1 \). Uniform weights.
      *
      * @throws IllegalArgumentException if {@code n < 2} or \( \rho \notin (-1/(n-1), 1) \)
      */
