@@ -1,5 +1,7 @@
 package org.measureflow.transformer.attention;
 
+import java.util.Arrays;
+
 import org.measureflow.core.Arguments;
 import org.measureflow.core.field.ParticleField;
 import org.measureflow.core.measure.ParticleMeasure;
@@ -128,7 +130,7 @@ public final class AttentionField implements ParticleField {
                 log[j] = Math.log(weights[j]);
             }
             bias = new double[attention.size()][];
-            java.util.Arrays.fill(bias, log);
+            Arrays.fill(bias, log);
         }
         AttentionKernel.evaluate(attention, points, n, d, bias, causal, normalisation, sphere, out);
     }

@@ -110,7 +110,7 @@ public final class AttentionKernel {
                     blockLogits(queries, points, n, d, visibleMax, logits);
                     for (int r = 0; r < size; r++) {
                         max[r] = shiftedExponentials(logits, r * n, visible[r], visibleMax, bias);
-                        z[r] = sum(logits, r * n, visibleMax);
+                        z[r] = sum(logits, r * n, visible[r]);
                     }
                     blockWeightedSums(logits, transposed, n, d, visibleMax, sums);
                     for (int r = 0; r < size; r++) {

@@ -231,13 +231,11 @@ class AttentionFieldTest {
         double[] a = field.velocities(0, tokens);
         double[] b = field.velocities(0, tokens);
         assertArrayEquals(a, b, 0.0);
-        // rows are independent, so a sub-problem (the first 50 causal tokens) gives the same bits for its rows
+        // rows are independent and each row's sums run in a fixed order, whatever its block of four queries or its
+        // chunk: the first 50 causal tokens alone (other chunks, one thread) give exactly the same bits
         ParticleMeasure prefix = ParticleMeasure.fromFlat(java.util.Arrays.copyOf(tokens.flatPoints(), 50 * d), d);
         double[] c = field.velocities(0, prefix);
-        for (int k = 0; k < 50 * d; k++) {
-            // the same keys, in the same order, with the same weights 1/n folded into z: softmax cancels them
-            assertEquals(a[k], c[k], ROUNDING * (1 + Math.abs(a[k])));
-        }
+        assertArrayEquals(java.util.Arrays.copyOf(a, 50 * d), c, 0.0);
     }
 
     @Test
