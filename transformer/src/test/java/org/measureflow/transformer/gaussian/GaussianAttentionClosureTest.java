@@ -1,16 +1,19 @@
 package org.measureflow.transformer.gaussian;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
 
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.measureflow.core.linalg.Spd;
+import org.measureflow.core.measure.AffineMap;
 import org.measureflow.core.measure.GaussianMeasure;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.core.ode.RungeKutta4;
@@ -130,6 +133,42 @@ class GaussianAttentionClosureTest {
         assertEquals(2 * v * Math.signum(q * k) * r * s, rates.covariance().get(0, 0), 1e-15);
     }
 
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("org.measureflow.testing.Seeds#few")
+    void sinkhornClosureIsTheSpecCrossCovarianceFormula(long seed) {
+        Property.check(seed, rng -> {
+            int d = 2 + rng.nextInt(3);
+            AttentionHead head = AttentionFixtures.randomHead(rng, d, 1.0);
+            double[] m = RandomInputs.gaussianVector(rng, d);
+            DMatrixRMaj s = RandomInputs.spd(rng, d);
+            // spec B8(b) literally: S^{1/2} Q^T K S^{1/2} = U diag(sig) W^T, C = S^{1/2} U diag(s) W^T S^{1/2},
+            // Gamma(x) = V (m + C^T S^{-1} (x - m))
+            DMatrixRMaj half = Spd.sqrt(s);
+            DMatrixRMaj g = TestMatrices.mult(half, TestMatrices.mult(TestMatrices.transpose(head.query()),
+                    head.key()), half);
+            SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(d, d, true, true, false);
+            assertTrue(svd.decompose(g.copy()));
+            DMatrixRMaj u = svd.getU(null, false);
+            DMatrixRMaj w = svd.getV(null, false);
+            double[] sig = svd.getSingularValues();
+            DMatrixRMaj diag = new DMatrixRMaj(d, d);
+            for (int i = 0; i < d; i++) {
+                diag.set(i, i, (Math.sqrt(1 + 4 * sig[i] * sig[i]) - 1) / (2 * sig[i]));
+            }
+            DMatrixRMaj c = TestMatrices.mult(TestMatrices.mult(half, u, diag),
+                    TestMatrices.mult(TestMatrices.transpose(w), half));
+            DMatrixRMaj slope = TestMatrices.mult(head.value(), TestMatrices.transpose(c),
+                    Spd.inverse(s));
+            AffineMap gamma = GaussianAttentionClosure.field(Attention.of(head), m, s,
+                    GaussianAttentionClosure.Kernel.SINKHORN);
+            // two routes through eigen- and singular value decompositions of well-conditioned d x d matrices
+            assertTrue(TestMatrices.maxAbsDiff(slope, gamma.matrix()) <= 1e-10 * (1 + TestMatrices.frob(slope)));
+            // the doubly stochastic field maps the mean to V m: the mean moves as m' = V m (spec B8(b))
+            double[] vm = TestMatrices.mult(head.value(), m);
+            assertTrue(TestMatrices.maxAbsDiff(vm, gamma.apply(m)) <= 1e-10 * (1 + TestMatrices.norm(vm)));
+        });
+    }
+
     @Test
     void twentyThousandGaussianTokensFollowTheClosureBeforeBlowUp() {
         DMatrixRMaj q = new DMatrixRMaj(new double[][]{{0.9, 0.2}, {-0.1, 0.7}});
@@ -182,6 +221,5 @@ class GaussianAttentionClosureTest {
                 schedule, 0));
         Rejections.assertRejected("blowUpFactor", () -> GaussianAttentionClosure.options().blowUpFactor(0.5));
         Rejections.assertRejected("t", () -> GaussianAttentionClosure.scalarVariance(1, 1, 1, 1, 0.6));
-        assertNull(null);
     }
 }
