@@ -54,7 +54,7 @@ public final class AttentionKernel {
      *                      \( v_i \leftarrow v_i - \langle v_i, x_i\rangle x_i / |x_i|^2 \) (survey &sect;7; spec
      *                      B8(d), \( P_x = I - x x^\top \) on the unit sphere)
      * @param out           receives the {@code n * d} outputs, row-major; must not be {@code points}
-     * @throws IllegalArgumentException on a size mismatch or a null argument
+     * @throws IllegalArgumentException on a size mismatch, a null argument or a non-finite coordinate
      * @throws IllegalStateException    if an unnormalised output overflows
      */
     public static void evaluate(Attention attention, double[] points, int n, int d, double[][] columnBias,
@@ -225,6 +225,7 @@ public final class AttentionKernel {
         Arguments.positive("d", d);
         Arguments.length("d", d, attention.dimension());
         Arguments.length("points", points.length, n * d);
+        Arguments.finite("points", points); // O(n d) next to the O(n^2 d) work: no NaN passes silently
     }
 
     /** Rows per chunk: about {@link #CHUNKS} chunks, at least one row each. */
