@@ -16,6 +16,7 @@ public final class Demos {
                 new OtPlanDemo(),
                 new FlowMatchingDemo(),
                 new GradientFlowDemo(),
-                new MeanFieldDemo());
+                new MeanFieldDemo(),
+                new TransformerDemo());
     }
 }
