@@ -123,6 +123,7 @@ public class IntegratorBenchmark {
         bh.consume(rk4State[0]);
     }
 
+    /** One adaptive Dormand-Prince 5(4) solve over [0, 1] from the same initial particles (tolerances of setUp). */
     @Benchmark
     public void dormandPrince54Solve(Blackhole bh) {
         System.arraycopy(initial, 0, dopriState, 0, initial.length);

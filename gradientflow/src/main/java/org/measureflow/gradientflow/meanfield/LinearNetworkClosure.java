@@ -18,7 +18,7 @@ import org.measureflow.gradientflow.energy.ParticleEnergy;
  * \( Q = \int v u^\top d\alpha \). With input moment \( S = \mathbb{E}[z z^\top] \) and cross moment
  * \( R = \mathbb{E}[y z^\top] \), the risk \( f(\alpha) = \tfrac12\mathbb{E}|Qz - y|^2 \) has first variation
  * \( v^\top H u \), \( H = Q S - R \), so the Wasserstein gradient flow moves every neuron by the linear field
- * \[ \dot x = -M x, \qquad M = \begin{pmatrix} 0 & H^\top \\ H & 0 \end{pmatrix} , \]
+ * \[ \dot x = -M x, \qquad M = \begin{pmatrix} 0 &amp; H^\top \\ H &amp; 0 \end{pmatrix} , \]
  * and for any initial law the raw second moment \( \Gamma = \int x x^\top d\alpha \) obeys the closed ODE
  * \[ \dot\Gamma = -(M\Gamma + \Gamma M), \qquad M = M(\Gamma_{vu}) , \]
  * (a Gaussian law stays Gaussian, with \( \dot\mu = -M\mu \), \( \dot\Sigma = -(M\Sigma + \Sigma M) \)). Invariants:
