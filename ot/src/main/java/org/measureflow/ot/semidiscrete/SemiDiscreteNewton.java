@@ -23,9 +23,13 @@ import org.measureflow.core.measure.ParticleMeasure;
  * the step \( \tau \in \{1, 1/2, 1/4, \dots\} \) is the first with
  * \( \min_i G_i(\psi + \tau d) \ge \varepsilon_0 \) and \( |G(\psi+\tau d) - b|_2 \le (1 - \tau/2) |G(\psi) - b|_2 \),
  * \( \varepsilon_0 = \tfrac12 \min(\min_i b_i, \min_i G_i(\psi_0)) \). KMT prove global convergence, locally
- * quadratic, when \( \rho \) is positive on a connected domain. The start \( \psi_0 = 0 \) (Voronoi cells) must give
- * every cell a positive mass (true for points inside \( D \) and a positive density); otherwise the result reports
- * {@code converged = false} after 0 iterations. Iteration stops when \( \max_i |G_i - b_i| \le \) the tolerance.
+ * quadratic, when \( \rho \) is positive on a connected domain. The start must give every cell a positive mass:
+ * \( \psi_0 = 0 \) (Voronoi cells) or the caller's weights; if a cell is empty (points outside \( D \), or in a
+ * region of zero density), the start becomes the Voronoi diagram of the points shrunk towards the centre of \( D \)
+ * (\( \psi_i = |y_i|^2 - |z_i|^2/s \), \( z_i = c + s(y_i - c) \)), and failing that towards the centre of the
+ * densest grid cell, which gives every cell positive mass. Iteration stops when \( \max_i |G_i - b_i| \le \) the
+ * tolerance; if a line search fails (possible only for a density whose support is disconnected), the result reports
+ * {@code converged = false}.
  *
  * <p>Immutable and thread-safe; single-threaded and deterministic. Configured by {@link #options()}.
  */
@@ -111,8 +115,8 @@ public final class SemiDiscreteNewton {
      * Transport from the uniform density on the rectangle \( [x_{lo}, x_{hi}] \times [y_{lo}, y_{hi}] \) to
      * {@code target} (2-D points with their weights as \( b \)).
      *
-     * @throws IllegalArgumentException on an empty or reversed rectangle, a target that is not 2-D, or coincident
-     *                                  points
+     * @throws IllegalArgumentException on an empty or reversed rectangle, a target that is not 2-D, coincident
+     *                                  points, or a point of weight 0
      */
     public SemiDiscreteResult solveUniform(double xlo, double xhi, double ylo, double yhi, ParticleMeasure target) {
         return solve(GridDensity.of2d(xlo, xhi, 1, ylo, yhi, 1, new double[] {1.0}), target, null);
@@ -122,8 +126,8 @@ public final class SemiDiscreteNewton {
      * Transport from the piecewise-constant {@code density} (normalised to mass 1; its grid's box is the domain
      * \( D \)) to {@code target}, starting from \( \psi_0 = 0 \).
      *
-     * @throws IllegalArgumentException if the density is not 2-D or has zero mass, the target is not 2-D, or two
-     *                                  points coincide
+     * @throws IllegalArgumentException if the density is not 2-D or has zero mass, the target is not 2-D, two
+     *                                  points coincide, or a point has weight 0
      */
     public SemiDiscreteResult solve(GridDensity density, ParticleMeasure target) {
         return solve(density, target, null);
@@ -200,6 +204,12 @@ public final class SemiDiscreteNewton {
         GridDensity.Grid g = density.grid();
         Tessellation t = new Tessellation(target.flatPoints(), g.lower(0), g.upper(0), g.lower(1), g.upper(1),
                 g.cells(0), g.cells(1), v);
+        for (int i = 0; i < target.size(); i++) {
+            if (!(target.weight(i) > 0)) {
+                throw new IllegalArgumentException("target: the weight of point " + i
+                        + " must be > 0 (every Laguerre cell must receive mass), got " + target.weight(i));
+            }
+        }
         int[] dup = t.firstDuplicate();
         if (dup != null) {
             throw new IllegalArgumentException("target: points " + dup[0] + " and " + dup[1]
@@ -216,10 +226,16 @@ public final class SemiDiscreteNewton {
         double[][] cg = new double[5][n];
         t.build(psi);
         double minB = Double.POSITIVE_INFINITY;
-        double minMass = Double.POSITIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             minB = Math.min(minB, b[i]);
-            minMass = Math.min(minMass, t.mass[i]);
+        }
+        double minMass = minMass(t);
+        for (int level = 0; level < 2 && !(minMass > 0); level++) {
+            // an empty start cell: restart from the Voronoi diagram of the points shrunk into the domain
+            double[] start = t.shrunkStart(level);
+            System.arraycopy(start, 0, psi, 0, n);
+            t.build(psi);
+            minMass = minMass(t);
         }
         double eps0 = 0.5 * Math.min(minB, minMass);
         double err2 = errorNorm(t, b);
@@ -260,6 +276,14 @@ public final class SemiDiscreteNewton {
             errMax = maxError(t, b);
         }
         return result(t, b, psi, iter, errMax <= options.tolerance);
+    }
+
+    private static double minMass(Tessellation t) {
+        double m = Double.POSITIVE_INFINITY;
+        for (double v : t.mass) {
+            m = Math.min(m, v);
+        }
+        return m;
     }
 
     private static double errorNorm(Tessellation t, double[] b) {

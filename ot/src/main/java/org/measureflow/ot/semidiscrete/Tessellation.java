@@ -115,6 +115,56 @@ final class Tessellation {
         return py[i];
     }
 
+    /**
+     * Weights whose Laguerre diagram is the Voronoi diagram of the points \( z_i = c + s (y_i - c) \):
+     * \( \psi_i = |y_i|^2 - |z_i|^2 / s \) (then \( -2x\cdot y_i + |y_i|^2 - \psi_i = (-2x\cdot z_i + |z_i|^2)/s \)
+     * up to terms free of \( i \)). With {@code level 0} the centre is the domain's and the points are shrunk into
+     * the middle 80 % of it; with {@code level 1} they are shrunk into the middle 90 % of the grid cell of largest
+     * density. Each Voronoi cell contains a neighbourhood of its \( z_i \), so every cell gets positive area, and at
+     * level 1 positive mass.
+     */
+    double[] shrunkStart(int level) {
+        double ccx;
+        double ccy;
+        double halfX;
+        double halfY;
+        if (level == 0) {
+            ccx = 0.5 * (xlo + xhi);
+            ccy = 0.5 * (ylo + yhi);
+            halfX = 0.4 * (xhi - xlo);
+            halfY = 0.4 * (yhi - ylo);
+        } else {
+            int best = 0;
+            for (int c = 1; c < values.length; c++) {
+                if (values[c] > values[best]) {
+                    best = c;
+                }
+            }
+            ccx = xlo + (best / gy + 0.5) * hx;
+            ccy = ylo + (best % gy + 0.5) * hy;
+            halfX = 0.45 * hx;
+            halfY = 0.45 * hy;
+        }
+        double s = 1;
+        for (int i = 0; i < n; i++) {
+            double dx = Math.abs(px[i] - ccx);
+            double dy = Math.abs(py[i] - ccy);
+            if (dx > 0) {
+                s = Math.min(s, halfX / dx);
+            }
+            if (dy > 0) {
+                s = Math.min(s, halfY / dy);
+            }
+        }
+        double[] psi = new double[n];
+        for (int i = 0; i < n; i++) {
+            double zx = ccx + s * (px[i] - ccx);
+            double zy = ccy + s * (py[i] - ccy);
+            psi[i] = px[i] * px[i] + py[i] * py[i] - (zx * zx + zy * zy) / s;
+        }
+        return psi;
+    }
+
     /** The pair {i, j}, i &lt; j, of the first two coincident points, or null if the points are distinct. O(n^2). */
     int[] firstDuplicate() {
         for (int i = 0; i < n; i++) {

@@ -165,6 +165,32 @@ class SemiDiscreteNewtonTest {
         });
     }
 
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("org.measureflow.testing.Seeds#few")
+    void pointsOutsideTheDomainOrOverEmptyRegionsStillConverge(long seed) {
+        Property.check(seed, rng -> {
+            int n = 30;
+            double[] flat = new double[2 * n];
+            for (int k = 0; k < flat.length; k++) {
+                flat[k] = 0.5 + 0.8 * rng.nextGaussian(); // about half of the points lie outside the unit square
+            }
+            ParticleMeasure y = ParticleMeasure.fromFlat(flat, 2);
+            // an L-shaped support: the upper-right quarter has density 0 (the support stays connected)
+            double[] v = {1, 1, 1, 0};
+            GridDensity rho = GridDensity.of2d(0, 1, 2, 0, 1, 2, v);
+            SemiDiscreteResult r = SemiDiscreteNewton.withDefaults().solve(rho, y);
+            assertTrue(r.converged(), "converged: error " + r.maxMassError() + " after " + r.iterations());
+            for (int i = 0; i < n; i++) {
+                assertEquals(1.0 / n, r.masses()[i], 1e-6, "mass of cell " + i);
+            }
+            SemiDiscreteResult u = SemiDiscreteNewton.withDefaults().solveUniform(0, 1, 0, 1, y);
+            assertTrue(u.converged(), "uniform: error " + u.maxMassError());
+            // the optimal weights do not depend on the start: Voronoi-start = warm start from the solution
+            SemiDiscreteResult again = SemiDiscreteNewton.withDefaults().solve(rho, y, r.weights());
+            assertEquals(0, again.iterations());
+        });
+    }
+
     @Test
     void aConstantGridDensityGivesTheUniformSolution() {
         Property.check(11, rng -> {
@@ -235,6 +261,8 @@ class SemiDiscreteNewtonTest {
         ParticleMeasure line = ParticleMeasure.fromFlat(new double[] {0.1, 0.5}, 1);
         Rejections.assertRejected("target", () -> SemiDiscreteNewton.withDefaults().solveUniform(0, 1, 0, 1, line));
         Rejections.assertRejected("tolerance", () -> SemiDiscreteNewton.options().tolerance(0));
+        ParticleMeasure empty = ParticleMeasure.fromFlat(new double[] {0.2, 0.5, 0.7, 0.5}, 2, new double[] {1, 0});
+        Rejections.assertRejected("target", () -> SemiDiscreteNewton.withDefaults().solveUniform(0, 1, 0, 1, empty));
         Rejections.assertRejected("initialWeights",
                 () -> SemiDiscreteNewton.withDefaults().solve(UNIT, gridPoints(2), new double[3]));
     }
