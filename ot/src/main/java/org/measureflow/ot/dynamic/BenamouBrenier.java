@@ -32,9 +32,9 @@ import org.measureflow.core.measure.GridDensity;
  *     convergence).</li>
  * <li>The projection onto \( \mathcal C \): \( U - A^*(AA^*)^{-1} A U \), where \( AA^* = -\Delta \) is the
  *     space&ndash;time Laplacian with Neumann conditions on cell-centred unknowns. It is solved exactly by an
- *     orthonormal DCT-II in each space direction (applied as an \( n \times n \) matrix, \( O(n^2) \) per line:
- *     fine for the grids this solver is meant for, up to a few hundred cells per axis) followed, for each spatial
- *     frequency, by a tridiagonal (Thomas) solve in time; the zero frequency is integrated directly.</li>
+ *     orthonormal DCT-II in each space direction (our own: through a complex FFT, \( O(n\log n) \) per line, when
+ *     the number of cells is a power of two, else as an \( n \times n \) matrix, \( O(n^2) \)) followed, for each
+ *     spatial frequency, by a tridiagonal (Thomas) solve in time; the zero frequency is integrated directly.</li>
  * <li>The projection onto \( V = \mathcal I U \): \( (\mathrm{Id} + \mathcal I^*\mathcal I) U = U_0 + \mathcal I^* V_0 \),
  *     a constant tridiagonal system along each line, factorised once.</li>
  * </ul>
@@ -43,7 +43,8 @@ import org.measureflow.core.measure.GridDensity;
  * intermediate densities matter); the returned \( U \) is the projected one (continuity exact), the energy is that of the
  * centred \( V \).
  *
- * <p>Cost per iteration: \( O(P\, n_x n_y (n_x + n_y)) \) for the transforms, \( O(P\, n_x n_y) \) for the rest.
+ * <p>Cost per iteration: \( O(P\, n_x n_y \log(n_x n_y)) \) for the transforms on power-of-two grids
+ * (\( O(P\, n_x n_y (n_x + n_y)) \) otherwise), \( O(P\, n_x n_y) \) for the rest.
  * Single-threaded and deterministic; immutable and thread-safe. Configured by {@link #options()}.
  */
 public final class BenamouBrenier {
@@ -205,9 +206,10 @@ public final class BenamouBrenier {
         private final int nmx; // p (nx+1) ny
         private final int nmy; // p nx (ny+1)
         private final int nc; // p nx ny
-        // DCT matrices and Laplacian eigenvalues
-        private final double[] dctX;
-        private final double[] dctY;
+        // DCTs and Laplacian eigenvalues
+        private final Dct dctX;
+        private final Dct dctY;
+        private final boolean twoD;
         private final double[] lamX;
         private final double[] lamY;
         // factorised (Id + I*I) for the three staggered directions
@@ -240,8 +242,9 @@ public final class BenamouBrenier {
             nmx = p * (nx + 1) * ny;
             nmy = p * nx * (ny + 1);
             nc = p * nx * ny;
-            dctX = dct(nx);
-            dctY = dct(ny);
+            dctX = new Dct(nx);
+            dctY = new Dct(ny);
+            twoD = ny > 1 || grid.dimension() == 2;
             lamX = eigen(nx, hx);
             lamY = eigen(ny, hy);
             facT = factor(p + 1);
@@ -252,18 +255,6 @@ public final class BenamouBrenier {
             int longest = Math.max(p + 1, Math.max(nx + 1, ny + 1));
             line = new double[longest];
             line2 = new double[longest];
-        }
-
-        /** Orthonormal DCT-II matrix, row k: s_k cos(pi k (i + 1/2) / n). */
-        private static double[] dct(int n) {
-            double[] c = new double[n * n];
-            for (int k = 0; k < n; k++) {
-                double s = k == 0 ? Math.sqrt(1.0 / n) : Math.sqrt(2.0 / n);
-                for (int i = 0; i < n; i++) {
-                    c[k * n + i] = s * Math.cos(Math.PI * k * (i + 0.5) / n);
-                }
-            }
-            return c;
         }
 
         /** Eigenvalues (2 - 2 cos(pi k / n)) / h^2 of the Neumann Laplacian's negative. */
@@ -330,19 +321,27 @@ public final class BenamouBrenier {
                 // y = prox_G1(2x - z)
                 reflect(xr, zr, yr);
                 reflect(xmx, zmx, ymx);
-                reflect(xmy, zmy, ymy);
+                if (twoD) {
+                    reflect(xmy, zmy, ymy);
+                }
                 reflect(xcr, zcr, ycr);
                 reflect(xcmx, zcmx, ycmx);
-                reflect(xcmy, zcmy, ycmy);
+                if (twoD) {
+                    reflect(xcmy, zcmy, ycmy);
+                }
                 projectContinuity(yr, ymx, ymy);
                 proxEnergy(ycr, ycmx, ycmy);
                 // z += alpha (y - x)
                 update(zr, yr, xr, alpha);
                 update(zmx, ymx, xmx, alpha);
-                update(zmy, ymy, xmy, alpha);
+                if (twoD) {
+                    update(zmy, ymy, xmy, alpha);
+                }
                 update(zcr, ycr, xcr, alpha);
                 update(zcmx, ycmx, xcmx, alpha);
-                update(zcmy, ycmy, xcmy, alpha);
+                if (twoD) {
+                    update(zcmy, ycmy, xcmy, alpha);
+                }
                 iter++;
                 residual = Math.sqrt((sq(yr, xr) + sq(ymx, xmx) + sq(ymy, xmy) + sq(ycr, xcr) + sq(ycmx, xcmx)
                         + sq(ycmy, xcmy)) / Math.max(norm2(xr) + norm2(xmx) + norm2(xmy) + norm2(xcr) + norm2(xcmx)
@@ -450,8 +449,8 @@ public final class BenamouBrenier {
                         xmx[(l * (nx + 1) + i) * ny + j] = line[i];
                     }
                 }
-                // my: along y, per (l, i)
-                for (int i = 0; i < nx; i++) {
+                // my: along y, per (l, i) (identically zero in 1-D)
+                for (int i = 0; i < nx && twoD; i++) {
                     int base = (l * nx + i) * (ny + 1);
                     int cbase = (l * nx + i) * ny;
                     for (int j = 0; j <= ny; j++) {
@@ -594,43 +593,15 @@ public final class BenamouBrenier {
             if (nx == 1) {
                 return;
             }
-            if (ny == 1) {
-                for (int l = 0; l < p; l++) {
-                    int base = l * nx;
-                    for (int k = 0; k < nx; k++) {
-                        double s = 0;
-                        if (inverse) {
-                            for (int i = 0; i < nx; i++) {
-                                s += dctX[i * nx + k] * f[base + i];
-                            }
-                        } else {
-                            int row = k * nx;
-                            for (int i = 0; i < nx; i++) {
-                                s += dctX[row + i] * f[base + i];
-                            }
-                        }
-                        tmp[k] = s;
-                    }
-                    System.arraycopy(tmp, 0, f, base, nx);
-                }
-                return;
-            }
             for (int l = 0; l < p; l++) {
                 int base = l * nx * ny;
-                for (int k = 0; k < nx * ny; k++) {
-                    tmp[k] = 0;
-                }
-                for (int k = 0; k < nx; k++) {
-                    for (int i = 0; i < nx; i++) {
-                        double c = inverse ? dctX[i * nx + k] : dctX[k * nx + i];
-                        int src = base + i * ny;
-                        int dst = k * ny;
-                        for (int j = 0; j < ny; j++) {
-                            tmp[dst + j] += c * f[src + j];
-                        }
+                for (int j = 0; j < ny; j++) {
+                    if (inverse) {
+                        dctX.inverse(f, base + j, ny);
+                    } else {
+                        dctX.forward(f, base + j, ny);
                     }
                 }
-                System.arraycopy(tmp, 0, f, base, nx * ny);
             }
         }
 
@@ -640,16 +611,11 @@ public final class BenamouBrenier {
                 return;
             }
             for (int row = 0; row < p * nx; row++) {
-                int base = row * ny;
-                for (int k = 0; k < ny; k++) {
-                    double s = 0;
-                    for (int j = 0; j < ny; j++) {
-                        double c = inverse ? dctY[j * ny + k] : dctY[k * ny + j];
-                        s += c * f[base + j];
-                    }
-                    line[k] = s;
+                if (inverse) {
+                    dctY.inverse(f, row * ny, 1);
+                } else {
+                    dctY.forward(f, row * ny, 1);
                 }
-                System.arraycopy(line, 0, f, base, ny);
             }
         }
 
