@@ -31,6 +31,13 @@ import org.measureflow.core.measure.ParticleMeasure;
  * tolerance; if a line search fails (possible only for a density whose support is disconnected), the result reports
  * {@code converged = false}.
  *
+ * <p><b>On a line</b> (a 1-D {@link GridDensity} and 1-D points) no iteration is needed: the optimal cells are the
+ * quantile intervals \( [F^{-1}(B_{k-1}), F^{-1}(B_k)] \) of the sorted points (\( B_k \) the cumulative target
+ * masses, \( F \) the density's CDF; closed forms item 11), and equal costs at each common boundary \( z_k \) give
+ * \( \psi_{(k+1)} - \psi_{(k)} = (y_{(k+1)} - y_{(k)})(y_{(k+1)} + y_{(k)} - 2 z_k) \); the result reports 0
+ * iterations, with masses, cost and centroids integrated exactly over the cells of the lower envelope of the lines
+ * \( x \mapsto -2y_i x + y_i^2 - \psi_i \).
+ *
  * <p>Immutable and thread-safe; single-threaded and deterministic. Configured by {@link #options()}.
  */
 public final class SemiDiscreteNewton {
@@ -124,10 +131,10 @@ public final class SemiDiscreteNewton {
 
     /**
      * Transport from the piecewise-constant {@code density} (normalised to mass 1; its grid's box is the domain
-     * \( D \)) to {@code target}, starting from \( \psi_0 = 0 \).
+     * \( D \)) to {@code target}: in 2-D by Newton from \( \psi_0 = 0 \), in 1-D in closed form.
      *
-     * @throws IllegalArgumentException if the density is not 2-D or has zero mass, the target is not 2-D, two
-     *                                  points coincide, or a point has weight 0
+     * @throws IllegalArgumentException if the density has zero mass, the target's dimension differs from the
+     *                                  density's, two points coincide, or a point has weight 0
      */
     public SemiDiscreteResult solve(GridDensity density, ParticleMeasure target) {
         return solve(density, target, null);
@@ -135,9 +142,18 @@ public final class SemiDiscreteNewton {
 
     /**
      * {@link #solve(GridDensity, ParticleMeasure)} from the initial weights {@code initialWeights} (copied;
-     * {@code null} means zero), for instance a previous solution.
+     * {@code null} means zero), for instance a previous solution (checked, but not needed, in 1-D).
      */
     public SemiDiscreteResult solve(GridDensity density, ParticleMeasure target, double[] initialWeights) {
+        if (density != null && density.dimension() == 1) {
+            SemiDiscreteLine line = line(density, target);
+            if (initialWeights != null) {
+                Arguments.finite("initialWeights", initialWeights);
+                Arguments.length("initialWeights", initialWeights.length, target.size());
+            }
+            double[] b = target.weights();
+            return line.evaluate(line.optimalWeights(b), b, 0, options.tolerance);
+        }
         Tessellation tess = tessellation(density, target);
         int n = target.size();
         double[] psi = new double[n];
@@ -158,6 +174,12 @@ public final class SemiDiscreteNewton {
      *                                  the wrong length or a non-finite entry
      */
     public SemiDiscreteResult evaluate(GridDensity density, ParticleMeasure target, double[] weights) {
+        if (density != null && density.dimension() == 1) {
+            SemiDiscreteLine line = line(density, target);
+            Arguments.finite("weights", weights);
+            Arguments.length("weights", weights.length, target.size());
+            return line.evaluate(weights.clone(), target.weights(), 0, options.tolerance);
+        }
         Tessellation t = tessellation(density, target);
         Arguments.finite("weights", weights);
         Arguments.length("weights", weights.length, target.size());
@@ -186,11 +208,31 @@ public final class SemiDiscreteNewton {
         return new LaguerreDiagram(t);
     }
 
+    static SemiDiscreteLine line(GridDensity density, ParticleMeasure target) {
+        Arguments.notNull("target", target);
+        Arguments.length("target (dimension)", target.dimension(), 1);
+        double m = density.mass();
+        if (!(m > 0)) {
+            throw new IllegalArgumentException("density must have positive mass, got " + m);
+        }
+        requirePositiveWeights(target);
+        return new SemiDiscreteLine(density, target);
+    }
+
+    private static void requirePositiveWeights(ParticleMeasure target) {
+        for (int i = 0; i < target.size(); i++) {
+            if (!(target.weight(i) > 0)) {
+                throw new IllegalArgumentException("target: the weight of point " + i
+                        + " must be > 0 (every Laguerre cell must receive mass), got " + target.weight(i));
+            }
+        }
+    }
+
     static Tessellation tessellation(GridDensity density, ParticleMeasure target) {
         Arguments.notNull("density", density);
         Arguments.notNull("target", target);
         if (density.dimension() != 2) {
-            throw new IllegalArgumentException("density must be 2-D, got dimension " + density.dimension());
+            throw new IllegalArgumentException("density must be 1-D or 2-D, got dimension " + density.dimension());
         }
         Arguments.length("target (dimension)", target.dimension(), 2);
         double m = density.mass();
@@ -204,12 +246,7 @@ public final class SemiDiscreteNewton {
         GridDensity.Grid g = density.grid();
         Tessellation t = new Tessellation(target.flatPoints(), g.lower(0), g.upper(0), g.lower(1), g.upper(1),
                 g.cells(0), g.cells(1), v);
-        for (int i = 0; i < target.size(); i++) {
-            if (!(target.weight(i) > 0)) {
-                throw new IllegalArgumentException("target: the weight of point " + i
-                        + " must be > 0 (every Laguerre cell must receive mass), got " + target.weight(i));
-            }
-        }
+        requirePositiveWeights(target);
         int[] dup = t.firstDuplicate();
         if (dup != null) {
             throw new IllegalArgumentException("target: points " + dup[0] + " and " + dup[1]

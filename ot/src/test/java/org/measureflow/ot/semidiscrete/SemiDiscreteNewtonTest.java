@@ -254,12 +254,112 @@ class SemiDiscreteNewtonTest {
         assertTrue(Math.abs(discrete - r.cost()) < 0.05 * r.cost(), "within 5%: " + discrete + " vs " + r.cost());
     }
 
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("org.measureflow.testing.Seeds#few")
+    void onALineTheClosedFormAgreesWithTheTwoDimensionalNewtonOnStrips(long seed) {
+        Property.check(seed, rng -> {
+            int cells = 2 + rng.nextInt(6);
+            double[] f = new double[cells];
+            for (int c = 0; c < cells; c++) {
+                f[c] = 0.2 + rng.nextDouble();
+            }
+            int n = 3 + rng.nextInt(8);
+            double[] x = new double[n];
+            double[] w = new double[n];
+            double[] flat2 = new double[2 * n];
+            for (int i = 0; i < n; i++) {
+                x[i] = -0.5 + 2 * rng.nextDouble(); // some points outside [0, 1]
+                w[i] = 0.5 + rng.nextDouble();
+                flat2[2 * i] = x[i];
+                flat2[2 * i + 1] = 0.5;
+            }
+            GridDensity line = GridDensity.of1d(0, 1, cells, f);
+            ParticleMeasure y1 = ParticleMeasure.fromFlat(x, 1, w);
+            SemiDiscreteResult r1 = SemiDiscreteNewton.withDefaults().solve(line, y1);
+            // the same density, constant in a second coordinate, and the points on a horizontal line: the 2-D
+            // cells are vertical strips over the 1-D cells, with the same weights (the y-terms are equal)
+            GridDensity strip = GridDensity.of2d(0, 1, cells, 0, 1, 1, f);
+            SemiDiscreteResult r2 = SemiDiscreteNewton.withDefaults().solve(strip, ParticleMeasure.fromFlat(flat2, 2, w));
+            assertTrue(r1.converged() && r2.converged());
+            assertEquals(0, r1.iterations());
+            double[] b = y1.weights();
+            for (int i = 0; i < n; i++) {
+                // exact integrals of the envelope's cells (closed form) vs Newton to 1e-10 with Lipschitz weights
+                assertEquals(b[i], r1.masses()[i], 1e-12, "1-D mass " + i);
+                assertEquals(r2.weights()[i], r1.weights()[i], 1e-8, "weight " + i);
+                assertEquals(r2.centroids()[2 * i], r1.centroids()[i], 1e-8, "centroid " + i);
+            }
+            // the 2-D cost adds int |y - 0.5|^2 = 1/12 over the unit height
+            assertEquals(r2.cost(), r1.cost() + 1.0 / 12, 1e-9);
+            // the 1-D value is W2^2 by the quantile formula (closed forms item 11), checked on a fine discretisation:
+            // |W2^2(rho, nu) - W2^2(rho_h, nu)| <= delta (2 W + delta), delta = h / sqrt(12) for cells of width h
+            int k = 2000;
+            double[] centres = new double[k];
+            double[] masses = new double[k];
+            for (int c = 0; c < k; c++) {
+                centres[c] = (c + 0.5) / k;
+                masses[c] = line.value(Math.min(cells - 1, (int) (centres[c] * cells)));
+            }
+            double w2 = org.measureflow.ot.exact.OneDimensionalOt.wassersteinPowerP(centres,
+                    org.measureflow.ot.Histograms.normalised("m", masses), x, b, 2);
+            double delta = 1.0 / (k * Math.sqrt(12));
+            assertEquals(w2, r1.cost(), delta * (2 * Math.sqrt(w2) + delta));
+        });
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("org.measureflow.testing.Seeds#few")
+    void onALineTheDualGradientIsTheMassDefectEvenWithEmptyCells(long seed) {
+        Property.check(seed, rng -> {
+            int n = 8;
+            double[] x = new double[n];
+            double[] psi = new double[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = rng.nextDouble();
+                psi[i] = 0.3 * rng.nextGaussian(); // large enough to empty some cells
+            }
+            GridDensity rho = GridDensity.of1d(0, 1, 5, new double[] {1, 0.5, 2, 0, 1.5});
+            ParticleMeasure y = ParticleMeasure.fromFlat(x, 1);
+            SemiDiscreteNewton solver = SemiDiscreteNewton.withDefaults();
+            SemiDiscreteResult at = solver.evaluate(rho, y, psi);
+            double total = 0;
+            for (double m : at.masses()) {
+                total += m;
+            }
+            // the cells of the envelope tile [0, 1]: the masses sum to 1
+            assertEquals(1, total, 1e-12);
+            double step = 1e-6;
+            double[] sorted = x.clone();
+            java.util.Arrays.sort(sorted);
+            double gap = Double.POSITIVE_INFINITY;
+            for (int i = 1; i < n; i++) {
+                gap = Math.min(gap, sorted[i] - sorted[i - 1]);
+            }
+            // dm_i/dpsi_j = rho(z)/(2|y_i - y_j|) at a boundary z, so the gradient is Lipschitz with constant
+            // L <= 2 max(rho) / (2 gap) = 2 / gap here (max rho = 2, mass 1), and a central difference is off by
+            // at most L step / 2
+            double tol = step / gap + 1e-9;
+            for (int i = 0; i < n; i++) {
+                double[] plus = psi.clone();
+                double[] minus = psi.clone();
+                plus[i] += step;
+                minus[i] -= step;
+                double fd = (solver.evaluate(rho, y, plus).cost() - solver.evaluate(rho, y, minus).cost()) / (2 * step);
+                assertEquals(1.0 / n - at.masses()[i], fd, tol, "dPhi/dpsi_" + i);
+            }
+        });
+    }
+
     @Test
     void rejectsCoincidentPointsAndWrongDimensions() {
         ParticleMeasure twice = ParticleMeasure.fromFlat(new double[] {0.5, 0.5, 0.5, 0.5}, 2);
         Rejections.assertRejected("target", () -> SemiDiscreteNewton.withDefaults().solveUniform(0, 1, 0, 1, twice));
         ParticleMeasure line = ParticleMeasure.fromFlat(new double[] {0.1, 0.5}, 1);
         Rejections.assertRejected("target", () -> SemiDiscreteNewton.withDefaults().solveUniform(0, 1, 0, 1, line));
+        GridDensity segment = GridDensity.of1d(0, 1, 3, new double[] {1, 2, 3});
+        Rejections.assertRejected("target", () -> SemiDiscreteNewton.withDefaults().solve(segment,
+                ParticleMeasure.fromFlat(new double[] {0.3, 0.3}, 1)));
+        Rejections.assertRejected("target", () -> SemiDiscreteNewton.withDefaults().solve(segment, gridPoints(2)));
         Rejections.assertRejected("tolerance", () -> SemiDiscreteNewton.options().tolerance(0));
         ParticleMeasure empty = ParticleMeasure.fromFlat(new double[] {0.2, 0.5, 0.7, 0.5}, 2, new double[] {1, 0});
         Rejections.assertRejected("target", () -> SemiDiscreteNewton.withDefaults().solveUniform(0, 1, 0, 1, empty));
