@@ -75,6 +75,22 @@ class SemiDiscreteNewtonTest {
         assertEquals(h * h / 6, r.transportCost(), 1e-14);
     }
 
+    @Test
+    void aUniformGridDensityFinerThanThePointsGivesTheSameGridCells() {
+        int k = 5;
+        double[] ones = new double[10 * 10];
+        java.util.Arrays.fill(ones, 1.0);
+        GridDensity fine = GridDensity.of2d(0, 1, 10, 0, 1, 10, ones);
+        SemiDiscreteResult r = SemiDiscreteNewton.withDefaults().solve(fine, gridPoints(k));
+        assertTrue(r.converged());
+        for (int c = 0; c < k * k; c++) {
+            // cell edges fall on density grid lines: each cell is cut into 4 grid squares, areas exact to rounding
+            assertEquals(0, r.weights()[c], 1e-12, "weight " + c);
+            assertEquals(1.0 / (k * k), r.masses()[c], 1e-12, "mass " + c);
+        }
+        assertEquals(1.0 / (6 * k * k), r.cost(), 1e-14);
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("org.measureflow.testing.Seeds#few")
     void randomTargetsAreMatchedToOneInAMillion(long seed) {
