@@ -17,7 +17,8 @@ import org.measureflow.core.measure.ParticleMeasure;
  * \quad (j\ne i), \qquad \frac{\partial G_i}{\partial\psi_i} = -\sum_{j\ne i}\frac{\partial G_i}{\partial\psi_j}, \]
  * symmetric, positive semi-definite with the constants in its kernel (\( \psi \) is defined up to a constant).
  *
- * <p>Algorithm: cells are computed exactly as convex polygons ({@code O(n^2)} half-plane tests per diagram, exact
+ * <p>Algorithm: cells are computed exactly as convex polygons (half-planes of the nearest points first, about
+ * \( O(n) \) per diagram for evenly spread points and \( O(n^2) \) at worst; exact
  * polygon integrals of the piecewise-constant density); the Newton direction solves \( DG(\psi)\, d = b - G(\psi) \)
  * by Jacobi-preconditioned conjugate gradients (the right side sums to zero, so the singular system is consistent);
  * the step \( \tau \in \{1, 1/2, 1/4, \dots\} \) is the first with
