@@ -50,8 +50,10 @@ import org.measureflow.core.measure.GridDensity;
 public final class BenamouBrenier {
     /**
      * The automatic proximal step as a fraction of \( \max_c \max(\rho_0, \rho_1) \). Measured on 1-D Gaussians
-     * (16 to 64 cells): steps of 0.01 to 0.1 times this make the iteration stall far from the optimum (the gap
-     * looks small while the density path is still wrong), 0.25 to 1.25 converge, 0.25 fastest.
+     * (sd 0.05 and 0.07 on [0, 1], 16 to 64 cells): at 0.0013 and 0.006 times the maximum the iteration stalls
+     * (small residual, energy 30 % and 2 % too high at 32 cells), at 0.1 the energy is right but the path converges
+     * slowly (midpoint error 6 times larger after 3000 iterations), 0.25 to 1.25 converge, 0.25 in the fewest
+     * iterations.
      */
     static final double AUTO_GAMMA = 0.25;
 
@@ -110,7 +112,7 @@ public final class BenamouBrenier {
 
         /**
          * The proximal step \( \gamma &gt; 0 \), in density units ({@code NaN}: automatic,
-         * \( \max_c \max(\rho_0, \rho_1)/4 \) after normalisation to mass 1; see {@link #AUTO_GAMMA}).
+         * \( \max_c \max(\rho_0, \rho_1)/4 \) after normalisation to mass 1, the fastest of the fractions tried).
          */
         public Options gamma(double gamma) {
             if (!Double.isNaN(gamma)) {
