@@ -48,6 +48,8 @@ public final class Mflow implements Runnable {
         cl.addSubcommand(new TourCommand(demos));
         cl.addSubcommand(new org.measureflow.examples.cli.OtCommand());
         cl.addSubcommand(new org.measureflow.examples.cli.FlowMatchCommand());
+        cl.addSubcommand(new org.measureflow.examples.cli.GradientFlowCommand());
+        cl.addSubcommand(new org.measureflow.examples.cli.TransformerCommand());
         return cl;
     }
 

@@ -160,4 +160,59 @@ class FileCommandsTest {
         assertEquals(3, samples.mean()[0], 0.3);
         assertEquals(-1, samples.mean()[1], 0.3);
     }
+
+    @Test
+    void gradientflowPrintsTheLibrarysParticleFlow(@TempDir Path dir) throws Exception {
+        Path picture = dir.resolve("gf.png");
+        Run r = run("gradientflow", "--points", resource("cloud.csv").toString(), "--interaction", "quadratic",
+                "--confinement", "0.5", "--time", "1", "--step", "0.1", "--picture", picture.toString(), "--quiet");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(Files.size(picture) > 1000, "picture written");
+        ParticleMeasure x = PointCsv.read(resource("cloud.csv"), false);
+        org.measureflow.gradientflow.energy.ParticleEnergy energy =
+                org.measureflow.gradientflow.energy.ParticleEnergySum.of(
+                        org.measureflow.gradientflow.energy.PotentialEnergy.of(
+                                org.measureflow.gradientflow.energy.Potential.isotropic(0.5, new double[2])),
+                        org.measureflow.gradientflow.energy.InteractionEnergy.quadratic());
+        ParticleMeasure end = org.measureflow.gradientflow.particles.ParticleGradientFlow.flow(x, energy,
+                new org.measureflow.core.ode.RungeKutta4(0.1), 0, 1).measure();
+        double second = org.measureflow.gradientflow.diagnostics.FlowDiagnostics.of(end, energy, null).secondMoment();
+        Matcher m = Pattern.compile("second moment\\s+\\S+ -> (\\S+)").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        // Printed with 8 significant digits.
+        assertEquals(second, Double.parseDouble(m.group(1)), 1e-7 * second);
+    }
+
+    @Test
+    void transformerPrintsTheLibrarysClusteringNumbers(@TempDir Path dir) throws Exception {
+        Path picture = dir.resolve("tr.png");
+        Run r = run("transformer", "--tokens", Paths.get("data/tokens.csv").toString(), "--sphere", "--depth", "3",
+                "--layers", "30", "--picture", picture.toString(), "--quiet");
+        assertEquals(0, r.status(), r.err());
+        ParticleMeasure x = org.measureflow.transformer.sphere.Sphere.normalise(
+                PointCsv.read(Paths.get("data/tokens.csv"), false));
+        ParticleMeasure y = org.measureflow.transformer.dynamics.DiscreteTransformer.of(
+                org.measureflow.transformer.attention.AttentionField.of(
+                        org.measureflow.transformer.attention.AttentionHead.identity(3, 1)).onSphere(true), 30)
+                .depth(3).renormalise(true).apply(x);
+        Matcher m = Pattern.compile("min cosine\\s+\\S+ -> (\\S+)").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        // Printed with 6 decimals.
+        assertEquals(org.measureflow.transformer.diagnostics.TokenDiagnostics.minPairwiseCosine(y),
+                Double.parseDouble(m.group(1)), 1e-6);
+    }
+
+    @Test
+    void gradientflowAndTransformerRejectMalformedInputInOneLine() throws Exception {
+        Run threeD = run("gradientflow", "--points", resource("three-d.csv").toString(), "--confinement", "1");
+        assertEquals(2, threeD.status());
+        assertTrue(threeD.err().contains("dimension 3"), threeD.err());
+        Run nothing = run("gradientflow", "--points", resource("a.csv").toString());
+        assertEquals(2, nothing.status());
+        assertTrue(nothing.err().contains("nothing to flow"), nothing.err());
+        Run ragged = run("transformer", "--tokens", resource("ragged.csv").toString());
+        assertEquals(2, ragged.status());
+        assertTrue(ragged.err().contains("ragged.csv:4:"), ragged.err());
+        assertEquals(1, ragged.err().strip().lines().count());
+    }
 }

@@ -1,0 +1,365 @@
+package org.measureflow.examples.cli;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.measureflow.core.measure.GridDensity;
+import org.measureflow.core.measure.ParticleMeasure;
+import org.measureflow.core.ode.RungeKutta4;
+import org.measureflow.core.ode.StepObserver;
+import org.measureflow.examples.Plots;
+import org.measureflow.examples.Progress;
+import org.measureflow.gradientflow.diagnostics.FlowDiagnostics;
+import org.measureflow.gradientflow.energy.Energy;
+import org.measureflow.gradientflow.energy.EnergySum;
+import org.measureflow.gradientflow.energy.InteractionEnergy;
+import org.measureflow.gradientflow.energy.InternalEnergy;
+import org.measureflow.gradientflow.energy.ParticleEnergy;
+import org.measureflow.gradientflow.energy.ParticleEnergySum;
+import org.measureflow.gradientflow.energy.Potential;
+import org.measureflow.gradientflow.energy.PotentialEnergy;
+import org.measureflow.gradientflow.jko.EntropicJko;
+import org.measureflow.gradientflow.jko.JkoStep;
+import org.measureflow.gradientflow.particles.Langevin;
+import org.measureflow.gradientflow.particles.ParticleGradientFlow;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code mflow gradientflow}: the Wasserstein gradient flow (survey eqs. 13&ndash;17) of
+ * \( F = \tfrac\lambda2\int|x|^2 + \tfrac12\iint W + D\int\rho\log\rho + \int\rho^m/(m-1) \) started from the
+ * user's points, either on the particles themselves (eq. 17 by RK4, or Langevin dynamics when \( D > 0 \)) or on
+ * their histogram by the entropic JKO scheme (eq. 13). Prints the energy, mass and second moment at the start and
+ * the end, and draws the start and the end.
+ */
+@Command(name = "gradientflow", mixinStandardHelpOptions = true,
+        description = {"Wasserstein gradient flow from your points (CSV, 1-D or 2-D): particles (RK4, or Langevin "
+                + "with --diffusion) or JKO on their histogram (--method jko). Energy: --confinement L "
+                + "(L|x|^2/2), --interaction quadratic|attraction-repulsion, --diffusion D (entropy), --porous m "
+                + "(JKO only)."},
+        footer = {"", "Exit status: 0 success, 1 the flow failed, 2 bad input."})
+public final class GradientFlowCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--points", required = true, paramLabel = "FILE", description = "Initial points (CSV, d = 1 or 2).")
+    private Path points;
+
+    @Option(names = "--method", defaultValue = "particles", paramLabel = "M",
+            description = "particles or jko (default: ${DEFAULT-VALUE}).")
+    private String method;
+
+    @Option(names = "--interaction", defaultValue = "none", paramLabel = "W",
+            description = "none, quadratic (|z|^2/2) or attraction-repulsion (|z|^2/2 - log|z|) (default: "
+                    + "${DEFAULT-VALUE}).")
+    private String interaction;
+
+    @Option(names = "--confinement", defaultValue = "0", paramLabel = "L",
+            description = "Potential L|x|^2/2 (default: ${DEFAULT-VALUE}).")
+    private double confinement;
+
+    @Option(names = "--diffusion", defaultValue = "0", paramLabel = "D",
+            description = "Entropy coefficient D (heat / Fokker-Planck term) (default: ${DEFAULT-VALUE}).")
+    private double diffusion;
+
+    @Option(names = "--porous", paramLabel = "m", description = "Porous-medium exponent m > 1 (JKO only).")
+    private Double porous;
+
+    @Option(names = "--time", defaultValue = "1", paramLabel = "T", description = "Final time (default: ${DEFAULT-VALUE}).")
+    private double time;
+
+    @Option(names = "--step", defaultValue = "0.01", paramLabel = "H",
+            description = "Time step: RK4 / Euler-Maruyama step, or the JKO step tau (default: ${DEFAULT-VALUE}).")
+    private double step;
+
+    @Option(names = "--grid", paramLabel = "N", description = "JKO cells per side (default: 200 in 1-D, 64 in 2-D).")
+    private Integer grid;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the Langevin noise (default: 0).")
+    private long seed;
+
+    @Option(names = "--weighted", description = "Without a header, read the last column as weights.")
+    private boolean weighted;
+
+    @Option(names = "--picture", defaultValue = "gradientflow.png", paramLabel = "FILE",
+            description = "Picture of the start and the end (PNG and SVG) (default: ${DEFAULT-VALUE}).")
+    private Path picture;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the final points (or density) as CSV.")
+    private Path out;
+
+    @Option(names = "--quiet", description = "Show no progress bar.")
+    private boolean quiet;
+
+    /** Use through the {@code mflow} command line. */
+    public GradientFlowCommand() {
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ParticleMeasure mu;
+        try {
+            mu = PointCsv.read(points, weighted);
+        } catch (CsvFormatException e) {
+            return CommandSupport.badInput(err, "gradientflow", e.getMessage());
+        }
+        int d = mu.dimension();
+        if (d > 2) {
+            return CommandSupport.badInput(err, "gradientflow", points + " has points of dimension " + d
+                    + "; the flows here are 1-D or 2-D");
+        }
+        String problem = checkOptions();
+        if (problem != null) {
+            return CommandSupport.badInput(err, "gradientflow", problem);
+        }
+        try {
+            if (method.equals("jko")) {
+                return jko(mu, stdout);
+            }
+            return particles(mu, stdout);
+        } catch (IOException e) {
+            return CommandSupport.badInput(err, "gradientflow", "cannot write: " + e.getMessage());
+        } catch (RuntimeException e) {
+            err.println("mflow gradientflow: the flow failed: " + e.getMessage());
+            return CommandSupport.FAILED;
+        }
+    }
+
+    private String checkOptions() {
+        if (!method.equals("particles") && !method.equals("jko")) {
+            return "--method must be particles or jko, got '" + method + "'";
+        }
+        if (!List.of("none", "quadratic", "attraction-repulsion").contains(interaction)) {
+            return "--interaction must be none, quadratic or attraction-repulsion, got '" + interaction + "'";
+        }
+        if (!(confinement >= 0) || !Double.isFinite(confinement)) {
+            return "--confinement must be a finite number >= 0, got " + confinement;
+        }
+        if (!(diffusion >= 0) || !Double.isFinite(diffusion)) {
+            return "--diffusion must be a finite number >= 0, got " + diffusion;
+        }
+        if (porous != null && (!(porous > 1) || !Double.isFinite(porous))) {
+            return "--porous must be a finite exponent > 1, got " + porous;
+        }
+        if (porous != null && method.equals("particles")) {
+            return "--porous needs --method jko (the porous-medium energy is not defined on particles)";
+        }
+        if (!(time > 0 && step > 0 && step <= time)) {
+            return "--time and --step must satisfy 0 < step <= time, got time " + time + ", step " + step;
+        }
+        if (grid != null && (grid < 8 || grid > 2048)) {
+            return "--grid must be in [8, 2048], got " + grid;
+        }
+        if (interaction.equals("none") && confinement == 0 && diffusion == 0 && porous == null) {
+            return "nothing to flow: give --confinement, --interaction, --diffusion or --porous";
+        }
+        return null;
+    }
+
+    private ParticleEnergy particleEnergy(int d) {
+        List<ParticleEnergy> terms = new ArrayList<>();
+        if (confinement > 0 || interaction.equals("none")) {
+            terms.add(PotentialEnergy.of(Potential.isotropic(confinement, new double[d])));
+        }
+        if (interaction.equals("quadratic")) {
+            terms.add(InteractionEnergy.quadratic());
+        } else if (interaction.equals("attraction-repulsion")) {
+            terms.add(InteractionEnergy.attractionRepulsion());
+        }
+        return terms.size() == 1 ? terms.get(0) : ParticleEnergySum.of(terms.toArray(new ParticleEnergy[0]));
+    }
+
+    private int particles(ParticleMeasure mu, PrintWriter stdout) throws IOException {
+        ParticleEnergy energy = particleEnergy(mu.dimension());
+        FlowDiagnostics start = FlowDiagnostics.of(mu, energy, null);
+        long t0 = System.nanoTime();
+        ParticleMeasure end;
+        String how;
+        if (diffusion > 0) {
+            how = String.format(Locale.ROOT, "Langevin (Euler-Maruyama, h = %s, D = %s)", step, diffusion);
+            try {
+                end = Progress.whileRunning("gradientflow", quiet, () -> Langevin.simulate(mu, energy, diffusion,
+                        step, 0, time, new SplittableRandom(seed)).measure());
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        } else {
+            how = String.format(Locale.ROOT, "particle flow (RK4, h = %s)", step);
+            try (Progress progress = Progress.start("gradientflow", quiet)) {
+                end = ParticleGradientFlow.flow(mu, energy, new RungeKutta4(step), 0, time,
+                        StepObserver.progress(progress)).measure();
+            }
+        }
+        double seconds = (System.nanoTime() - t0) * 1e-9;
+        FlowDiagnostics last = FlowDiagnostics.of(end, energy, null);
+        stdout.printf(Locale.ROOT, "points          %s (%d points, dimension %d)%n", points, mu.size(), mu.dimension());
+        stdout.printf(Locale.ROOT, "method          %s to t = %s%n", how, time);
+        report(stdout, start, last, diffusion > 0 ? "(without the entropy, undefined on particles)" : "");
+        stdout.printf(Locale.ROOT, "time            %.3f s%n", seconds);
+        List<String> files = Plots.save(particleChart(mu, end), absoluteParent(picture), stem(picture));
+        stdout.printf(Locale.ROOT, "picture         %s%n", String.join(", ", files));
+        if (out != null) {
+            PointCsv.write(out, end);
+            stdout.printf(Locale.ROOT, "points written  %s%n", out);
+        }
+        stdout.flush();
+        return 0;
+    }
+
+    private int jko(ParticleMeasure mu, PrintWriter stdout) throws IOException {
+        int d = mu.dimension();
+        int cells = grid != null ? grid : (d == 1 ? 200 : 64);
+        double[] lo = new double[d];
+        double[] hi = new double[d];
+        double spread = 4 * Math.sqrt(2 * diffusion * time) + 0.5;
+        for (int c = 0; c < d; c++) {
+            lo[c] = Double.POSITIVE_INFINITY;
+            hi[c] = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < mu.size(); i++) {
+                lo[c] = Math.min(lo[c], mu.coordinate(i, c));
+                hi[c] = Math.max(hi[c], mu.coordinate(i, c));
+            }
+            double pad = 0.25 * (hi[c] - lo[c]) + spread;
+            lo[c] -= pad;
+            hi[c] += pad;
+        }
+        GridDensity.Grid g = d == 1 ? GridDensity.Grid.of1d(lo[0], hi[0], cells)
+                : GridDensity.Grid.of2d(lo[0], hi[0], cells, lo[1], hi[1], cells);
+        GridDensity rho0 = GridDensity.histogram(mu, g);
+        List<Energy> terms = new ArrayList<>();
+        if (diffusion > 0) {
+            terms.add(InternalEnergy.entropy(diffusion));
+        }
+        if (porous != null) {
+            terms.add(InternalEnergy.porousMedium(porous));
+        }
+        if (confinement > 0) {
+            terms.add(PotentialEnergy.of(Potential.isotropic(confinement, new double[d])));
+        }
+        if (interaction.equals("quadratic")) {
+            terms.add(InteractionEnergy.quadratic());
+        } else if (interaction.equals("attraction-repulsion")) {
+            terms.add(InteractionEnergy.attractionRepulsion());
+        }
+        Energy energy = terms.size() == 1 ? terms.get(0) : EnergySum.of(terms.toArray(new Energy[0]));
+        EntropicJko solver = EntropicJko.options().tau(step).solver();
+        int steps = (int) Math.round(time / step);
+        FlowDiagnostics start = FlowDiagnostics.of(rho0, energy, null);
+        long t0 = System.nanoTime();
+        GridDensity rho = rho0;
+        long iterations = 0;
+        boolean converged = true;
+        try (Progress progress = Progress.start("gradientflow", quiet)) {
+            for (int k = 0; k < steps; k++) {
+                JkoStep s = solver.step(rho, energy);
+                rho = s.density();
+                iterations += s.iterations();
+                converged &= s.converged();
+                progress.accept((k + 1.0) / steps);
+            }
+        }
+        double seconds = (System.nanoTime() - t0) * 1e-9;
+        FlowDiagnostics last = FlowDiagnostics.of(rho, energy, null);
+        stdout.printf(Locale.ROOT, "points          %s (%d points, dimension %d), histogram on %s%n", points,
+                mu.size(), d, d == 1 ? cells + " cells" : cells + " x " + cells + " cells");
+        stdout.printf(Locale.ROOT, "method          entropic JKO, tau = %s, %d steps, epsilon = %.3g%n", step, steps,
+                solver.epsilon(g, energy));
+        report(stdout, start, last, "");
+        stdout.printf(Locale.ROOT, "iterations      %d in total, all steps converged: %s%n", iterations, converged);
+        stdout.printf(Locale.ROOT, "time            %.3f s%n", seconds);
+        List<String> files = d == 1 ? Plots.save(densityChart(rho0, rho), absoluteParent(picture), stem(picture))
+                : DensityImage.saveSideBySide(List.of(rho0, rho), picture);
+        stdout.printf(Locale.ROOT, "picture         %s%n", String.join(", ", files));
+        if (out != null) {
+            writeDensity(out, rho);
+            stdout.printf(Locale.ROOT, "density written %s%n", out);
+        }
+        stdout.flush();
+        return 0;
+    }
+
+    private static void report(PrintWriter stdout, FlowDiagnostics start, FlowDiagnostics last, String note) {
+        stdout.printf(Locale.ROOT, "energy F        %.8g -> %.8g %s%n", start.energy(), last.energy(), note);
+        stdout.printf(Locale.ROOT, "mass            %.15g -> %.15g%n", start.mass(), last.mass());
+        stdout.printf(Locale.ROOT, "second moment   %.8g -> %.8g%n", start.secondMoment(), last.secondMoment());
+    }
+
+    private static Path absoluteParent(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        return parent == null ? Path.of(".") : parent;
+    }
+
+    private static String stem(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
+    }
+
+    private static XYChart particleChart(ParticleMeasure start, ParticleMeasure end) {
+        XYChart chart = Plots.scatterChart("Gradient flow of the particles: start and end", "x1",
+                start.dimension() == 2 ? "x2" : "index / n", 700, 700);
+        Plots.addParticles(chart, "t = 0", asPlane(start), new Color(40, 90, 200));
+        Plots.addParticles(chart, "end", asPlane(end), new Color(220, 60, 40));
+        return chart;
+    }
+
+    /** 2-D points as they are; 1-D points at height i / n (their rank order is kept by 1-D flows). */
+    private static ParticleMeasure asPlane(ParticleMeasure m) {
+        if (m.dimension() == 2) {
+            return m;
+        }
+        double[] flat = new double[2 * m.size()];
+        for (int i = 0; i < m.size(); i++) {
+            flat[2 * i] = m.coordinate(i, 0);
+            flat[2 * i + 1] = (double) i / m.size();
+        }
+        return ParticleMeasure.fromFlat(flat, 2);
+    }
+
+    private static XYChart densityChart(GridDensity start, GridDensity end) {
+        XYChart chart = Plots.scatterChart("JKO flow of the density: start (histogram) and end", "x", "density",
+                800, 500);
+        double[] x = start.cellCentres();
+        for (GridDensity rho : List.of(start, end)) {
+            XYSeries s = chart.addSeries(rho == start ? "t = 0" : "end", x, rho.values());
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            s.setMarker(SeriesMarkers.NONE);
+            s.setLineColor(rho == start ? new Color(40, 90, 200) : new Color(220, 60, 40));
+        }
+        return chart;
+    }
+
+    private static void writeDensity(Path file, GridDensity rho) throws IOException {
+        int d = rho.dimension();
+        double[] centres = rho.cellCentres();
+        double[] values = rho.values();
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
+            w.println(d == 1 ? "x,density" : "x1,x2,density");
+            for (int c = 0; c < values.length; c++) {
+                StringBuilder row = new StringBuilder();
+                for (int k = 0; k < d; k++) {
+                    row.append(centres[c * d + k]).append(',');
+                }
+                w.println(row.append(values[c]));
+            }
+        }
+    }
+}
