@@ -50,6 +50,9 @@ final class Bregman {
         while (iterations < maxIterations) {
             iterations++;
             for (int k = 0; k < count; k++) {
+                if (lambda[k] == 0) {
+                    continue; // an input of weight zero does not enter p: skip its couplings
+                }
                 kernels.transposed(k, logu[k], logv[k], logKtu[k]);
                 double[] lv = logv[k];
                 double[] lb = logb[k];
@@ -59,7 +62,9 @@ final class Bregman {
                 }
             }
             for (int k = 0; k < count; k++) {
-                kernels.direct(k, logv[k], logu[k], logKv[k]);
+                if (lambda[k] != 0) {
+                    kernels.direct(k, logv[k], logu[k], logKv[k]);
+                }
             }
             java.util.Arrays.fill(logp, 0.0);
             for (int k = 0; k < count; k++) {
@@ -75,6 +80,9 @@ final class Bregman {
             }
             residual = 0;
             for (int k = 0; k < count; k++) {
+                if (lambda[k] == 0) {
+                    continue;
+                }
                 double[] lu = logu[k];
                 double[] kv = logKv[k];
                 double r = 0;
