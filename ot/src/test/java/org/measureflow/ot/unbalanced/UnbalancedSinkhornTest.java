@@ -274,6 +274,31 @@ class UnbalancedSinkhornTest {
         assertEquals(40, map.length);
     }
 
+    @ParameterizedTest(name = "eps {0}")
+    @CsvSource({"1.0", "0.05", "0.002"})
+    void storedKernelAndLogDomainPathsAgree(double eps) {
+        SplittableRandom rng = new SplittableRandom(21);
+        ParticleMeasure x = RandomInputs.weightedPointCloud(rng, 40, 2);
+        ParticleMeasure y = RandomInputs.weightedPointCloud(rng, 30, 2);
+        CostMatrix c = CostMatrix.squaredEuclidean(x, y);
+        double[] a = scaled(x.weights(), 1.4);
+        double[] b = scaled(y.weights(), 0.8);
+        UnbalancedSinkhorn.Options o = UnbalancedSinkhorn.options().epsilon(eps).rho(0.7).tolerance(1e-11)
+                .maxIterations(100_000);
+        SinkhornResult stored = o.solver().solve(a, b, c);
+        SinkhornResult log = o.logDomain(true).solver().solve(a, b, c);
+        assertTrue(stored.converged() && log.converged());
+        // both are within the KKT residual 1e-11 of the same optimum; at small eps (costs up to ~40, eps = 0.002:
+        // kernel entries e^{-20000}) the stored path absorbs and falls back to the log domain where needed
+        assertEquals(log.objective(), stored.objective(), 1e-9);
+        assertEquals(log.transportCost(), stored.transportCost(), 1e-9);
+        double[] p = log.densePlan();
+        double[] q = stored.densePlan();
+        for (int k = 0; k < p.length; k++) {
+            assertEquals(p[k], q[k], 1e-9);
+        }
+    }
+
     @Test
     void parallelAndSerialRunsGiveIdenticalBits() {
         SplittableRandom rng = new SplittableRandom(5);
