@@ -34,6 +34,23 @@ class SlicedWassersteinTest {
         assertEquals(Math.pow(w, 1 / p), r.distance(), 1e-13 * Math.pow(w, 1 / p));
     }
 
+    @ParameterizedTest(name = "p = {0}")
+    @ValueSource(doubles = {1.0, 2.0, 2.5})
+    void uniformEqualSizeShortcutAgreesWithTheWeightedQuantileFormula(double p) {
+        SplittableRandom rng = new SplittableRandom(6);
+        ParticleMeasure x = RandomInputs.pointCloud(rng, 50, 3);
+        ParticleMeasure y = RandomInputs.pointCloud(rng, 50, 3);
+        // the same clouds with explicit (uniform) weights take the general north-west-corner path
+        double[] w = new double[50];
+        java.util.Arrays.fill(w, 1.0);
+        ParticleMeasure xw = ParticleMeasure.fromFlat(x.flatPoints(), 3, w);
+        ParticleMeasure yw = ParticleMeasure.fromFlat(y.flatPoints(), 3, w);
+        SlicedWasserstein sw = SlicedWasserstein.options().p(p).directions(20).build();
+        assertTrue(x.isUniform() && !xw.isUniform());
+        // same coupling (sorted atoms, mass 1/n each); only the summation order of the masses differs
+        assertArrayEquals(sw.compute(xw, yw).values(), sw.compute(x, y).values(), 1e-12);
+    }
+
     /** \( F(\theta) = W_p^p(\theta\sharp\mu, \theta\sharp\nu) \) at angle \( \varphi \) in the plane. */
     private static double slice(ParticleMeasure x, ParticleMeasure y, double phi) {
         double[] theta = {Math.cos(phi), Math.sin(phi)};
