@@ -2,7 +2,7 @@ package org.measureflow.ot.barycenter;
 
 /**
  * Iterative Bregman projections for the fixed-support entropic barycenter (Benamou, Carlier, Cuturi, Nenna, Peyr&eacute;
- * 2015, Prop. 1 / eq. (3.11)), in the log domain: the couplings \( P_k = \mathrm{diag}(u_k) K_k \mathrm{diag}(v_k) \)
+ * 2015), in the log domain: the couplings \( P_k = \mathrm{diag}(u_k) K_k \mathrm{diag}(v_k) \)
  * are alternately KL-projected on \( \{P_k^\top\mathbf 1 = b_k\} \) (\( v_k = b_k / K_k^\top u_k \)) and on
  * \( \{P_1\mathbf 1 = \dots = P_K \mathbf 1\} \) with weights \( \lambda_k \)
  * (\( p = \prod_k (u_k \odot K_k v_k)^{\lambda_k} \), \( u_k = p / K_k v_k \)). Only \( \log u_k, \log v_k \) are stored.

@@ -11,7 +11,7 @@ import org.measureflow.ot.sinkhorn.SinkhornSolver;
 
 /**
  * Free-support Wasserstein barycenters of point clouds (Cuturi, Doucet 2014, "Fast computation of Wasserstein
- * barycenters", Alg. 2; survey &sect;4, eq. 10 with \( c = |x-y|^2 \)): for measures \( \mu_k \) and weights
+ * barycenters"; survey &sect;4, eq. 10 with \( c = |x-y|^2 \)): for measures \( \mu_k \) and weights
  * \( \lambda \in \Sigma_K \), the barycenter \( \bar\mu = \sum_i w_i\delta_{x_i} \) with fixed weights \( w \) and
  * free points \( X \) minimises
  * \[ F(X) = \sum_k \lambda_k W_2^2\Bigl(\sum_i w_i\delta_{x_i}, \mu_k\Bigr). \]

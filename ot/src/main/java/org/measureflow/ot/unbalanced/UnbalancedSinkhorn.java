@@ -23,13 +23,16 @@ import org.measureflow.ot.sinkhorn.StabilisedKernel;
  * As \( \rho_a, \rho_b \to \infty \) the marginal terms become the constraints \( P \in U(a,b) \) and the problem is
  * the balanced \( \mathrm{OT}_\varepsilon \) of {@link org.measureflow.ot.sinkhorn.SinkhornSolver} (for
  * \( m_a = m_b = 1 \)); \( \rho = \infty \) is accepted for either side (a hard constraint on that marginal: the
- * semi-relaxed problem), and for both sides when the masses agree. For probability marginals,
- * \( \mathrm{OT}_\varepsilon - \mathrm{UOT}_{\varepsilon,\rho} \) lies in \( [0, \min_t(\langle a,(f^\ast+t)^2\rangle
- * + \langle b, (g^\ast-t)^2\rangle)/(2\rho) + O(\rho^{-2})] \) with \( (f^\ast, g^\ast) \) the balanced potentials
- * (insert them, shifted by \( t \), into \( D \) and use \( \rho(1 - e^{-x/\rho}) = x - x^2/(2\rho) + O(\rho^{-2}) \)).
+ * semi-relaxed problem), and for both sides when the masses agree. For probability marginals and
+ * \( \rho_a = \rho_b = \rho \), the gap to the balanced value is of order \( 1/\rho \):
+ * \[ 0 \le \mathrm{OT}_\varepsilon - \mathrm{UOT}_{\varepsilon,\rho} = \frac{1}{2\rho}\min_t\bigl(\langle a,(f^\ast+t)^2\rangle
+ *    + \langle b, (g^\ast-t)^2\rangle\bigr) + O(\rho^{-2}), \]
+ * with \( (f^\ast, g^\ast) \) the balanced potentials: the balanced plan is feasible (upper bound); inserting
+ * \( (f^\ast + t, g^\ast - t) \) into \( D \) with \( \rho(1 - e^{-x/\rho}) = x - x^2/(2\rho) + O(\rho^{-2}) \) gives the
+ * lower bound, and moving off the balanced optimum gains only \( O(\rho^{-2}) \).
  *
- * <p><b>Iteration</b> (log-domain scaling, Chizat et al. 2018, Prop. 2 with the KL proximal operator): exact block
- * maximisations of \( D \),
+ * <p><b>Iteration</b> (the scaling algorithm of Chizat et al. 2018 with the proximal operator of the KL marginal
+ * term, in the log domain): exact block maximisations of \( D \),
  * \[ g_j \leftarrow -\frac{\rho_b}{\rho_b+\varepsilon}\,\varepsilon\log\sum_i a_i e^{(f_i - C_{ij})/\varepsilon},
  * \qquad f_i \leftarrow -\frac{\rho_a}{\rho_a+\varepsilon}\,\varepsilon\log\sum_j b_j e^{(g_j - C_{ij})/\varepsilon}, \]
  * that is, the balanced Sinkhorn update multiplied by \( \rho/(\rho+\varepsilon) \) (a contraction of rate
