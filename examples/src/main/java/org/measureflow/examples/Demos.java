@@ -14,6 +14,7 @@ public final class Demos {
         return List.of(
                 new LinearFlowDemo(),
                 new OtPlanDemo(),
+                new OtBarycenterDemo(),
                 new OtBenamouBrenierDemo(),
                 new FlowMatchingDemo(),
                 new GradientFlowDemo(),

@@ -1,0 +1,101 @@
+package org.measureflow.ot.barycenter;
+
+/**
+ * Iterative Bregman projections for the fixed-support entropic barycenter (Benamou, Carlier, Cuturi, Nenna, Peyr&eacute;
+ * 2015), in the log domain: the couplings \( P_k = \mathrm{diag}(u_k) K_k \mathrm{diag}(v_k) \)
+ * are alternately KL-projected on \( \{P_k^\top\mathbf 1 = b_k\} \) (\( v_k = b_k / K_k^\top u_k \)) and on
+ * \( \{P_1\mathbf 1 = \dots = P_K \mathbf 1\} \) with weights \( \lambda_k \)
+ * (\( p = \prod_k (u_k \odot K_k v_k)^{\lambda_k} \), \( u_k = p / K_k v_k \)). Only \( \log u_k, \log v_k \) are stored.
+ */
+final class Bregman {
+    /** The log-domain kernel products of the couplings, exact (no underflow) for any epsilon. */
+    interface LogKernels {
+        /**
+         * \( \mathrm{out} = \log(K_k^\top e^{\log u}) \); {@code logvHint} holds the current \( \log v_k \) (entries may be
+         * \( -\infty \)), usable as a shift.
+         */
+        void transposed(int k, double[] logu, double[] logvHint, double[] out);
+
+        /** \( \mathrm{out} = \log(K_k e^{\log v}) \); {@code loguHint} holds the current \( \log u_k \) (finite). */
+        void direct(int k, double[] logv, double[] loguHint, double[] out);
+    }
+
+    /** The outcome: \( \log p \), iterations, residual. */
+    record Outcome(double[] logp, int iterations, double residual) {
+    }
+
+    private Bregman() {
+    }
+
+    static Outcome run(LogKernels kernels, double[][] b, double[] lambda, int n, double tol, int maxIterations) {
+        int count = b.length;
+        double[][] logu = new double[count][n];
+        double[][] logv = new double[count][];
+        double[][] logb = new double[count][];
+        double[][] logKtu = new double[count][];
+        double[][] logKv = new double[count][n];
+        for (int k = 0; k < count; k++) {
+            int m = b[k].length;
+            logv[k] = new double[m];
+            logKtu[k] = new double[m];
+            logb[k] = new double[m];
+            for (int j = 0; j < m; j++) {
+                logb[k][j] = Math.log(b[k][j]);
+                logv[k][j] = b[k][j] > 0 ? 0.0 : Double.NEGATIVE_INFINITY;
+            }
+        }
+        double[] logp = new double[n];
+        double residual = Double.POSITIVE_INFINITY;
+        int iterations = 0;
+        while (iterations < maxIterations) {
+            iterations++;
+            for (int k = 0; k < count; k++) {
+                if (lambda[k] == 0) {
+                    continue; // an input of weight zero does not enter p: skip its couplings
+                }
+                kernels.transposed(k, logu[k], logv[k], logKtu[k]);
+                double[] lv = logv[k];
+                double[] lb = logb[k];
+                double[] t = logKtu[k];
+                for (int j = 0; j < lv.length; j++) {
+                    lv[j] = lb[j] == Double.NEGATIVE_INFINITY ? Double.NEGATIVE_INFINITY : lb[j] - t[j];
+                }
+            }
+            for (int k = 0; k < count; k++) {
+                if (lambda[k] != 0) {
+                    kernels.direct(k, logv[k], logu[k], logKv[k]);
+                }
+            }
+            java.util.Arrays.fill(logp, 0.0);
+            for (int k = 0; k < count; k++) {
+                double l = lambda[k];
+                if (l == 0) {
+                    continue;
+                }
+                double[] lu = logu[k];
+                double[] kv = logKv[k];
+                for (int i = 0; i < n; i++) {
+                    logp[i] += l * (lu[i] + kv[i]);
+                }
+            }
+            residual = 0;
+            for (int k = 0; k < count; k++) {
+                if (lambda[k] == 0) {
+                    continue;
+                }
+                double[] lu = logu[k];
+                double[] kv = logKv[k];
+                double r = 0;
+                for (int i = 0; i < n; i++) {
+                    r += Math.abs(Math.exp(lu[i] + kv[i]) - Math.exp(logp[i]));
+                    lu[i] = logp[i] - kv[i];
+                }
+                residual += lambda[k] * r;
+            }
+            if (residual <= tol) {
+                break;
+            }
+        }
+        return new Outcome(logp, iterations, residual);
+    }
+}
