@@ -94,6 +94,11 @@ public final class LinearFlowDemo implements TourDemo {
     }
 
     @Override
+    public boolean reportsProgress() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return NAME;
     }

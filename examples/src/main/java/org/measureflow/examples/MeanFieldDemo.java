@@ -46,6 +46,11 @@ public final class MeanFieldDemo implements TourDemo {
     }
 
     @Override
+    public boolean reportsProgress() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return NAME;
     }

@@ -60,7 +60,8 @@ public final class TourCommand implements Callable<Integer> {
             stdout.flush();
             long start = System.nanoTime();
             try {
-                DemoResult result = demo.run(out, quiet);
+                DemoResult result = demo.reportsProgress() ? demo.run(out, quiet)
+                        : Progress.whileRunning(demo.name(), quiet, () -> demo.run(out, quiet));
                 double seconds = (System.nanoTime() - start) * 1e-9;
                 print(stdout, result, seconds);
                 entries.add(SummaryPage.Entry.success(demo.name(), result));

@@ -23,4 +23,12 @@ public interface TourDemo {
      * @throws Exception if the demo fails; the tour reports it in one line and exits with status 1
      */
     DemoResult run(Path outDir, boolean quiet) throws Exception;
+
+    /**
+     * Whether the demo shows its own progress bar (fed by its integrator or trainer). The tour shows an
+     * indeterminate one, after a second, for demos that do not.
+     */
+    default boolean reportsProgress() {
+        return false;
+    }
 }

@@ -77,6 +77,11 @@ public final class TransformerDemo implements TourDemo {
     }
 
     @Override
+    public boolean reportsProgress() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return NAME;
     }

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -70,6 +71,11 @@ public final class OtCommand implements Callable<Integer> {
                     + "of the largest are left out).")
     private Path plan;
 
+    @Option(names = "--picture", paramLabel = "FILE",
+            description = "Draw the two clouds and the plan (2-D points): segments x_i -> y_j for the exact plan, "
+                    + "the barycentric map for Sinkhorn (PNG and SVG).")
+    private Path picture;
+
     @Option(names = "--json", description = "Print the results as one JSON object.")
     private boolean json;
 
@@ -100,6 +106,9 @@ public final class OtCommand implements Callable<Integer> {
         if (method.epsilon != null && !(method.epsilon > 0 && Double.isFinite(method.epsilon))) {
             return CommandSupport.badInput(err, "ot", "--epsilon must be a finite number > 0, got " + method.epsilon);
         }
+        if (picture != null && x.dimension() != 2) {
+            return CommandSupport.badInput(err, "ot", "--picture needs 2-D points, got dimension " + x.dimension());
+        }
         if (!(tolerance > 0)) {
             return CommandSupport.badInput(err, "ot", "--tolerance must be > 0, got " + tolerance);
         }
@@ -114,6 +123,9 @@ public final class OtCommand implements Callable<Integer> {
                 if (plan != null) {
                     writeSparse(plan, r.plan());
                 }
+                if (picture != null) {
+                    drawExact(x, y, r.plan(), out);
+                }
             } else {
                 SinkhornSolver solver = SinkhornSolver.options().epsilon(method.epsilon).tolerance(tolerance).solver();
                 SinkhornResult r = Progress.whileRunning("ot", quiet, () -> solver.solve(x, y));
@@ -122,6 +134,9 @@ public final class OtCommand implements Callable<Integer> {
                         r.marginalError(), r.converged(), seconds);
                 if (plan != null) {
                     writeEntropic(plan, r.plan());
+                }
+                if (picture != null) {
+                    drawEntropic(x, y, r, out);
                 }
             }
             return 0;
@@ -210,6 +225,47 @@ public final class OtCommand implements Callable<Integer> {
                     }
                 }
             }
+        }
+    }
+
+    private void drawExact(ParticleMeasure x, ParticleMeasure y, SparsePlan p, PrintWriter out) throws IOException {
+        org.knowm.xchart.XYChart chart = org.measureflow.examples.Plots.scatterChart(
+                "Exact optimal plan (network simplex)", "x1", "x2", 800, 800);
+        java.awt.Color grey = new java.awt.Color(120, 120, 120, 90);
+        for (int k = 0; k < p.size(); k++) {
+            int i = p.row(k);
+            int j = p.col(k);
+            org.knowm.xchart.XYSeries s = chart.addSeries("plan " + k,
+                    new double[]{x.coordinate(i, 0), y.coordinate(j, 0)},
+                    new double[]{x.coordinate(i, 1), y.coordinate(j, 1)});
+            s.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Line);
+            s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+            s.setLineColor(grey);
+            s.setShowInLegend(false);
+        }
+        savePicture(chart, x, y, out);
+    }
+
+    private void drawEntropic(ParticleMeasure x, ParticleMeasure y, SinkhornResult r, PrintWriter out)
+            throws IOException {
+        org.knowm.xchart.XYChart chart = org.measureflow.examples.Plots.scatterChart(
+                "Sinkhorn plan: barycentric map T(x_i) = sum_j P_ij y_j / a_i", "x1", "x2", 800, 800);
+        org.measureflow.examples.Plots.addParticles(chart, "T(x_i)", x.withPoints(r.barycentricMap()),
+                new java.awt.Color(20, 160, 60));
+        savePicture(chart, x, y, out);
+    }
+
+    private void savePicture(org.knowm.xchart.XYChart chart, ParticleMeasure x, ParticleMeasure y, PrintWriter out)
+            throws IOException {
+        org.measureflow.examples.Plots.addParticles(chart, "source", x, new java.awt.Color(40, 90, 200));
+        org.measureflow.examples.Plots.addParticles(chart, "target", y, new java.awt.Color(220, 60, 40));
+        Path parent = picture.toAbsolutePath().getParent();
+        String name = picture.getFileName().toString();
+        String stem = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
+        List<String> files = org.measureflow.examples.Plots.save(chart, parent == null ? Path.of(".") : parent, stem);
+        if (!json) {
+            out.printf(Locale.ROOT, "picture         %s%n", String.join(", ", files));
+            out.flush();
         }
     }
 }

@@ -66,6 +66,19 @@ class FileCommandsTest {
     }
 
     @Test
+    void otDrawsThePlanOfTwoDimensionalClouds(@TempDir Path dir) throws Exception {
+        Path picture = dir.resolve("plan.png");
+        Run r = run("ot", "--source", resource("a.csv").toString(), "--target", resource("cloud.csv").toString(),
+                "--picture", picture.toString(), "--quiet");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(Files.size(picture) > 1000 && Files.exists(dir.resolve("plan.svg")), r.out());
+        Run threeD = run("ot", "--source", resource("three-d.csv").toString(), "--target",
+                resource("three-d.csv").toString(), "--picture", picture.toString());
+        assertEquals(2, threeD.status());
+        assertTrue(threeD.err().contains("--picture needs 2-D points"), threeD.err());
+    }
+
+    @Test
     void sinkhornJsonAndPlanMatchTheSolver(@TempDir Path dir) throws Exception {
         Path plan = dir.resolve("plan.csv");
         Run r = run("ot", "--source", resource("a.csv").toString(), "--target", resource("b-header.csv").toString(),
