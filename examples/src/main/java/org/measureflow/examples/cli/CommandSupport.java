@@ -27,4 +27,17 @@ final class CommandSupport {
     static String json(String s) {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
+
+    /**
+     * Saves {@code chart} as the PNG {@code file} (a {@code .png} suffix is optional) and the SVG beside it.
+     *
+     * @return the file names written
+     */
+    static java.util.List<String> savePicture(org.knowm.xchart.XYChart chart, java.nio.file.Path file)
+            throws java.io.IOException {
+        java.nio.file.Path parent = file.toAbsolutePath().getParent();
+        String name = file.getFileName().toString();
+        String stem = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
+        return org.measureflow.examples.Plots.save(chart, parent == null ? java.nio.file.Path.of(".") : parent, stem);
+    }
 }

@@ -215,7 +215,7 @@ public final class GradientFlowCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "method          %s to t = %s%n", how, time);
         report(stdout, start, last, diffusion > 0 ? "(without the entropy, undefined on particles)" : "");
         stdout.printf(Locale.ROOT, "time            %.3f s%n", seconds);
-        List<String> files = Plots.save(particleChart(mu, end), absoluteParent(picture), stem(picture));
+        List<String> files = CommandSupport.savePicture(particleChart(mu, end), picture);
         stdout.printf(Locale.ROOT, "picture         %s%n", String.join(", ", files));
         if (out != null) {
             PointCsv.write(out, end);
@@ -286,7 +286,7 @@ public final class GradientFlowCommand implements Callable<Integer> {
         report(stdout, start, last, "");
         stdout.printf(Locale.ROOT, "iterations      %d in total, all steps converged: %s%n", iterations, converged);
         stdout.printf(Locale.ROOT, "time            %.3f s%n", seconds);
-        List<String> files = d == 1 ? Plots.save(densityChart(rho0, rho), absoluteParent(picture), stem(picture))
+        List<String> files = d == 1 ? CommandSupport.savePicture(densityChart(rho0, rho), picture)
                 : DensityImage.saveSideBySide(List.of(rho0, rho), picture);
         stdout.printf(Locale.ROOT, "picture         %s%n", String.join(", ", files));
         if (out != null) {
@@ -301,16 +301,6 @@ public final class GradientFlowCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "energy F        %.8g -> %.8g %s%n", start.energy(), last.energy(), note);
         stdout.printf(Locale.ROOT, "mass            %.15g -> %.15g%n", start.mass(), last.mass());
         stdout.printf(Locale.ROOT, "second moment   %.8g -> %.8g%n", start.secondMoment(), last.secondMoment());
-    }
-
-    private static Path absoluteParent(Path file) {
-        Path parent = file.toAbsolutePath().getParent();
-        return parent == null ? Path.of(".") : parent;
-    }
-
-    private static String stem(Path file) {
-        String name = file.getFileName().toString();
-        return name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
     }
 
     private static XYChart particleChart(ParticleMeasure start, ParticleMeasure end) {

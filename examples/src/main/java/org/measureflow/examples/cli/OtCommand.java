@@ -259,10 +259,7 @@ public final class OtCommand implements Callable<Integer> {
             throws IOException {
         org.measureflow.examples.Plots.addParticles(chart, "source", x, new java.awt.Color(40, 90, 200));
         org.measureflow.examples.Plots.addParticles(chart, "target", y, new java.awt.Color(220, 60, 40));
-        Path parent = picture.toAbsolutePath().getParent();
-        String name = picture.getFileName().toString();
-        String stem = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
-        List<String> files = org.measureflow.examples.Plots.save(chart, parent == null ? Path.of(".") : parent, stem);
+        List<String> files = CommandSupport.savePicture(chart, picture);
         if (!json) {
             out.printf(Locale.ROOT, "picture         %s%n", String.join(", ", files));
             out.flush();

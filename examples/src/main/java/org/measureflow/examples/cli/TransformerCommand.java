@@ -142,7 +142,7 @@ public final class TransformerCommand implements Callable<Integer> {
             stdout.printf(Locale.ROOT, "min cosine      %.6f -> %.6f%n", TokenDiagnostics.minPairwiseCosine(input),
                     TokenDiagnostics.minPairwiseCosine(output));
             stdout.printf(Locale.ROOT, "time            %.3f s%n", seconds);
-            List<String> files = Plots.save(chart(input, output), pictureDir(), stem());
+            List<String> files = CommandSupport.savePicture(chart(input, output), picture);
             stdout.printf(Locale.ROOT, "picture         %s%n", String.join(", ", files));
             if (out != null) {
                 PointCsv.write(out, output);
@@ -175,16 +175,6 @@ public final class TransformerCommand implements Callable<Integer> {
                     file, d, d, rows.size(), rows.dimension()));
         }
         return new DMatrixRMaj(rows.toArray());
-    }
-
-    private Path pictureDir() {
-        Path parent = picture.toAbsolutePath().getParent();
-        return parent == null ? Path.of(".") : parent;
-    }
-
-    private String stem() {
-        String name = picture.getFileName().toString();
-        return name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
     }
 
     private static XYChart chart(ParticleMeasure before, ParticleMeasure after) {
