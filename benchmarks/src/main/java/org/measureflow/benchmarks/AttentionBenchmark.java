@@ -78,7 +78,7 @@ public class AttentionBenchmark {
         DMatrixRMaj v = random(rng, d, 1 / Math.sqrt(d));
         field = AttentionField.of(AttentionHead.of(q, k, v));
         system = field.system(n, d, null);
-        rk4 = new RungeKutta4(STEP);
+        rk4 = RungeKutta4.of(STEP);
         out = new double[n * d];
         state = tokens.clone();
         backward = false;

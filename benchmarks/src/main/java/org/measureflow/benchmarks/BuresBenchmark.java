@@ -62,13 +62,13 @@ public class BuresBenchmark {
     /** \( W_2^2(\mu, \nu) \) between prepared Gaussian measures. */
     @Benchmark
     public double w2Squared() {
-        return BuresWasserstein.w2Squared(mu, nu);
+        return BuresWasserstein.squaredDistance(mu, nu);
     }
 
     /** \( \mathcal{B}^2(\Sigma_0, \Sigma_1) \) from raw matrices, including SPD validation and Cholesky factorisation. */
     @Benchmark
     public double buresSquaredFromMatrices() {
-        return BuresWasserstein.buresSquared(s0, s1);
+        return BuresWasserstein.squaredBuresDistance(s0, s1);
     }
 
     /** \( \mathrm{OT}_\varepsilon(\mu, \nu) \) at \( \varepsilon = 1 \) (closed-forms B5). */

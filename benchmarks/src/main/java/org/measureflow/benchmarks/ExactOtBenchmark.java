@@ -74,6 +74,6 @@ public class ExactOtBenchmark {
     /** \( W_2^2 \) of the first coordinates by the 1-D quantile formula (sorting included). */
     @Benchmark
     public double quantileFormula1d() {
-        return OneDimensionalOt.wassersteinPowerP(x1, a, y1, b, 2);
+        return OneDimensionalOt.cost(x1, a, y1, b, 2);
     }
 }

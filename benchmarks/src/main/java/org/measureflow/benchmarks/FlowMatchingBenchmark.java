@@ -9,7 +9,7 @@ import org.measureflow.core.ode.RungeKutta4;
 import org.measureflow.flowmatching.PointSampler;
 import org.measureflow.flowmatching.coupling.Coupling;
 import org.measureflow.flowmatching.field.EmpiricalFlowMatchingField;
-import org.measureflow.flowmatching.learned.Activation;
+import org.measureflow.core.nn.Activation;
 import org.measureflow.flowmatching.learned.Mlp;
 import org.measureflow.flowmatching.learned.MlpVelocityField;
 import org.measureflow.flowmatching.interpolant.LinearInterpolant;
@@ -89,7 +89,7 @@ public class FlowMatchingBenchmark {
     /** 10^4 latent points to t = 1 by RK4 with h = 0.05 (80 field evaluations per point). */
     @Benchmark
     public ParticleMeasure sample() {
-        return FlowSampler.sample(field, points, new RungeKutta4(0.05)).samples();
+        return FlowSampler.sample(field, points, RungeKutta4.of(0.05)).samples();
     }
 
     /** One evaluation of the empirical field at t = 0.5 on 10^4 points with 10^4 data points. */

@@ -113,7 +113,7 @@ public class GradientFlowBenchmark {
             velocities = new double[2 * n];
             state = points.clone();
             energy = InteractionEnergy.attractionRepulsion();
-            rk4 = new RungeKutta4(0.01);
+            rk4 = RungeKutta4.of(0.01);
         }
 
         /** One evaluation of all velocities \( -\sum_j w_j \nabla W(x_i - x_j) \). */

@@ -89,8 +89,8 @@ public class IntegratorBenchmark {
                 new double[]{0.3, 2});
         initial = mu.sample(n, new SplittableRandom(42)).flatPoints();
         system = field.onParticles().system(n, 2, null);
-        rk4 = new RungeKutta4(STEP);
-        dopri = DormandPrince54.of(RTOL, ATOL);
+        rk4 = RungeKutta4.of(STEP);
+        dopri = DormandPrince54.withDefaults().withRelativeTolerance(RTOL).withAbsoluteTolerance(ATOL);
         rk4State = initial.clone();
         dopriState = new double[initial.length];
         backward = false;

@@ -4,7 +4,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.measureflow.core.measure.ParticleMeasure;
-import org.measureflow.gradientflow.meanfield.Activation;
+import org.measureflow.core.nn.Activation;
 import org.measureflow.gradientflow.meanfield.RegressionData;
 import org.measureflow.gradientflow.meanfield.Scaling;
 import org.measureflow.gradientflow.meanfield.TwoLayerRisk;

@@ -58,7 +58,7 @@ public class SinkhornBenchmark {
         cost = CostMatrix.squaredEuclidean(x, y);
         a = Histograms.uniform(n);
         b = Histograms.uniform(n);
-        solver = SinkhornSolver.options().epsilon(eps).tolerance(1e-6).maxIterations(100_000).solver();
+        solver = SinkhornSolver.of(eps).withTolerance(1e-6).withMaxIterations(100_000);
     }
 
     /** Dense cost matrix, stabilised kernel path; returns the entropic objective. */

@@ -82,8 +82,7 @@ public final class WriteInstances {
                 CostMatrix c = n <= 8000 ? CostMatrix.squaredEuclidean(x, y) : null;
                 double[] a = Histograms.uniform(n);
                 for (double eps : new double[] {0.1, 0.01}) {
-                    SinkhornSolver s = SinkhornSolver.options().epsilon(eps).tolerance(1e-6).maxIterations(100_000)
-                            .solver();
+                    SinkhornSolver s = SinkhornSolver.of(eps).withTolerance(1e-6).withMaxIterations(100_000);
                     if (c != null) {
                         for (int warm = n <= 1000 ? 4 : 1; warm > 0; warm--) {
                             s.solve(a, a, c); // warm-up (JIT)
@@ -108,7 +107,7 @@ public final class WriteInstances {
     private static void report(PrintWriter out, int n, double eps, String variant, double seconds,
             SinkhornResult r) {
         String line = String.format(Locale.ROOT, "%d,%s,%s,%.4f,%d,%.3e,%.12f,%.12f", n, eps, variant, seconds,
-                r.iterations(), r.marginalError(), r.transportCost(), r.objective());
+                r.iterations(), r.error(), r.cost(), r.objective());
         out.println(line);
         out.flush();
         System.out.println(line);

@@ -133,7 +133,7 @@ public final class FlowMatchingDemo implements TourDemo {
         double[] latent = new double[2 * config.samples()];
         eightGaussians().sample(config.samples(), new SplittableRandom(3), latent);
         ParticleMeasure start = ParticleMeasure.fromFlat(latent, 2);
-        RungeKutta4 rk4 = new RungeKutta4(STEP);
+        RungeKutta4 rk4 = RungeKutta4.of(STEP);
         SampleResult result = FlowSampler.sample(trained.field(), start, rk4);
         double[] pathStart = java.util.Arrays.copyOf(latent, 2 * PATHS);
         double[] times = new double[21];

@@ -167,7 +167,7 @@ public final class GradientFlowDemo implements TourDemo {
                     out[oo + 1] = 0.25 * x[xo + 1] - 0.3;
                 });
         InteractionEnergy energy = InteractionEnergy.attractionRepulsion();
-        ParticleMeasure x = ParticleGradientFlow.flow(x0, energy, new RungeKutta4(AGGREGATION_STEP), 0, AGGREGATION_TIME)
+        ParticleMeasure x = ParticleGradientFlow.flow(x0, energy, RungeKutta4.of(AGGREGATION_STEP), 0, AGGREGATION_TIME)
                 .measure();
         double[] m = x.mean();
         double maxRadius = 0;

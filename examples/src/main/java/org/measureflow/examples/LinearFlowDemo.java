@@ -130,7 +130,7 @@ public final class LinearFlowDemo implements TourDemo {
         LinearField field = field();
         ParticleMeasure particles = mu.sample(PARTICLES, new SplittableRandom(SEED));
         TrajectoryRecorder recorder = TrajectoryRecorder.atTimes(TIMES);
-        ParticleFlowResult flow = new RungeKutta4(STEP).advect(particles, field.onParticles(), 0, 1,
+        ParticleFlowResult flow = RungeKutta4.of(STEP).advect(particles, field.onParticles(), 0, 1,
                 StepObserver.all(recorder, observer));
         List<double[]> states = recorder.states();
         if (!Arrays.equals(recorder.times(), TIMES)) {
@@ -140,7 +140,7 @@ public final class LinearFlowDemo implements TourDemo {
         List<ParticleMeasure> snapshots = new ArrayList<>();
         List<GaussianMeasure> exact = new ArrayList<>();
         for (int k = 0; k < TIMES.length; k++) {
-            snapshots.add(particles.withPoints(states.get(k)));
+            snapshots.add(particles.withFlatPoints(states.get(k)));
             exact.add(field.flow(mu, TIMES[k]));
         }
         return new Simulation(mu, field, TIMES, snapshots, exact, flow.integration());

@@ -12,7 +12,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.measureflow.core.measure.ParticleMeasure;
-import org.measureflow.gradientflow.meanfield.Activation;
+import org.measureflow.core.nn.Activation;
 import org.measureflow.gradientflow.meanfield.MeanFieldRun;
 import org.measureflow.gradientflow.meanfield.MeanFieldTrainer;
 import org.measureflow.gradientflow.meanfield.RegressionData;

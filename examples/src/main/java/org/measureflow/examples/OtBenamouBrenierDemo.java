@@ -65,7 +65,7 @@ public final class OtBenamouBrenierDemo implements TourDemo {
         GridDensity rho0 = source();
         GridDensity rho1 = target();
         BenamouBrenierResult r = BenamouBrenier.options().tolerance(1e-5).solver().solve(rho0, rho1, STEPS);
-        double w2 = OneDimensionalOt.wassersteinPowerP(rho0.toParticleMeasure(), rho1.toParticleMeasure(), 2);
+        double w2 = OneDimensionalOt.cost(rho0.toParticleMeasure(), rho1.toParticleMeasure(), 2);
 
         XYChart chart = Plots.scatterChart("Benamou-Brenier density path rho(t, x)", "x", "rho(t, x)", 900, 560);
         double[] x = new double[CELLS];

@@ -83,7 +83,7 @@ public final class OtPlanDemo implements TourDemo {
         ExactOtResult exact = NetworkSimplex.withDefaults().solve(x, y);
         List<SinkhornResult> entropic = new ArrayList<>();
         for (double eps : EPSILONS) {
-            entropic.add(SinkhornSolver.options().epsilon(eps).tolerance(TOLERANCE).solver().solve(x, y));
+            entropic.add(SinkhornSolver.of(eps).withTolerance(TOLERANCE).solve(x, y));
         }
 
         XYChart chart = Plots.scatterChart("Exact plan (segments) and Sinkhorn barycentric maps", "x1", "x2", 800, 800);
@@ -92,7 +92,7 @@ public final class OtPlanDemo implements TourDemo {
         Plots.addParticles(chart, "target y_j", y, new Color(220, 60, 40));
         Color[] mapColours = {new Color(20, 160, 60), new Color(150, 60, 190)};
         for (int k = 0; k < EPSILONS.length; k++) {
-            ParticleMeasure mapped = x.withPoints(entropic.get(k).barycentricMap());
+            ParticleMeasure mapped = x.withFlatPoints(entropic.get(k).plan().barycentricMap());
             XYSeries s = Plots.addParticles(chart, "T_eps(x_i), eps = " + EPSILONS[k], mapped, mapColours[k]);
             s.setMarker(SeriesMarkers.DIAMOND);
         }
@@ -107,10 +107,10 @@ public final class OtPlanDemo implements TourDemo {
         for (int k = 0; k < EPSILONS.length; k++) {
             SinkhornResult r = entropic.get(k);
             String p = String.format(Locale.ROOT, "Sinkhorn eps=%s: ", EPSILONS[k]);
-            readings.add(DemoResult.Reading.scalar(sinkhornCostLabel(EPSILONS[k]), r.transportCost()));
+            readings.add(DemoResult.Reading.scalar(sinkhornCostLabel(EPSILONS[k]), r.cost()));
             readings.add(DemoResult.Reading.scalar(p + "entropic objective OT_eps", r.objective()));
             readings.add(DemoResult.Reading.scalar(p + "iterations", r.iterations()));
-            readings.add(DemoResult.Reading.scalar(p + "L1 marginal error", r.marginalError()));
+            readings.add(DemoResult.Reading.scalar(p + "L1 marginal error", r.error()));
         }
         return new DemoResult(
                 String.format(Locale.ROOT, "Exact and entropic OT between two clouds of %d points", POINTS),

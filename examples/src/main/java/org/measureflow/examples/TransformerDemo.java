@@ -129,7 +129,7 @@ public final class TransformerDemo implements TourDemo {
         for (int k = 0; k < samples; k++) {
             depths[k] = end * k / (samples - 1);
         }
-        TokenTrajectory run = TokenFlow.integrate(new RungeKutta4(0.05), field, tokens, depths);
+        TokenTrajectory run = TokenFlow.integrate(RungeKutta4.of(0.05), field, tokens, depths);
         progress.accept(1.0);
         double[] counts = new double[samples];
         for (int k = 0; k < samples; k++) {
@@ -141,7 +141,7 @@ public final class TransformerDemo implements TourDemo {
         for (int ring = 0; ring < RING_DEPTHS.length; ring++) {
             int k = (int) Math.round(RING_DEPTHS[ring] / end * (samples - 1));
             ParticleMeasure x = run.at(k);
-            ParticleMeasure scaled = x.withPoints(scale(x.flatPoints(), 1 + 0.5 * ring));
+            ParticleMeasure scaled = x.withFlatPoints(scale(x.flatPoints(), 1 + 0.5 * ring));
             int c = (int) counts[k];
             Plots.addParticles(rings, String.format(Locale.ROOT, "t = %s: %d cluster%s", fmt(RING_DEPTHS[ring]), c,
                     c == 1 ? "" : "s"), scaled, colours[ring]);
@@ -181,7 +181,7 @@ public final class TransformerDemo implements TourDemo {
         for (int k = 0; k < points; k++) {
             depths[k] = GAUSSIAN_DEPTH * k / (points - 1);
         }
-        TokenTrajectory particles = TokenFlow.integrate(new RungeKutta4(GAUSSIAN_DEPTH / (points - 1)),
+        TokenTrajectory particles = TokenFlow.integrate(RungeKutta4.of(GAUSSIAN_DEPTH / (points - 1)),
                 AttentionField.of(head), tokens, depths);
         progress.accept(0.9);
         double[] fine = new double[101];

@@ -20,7 +20,7 @@ class ReadmeSnippetTest {
         GaussianMeasure mu = GaussianMeasure.of(new double[]{1, 0}, new DMatrixRMaj(new double[][]{{0.3, 0.1}, {0.1, 0.2}}));
         LinearField field = LinearField.of(new DMatrixRMaj(new double[][]{{0.3, -2}, {2, 0.3}}), new double[]{0, 0});
         ParticleMeasure particles = mu.sample(10_000, new SplittableRandom(42));
-        ParticleMeasure moved = new RungeKutta4(0.01).advect(particles, field, 0, 1).measure();
+        ParticleMeasure moved = RungeKutta4.of(0.01).advect(particles, field, 0, 1).measure();
         GaussianMeasure exact = field.flow(mu, 1.0);   // N(e^A m, e^A S e^{A^T}), closed form
         // ---- end of snippet ----
 

@@ -147,7 +147,7 @@ class CouplingTest {
                     .coordinate(i, 1)) / latent.size();
         }
         double expected = z2 * (integral - 1);
-        double measured = PathStraightness.of(field, latent, new RungeKutta4(0.01), 0, 1, 64);
+        double measured = PathStraightness.of(field, latent, RungeKutta4.of(0.01), 0, 1, 64);
         // Midpoint rule with 64 slices: relative error ~ (1/64)^2 |s'''| / 24 < 1e-3; z2 uses the same samples.
         assertEquals(expected, measured, 2e-3 * expected);
     }
@@ -168,8 +168,8 @@ class CouplingTest {
         TrainingResult independent = base.coupling(Coupling.independent()).trainer().train(latent, data);
         TrainingResult ot = base.coupling(Coupling.exactOt()).trainer().train(latent, data);
         ParticleMeasure starts = GaussianMeasure.standard(2).sample(400, new SplittableRandom(21));
-        double sIndependent = PathStraightness.of(independent.field(), starts, new RungeKutta4(0.05), 0, 1, 16);
-        double sOt = PathStraightness.of(ot.field(), starts, new RungeKutta4(0.05), 0, 1, 16);
+        double sIndependent = PathStraightness.of(independent.field(), starts, RungeKutta4.of(0.05), 0, 1, 16);
+        double sOt = PathStraightness.of(ot.field(), starts, RungeKutta4.of(0.05), 0, 1, 16);
         System.out.printf("straightness: independent %.4f, exact OT %.4f%n", sIndependent, sOt);
         // Independent pairs between the latent and two blobs 6 apart make the learned paths bend (the field must
         // split the mass mid-way); OT pairs are nearly straight. A factor 2 margin on the measured ~order gap.

@@ -93,7 +93,7 @@ class EmpiricalFlowMatchingFieldTest {
         ParticleMeasure data = RandomInputs.pointCloud(rng, 40, 2);
         EmpiricalFlowMatchingField field = EmpiricalFlowMatchingField.of(data);
         ParticleMeasure latent = GaussianMeasure.standard(2).sample(300, rng);
-        SampleResult result = FlowSampler.sampleDenoised(field, latent, new RungeKutta4(0.01), 0.999);
+        SampleResult result = FlowSampler.sampleDenoised(field, latent, RungeKutta4.of(0.01), 0.999);
         // At t = 0.999 the posterior width is alpha/beta = 1e-3 while data points are ~0.1 apart, so the denoiser
         // lands on one data point up to weights exp(-gap^2 / 2e-6) of the others: distance < 1e-9.
         double worst = 0;

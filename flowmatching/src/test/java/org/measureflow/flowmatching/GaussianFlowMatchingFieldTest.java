@@ -91,7 +91,7 @@ class GaussianFlowMatchingFieldTest {
         GaussianFlowMatchingField field = GaussianFlowMatchingField.of(GOLDEN_SOURCE, GOLDEN_TARGET);
         int n = 50_000;
         ParticleMeasure x0 = GOLDEN_SOURCE.sample(n, new SplittableRandom(11));
-        SampleResult result = FlowSampler.sample(field, x0, new RungeKutta4(0.05));
+        SampleResult result = FlowSampler.sample(field, x0, RungeKutta4.of(0.05));
         assertEquals(20 * 4, result.fieldEvaluations());
         double[] mean = result.samples().mean();
         DMatrixRMaj cov = result.samples().covariance();
@@ -216,9 +216,9 @@ class GaussianFlowMatchingFieldTest {
 
     private static OdeIntegrator integrator(int m, double h) {
         return switch (m) {
-            case 0 -> new Euler(h);
-            case 1 -> new Heun(h);
-            default -> new RungeKutta4(h);
+            case 0 -> Euler.of(h);
+            case 1 -> Heun.of(h);
+            default -> RungeKutta4.of(h);
         };
     }
 

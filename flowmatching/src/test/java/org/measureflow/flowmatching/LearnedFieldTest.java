@@ -31,7 +31,7 @@ class LearnedFieldTest {
         assertEquals(1500, calls[0]);
         int n = 10_000;
         SampleResult samples = FlowSampler.sample(trained.field(), source.sample(n, new SplittableRandom(8)),
-                new RungeKutta4(0.1));
+                RungeKutta4.of(0.1));
         double[] mean = samples.samples().mean();
         DMatrixRMaj cov = samples.samples().covariance();
         // The network only approximates the affine field of Prop. 3.2, so the pushed law is off by its fit error

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.measureflow.flowmatching.interpolant.LinearInterpolant;
-import org.measureflow.flowmatching.learned.Activation;
+import org.measureflow.core.nn.Activation;
 import org.measureflow.flowmatching.learned.Mlp;
 import org.measureflow.flowmatching.learned.MlpVelocityField;
 import org.measureflow.testing.Property;

@@ -2,6 +2,7 @@ package org.measureflow.core.field;
 
 import org.ejml.data.DMatrixRMaj;
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
 import org.measureflow.core.linalg.MatrixFunctions;
 import org.measureflow.core.measure.AffineMap;
 import org.measureflow.core.measure.GaussianMeasure;
@@ -125,6 +126,6 @@ public final class LinearField implements VectorField {
 
     @Override
     public String toString() {
-        return "LinearField[d=" + d + "]";
+        return "LinearField[d=" + d + ", A=" + TextSummary.matrix(a) + ", b=" + TextSummary.array(b) + "]";
     }
 }

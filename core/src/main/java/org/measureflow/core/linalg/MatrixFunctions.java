@@ -5,6 +5,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.decomposition.lu.LUDecompositionAlt_DDRM;
 import org.ejml.dense.row.linsol.lu.LinearSolverLu_DDRM;
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
 
 /**
  * Functions of general (not necessarily symmetric) square matrices for the linear closed forms of the survey: the
@@ -248,6 +249,11 @@ public final class MatrixFunctions {
      * @param integral \( \int_0^t e^{sA} ds \)
      */
     public record ExpIntegral(DMatrixRMaj exp, DMatrixRMaj integral) {
+        /** One line with both matrices (by value when at most 4 x 4). */
+        @Override
+        public String toString() {
+            return "ExpIntegral[exp=" + TextSummary.matrix(exp) + ", integral=" + TextSummary.matrix(integral) + "]";
+        }
     }
 
     /**
@@ -283,7 +289,7 @@ public final class MatrixFunctions {
      * \( B = A^\top \)); for a stable \( A \) (all eigenvalues with negative real part) and \( C = -Q \) it is the
      * stationary covariance \( X = \int_0^\infty e^{sA} Q e^{sA^\top} ds \) of \( dX = A X dt + Q^{1/2} dW \)
      * (closed-forms item 3, where \( A = -B \), \( Q = 2I \)). When {@code c} is symmetric (to
-     * {@link Spd#SYMMETRY_TOLERANCE} relative) the solution is symmetric and is returned exactly symmetrised. Same
+     * {@link Arguments#SYMMETRY_TOLERANCE} relative) the solution is symmetric and is returned exactly symmetrised. Same
      * method, cost and limits as {@link #solveSylvester(DMatrixRMaj, DMatrixRMaj, DMatrixRMaj)}.
      *
      * @return a new matrix \( X \)
@@ -308,7 +314,7 @@ public final class MatrixFunctions {
         int d = c.numRows;
         for (int i = 0; i < d; i++) {
             for (int j = i + 1; j < d; j++) {
-                if (Math.abs(c.unsafe_get(i, j) - c.unsafe_get(j, i)) > Spd.SYMMETRY_TOLERANCE * scale) {
+                if (Math.abs(c.unsafe_get(i, j) - c.unsafe_get(j, i)) > Arguments.SYMMETRY_TOLERANCE * scale) {
                     return false;
                 }
             }

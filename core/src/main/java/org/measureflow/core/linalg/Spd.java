@@ -18,51 +18,17 @@ import org.measureflow.core.Arguments;
  * up to conjugation.
  *
  * <p>Inputs are never modified. Each method validates its argument once: square, finite, symmetric up to
- * {@link #SYMMETRY_TOLERANCE} relative to its largest entry, and positive definite (Cholesky succeeds); otherwise
+ * {@link Arguments#SYMMETRY_TOLERANCE} relative to its largest entry, and positive definite (Cholesky succeeds); otherwise
  * it throws an {@link IllegalArgumentException} naming the argument. Results are symmetrised exactly.
  */
 public final class Spd {
-    /** Relative asymmetry \( \max |S_{ij} - S_{ji}| / \max |S_{ij}| \) accepted as rounding error. */
-    public static final double SYMMETRY_TOLERANCE = 1e-10;
-
     private Spd() {
     }
 
-    /**
-     * Checks that {@code s} is SPD and returns it (not copied).
-     *
-     * @param name the argument's name for the error message
-     * @throws IllegalArgumentException if {@code s} is not square, not finite, not symmetric or not positive
-     *                                  definite
-     */
-    public static DMatrixRMaj requireSpd(String name, DMatrixRMaj s) {
-        int d = Arguments.square(name, s);
-        Arguments.finite(name, s);
-        double scale = 0;
-        for (int i = 0; i < s.getNumElements(); i++) {
-            scale = Math.max(scale, Math.abs(s.data[i]));
-        }
-        for (int i = 0; i < d; i++) {
-            for (int j = i + 1; j < d; j++) {
-                double a = s.unsafe_get(i, j);
-                double b = s.unsafe_get(j, i);
-                if (Math.abs(a - b) > SYMMETRY_TOLERANCE * scale) {
-                    throw new IllegalArgumentException(name + " must be symmetric, but entry (" + i + "," + j
-                            + ") = " + a + " differs from (" + j + "," + i + ") = " + b);
-                }
-            }
-        }
-        CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(d, true);
-        if (!chol.decompose(symmetrised(s))) {
-            throw new IllegalArgumentException(name + " must be positive definite (its Cholesky factorisation failed)");
-        }
-        return s;
-    }
-
-    /** Whether {@code s} is SPD in the sense of {@link #requireSpd(String, DMatrixRMaj)}. */
+    /** Whether {@code s} is SPD in the sense of {@link Arguments#spd(String, DMatrixRMaj)}. */
     public static boolean isSpd(DMatrixRMaj s) {
         try {
-            requireSpd("s", s);
+            Arguments.spd("s", s);
             return true;
         } catch (IllegalArgumentException e) {
             return false;
@@ -95,7 +61,7 @@ public final class Spd {
 
     /** The eigenvalues of the SPD matrix {@code s}, in increasing order. */
     public static double[] eigenvalues(DMatrixRMaj s) {
-        requireSpd("s", s);
+        Arguments.spd("s", s);
         return new Eigen(s).values;
     }
 
@@ -103,8 +69,8 @@ public final class Spd {
     public static DMatrixRMaj geometricMean(DMatrixRMaj a, DMatrixRMaj b) {
         int d = Arguments.square("a", a);
         Arguments.shape("b", b, d, d);
-        requireSpd("b", b);
-        Eigen ea = new Eigen(requireSpd("a", a));
+        Arguments.spd("b", b);
+        Eigen ea = new Eigen(Arguments.spd("a", a));
         DMatrixRMaj aHalf = ea.function(Math::sqrt);
         DMatrixRMaj aInvHalf = ea.function(x -> 1.0 / Math.sqrt(x));
         DMatrixRMaj inner = congruence(aInvHalf, b);
@@ -118,7 +84,7 @@ public final class Spd {
      * @param name the argument's name for error messages
      */
     public static DMatrixRMaj apply(String name, DMatrixRMaj s, DoubleUnaryOperator f) {
-        requireSpd(name, s);
+        Arguments.spd(name, s);
         return new Eigen(s).function(f);
     }
 

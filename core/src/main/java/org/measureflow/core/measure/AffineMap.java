@@ -2,6 +2,7 @@ package org.measureflow.core.measure;
 
 import org.ejml.data.DMatrixRMaj;
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
 
 /**
  * The affine map \( T(x) = A x + b \) from \( \mathbb{R}^d \) to \( \mathbb{R}^{k} \), with a {@code k x d} matrix
@@ -157,6 +158,7 @@ public final class AffineMap implements PointMap {
 
     @Override
     public String toString() {
-        return "AffineMap[" + rows + "x" + cols + "]";
+        return "AffineMap[" + rows + "x" + cols + ", matrix=" + TextSummary.matrix(a, rows, cols) + ", offset="
+                + TextSummary.array(b) + "]";
     }
 }

@@ -7,6 +7,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
 import org.measureflow.core.linalg.Spd;
 
 /**
@@ -19,7 +20,7 @@ import org.measureflow.core.linalg.Spd;
  * <p>Immutable; the constructor validates once and factors \( \Sigma = L L^\top \) (Cholesky). Sampling draws
  * \( x = m + L z \), \( z \sim \mathcal{N}(0, I) \), from the caller's generator only.
  */
-public final class GaussianMeasure {
+public final class GaussianMeasure implements PointSampler {
     private static final double LOG_2PI = Math.log(2 * Math.PI);
 
     private final double[] mean;
@@ -51,13 +52,27 @@ public final class GaussianMeasure {
      *                                  {@code d x d} SPD matrix
      */
     public static GaussianMeasure of(double[] mean, DMatrixRMaj covariance) {
-        Arguments.finite("mean", mean);
-        if (mean.length == 0) {
-            throw new IllegalArgumentException("mean must have dimension >= 1, got 0");
-        }
+        Arguments.nonEmpty("mean", Arguments.finite("mean", mean));
         Arguments.shape("covariance", covariance, mean.length, mean.length);
-        Spd.requireSpd("covariance", covariance);
+        Arguments.spd("covariance", covariance);
         return new GaussianMeasure(mean.clone(), Spd.symmetrised(covariance));
+    }
+
+    /**
+     * \( \mathcal{N}(m, \Sigma) \) with the covariance given by its rows, e.g.
+     * {@code GaussianMeasure.of(new double[]{1, 0}, new double[][]{{0.3, 0.1}, {0.1, 0.2}})}.
+     *
+     * @throws IllegalArgumentException if {@code mean} is empty or not finite, or {@code covariance} is not a
+     *                                  {@code d x d} SPD matrix (rows of equal length)
+     */
+    public static GaussianMeasure of(double[] mean, double[][] covariance) {
+        Arguments.nonEmpty("mean", Arguments.finite("mean", mean));
+        Arguments.noNulls("covariance", covariance);
+        Arguments.length("covariance", covariance.length, mean.length);
+        for (int i = 0; i < covariance.length; i++) {
+            Arguments.length("covariance[" + i + "]", covariance[i].length, mean.length);
+        }
+        return of(mean, new DMatrixRMaj(covariance));
     }
 
     /** The standard Gaussian \( \mathcal{N}(0, I_d) \). */
@@ -109,10 +124,17 @@ public final class GaussianMeasure {
      * {@code n} independent samples \( x = m + L z \) as a uniform {@link ParticleMeasure}. Draws exactly
      * {@code n * d} normals from {@code rng}, point after point, coordinate after coordinate.
      */
+    @Override
     public ParticleMeasure sample(int n, RandomGenerator rng) {
-        Arguments.positive("n", n);
-        Arguments.notNull("rng", rng);
-        double[] out = new double[n * d];
+        return PointSampler.super.sample(n, rng);
+    }
+
+    /**
+     * Writes {@code n} independent samples \( x = m + L z \), row-major, into {@code out}; draws exactly
+     * {@code n * d} normals from {@code rng}, point after point, coordinate after coordinate.
+     */
+    @Override
+    public void sample(int n, RandomGenerator rng, double[] out) {
         double[] z = new double[d];
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < d; k++) {
@@ -127,7 +149,6 @@ public final class GaussianMeasure {
                 out[row + a] = s;
             }
         }
-        return ParticleMeasure.fromFlat(out, d);
     }
 
     /** \( \log \rho(x) = -\frac12 \left[ (x-m)^\top \Sigma^{-1} (x-m) + d \log 2\pi + \log\det\Sigma \right] \). */
@@ -204,6 +225,7 @@ public final class GaussianMeasure {
 
     @Override
     public String toString() {
-        return "GaussianMeasure[d=" + d + "]";
+        return "GaussianMeasure[d=" + d + ", mean=" + TextSummary.array(mean) + ", covariance="
+                + TextSummary.matrix(covariance) + "]";
     }
 }

@@ -5,6 +5,7 @@ import java.util.function.ToDoubleFunction;
 
 import org.ejml.data.DMatrixRMaj;
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
 
 /**
  * The values \( \rho_c \) of a density on a regular cell-centred grid in one or two dimensions: the Eulerian view of
@@ -454,6 +455,7 @@ public final class GridDensity {
 
     @Override
     public String toString() {
-        return "GridDensity[" + grid + ", mass=" + mass() + "]";
+        return "GridDensity[" + grid + ", mass=" + TextSummary.number(mass()) + ", mean=" + TextSummary.array(mean())
+                + "]";
     }
 }

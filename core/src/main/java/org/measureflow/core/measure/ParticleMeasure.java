@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import org.ejml.data.DMatrixRMaj;
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
 import org.measureflow.core.parallel.Chunks;
 
 /**
@@ -183,7 +184,7 @@ public final class ParticleMeasure {
      *
      * @param flat {@code n * d'} coordinates, row-major, for the same {@code n}; copied
      */
-    public ParticleMeasure withPoints(double[] flat) {
+    public ParticleMeasure withFlatPoints(double[] flat) {
         Arguments.notNull("flat", flat);
         if (flat.length == 0 || flat.length % n != 0) {
             throw new IllegalArgumentException("flat points have length " + flat.length
@@ -291,6 +292,8 @@ public final class ParticleMeasure {
 
     @Override
     public String toString() {
-        return "ParticleMeasure[n=" + n + ", d=" + d + (weights == null ? ", uniform" : ", weighted") + "]";
+        return "ParticleMeasure[n=" + n + ", d=" + d + (weights == null ? ", uniform weights" : ", weights="
+                + TextSummary.array(weights)) + ", mean=" + TextSummary.array(mean()) + ", points="
+                + TextSummary.matrix(points, n, d) + "]";
     }
 }

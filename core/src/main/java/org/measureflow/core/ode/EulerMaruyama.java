@@ -25,14 +25,30 @@ import org.measureflow.core.Arguments;
  * thread-safe (the generator is the caller's).
  */
 public final class EulerMaruyama extends FixedStepIntegrator {
+    private EulerMaruyama(double step) {
+        super(step);
+    }
+
     /**
      * An Euler&ndash;Maruyama integrator with step \( \Delta \).
      *
      * @param step the largest step \( \Delta \), finite and {@code > 0}
+     * @return the integrator
      * @throws IllegalArgumentException if {@code step} is not finite and positive
      */
-    public EulerMaruyama(double step) {
-        super(step);
+    public static EulerMaruyama of(double step) {
+        return new EulerMaruyama(step);
+    }
+
+    /**
+     * This integrator with another step.
+     *
+     * @param step the largest step \( \Delta \), finite and {@code > 0}
+     * @return a new integrator
+     * @throws IllegalArgumentException if {@code step} is not finite and positive
+     */
+    public EulerMaruyama withStep(double step) {
+        return new EulerMaruyama(step);
     }
 
     /**

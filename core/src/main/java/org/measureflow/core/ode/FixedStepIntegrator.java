@@ -100,7 +100,7 @@ abstract class FixedStepIntegrator {
         double startTime;
         double endTime;
         double h;
-        int index;
+        long index;
         long evaluations;
 
         Run(int dimension) {
@@ -119,7 +119,7 @@ abstract class FixedStepIntegrator {
         abstract void denseOutput(double t, double[] out);
 
         @Override
-        public final int index() {
+        public final long index() {
             return index;
         }
 

@@ -44,7 +44,7 @@ public interface OdeIntegrator {
         double[] weights = measure.isUniform() ? null : measure.weights();
         IntegrationResult result = integrate(field.system(measure.size(), measure.dimension(), weights), t0, y, t1,
                 observer);
-        return new ParticleFlowResult(measure.withPoints(y), result);
+        return new ParticleFlowResult(measure.withFlatPoints(y), result);
     }
 
     /** {@link #advect(ParticleMeasure, ParticleField, double, double, StepObserver)} without an observer. */

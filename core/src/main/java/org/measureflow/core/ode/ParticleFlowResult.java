@@ -9,4 +9,9 @@ import org.measureflow.core.measure.ParticleMeasure;
  * @param integration step and evaluation counts
  */
 public record ParticleFlowResult(ParticleMeasure measure, IntegrationResult integration) {
+    /** One line: the measure and the integration's counts. */
+    @Override
+    public String toString() {
+        return "ParticleFlowResult[" + measure + ", " + integration + "]";
+    }
 }

@@ -7,7 +7,7 @@ package org.measureflow.core.ode;
  */
 public interface Step {
     /** Number of this step, starting at 0. */
-    int index();
+    long index();
 
     /** Time at the start of the step. */
     double startTime();

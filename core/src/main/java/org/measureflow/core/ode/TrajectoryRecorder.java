@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
 
 /**
  * A {@link StepObserver} that records the trajectory \( t \mapsto y(t) \) of an integration: either at requested
@@ -132,10 +133,7 @@ public final class TrajectoryRecorder implements StepObserver {
      * @throws IllegalArgumentException if {@code k} is not in {@code [0, size())}
      */
     public double[] state(int k) {
-        if (k < 0 || k >= states.size()) {
-            throw new IllegalArgumentException("k must be in [0, " + states.size() + "), got " + k);
-        }
-        return states.get(k).clone();
+        return states.get(Arguments.index("k", k, states.size())).clone();
     }
 
     /**
@@ -144,9 +142,14 @@ public final class TrajectoryRecorder implements StepObserver {
      * @throws IllegalArgumentException if {@code k} is not in {@code [0, size())}
      */
     public double time(int k) {
-        if (k < 0 || k >= times.size()) {
-            throw new IllegalArgumentException("k must be in [0, " + times.size() + "), got " + k);
-        }
-        return times.get(k);
+        return times.get(Arguments.index("k", k, times.size()));
+    }
+
+    /** One line: what is recorded and the recorded times so far. */
+    @Override
+    public String toString() {
+        double[] t = times();
+        return "TrajectoryRecorder[" + (requested == null ? "every step" : "at " + requested.length + " times")
+                + ", " + t.length + " states recorded at t=" + TextSummary.array(t) + "]";
     }
 }

@@ -117,7 +117,7 @@ class SpdTest {
             assertThrowsNaming("s", () -> Spd.sqrt(bad));
             assertThrowsNaming("s", () -> Spd.invSqrt(bad));
             assertThrowsNaming("s", () -> Spd.logDet(bad));
-            assertThrowsNaming("covariance", () -> Spd.requireSpd("covariance", bad));
+            assertThrowsNaming("covariance", () -> org.measureflow.core.Arguments.spd("covariance", bad));
             assertFalse(Spd.isSpd(bad));
             if (bad != rectangular) {
                 assertThrowsNaming("a", () -> Spd.geometricMean(bad, good));

@@ -189,9 +189,9 @@ class ParticleMeasureTest {
         assertThrowsNaming("d", () -> ParticleMeasure.fromFlat(new double[]{1, 2}, 0));
         ParticleMeasure mu = ParticleMeasure.of(good);
         // dimension mismatch: 3 coordinates for n = 2 particles is not a multiple of n
-        assertThrowsNaming("flat", () -> mu.withPoints(new double[]{1, 2, 3}));
-        assertThrowsNaming("flat", () -> mu.withPoints(new double[0]));
-        assertThrowsNaming("points", () -> mu.withPoints(new double[]{1, 2, 3, Double.NaN}));
+        assertThrowsNaming("flat", () -> mu.withFlatPoints(new double[]{1, 2, 3}));
+        assertThrowsNaming("flat", () -> mu.withFlatPoints(new double[0]));
+        assertThrowsNaming("points", () -> mu.withFlatPoints(new double[]{1, 2, 3, Double.NaN}));
     }
 
     @Test

@@ -112,7 +112,7 @@ class DormandPrince54Test {
         // Continuous extension y0 + h sum B_j(theta) k_j has order 4 iff Phi_theta(tree) = theta^{|tree|}/gamma(tree)
         // for all trees with at most 4 nodes (Hairer-Norsett-Wanner I, II.6).
         double[] w = new double[7];
-        DormandPrince54.denseWeights(theta, w);
+        DormandPrince54.withDefaults().denseWeights(theta, w);
         double[] phi = elementaryWeights(w);
         for (int t = 0; t < GAMMA.length; t++) {
             if (NODES[t] <= 4) {
@@ -154,7 +154,7 @@ class DormandPrince54Test {
     private static double keplerPeriodError(double tolerance) {
         double[] y0 = ReferenceSolutions.keplerState(ECCENTRICITY, 0);
         double[] y = y0.clone();
-        IntegrationResult result = DormandPrince54.of(tolerance, tolerance)
+        IntegrationResult result = DormandPrince54.withDefaults().withRelativeTolerance(tolerance).withAbsoluteTolerance(tolerance)
                 .integrate(ReferenceSolutions.kepler(), 0, y, PERIOD);
         assertEquals(PERIOD, result.finalTime(), 0.0, "the last step lands on t1 exactly");
         assertFalse(result.stoppedEarly());
@@ -184,9 +184,9 @@ class DormandPrince54Test {
 
     @Test
     void looseToleranceTakesFarFewerStepsThanTightTolerance() {
-        IntegrationResult loose = DormandPrince54.of(1e-6, 1e-6)
+        IntegrationResult loose = DormandPrince54.withDefaults().withRelativeTolerance(1e-6).withAbsoluteTolerance(1e-6)
                 .integrate(ReferenceSolutions.kepler(), 0, ReferenceSolutions.keplerState(ECCENTRICITY, 0), PERIOD);
-        IntegrationResult tight = DormandPrince54.of(1e-10, 1e-10)
+        IntegrationResult tight = DormandPrince54.withDefaults().withRelativeTolerance(1e-10).withAbsoluteTolerance(1e-10)
                 .integrate(ReferenceSolutions.kepler(), 0, ReferenceSolutions.keplerState(ECCENTRICITY, 0), PERIOD);
         // Local error ~ h^5 = tol, so the step count grows like tol^{-1/5}: a factor 10^{4/5} = 6.3 > 5 here.
         assertTrue(5 * loose.steps() < tight.steps(), loose.steps() + " vs " + tight.steps() + " steps");
@@ -195,23 +195,23 @@ class DormandPrince54Test {
     @Test
     void rejectedStepsAreCountedAndEvaluationsAddUp() {
         // A first step of a quarter period at pericentre (local error ~ 1e-2) must be rejected at tol 1e-8.
-        DormandPrince54 integrator = DormandPrince54.options().relativeTolerance(1e-8).absoluteTolerance(1e-8)
-                .initialStep(PERIOD / 4).build();
+        DormandPrince54 integrator = DormandPrince54.withDefaults().withRelativeTolerance(1e-8).withAbsoluteTolerance(1e-8)
+                .withInitialStep(PERIOD / 4);
         double[] y = ReferenceSolutions.keplerState(ECCENTRICITY, 0);
         IntegrationResult result = integrator.integrate(ReferenceSolutions.kepler(), 0, y, PERIOD);
         assertTrue(result.rejectedSteps() >= 1, "rejected " + result.rejectedSteps());
         // One evaluation for the first stage, then six per attempted step (first same as last).
         assertEquals(1 + 6L * (result.steps() + result.rejectedSteps()), result.evaluations());
         // With the automatic first step, one more evaluation estimates the second derivative.
-        IntegrationResult automatic = DormandPrince54.of(1e-8, 1e-8)
+        IntegrationResult automatic = DormandPrince54.withDefaults().withRelativeTolerance(1e-8).withAbsoluteTolerance(1e-8)
                 .integrate(ReferenceSolutions.kepler(), 0, ReferenceSolutions.keplerState(ECCENTRICITY, 0), PERIOD);
         assertEquals(2 + 6L * (automatic.steps() + automatic.rejectedSteps()), automatic.evaluations());
     }
 
     @Test
     void runawayGuardThrowsWithTheTimeReached() {
-        DormandPrince54 integrator = DormandPrince54.options().relativeTolerance(1e-10).absoluteTolerance(1e-10)
-                .maxEvaluations(50).build();
+        DormandPrince54 integrator = DormandPrince54.withDefaults().withRelativeTolerance(1e-10).withAbsoluteTolerance(1e-10)
+                .withMaxEvaluations(50);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> integrator
                 .integrate(ReferenceSolutions.kepler(), 0, ReferenceSolutions.keplerState(ECCENTRICITY, 0), PERIOD));
         assertTrue(e.getMessage().contains("maxEvaluations = 50") && e.getMessage().contains("t = ")
@@ -223,7 +223,7 @@ class DormandPrince54Test {
         // y' = y^2, y(0) = 1 has the solution 1/(1 - t), which blows up at t = 1 < 2.
         OdeSystem blowUp = OdeSystem.of(1, (t, y, dydt) -> dydt[0] = y[0] * y[0]);
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> DormandPrince54.of(1e-6, 1e-6).integrate(blowUp, 0, new double[] {1}, 2));
+                () -> DormandPrince54.withDefaults().withRelativeTolerance(1e-6).withAbsoluteTolerance(1e-6).integrate(blowUp, 0, new double[] {1}, 2));
         assertTrue(e.getMessage().contains("underflow"), e.getMessage());
     }
 
@@ -244,7 +244,7 @@ class DormandPrince54Test {
             previous[0] = endError;
             return true;
         };
-        IntegrationResult result = DormandPrince54.of(tolerance, tolerance).integrate(ReferenceSolutions.kepler(), 0,
+        IntegrationResult result = DormandPrince54.withDefaults().withRelativeTolerance(tolerance).withAbsoluteTolerance(tolerance).integrate(ReferenceSolutions.kepler(), 0,
                 ReferenceSolutions.keplerState(ECCENTRICITY, 0), PERIOD, midpoints);
         assertTrue(result.steps() > 10, "enough steps to test");
         // The midpoint carries the global error of the step ends plus the interpolant's own error, which is of
@@ -260,8 +260,8 @@ class DormandPrince54Test {
         double[] errors = new double[hs.length];
         for (int k = 0; k < hs.length; k++) {
             double h = hs[k];
-            DormandPrince54 oneStep = DormandPrince54.options().relativeTolerance(1).absoluteTolerance(1)
-                    .initialStep(h).build();
+            DormandPrince54 oneStep = DormandPrince54.withDefaults().withRelativeTolerance(1).withAbsoluteTolerance(1)
+                    .withInitialStep(h);
             double[] mid = new double[4];
             int[] steps = {0};
             StepObserver atMidpoint = step -> {
@@ -285,7 +285,7 @@ class DormandPrince54Test {
     void backwardIntegrationOfExponentialGrowthReturnsTheDecayedValue() {
         OdeSystem growth = OdeSystem.of(1, (t, y, dydt) -> dydt[0] = y[0]);
         double[] y = {2};
-        IntegrationResult result = DormandPrince54.of(1e-10, 1e-12).integrate(growth, 1, y, -1);
+        IntegrationResult result = DormandPrince54.withDefaults().withRelativeTolerance(1e-10).withAbsoluteTolerance(1e-12).integrate(growth, 1, y, -1);
         assertEquals(-1, result.finalTime(), 0.0);
         // y(-1) = 2 e^{-2}; global error within 10 rtol of |y| over a decaying backward flow.
         assertEquals(2 * Math.exp(-2), y[0], 10 * 1e-10 * 2);
@@ -294,7 +294,7 @@ class DormandPrince54Test {
     @Test
     void maxStepBoundsEveryStep() {
         double[] longest = {0};
-        DormandPrince54.options().maxStep(0.05).build().integrate(ReferenceSolutions.kepler(), 0,
+        DormandPrince54.withDefaults().withMaxStep(0.05).integrate(ReferenceSolutions.kepler(), 0,
                 ReferenceSolutions.keplerState(ECCENTRICITY, 0), 1, step -> {
                     longest[0] = Math.max(longest[0], step.endTime() - step.startTime());
                     return true;
@@ -303,16 +303,17 @@ class DormandPrince54Test {
     }
 
     @Test
-    void optionsKeepTheirDefaultsAndWithersCopy() {
-        DormandPrince54.Options defaults = DormandPrince54.options();
+    void defaultsAreTheDocumentedOnesAndWithersCopy() {
+        DormandPrince54 defaults = DormandPrince54.withDefaults();
         assertEquals(1e-6, defaults.relativeTolerance());
         assertEquals(1e-9, defaults.absoluteTolerance());
         assertEquals(0.0, defaults.initialStep());
         assertEquals(Double.POSITIVE_INFINITY, defaults.maxStep());
         assertEquals(10_000_000L, defaults.maxEvaluations());
-        DormandPrince54.Options changed = defaults.relativeTolerance(1e-3);
+        DormandPrince54 changed = defaults.withRelativeTolerance(1e-3).withMaxEvaluations(77);
         assertEquals(1e-3, changed.relativeTolerance());
-        assertEquals(1e-6, DormandPrince54.options().relativeTolerance(), "withers do not modify the original");
-        assertEquals(changed, changed.build().settings());
+        assertEquals(77, changed.maxEvaluations());
+        assertEquals(1e-9, changed.absoluteTolerance(), "other settings are kept");
+        assertEquals(1e-6, defaults.relativeTolerance(), "withers do not modify the original");
     }
 }

@@ -87,7 +87,7 @@ class EulerMaruyamaTest {
 
     private static double[] simulate(long seed) {
         double[] x = new double[2 * PARTICLES];
-        IntegrationResult result = new EulerMaruyama(STEP).integrate(drift(PARTICLES), Diffusion.scalar(Math.sqrt(2)),
+        IntegrationResult result = EulerMaruyama.of(STEP).integrate(drift(PARTICLES), Diffusion.scalar(Math.sqrt(2)),
                 0, x, T, new SplittableRandom(seed));
         assertEquals(Math.round(T / STEP), result.steps());
         assertEquals(result.steps(), result.evaluations(), "one drift evaluation per step");
@@ -151,7 +151,7 @@ class EulerMaruyamaTest {
     private static double[] simulateShort(long seed) {
         double[] x = new double[2 * PARTICLES];
         Arrays.fill(x, 0.5);
-        new EulerMaruyama(0.05).integrate(drift(PARTICLES), Diffusion.scalar(Math.sqrt(2)), 0, x, 1.0,
+        EulerMaruyama.of(0.05).integrate(drift(PARTICLES), Diffusion.scalar(Math.sqrt(2)), 0, x, 1.0,
                 new SplittableRandom(seed));
         return x;
     }
@@ -162,8 +162,8 @@ class EulerMaruyamaTest {
         double[] y0 = {1, -2, 0.5, 0.25, -1, 3};
         double[] em = y0.clone();
         double[] euler = y0.clone();
-        new EulerMaruyama(0.1).integrate(system, Diffusion.none(), 0, em, 1, new SplittableRandom(1));
-        new Euler(0.1).integrate(system, 0, euler, 1);
+        EulerMaruyama.of(0.1).integrate(system, Diffusion.none(), 0, em, 1, new SplittableRandom(1));
+        Euler.of(0.1).integrate(system, 0, euler, 1);
         assertArrayEquals(euler, em, "the same update y + h b(t, y), bit for bit");
     }
 
@@ -173,7 +173,7 @@ class EulerMaruyamaTest {
         int n = 50_000;
         double[] x = new double[n];
         OdeSystem zero = OdeSystem.of(n, (t, y, dydt) -> Arrays.fill(dydt, 0));
-        new EulerMaruyama(0.25).integrate(zero, Diffusion.scalar(1), 0, x, 2, new SplittableRandom(99));
+        EulerMaruyama.of(0.25).integrate(zero, Diffusion.scalar(1), 0, x, 2, new SplittableRandom(99));
         double variance = 0;
         for (double v : x) {
             variance += v * v;
@@ -187,7 +187,7 @@ class EulerMaruyamaTest {
         double[] x = {0, 0};
         double[] mid = new double[2];
         double[][] ends = new double[2][];
-        new EulerMaruyama(0.5).integrate(drift(1), Diffusion.scalar(1), 0, x, 0.5, new SplittableRandom(3),
+        EulerMaruyama.of(0.5).integrate(drift(1), Diffusion.scalar(1), 0, x, 0.5, new SplittableRandom(3),
                 step -> {
                     step.interpolate(0.125, mid);
                     ends[1] = step.state().clone();

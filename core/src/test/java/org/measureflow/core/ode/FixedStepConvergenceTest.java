@@ -60,21 +60,21 @@ class FixedStepConvergenceTest {
     @Test
     void eulerConvergesWithOrderOne() {
         // h from 1/128 to 1/2048: h |lambda_max| <= 0.025, well inside the asymptotic regime of an O(h) error.
-        Fit fit = order(Euler::new, 1.0 / 128, 5);
+        Fit fit = order(Euler::of, 1.0 / 128, 5);
         assertEquals(1.0, fit.slope(), 0.2, "Euler is a first-order method:" + fit.errors());
     }
 
     @Test
     void heunConvergesWithOrderTwo() {
         // h from 1/64 to 1/1024: errors from ~8e-4 down to ~3e-6, far above round-off.
-        Fit fit = order(Heun::new, 1.0 / 64, 5);
+        Fit fit = order(Heun::of, 1.0 / 64, 5);
         assertEquals(2.0, fit.slope(), 0.2, "Heun is a second-order method:" + fit.errors());
     }
 
     @Test
     void rungeKutta4ConvergesWithOrderFour() {
         // h from 1/16 to 1/256: errors from ~8e-5 down to ~1e-9, far above round-off (~1e-15 |y|).
-        Fit fit = order(RungeKutta4::new, 1.0 / 16, 5);
+        Fit fit = order(RungeKutta4::of, 1.0 / 16, 5);
         assertEquals(4.0, fit.slope(), 0.2, "the classical Runge-Kutta method is of order four:" + fit.errors());
     }
 

@@ -50,7 +50,7 @@ class GaussianClosureTest {
         double[] y = new double[d + d * d];
         System.arraycopy(MU.mean(), 0, y, 0, d);
         System.arraycopy(MU.covariance().data, 0, y, d, d * d);
-        DormandPrince54.of(1e-12, 1e-12).integrate(moments, 0, y, T);
+        DormandPrince54.withDefaults().withRelativeTolerance(1e-12).withAbsoluteTolerance(1e-12).integrate(moments, 0, y, T);
 
         GaussianMeasure exact = LinearField.of(A, B).flow(MU, T);
         // Global error of DOPRI5 at tolerance 1e-12 on this smooth, mildly growing system: well below 1e-9.
@@ -67,7 +67,7 @@ class GaussianClosureTest {
         int n = 100_000;
         LinearField field = LinearField.of(A, B);
         ParticleMeasure start = MU.sample(n, new SplittableRandom(7));
-        ParticleMeasure moved = new RungeKutta4(0.01).advect(start, field, 0, T).measure();
+        ParticleMeasure moved = RungeKutta4.of(0.01).advect(start, field, 0, T).measure();
 
         // 1. Without sampling noise: the flow is affine, so the particles' moments must equal the exact flow map applied
         //    to the sample's own initial moments. RK4's global error with h = 0.01 is ~ C h^4 = 1e-8 |x|: allow 1e-7.

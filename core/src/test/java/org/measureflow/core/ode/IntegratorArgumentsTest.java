@@ -27,7 +27,7 @@ class IntegratorArgumentsTest {
     }
 
     static Stream<OdeIntegrator> integrators() {
-        return Stream.of(new Euler(0.1), new Heun(0.1), new RungeKutta4(0.1), DormandPrince54.of(1e-6, 1e-6));
+        return Stream.of(Euler.of(0.1), Heun.of(0.1), RungeKutta4.of(0.1), DormandPrince54.withDefaults().withRelativeTolerance(1e-6).withAbsoluteTolerance(1e-6));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -46,7 +46,7 @@ class IntegratorArgumentsTest {
     }
 
     static Stream<Function<Double, Object>> fixedStepConstructors() {
-        return Stream.of(Euler::new, Heun::new, RungeKutta4::new, EulerMaruyama::new);
+        return Stream.of(Euler::of, Heun::of, RungeKutta4::of, EulerMaruyama::of);
     }
 
     @ParameterizedTest
@@ -60,24 +60,24 @@ class IntegratorArgumentsTest {
     @ParameterizedTest
     @ValueSource(doubles = {0, -1e-6, Double.NaN, Double.POSITIVE_INFINITY})
     void badTolerancesAreRejected(double tolerance) {
-        assertRejects("relativeTolerance", () -> DormandPrince54.of(tolerance, 1e-6));
-        assertRejects("absoluteTolerance", () -> DormandPrince54.of(1e-6, tolerance));
-        assertRejects("relativeTolerance", () -> DormandPrince54.options().relativeTolerance(tolerance));
-        assertRejects("absoluteTolerance", () -> DormandPrince54.options().absoluteTolerance(tolerance));
+        assertRejects("relativeTolerance", () -> DormandPrince54.withDefaults().withRelativeTolerance(tolerance).withAbsoluteTolerance(1e-6));
+        assertRejects("absoluteTolerance", () -> DormandPrince54.withDefaults().withRelativeTolerance(1e-6).withAbsoluteTolerance(tolerance));
+        assertRejects("relativeTolerance", () -> DormandPrince54.withDefaults().withRelativeTolerance(tolerance));
+        assertRejects("absoluteTolerance", () -> DormandPrince54.withDefaults().withAbsoluteTolerance(tolerance));
     }
 
     @Test
     void badAdaptiveOptionsAreRejected() {
-        assertRejects("initialStep", () -> DormandPrince54.options().initialStep(-1));
-        assertRejects("initialStep", () -> DormandPrince54.options().initialStep(Double.NaN));
-        assertRejects("maxStep", () -> DormandPrince54.options().maxStep(0));
-        assertRejects("maxStep", () -> DormandPrince54.options().maxStep(Double.NaN));
-        assertRejects("maxEvaluations", () -> DormandPrince54.options().maxEvaluations(0));
+        assertRejects("initialStep", () -> DormandPrince54.withDefaults().withInitialStep(-1));
+        assertRejects("initialStep", () -> DormandPrince54.withDefaults().withInitialStep(Double.NaN));
+        assertRejects("maxStep", () -> DormandPrince54.withDefaults().withMaxStep(0));
+        assertRejects("maxStep", () -> DormandPrince54.withDefaults().withMaxStep(Double.NaN));
+        assertRejects("maxEvaluations", () -> DormandPrince54.withDefaults().withMaxEvaluations(0));
     }
 
     @Test
     void eulerMaruyamaRejectsBackwardTimeAndMissingNoise() {
-        EulerMaruyama em = new EulerMaruyama(0.1);
+        EulerMaruyama em = EulerMaruyama.of(0.1);
         double[] y = {1, 2};
         SplittableRandom rng = new SplittableRandom(1);
         assertRejects("t1", () -> em.integrate(DECAY, Diffusion.none(), 1, y, 0, rng));
@@ -91,11 +91,11 @@ class IntegratorArgumentsTest {
     @Test
     void recorderAndDenseOutputRejectBadArguments() {
         assertRejects("times[1]", () -> TrajectoryRecorder.atTimes(0, Double.NaN));
-        assertRejects("out", () -> new RungeKutta4(0.5).integrate(DECAY, 0, new double[] {1, 1}, 1, step -> {
+        assertRejects("out", () -> RungeKutta4.of(0.5).integrate(DECAY, 0, new double[] {1, 1}, 1, step -> {
             step.interpolate(step.endTime(), new double[1]);
             return true;
         }));
-        assertRejects("t", () -> DormandPrince54.of(1e-6, 1e-6).integrate(DECAY, 0, new double[] {1, 1}, 1,
+        assertRejects("t", () -> DormandPrince54.withDefaults().withRelativeTolerance(1e-6).withAbsoluteTolerance(1e-6).integrate(DECAY, 0, new double[] {1, 1}, 1,
                 step -> {
                     step.interpolate(Double.NaN, new double[2]);
                     return true;
@@ -108,7 +108,7 @@ class IntegratorArgumentsTest {
         // y' = -1000 y with Euler at h = 0.1: |1 - 100| = 99 per step, 10^{2000}-fold growth, overflow.
         OdeSystem stiff = OdeSystem.of(1, (t, y, dydt) -> dydt[0] = -1000 * y[0]);
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new Euler(0.1).integrate(stiff, 0, new double[] {1}, 1000));
+                () -> Euler.of(0.1).integrate(stiff, 0, new double[] {1}, 1000));
         assertTrue(e.getMessage().contains("non-finite"), e.getMessage());
     }
 }

@@ -47,7 +47,7 @@ class LargeStateDeterminismTest {
 
     @Test
     void rungeKutta4OnAMillionCoordinatesIsReproducibleAndMatchesTheSerialPath() {
-        RungeKutta4 rk4 = new RungeKutta4(0.1);
+        RungeKutta4 rk4 = RungeKutta4.of(0.1);
         double[] first = integrate(rk4, SIZE);
         double[] second = integrate(rk4, SIZE);
         assertArrayEquals(first, second, "final and interpolated states, twice");
@@ -61,7 +61,7 @@ class LargeStateDeterminismTest {
 
     @Test
     void dormandPrinceOnAMillionCoordinatesIsReproducible() {
-        DormandPrince54 dopri = DormandPrince54.of(1e-6, 1e-6);
+        DormandPrince54 dopri = DormandPrince54.withDefaults().withRelativeTolerance(1e-6).withAbsoluteTolerance(1e-6);
         double[] y1 = initial(SIZE);
         double[] y2 = initial(SIZE);
         IntegrationResult r1 = dopri.integrate(elementwise(SIZE), 0, y1, 1);

@@ -29,7 +29,7 @@ class ParticleAdvectionTest {
             double[] before = measure.flatPoints();
             double[] weights = measure.weights();
             double h = 0.01;
-            ParticleFlowResult flow = new RungeKutta4(h).advect(measure, ROTATION, 0, 1);
+            ParticleFlowResult flow = RungeKutta4.of(h).advect(measure, ROTATION, 0, 1);
             assertEquals(100, flow.integration().steps());
             assertEquals(400, flow.integration().evaluations());
             double c = Math.cos(1);
@@ -55,7 +55,7 @@ class ParticleAdvectionTest {
     void adaptiveAdvectionConservesTheRadiusOfEveryParticle(long seed) {
         Property.check(seed, rng -> {
             ParticleMeasure measure = RandomInputs.pointCloud(rng, 500, 2);
-            ParticleFlowResult flow = DormandPrince54.of(1e-9, 1e-9).advect(measure, ROTATION, 0, 3);
+            ParticleFlowResult flow = DormandPrince54.withDefaults().withRelativeTolerance(1e-9).withAbsoluteTolerance(1e-9).advect(measure, ROTATION, 0, 3);
             for (int i = 0; i < measure.size(); i++) {
                 double r0 = Math.hypot(measure.coordinate(i, 0), measure.coordinate(i, 1));
                 double r1 = Math.hypot(flow.measure().coordinate(i, 0), flow.measure().coordinate(i, 1));

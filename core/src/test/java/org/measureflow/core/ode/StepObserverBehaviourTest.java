@@ -27,7 +27,7 @@ class StepObserverBehaviourTest {
     private static final OdeSystem GROWTH = OdeSystem.of(1, (t, y, dydt) -> dydt[0] = y[0]);
 
     static Stream<OdeIntegrator> integrators() {
-        return Stream.of(new Euler(0.1), new Heun(0.1), new RungeKutta4(0.1), DormandPrince54.of(1e-8, 1e-8));
+        return Stream.of(Euler.of(0.1), Heun.of(0.1), RungeKutta4.of(0.1), DormandPrince54.withDefaults().withRelativeTolerance(1e-8).withAbsoluteTolerance(1e-8));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -101,10 +101,10 @@ class StepObserverBehaviourTest {
         // One backward step multiplies by the method's polynomial in -h instead of e^{-h}: the relative error per
         // step is the first omitted Taylor term h^{p+1}/(p+1)!, n steps add up; 1.5x margin for higher terms.
         return Stream.of(
-                Arguments.of(new Euler(h), 1.5 * n * h * h / 2),
-                Arguments.of(new Heun(h), 1.5 * n * h * h * h / 6),
-                Arguments.of(new RungeKutta4(h), 1.5 * n * Math.pow(h, 5) / 120 + 1e-14),
-                Arguments.of(DormandPrince54.of(1e-10, 1e-10), 100 * 1e-10));
+                Arguments.of(Euler.of(h), 1.5 * n * h * h / 2),
+                Arguments.of(Heun.of(h), 1.5 * n * h * h * h / 6),
+                Arguments.of(RungeKutta4.of(h), 1.5 * n * Math.pow(h, 5) / 120 + 1e-14),
+                Arguments.of(DormandPrince54.withDefaults().withRelativeTolerance(1e-10).withAbsoluteTolerance(1e-10), 100 * 1e-10));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -121,7 +121,7 @@ class StepObserverBehaviourTest {
     void recorderAtTimesMatchesTheExactSolutionThroughDenseOutput() {
         double h = 0.1;
         TrajectoryRecorder recorder = TrajectoryRecorder.atTimes(2.0, 0.05, 1.0, -1.0, 0.0, 0.333, 3.0, 1.77);
-        new RungeKutta4(h).integrate(ROTATION, 0, new double[] {1, 0}, 2, recorder);
+        RungeKutta4.of(h).integrate(ROTATION, 0, new double[] {1, 0}, 2, recorder);
         assertArrayEquals(new double[] {0.0, 0.05, 0.333, 1.0, 1.77, 2.0}, recorder.times(),
                 "times inside [0, 2], in order; -1 and 3 are outside");
         // RK4 global error <= N h^5/5! (the rotation keeps errors from growing), at most doubled through the
@@ -140,7 +140,7 @@ class StepObserverBehaviourTest {
     void recorderAtTimesWorksBackwardsAndWithTheAdaptiveMethod() {
         TrajectoryRecorder recorder = TrajectoryRecorder.atTimes(0.5, 1.25, 2.0, 0.0);
         double[] start = {Math.cos(2), Math.sin(2)};
-        IntegrationResult result = DormandPrince54.of(1e-10, 1e-10).integrate(ROTATION, 2, start, 0, recorder);
+        IntegrationResult result = DormandPrince54.withDefaults().withRelativeTolerance(1e-10).withAbsoluteTolerance(1e-10).integrate(ROTATION, 2, start, 0, recorder);
         assertArrayEquals(new double[] {2.0, 1.25, 0.5, 0.0}, recorder.times(), "in the order of integration");
         for (int k = 0; k < recorder.size(); k++) {
             double t = recorder.time(k);
@@ -155,7 +155,7 @@ class StepObserverBehaviourTest {
     void recorderEveryStepKeepsTheInitialStateAndEachStepEnd() {
         TrajectoryRecorder recorder = TrajectoryRecorder.everyStep();
         double[] y = {1, 0};
-        IntegrationResult result = new Heun(0.25).integrate(ROTATION, 0, y, 1, recorder);
+        IntegrationResult result = Heun.of(0.25).integrate(ROTATION, 0, y, 1, recorder);
         assertEquals(result.steps() + 1, recorder.size());
         assertArrayEquals(new double[] {0, 0.25, 0.5, 0.75, 1.0}, recorder.times(), 1e-15);
         assertArrayEquals(new double[] {1, 0}, recorder.state(0));
@@ -167,21 +167,21 @@ class StepObserverBehaviourTest {
     @Test
     void fixedStepCountsFollowTheStepRule() {
         // N = max(1, ceil(|t1 - t0|/step - 1e-9)): 1/0.1 is a whole number up to rounding, 1/0.3 is not.
-        assertEquals(10, new RungeKutta4(0.1).integrate(ROTATION, 0, new double[] {1, 0}, 1).steps());
-        assertEquals(4, new RungeKutta4(0.3).integrate(ROTATION, 0, new double[] {1, 0}, 1).steps());
-        assertEquals(1, new RungeKutta4(5).integrate(ROTATION, 0, new double[] {1, 0}, 1).steps());
-        assertEquals(7, new Euler(0.1).integrate(ROTATION, 0.3, new double[] {1, 0}, -0.4).steps());
+        assertEquals(10, RungeKutta4.of(0.1).integrate(ROTATION, 0, new double[] {1, 0}, 1).steps());
+        assertEquals(4, RungeKutta4.of(0.3).integrate(ROTATION, 0, new double[] {1, 0}, 1).steps());
+        assertEquals(1, RungeKutta4.of(5).integrate(ROTATION, 0, new double[] {1, 0}, 1).steps());
+        assertEquals(7, Euler.of(0.1).integrate(ROTATION, 0.3, new double[] {1, 0}, -0.4).steps());
     }
 
     @Test
     void denseOutputCostsOneEvaluationPerIntegrationAndChangesNoBits() {
         int steps = 10;
         double[] plain = {1, 0};
-        IntegrationResult without = new RungeKutta4(0.1).integrate(ROTATION, 0, plain, 1);
+        IntegrationResult without = RungeKutta4.of(0.1).integrate(ROTATION, 0, plain, 1);
         assertEquals(4L * steps, without.evaluations(), "four stages per step");
         double[] observed = {1, 0};
         double[] out = new double[2];
-        IntegrationResult with = new RungeKutta4(0.1).integrate(ROTATION, 0, observed, 1, step -> {
+        IntegrationResult with = RungeKutta4.of(0.1).integrate(ROTATION, 0, observed, 1, step -> {
             step.interpolate(0.5 * (step.startTime() + step.endTime()), out);
             return true;
         });
@@ -190,17 +190,17 @@ class StepObserverBehaviourTest {
         assertEquals(4L * steps + 1, with.evaluations());
         assertArrayEquals(plain, observed, "the reused first stage is the same evaluation: same bits");
         // Heun and Euler likewise.
-        assertEquals(2L * steps + 1, new Heun(0.1).integrate(ROTATION, 0, new double[] {1, 0}, 1, step -> {
+        assertEquals(2L * steps + 1, Heun.of(0.1).integrate(ROTATION, 0, new double[] {1, 0}, 1, step -> {
             step.interpolate(step.endTime(), out);
             return true;
         }).evaluations());
-        assertEquals(steps, new Euler(0.1).integrate(ROTATION, 0, new double[] {1, 0}, 1).evaluations());
+        assertEquals(steps, Euler.of(0.1).integrate(ROTATION, 0, new double[] {1, 0}, 1).evaluations());
     }
 
     @Test
     void hermiteDenseOutputMatchesTheStepEnds() {
         double[] at = new double[2];
-        new Heun(0.2).integrate(ROTATION, 0, new double[] {1, 0}, 1, step -> {
+        Heun.of(0.2).integrate(ROTATION, 0, new double[] {1, 0}, 1, step -> {
             step.interpolate(step.endTime(), at);
             assertArrayEquals(step.state(), at, 1e-15, "theta = 1 gives the end state");
             return true;
@@ -210,7 +210,7 @@ class StepObserverBehaviourTest {
     @Test
     void progressObserverReachesOne() {
         List<Double> fractions = new ArrayList<>();
-        new EulerMaruyama(0.25).integrate(GROWTH, Diffusion.none(), 0, new double[] {1}, 1, new SplittableRandom(1),
+        EulerMaruyama.of(0.25).integrate(GROWTH, Diffusion.none(), 0, new double[] {1}, 1, new SplittableRandom(1),
                 StepObserver.progress(fractions::add));
         assertEquals(List.of(0.0, 0.25, 0.5, 0.75, 1.0), fractions);
     }

@@ -150,7 +150,7 @@ public final class FlowMatchCommand implements Callable<Integer> {
                         .train(PointSampler.of(GaussianMeasure.standard(d)), PointSampler.of(train));
             }
             ParticleMeasure latent = GaussianMeasure.standard(d).sample(samples, new SplittableRandom(seed + 1));
-            ParticleMeasure standard = FlowSampler.sample(trained.field(), latent, new RungeKutta4(0.05)).samples();
+            ParticleMeasure standard = FlowSampler.sample(trained.field(), latent, RungeKutta4.of(0.05)).samples();
             double[] flat = standard.flatPoints();
             for (int i = 0; i < samples; i++) {
                 for (int c = 0; c < d; c++) {

@@ -205,7 +205,7 @@ public final class GradientFlowCommand implements Callable<Integer> {
         } else {
             how = String.format(Locale.ROOT, "particle flow (RK4, h = %s)", step);
             try (Progress progress = Progress.start("gradientflow", quiet)) {
-                end = ParticleGradientFlow.flow(mu, energy, new RungeKutta4(step), 0, time,
+                end = ParticleGradientFlow.flow(mu, energy, RungeKutta4.of(step), 0, time,
                         StepObserver.progress(progress)).measure();
             }
         }

@@ -127,11 +127,11 @@ public final class OtCommand implements Callable<Integer> {
                     drawExact(x, y, r.plan(), out);
                 }
             } else {
-                SinkhornSolver solver = SinkhornSolver.options().epsilon(method.epsilon).tolerance(tolerance).solver();
+                SinkhornSolver solver = SinkhornSolver.of(method.epsilon).withTolerance(tolerance);
                 SinkhornResult r = Progress.whileRunning("ot", quiet, () -> solver.solve(x, y));
                 double seconds = (System.nanoTime() - start) * 1e-9;
-                report(out, "sinkhorn eps=" + method.epsilon, x, y, r.transportCost(), r.objective(), r.iterations(),
-                        r.marginalError(), r.converged(), seconds);
+                report(out, "sinkhorn eps=" + method.epsilon, x, y, r.cost(), r.objective(), r.iterations(),
+                        r.error(), r.converged(), seconds);
                 if (plan != null) {
                     writeEntropic(plan, r.plan());
                 }
@@ -153,8 +153,8 @@ public final class OtCommand implements Callable<Integer> {
 
     /** L1 marginal error of a sparse plan: \( \sum_i |P1 - a|_i + \sum_j |P^\top 1 - b|_j \). */
     static double marginalError(SparsePlan p, ParticleMeasure x, ParticleMeasure y) {
-        double[] rows = p.rowSums();
-        double[] cols = p.colSums();
+        double[] rows = p.sourceMarginal();
+        double[] cols = p.targetMarginal();
         double e = 0;
         for (int i = 0; i < rows.length; i++) {
             e += Math.abs(rows[i] - x.weight(i));
@@ -209,17 +209,17 @@ public final class OtCommand implements Callable<Integer> {
 
     private static void writeEntropic(Path file, EntropicPlan p) throws IOException {
         double max = 0;
-        for (int i = 0; i < p.rows(); i++) {
-            for (int j = 0; j < p.cols(); j++) {
-                max = Math.max(max, p.get(i, j));
+        for (int i = 0; i < p.sourceSize(); i++) {
+            for (int j = 0; j < p.targetSize(); j++) {
+                max = Math.max(max, p.entry(i, j));
             }
         }
         double floor = 1e-12 * max;
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
             w.println("i,j,mass");
-            for (int i = 0; i < p.rows(); i++) {
-                for (int j = 0; j < p.cols(); j++) {
-                    double m = p.get(i, j);
+            for (int i = 0; i < p.sourceSize(); i++) {
+                for (int j = 0; j < p.targetSize(); j++) {
+                    double m = p.entry(i, j);
                     if (m > floor) {
                         w.println(i + "," + j + "," + m);
                     }
@@ -250,7 +250,7 @@ public final class OtCommand implements Callable<Integer> {
             throws IOException {
         org.knowm.xchart.XYChart chart = org.measureflow.examples.Plots.scatterChart(
                 "Sinkhorn plan: barycentric map T(x_i) = sum_j P_ij y_j / a_i", "x1", "x2", 800, 800);
-        org.measureflow.examples.Plots.addParticles(chart, "T(x_i)", x.withPoints(r.barycentricMap()),
+        org.measureflow.examples.Plots.addParticles(chart, "T(x_i)", x.withFlatPoints(r.plan().barycentricMap()),
                 new java.awt.Color(20, 160, 60));
         savePicture(chart, x, y, out);
     }

@@ -126,7 +126,7 @@ public final class TransformerCommand implements Callable<Integer> {
             } else {
                 how = "the transformer ODE (eq. 28), RK4 with h = depth / 100";
                 TokenTrajectory traj = Progress.whileRunning("transformer", quiet, () ->
-                        org.measureflow.transformer.dynamics.TokenFlow.integrate(new RungeKutta4(depth / 100), field,
+                        org.measureflow.transformer.dynamics.TokenFlow.integrate(RungeKutta4.of(depth / 100), field,
                                 input, depth));
                 output = traj.last();
             }

@@ -87,9 +87,9 @@ class FileCommandsTest {
         ParticleMeasure a = PointCsv.read(resource("a.csv"), false);
         ParticleMeasure b = PointCsv.read(resource("b-header.csv"), false);
         assertFalse(b.isUniform(), "the 'Weight' header column holds weights");
-        SinkhornResult s = SinkhornSolver.options().epsilon(0.5).tolerance(1e-9).solver().solve(a, b);
+        SinkhornResult s = SinkhornSolver.of(0.5).withTolerance(1e-9).solve(a, b);
         // JSON prints the double exactly (Double.toString), and the run is deterministic.
-        assertEquals(s.transportCost(), number(r.out(), "\"cost\":"), 0.0);
+        assertEquals(s.cost(), number(r.out(), "\"cost\":"), 0.0);
         assertEquals(s.iterations(), (int) number(r.out(), "\"iterations\":"));
         List<String> lines = Files.readAllLines(plan);
         assertEquals("i,j,mass", lines.get(0));
@@ -188,7 +188,7 @@ class FileCommandsTest {
                                 org.measureflow.gradientflow.energy.Potential.isotropic(0.5, new double[2])),
                         org.measureflow.gradientflow.energy.InteractionEnergy.quadratic());
         ParticleMeasure end = org.measureflow.gradientflow.particles.ParticleGradientFlow.flow(x, energy,
-                new org.measureflow.core.ode.RungeKutta4(0.1), 0, 1).measure();
+                org.measureflow.core.ode.RungeKutta4.of(0.1), 0, 1).measure();
         double second = org.measureflow.gradientflow.diagnostics.FlowDiagnostics.of(end, energy, null).secondMoment();
         Matcher m = Pattern.compile("second moment\\s+\\S+ -> (\\S+)").matcher(r.out());
         assertTrue(m.find(), r.out());

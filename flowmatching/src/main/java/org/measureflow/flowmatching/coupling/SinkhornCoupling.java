@@ -29,7 +29,7 @@ public final class SinkhornCoupling implements Coupling {
      */
     public SinkhornCoupling(double epsilon) {
         this.epsilon = Arguments.positive("epsilon", epsilon);
-        this.solver = SinkhornSolver.options().epsilon(epsilon).tolerance(1e-6).solver();
+        this.solver = SinkhornSolver.of(epsilon).withTolerance(1e-6);
     }
 
     /** \( \varepsilon \). */
@@ -48,7 +48,7 @@ public final class SinkhornCoupling implements Coupling {
         for (int i = 0; i < n; i++) {
             double total = 0;
             for (int j = 0; j < n; j++) {
-                row[j] = plan.get(i, j);
+                row[j] = plan.entry(i, j);
                 total += row[j];
             }
             double u = rng.nextDouble() * total;

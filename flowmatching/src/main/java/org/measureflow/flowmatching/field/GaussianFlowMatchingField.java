@@ -1,6 +1,7 @@
 package org.measureflow.flowmatching.field;
 
 import org.ejml.data.DMatrixRMaj;
+import org.measureflow.core.linalg.FlatMatrices;
 import org.measureflow.core.Arguments;
 import org.measureflow.core.linalg.Spd;
 import org.measureflow.core.measure.AffineMap;
@@ -156,7 +157,7 @@ public final class GaussianFlowMatchingField implements DenoisingField {
         for (int i = 0; i < d; i++) {
             out[outOffset + i] = w.mt[i] - x[xOffset + i];
         }
-        FlatCholesky.solve(w.chol, d, out, outOffset);
+        FlatMatrices.choleskySolve(w.chol, 0, d, out, outOffset);
     }
 
     /** \( \mathbb{E}[X_1 \mid X_t = x] = m_1 + \beta_t S_1 S_t^{-1}(x - m_t) \). */
@@ -167,7 +168,7 @@ public final class GaussianFlowMatchingField implements DenoisingField {
         for (int i = 0; i < d; i++) {
             w.r[i] = x[xOffset + i] - w.mt[i];
         }
-        FlatCholesky.solve(w.chol, d, w.r, 0);
+        FlatMatrices.choleskySolve(w.chol, 0, d, w.r, 0);
         for (int i = 0; i < d; i++) {
             double s = 0;
             for (int k = 0; k < d; k++) {
@@ -236,13 +237,13 @@ public final class GaussianFlowMatchingField implements DenoisingField {
             w.chol[i] = a * a * s0[i] + b * b * s1[i];
             w.half[i] = a * ad * s0[i] + b * bd * s1[i];
         }
-        FlatCholesky.factor(w.chol, d);
+        FlatMatrices.cholesky(w.chol, 0, d);
         // A_t = N S_t^{-1} with N symmetric, so the rows of A_t are S_t^{-1} N e_i: solve column by column.
         for (int i = 0; i < d; i++) {
             for (int k = 0; k < d; k++) {
                 w.r[k] = w.half[k * d + i];
             }
-            FlatCholesky.solve(w.chol, d, w.r, 0);
+            FlatMatrices.choleskySolve(w.chol, 0, d, w.r, 0);
             System.arraycopy(w.r, 0, w.at, i * d, d);
         }
         w.time = t;

@@ -1,5 +1,6 @@
 package org.measureflow.flowmatching.field;
 
+import org.measureflow.core.linalg.FlatMatrices;
 import org.measureflow.core.Arguments;
 import org.measureflow.core.measure.GaussianMeasure;
 import org.measureflow.flowmatching.interpolant.Interpolant;
@@ -171,7 +172,7 @@ public final class GaussianMixtureFlowMatchingField implements DenoisingField {
                 w.residual[c] = x[off + c] - b * mu[base + c];
             }
             System.arraycopy(w.residual, 0, w.solved, base, d);
-            FlatCholesky.solve(w.chol, j * d * d, d, w.solved, base);
+            FlatMatrices.choleskySolve(w.chol, j * d * d, d, w.solved, base);
             double quad = 0;
             for (int c = 0; c < d; c++) {
                 quad += w.residual[c] * w.solved[base + c];
@@ -223,15 +224,15 @@ public final class GaussianMixtureFlowMatchingField implements DenoisingField {
             for (int i = 0; i < d; i++) {
                 w.chol[cb + i * d + i] += a * a;
             }
-            FlatCholesky.factor(w.chol, cb, d);
-            w.logDet[j] = FlatCholesky.logDet(w.chol, cb, d);
+            FlatMatrices.cholesky(w.chol, cb, d);
+            w.logDet[j] = FlatMatrices.choleskyLogDet(w.chol, cb, d);
             double tr = 0;
             for (int c = 0; c < d; c++) {
                 // (Sigma^{-1} C)_{cc}: solve Sigma z = C e_c and read z_c.
                 for (int r = 0; r < d; r++) {
                     w.residual[r] = cov[cb + r * d + c];
                 }
-                FlatCholesky.solve(w.chol, cb, d, w.residual, 0);
+                FlatMatrices.choleskySolve(w.chol, cb, d, w.residual, 0);
                 tr += w.residual[c];
             }
             w.traceCSigmaInv[j] = tr;

@@ -2,6 +2,7 @@ package org.measureflow.flowmatching.learned;
 
 import java.util.SplittableRandom;
 
+import org.measureflow.core.nn.Activation;
 import org.measureflow.core.Arguments;
 import org.measureflow.flowmatching.PointSampler;
 import org.measureflow.flowmatching.coupling.Coupling;

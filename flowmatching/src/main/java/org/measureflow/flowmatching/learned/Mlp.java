@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
+import org.measureflow.core.nn.Activation;
 import org.measureflow.core.Arguments;
 import org.measureflow.core.parallel.Chunks;
 

@@ -91,8 +91,8 @@ public final class DiffusionSampler {
             }
         };
         double[] y = latent.flatPoints();
-        IntegrationResult r = new EulerMaruyama(step).integrate(drift, noise, t0, y, tEnd, rng);
-        ParticleMeasure denoised = FlowSampler.denoise(field, latent.withPoints(y), tEnd);
+        IntegrationResult r = EulerMaruyama.of(step).integrate(drift, noise, t0, y, tEnd, rng);
+        ParticleMeasure denoised = FlowSampler.denoise(field, latent.withFlatPoints(y), tEnd);
         return new SampleResult(denoised, 2 * r.evaluations() + 1, r);
     }
 }

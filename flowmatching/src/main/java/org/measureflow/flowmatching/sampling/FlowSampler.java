@@ -78,7 +78,7 @@ public final class FlowSampler {
                 field.denoise(t, x, i * d, out, i * d);
             }
         });
-        return points.withPoints(out);
+        return points.withFlatPoints(out);
     }
 
     static void checkTime(String name, double t) {

@@ -69,6 +69,6 @@ public final class LogLikelihood {
             // state[d] = integral from t1 down to t0 of div v = -(integral from t0 to t1).
             logDensities[i] = latent.logDensity(point) + state[i * w + d];
         }
-        return new LikelihoodResult(logDensities, points.withPoints(z), r);
+        return new LikelihoodResult(logDensities, points.withFlatPoints(z), r);
     }
 }

@@ -24,7 +24,7 @@ public final class SampleQuality {
     public static double sinkhornDivergence(ParticleMeasure generated, ParticleMeasure heldOut, double epsilon) {
         check(generated, heldOut);
         Arguments.positive("epsilon", epsilon);
-        return SinkhornDivergence.of(SinkhornSolver.options().epsilon(epsilon).tolerance(1e-7)).value(generated,
+        return SinkhornDivergence.of(SinkhornSolver.of(epsilon).withTolerance(1e-7)).value(generated,
                 heldOut);
     }
 

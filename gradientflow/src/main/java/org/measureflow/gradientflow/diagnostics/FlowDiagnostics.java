@@ -55,7 +55,7 @@ public record FlowDiagnostics(double energy, double mass, double[] mean, double 
         }
         OptionalDouble w2 = OptionalDouble.empty();
         if (equilibrium != null && rho.dimension() == 1 && equilibrium.dimension() == 1) {
-            w2 = OptionalDouble.of(OneDimensionalOt.wasserstein(rho.cellCentres(), weights(rho),
+            w2 = OptionalDouble.of(OneDimensionalOt.distance(rho.cellCentres(), weights(rho),
                     equilibrium.cellCentres(), weights(equilibrium), 2));
         }
         return new FlowDiagnostics(energy.value(rho), rho.mass(), mean, second, w2);
@@ -81,7 +81,7 @@ public record FlowDiagnostics(double energy, double mass, double[] mean, double 
         }
         OptionalDouble w2 = OptionalDouble.empty();
         if (equilibrium != null && mu.dimension() == 1 && equilibrium.dimension() == 1) {
-            w2 = OptionalDouble.of(OneDimensionalOt.wasserstein(mu, equilibrium, 2));
+            w2 = OptionalDouble.of(OneDimensionalOt.distance(mu, equilibrium, 2));
         }
         return new FlowDiagnostics(energy.value(mu), 1.0, mean, second, w2);
     }

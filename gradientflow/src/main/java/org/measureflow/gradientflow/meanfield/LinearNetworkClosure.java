@@ -48,7 +48,7 @@ public final class LinearNetworkClosure {
      */
     public static LinearNetworkClosure of(DMatrixRMaj inputMoment, DMatrixRMaj crossMoment,
                                           double targetSecondMoment) {
-        Spd.requireSpd("inputMoment", inputMoment);
+        Arguments.spd("inputMoment", inputMoment);
         Arguments.notNull("crossMoment", crossMoment);
         Arguments.finite("crossMoment", crossMoment);
         if (crossMoment.numCols != inputMoment.numRows) {

@@ -176,7 +176,7 @@ public final class MeanFieldTrainer {
             t[i] = times.get(i);
             r[i] = risks.get(i);
         }
-        return new MeanFieldRun(start.withPoints(theta), t, r, kept);
+        return new MeanFieldRun(start.withFlatPoints(theta), t, r, kept);
     }
 
     private double record(TwoLayerRisk full, double[] theta, int n, int dim, double[] weights, ParticleMeasure start,
@@ -185,7 +185,7 @@ public final class MeanFieldTrainer {
         times.add(time);
         risks.add(r);
         if (snapshots) {
-            kept.add(start.withPoints(theta.clone()));
+            kept.add(start.withFlatPoints(theta.clone()));
         }
         return r;
     }

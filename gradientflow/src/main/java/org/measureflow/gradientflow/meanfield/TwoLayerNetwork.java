@@ -1,5 +1,6 @@
 package org.measureflow.gradientflow.meanfield;
 
+import org.measureflow.core.nn.Activation;
 import org.measureflow.core.Arguments;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.core.parallel.Chunks;

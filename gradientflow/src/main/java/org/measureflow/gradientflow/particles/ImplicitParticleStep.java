@@ -111,7 +111,7 @@ public final class ImplicitParticleStep {
         if (!Double.isFinite(residual)) {
             throw new IllegalStateException("the implicit step diverged (residual " + residual + ")");
         }
-        return new ImplicitStep(mu.withPoints(x), it, residual, residual <= tolerance);
+        return new ImplicitStep(mu.withFlatPoints(x), it, residual, residual <= tolerance);
     }
 
     /**

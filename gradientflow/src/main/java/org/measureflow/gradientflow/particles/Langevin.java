@@ -46,9 +46,9 @@ public final class Langevin {
         Arguments.nonNegative("diffusion", diffusion);
         double[] y = mu.flatPoints();
         double[] weights = mu.isUniform() ? null : mu.weights();
-        IntegrationResult r = new EulerMaruyama(step).integrate(
+        IntegrationResult r = EulerMaruyama.of(step).integrate(
                 energy.field().system(mu.size(), mu.dimension(), weights),
                 Diffusion.scalar(Math.sqrt(2 * diffusion)), t0, y, t1, rng);
-        return new ParticleFlowResult(mu.withPoints(y), r);
+        return new ParticleFlowResult(mu.withFlatPoints(y), r);
     }
 }

@@ -35,7 +35,7 @@ class JkoOptimalityTest {
                 c[i * N + j] = (x[i] - x[j]) * (x[i] - x[j]);
             }
         }
-        double ot = SinkhornSolver.options().epsilon(EPS).tolerance(1e-14).maxIterations(200_000).solver()
+        double ot = SinkhornSolver.of(EPS).withTolerance(1e-14).withMaxIterations(200_000)
                 .solve(p, q, CostMatrix.of(N, N, c)).objective();
         double ent = 0;
         double[] rho = new double[N];

@@ -45,10 +45,10 @@ class LinearNetworkClosureTest {
         DMatrixRMaj gamma0 = closure.secondMoment(neurons);
         double[] times = {0.5, 1, 2, 4};
         TrajectoryRecorder recorder = TrajectoryRecorder.atTimes(times);
-        OdeIntegrator tight = DormandPrince54.of(1e-12, 1e-12);
+        OdeIntegrator tight = DormandPrince54.withDefaults().withRelativeTolerance(1e-12).withAbsoluteTolerance(1e-12);
         ParticleGradientFlow.flow(neurons, closure.particleEnergy(), tight, 0, 4, recorder);
         for (int k = 0; k < times.length; k++) {
-            DMatrixRMaj fromParticles = closure.secondMoment(neurons.withPoints(recorder.state(k)));
+            DMatrixRMaj fromParticles = closure.secondMoment(neurons.withFlatPoints(recorder.state(k)));
             DMatrixRMaj fromOde = closure.solveMoments(gamma0, times[k], tight);
             // The closure is exact (not statistical): both sides solve the same ODE, to the integrators'
             // tolerance 1e-12 plus the dense output's interpolation error, far below 1e-8.
@@ -65,7 +65,7 @@ class LinearNetworkClosureTest {
             int dOut = 1 + rng.nextInt(2);
             LinearNetworkClosure closure = randomProblem(rng, d, dOut);
             DMatrixRMaj gamma0 = RandomInputs.spd(rng, d + dOut, 5, 0.3);
-            DMatrixRMaj gamma = closure.solveMoments(gamma0, 3, DormandPrince54.of(1e-11, 1e-12));
+            DMatrixRMaj gamma = closure.solveMoments(gamma0, 3, DormandPrince54.withDefaults().withRelativeTolerance(1e-11).withAbsoluteTolerance(1e-12));
             double det0 = CommonOps_DDRM.det(gamma0);
             // det Gamma' = -2 tr(M) det Gamma = 0, and tr Gamma_uu' - tr Gamma_vv' = -2 tr(H^T Q) + 2 tr(H Q^T) = 0.
             assertEquals(det0, CommonOps_DDRM.det(gamma), 1e-8 * Math.abs(det0) + 1e-12);
@@ -91,7 +91,7 @@ class LinearNetworkClosureTest {
         // u = v almost surely: Gamma = q0 [[1, 1], [1, 1]].
         DMatrixRMaj gamma0 = TestMatrices.of(new double[][]{{q0, q0}, {q0, q0}});
         for (double t : new double[]{0.5, 1, 2, 5}) {
-            DMatrixRMaj gamma = closure.solveMoments(gamma0, t, DormandPrince54.of(1e-12, 1e-14));
+            DMatrixRMaj gamma = closure.solveMoments(gamma0, t, DormandPrince54.withDefaults().withRelativeTolerance(1e-12).withAbsoluteTolerance(1e-14));
             double e = Math.exp(2 * r * t);
             double exact = r * q0 * e / (r - q0 + q0 * e);
             assertEquals(exact, gamma.get(1, 0), 1e-9 * exact, "q at t = " + t);
@@ -107,11 +107,11 @@ class LinearNetworkClosureTest {
             LinearNetworkClosure closure = randomProblem(rng, d, dOut);
             GaussianMeasure g0 = GaussianMeasure.of(RandomInputs.gaussianVector(rng, d + dOut),
                     RandomInputs.spd(rng, d + dOut, 4, 0.3));
-            GaussianMeasure g1 = closure.gaussianFlow(g0, 1.5, new RungeKutta4(1e-3));
+            GaussianMeasure g1 = closure.gaussianFlow(g0, 1.5, RungeKutta4.of(1e-3));
             DMatrixRMaj gamma0 = g0.covariance().copy();
             DMatrixRMaj m0 = DMatrixRMaj.wrap(d + dOut, 1, g0.mean());
             CommonOps_DDRM.multAddTransB(m0, m0, gamma0);
-            DMatrixRMaj gamma1 = closure.solveMoments(gamma0, 1.5, new RungeKutta4(1e-3));
+            DMatrixRMaj gamma1 = closure.solveMoments(gamma0, 1.5, RungeKutta4.of(1e-3));
             DMatrixRMaj fromGaussian = g1.covariance().copy();
             DMatrixRMaj m1 = DMatrixRMaj.wrap(d + dOut, 1, g1.mean());
             CommonOps_DDRM.multAddTransB(m1, m1, fromGaussian);

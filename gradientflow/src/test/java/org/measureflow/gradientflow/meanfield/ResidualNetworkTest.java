@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.measureflow.core.nn.Activation;
 import org.measureflow.core.ode.RungeKutta4;
 import org.measureflow.testing.Property;
 
@@ -39,7 +40,7 @@ class ResidualNetworkTest {
         ResidualNetwork.ParameterPath path = smoothPath(3);
         double[] x0 = {0.5, -1, 0.3};
         double[] exact = x0.clone();
-        new RungeKutta4(1e-3).integrate(ResidualNetwork.neuralOde(path, D, H, Activation.TANH).onParticles()
+        RungeKutta4.of(1e-3).integrate(ResidualNetwork.neuralOde(path, D, H, Activation.TANH).onParticles()
                 .system(1, D, null), 0, exact, 1);
         double[] errors = new double[4];
         int[] depths = {16, 32, 64, 128};

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
+import org.measureflow.core.nn.Activation;
 import org.measureflow.core.measure.ParticleMeasure;
 
 /**

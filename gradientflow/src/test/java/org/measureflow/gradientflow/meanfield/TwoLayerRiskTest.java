@@ -10,6 +10,7 @@ import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.measureflow.core.nn.Activation;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.gradientflow.energy.ParticleEnergy;
 import org.measureflow.testing.Property;
@@ -61,8 +62,8 @@ class TwoLayerRiskTest {
                 double[] minus = theta.clone();
                 plus[p] += h;
                 minus[p] -= h;
-                double fd = (TwoLayerNetwork.of(neurons.withPoints(plus), act, scaling).risk(data)
-                        - TwoLayerNetwork.of(neurons.withPoints(minus), act, scaling).risk(data)) / (2 * h);
+                double fd = (TwoLayerNetwork.of(neurons.withFlatPoints(plus), act, scaling).risk(data)
+                        - TwoLayerNetwork.of(neurons.withFlatPoints(minus), act, scaling).risk(data)) / (2 * h);
                 // Central differences of a smooth risk: truncation h^2 |R'''| / 6 ~ 1e-11, round-off
                 // 1e-16 R / h ~ 1e-11; 1e-6 relative to the gradient's magnitude (or 1e-9 absolute).
                 assertEquals(fd, grad[p], 1e-6 * Math.abs(fd) + 1e-9, "parameter " + p);

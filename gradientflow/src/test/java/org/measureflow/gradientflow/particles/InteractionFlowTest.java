@@ -24,7 +24,7 @@ class InteractionFlowTest {
     void quadraticInteractionContractsToTheMeanWithCovarianceDecayingAsExpMinus2t() {
         ParticleMeasure x0 = RandomInputs.weightedPointCloud(new SplittableRandom(3), 100, 3);
         double t = 1.3;
-        ParticleMeasure x = ParticleGradientFlow.flow(x0, InteractionEnergy.quadratic(), new RungeKutta4(0.01), 0, t)
+        ParticleMeasure x = ParticleGradientFlow.flow(x0, InteractionEnergy.quadratic(), RungeKutta4.of(0.01), 0, t)
                 .measure();
         double[] m0 = x0.mean();
         double[] m = x.mean();
@@ -50,7 +50,7 @@ class InteractionFlowTest {
         ParticleMeasure x0 = RandomInputs.pointCloud(new SplittableRandom(4), 40, 2);
         double[] m0 = x0.mean();
         for (double t : new double[]{0.5, 12.0}) {
-            ParticleMeasure x = ParticleGradientFlow.flow(x0, energy, new RungeKutta4(0.01), 0, t).measure();
+            ParticleMeasure x = ParticleGradientFlow.flow(x0, energy, RungeKutta4.of(0.01), 0, t).measure();
             for (int i = 0; i < x.size(); i++) {
                 for (int k = 0; k < 2; k++) {
                     double mk = b[k] + Math.exp(-lambda * t) * (m0[k] - b[k]);
@@ -101,7 +101,7 @@ class InteractionFlowTest {
         ParticleMeasure x0 = RandomInputs.pointCloud(new SplittableRandom(9), n, 2);
         // RK4 step 0.1: the repulsion's stiffness is ~ 1 / (n r^2) ~ 0.3 at the final spacing r ~ 0.09
         ParticleMeasure x = ParticleGradientFlow.flow(x0, InteractionEnergy.attractionRepulsion(),
-                new RungeKutta4(0.1), 0, 8).measure();
+                RungeKutta4.of(0.1), 0, 8).measure();
         double maxRadius = 0;
         int inside = 0;
         double[] m = x.mean();

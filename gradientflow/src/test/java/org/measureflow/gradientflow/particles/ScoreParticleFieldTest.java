@@ -16,7 +16,7 @@ import org.measureflow.gradientflow.energy.PotentialEnergy;
 class ScoreParticleFieldTest {
     private static double relativeGrowthError(int n, double h, double t) {
         ParticleMeasure x0 = GaussianMeasure.of1d(0, Math.sqrt(0.5)).sample(n, new SplittableRandom(3));
-        ParticleMeasure x = new Heun(0.02).advect(x0, ScoreParticleField.heat(1, h), 0, t).measure();
+        ParticleMeasure x = Heun.of(0.02).advect(x0, ScoreParticleField.heat(1, h), 0, t).measure();
         double growth = x.covariance().get(0, 0) - x0.covariance().get(0, 0);
         return Math.abs(growth - 2 * t) / (2 * t);
     }
@@ -46,7 +46,7 @@ class ScoreParticleFieldTest {
         ParticleMeasure x0 = GaussianMeasure.of1d(1, 0.3).sample(n, new SplittableRandom(4));
         ScoreParticleField field = ScoreParticleField.fokkerPlanck(1, h,
                 PotentialEnergy.of(Potential.isotropic(lambda, new double[1])));
-        ParticleMeasure x = new Heun(0.02).advect(x0, field, 0, 2.5).measure();
+        ParticleMeasure x = Heun.of(0.02).advect(x0, field, 0, 2.5).measure();
         // mean: relaxes as e^{-lambda t} ~ 7e-3 (the score has zero mean for a symmetric cloud)
         assertEquals(0.0, x.mean()[0], 0.02);
         // variance: 1/lambda - h^2 within the finite-n bias 2/(n h) (relative) of the previous test

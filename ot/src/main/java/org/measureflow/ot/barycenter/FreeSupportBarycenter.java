@@ -94,7 +94,7 @@ public final class FreeSupportBarycenter {
             ys[k] = measures[k].flatPoints();
         }
         NetworkSimplex exact = NetworkSimplex.withDefaults();
-        SinkhornSolver entropic = options.sinkhorn == null ? null : options.sinkhorn.solver();
+        SinkhornSolver entropic = options.sinkhorn;
         double[] acc = new double[n * d];
         double[] rowMass = new double[n];
         int iterations = 0;
@@ -133,8 +133,8 @@ public final class FreeSupportBarycenter {
                     images = acc;
                 } else {
                     SinkhornResult r = entropic.solve(current, measures[k]);
-                    cost += lk * r.transportCost();
-                    images = r.barycentricMap();
+                    cost += lk * r.cost();
+                    images = r.plan().barycentricMap();
                 }
                 for (int t = 0; t < n * d; t++) {
                     next[t] += lk * images[t];
@@ -169,7 +169,7 @@ public final class FreeSupportBarycenter {
 
         double tolerance = 1e-9;
         int maxIterations = 100;
-        SinkhornSolver.Options sinkhorn;
+        SinkhornSolver sinkhorn;
 
         private Options() {
         }
@@ -204,7 +204,7 @@ public final class FreeSupportBarycenter {
         }
 
         /** Entropic plans by {@link SinkhornSolver} with the given options (point clouds, cost on the fly). */
-        public Options entropic(SinkhornSolver.Options sinkhorn) {
+        public Options entropic(SinkhornSolver sinkhorn) {
             Options o = copy();
             o.sinkhorn = Arguments.notNull("sinkhorn", sinkhorn);
             return o;

@@ -1,6 +1,9 @@
 package org.measureflow.ot.exact;
 
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
+import org.measureflow.core.iteration.Convergence;
+import org.measureflow.core.iteration.IterativeResult;
 
 /**
  * The outcome of an exact transport solve \( \min_{P \in U(a,b)} \langle C, P \rangle \) (survey eq. 10).
@@ -9,18 +12,19 @@ import org.measureflow.core.Arguments;
  * and \( (f, g) \) an optimal solution of the dual \( \max \{ \langle a, f\rangle + \langle b, g\rangle :
  * f_i + g_j \le C_{ij} \} \), so that \( \langle a,f\rangle + \langle b,g\rangle = \langle C, P\rangle \) (zero
  * duality gap) and \( f_i + g_j = C_{ij} \) on the support of \( P \) (complementary slackness), all up to
- * floating-point rounding. When it is false (the iteration limit was reached), the plan is still feasible but
- * not optimal and the potentials are not dual feasible.
+ * floating-point rounding. When it is false (the iteration limit was reached, or an observer stopped the solve),
+ * the plan is still feasible but not optimal and the potentials are not dual feasible.
  *
- * @param cost       transport cost \( \langle C, P \rangle = \sum_{ij} P_{ij} C_{ij} \)
- * @param plan       the plan as a sparse list of entries
- * @param f          dual potential of the rows (length \( n \))
- * @param g          dual potential of the columns (length \( m \))
- * @param iterations number of simplex pivots performed
- * @param converged  whether optimality was proven (no arc of negative reduced cost left)
+ * @param cost        transport cost \( \langle C, P \rangle = \sum_{ij} P_{ij} C_{ij} \)
+ * @param plan        the plan as a sparse list of entries
+ * @param f           dual potential of the rows (length \( n \))
+ * @param g           dual potential of the columns (length \( m \))
+ * @param convergence pivots done, and as error the largest dual-constraint violation
+ *                    \( \max(0, f_i + g_j - C_{ij}) \) found by the last pricing, tested against the solver's
+ *                    threshold \( 10^{-13} \max|C| \)
  */
-public record ExactOtResult(double cost, SparsePlan plan, double[] f, double[] g, long iterations,
-                            boolean converged) {
+public record ExactOtResult(double cost, SparsePlan plan, double[] f, double[] g, Convergence convergence)
+        implements IterativeResult {
     /** Validates and copies the potentials. */
     public ExactOtResult {
         Arguments.notNull("plan", plan);
@@ -28,26 +32,9 @@ public record ExactOtResult(double cost, SparsePlan plan, double[] f, double[] g
         Arguments.notNull("g", g);
         Arguments.length("f", f.length, plan.sourceSize());
         Arguments.length("g", g.length, plan.targetSize());
-        if (iterations < 0) {
-            throw new IllegalArgumentException("iterations must be >= 0, got " + iterations);
-        }
+        Arguments.notNull("convergence", convergence);
         f = f.clone();
         g = g.clone();
-    }
-
-    /** Row indices of the plan's entries (a copy; see {@link SparsePlan#rows()}). */
-    public int[] rows() {
-        return plan.rows();
-    }
-
-    /** Column indices of the plan's entries (a copy; see {@link SparsePlan#cols()}). */
-    public int[] cols() {
-        return plan.cols();
-    }
-
-    /** Masses of the plan's entries (a copy; see {@link SparsePlan#masses()}). */
-    public double[] masses() {
-        return plan.masses();
     }
 
     /** A copy of the row potential \( f \). */
@@ -80,5 +67,12 @@ public record ExactOtResult(double cost, SparsePlan plan, double[] f, double[] g
             s += b[j] * g[j];
         }
         return s;
+    }
+
+    /** One line: sizes, the cost, the plan's size and how the solve ended. */
+    @Override
+    public String toString() {
+        return "ExactOtResult[n=" + f.length + ", m=" + g.length + ", cost=" + TextSummary.number(cost) + ", plan: "
+                + plan.size() + " entries, " + convergence + "]";
     }
 }

@@ -1,6 +1,10 @@
 package org.measureflow.ot.exact;
 
 import org.measureflow.core.Arguments;
+import org.measureflow.core.iteration.Convergence;
+import org.measureflow.core.iteration.IterationObserver;
+import org.measureflow.core.iteration.IterationStatus;
+import org.measureflow.core.iteration.Termination;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.ot.CostMatrix;
 import org.measureflow.ot.GroundCost;
@@ -46,7 +50,11 @@ import org.measureflow.ot.Histograms;
  * single-precision copy of the costs for pricing was also tried and gained under 5% at n = m = 4000 and nothing at
  * 10000, not worth its \( 4nm \) bytes.)
  *
- * <p>Immutable and thread-safe; configured by {@link #options()} or {@link #withDefaults()}.
+ * <p>{@link ExactOtResult#error()} is the largest violation \( \max(0, \max_{ij} f_i + g_j - C_{ij}) \) of the dual
+ * constraints found by the last pricing (a full pass when the solve converged), tested against the tolerance
+ * \( \tau \) above.
+ *
+ * <p>Immutable and thread-safe; made by {@link #withDefaults()}, changed by {@link #withMaxIterations(long)}.
  */
 public final class NetworkSimplex {
     /** Default limit on the number of pivots: {@value}. */
@@ -58,46 +66,21 @@ public final class NetworkSimplex {
         this.maxIterations = maxIterations;
     }
 
-    /** The solver with default options ({@link #DEFAULT_MAX_ITERATIONS} pivots at most). */
+    /** The solver with the default limit of {@link #DEFAULT_MAX_ITERATIONS} pivots. */
     public static NetworkSimplex withDefaults() {
         return new NetworkSimplex(DEFAULT_MAX_ITERATIONS);
     }
 
-    /** Options starting from the defaults, to be adjusted by withers and {@link Options#build() built}. */
-    public static Options options() {
-        return new Options(DEFAULT_MAX_ITERATIONS);
-    }
-
-    /** Immutable options of {@link NetworkSimplex}; every wither returns a new object. */
-    public static final class Options {
-        private final long maxIterations;
-
-        private Options(long maxIterations) {
-            this.maxIterations = maxIterations;
-        }
-
-        /**
-         * Limit on the number of simplex pivots (default {@link #DEFAULT_MAX_ITERATIONS}); reaching it is reported
-         * by {@link ExactOtResult#converged()} being false, not thrown.
-         *
-         * @param maxIterations {@code >= 0}
-         */
-        public Options maxIterations(long maxIterations) {
-            if (maxIterations < 0) {
-                throw new IllegalArgumentException("maxIterations must be >= 0, got " + maxIterations);
-            }
-            return new Options(maxIterations);
-        }
-
-        /** The configured limit on pivots. */
-        public long maxIterations() {
-            return maxIterations;
-        }
-
-        /** The solver with these options. */
-        public NetworkSimplex build() {
-            return new NetworkSimplex(maxIterations);
-        }
+    /**
+     * This solver with another limit on the number of simplex pivots; reaching it is reported by
+     * {@link ExactOtResult#converged()} being false, not thrown.
+     *
+     * @param maxIterations the most pivots, {@code >= 0}
+     * @return a new solver
+     * @throws IllegalArgumentException if {@code maxIterations < 0}
+     */
+    public NetworkSimplex withMaxIterations(long maxIterations) {
+        return new NetworkSimplex(Arguments.nonNegative("maxIterations", maxIterations));
     }
 
     /** The limit on pivots. */
@@ -118,10 +101,23 @@ public final class NetworkSimplex {
      *                                  non-finite entry, or does not sum to 1
      */
     public ExactOtResult solve(double[] a, double[] b, CostMatrix c) {
+        return solve(a, b, c, IterationObserver.none());
+    }
+
+    /**
+     * {@link #solve(double[], double[], CostMatrix)} watched by an observer, called after every pivot with the
+     * pivot count and the entering arc's reduced-cost violation \( -(C_{ij} - f_i - g_j) \); returning
+     * {@code false} stops the solve (the plan is then feasible but not optimal).
+     *
+     * @throws IllegalArgumentException as {@link #solve(double[], double[], CostMatrix)}, or if {@code observer} is
+     *                                  null
+     */
+    public ExactOtResult solve(double[] a, double[] b, CostMatrix c, IterationObserver observer) {
         Arguments.notNull("c", c);
-        Histograms.requireProbability("a", a, c.rows());
-        Histograms.requireProbability("b", b, c.cols());
-        return new Solver(a, b, c, maxIterations).run();
+        Arguments.probabilityVector("a", a, c.rows());
+        Arguments.probabilityVector("b", b, c.cols());
+        Arguments.notNull("observer", observer);
+        return new Solver(a, b, c, maxIterations, observer).run();
     }
 
     /**
@@ -135,6 +131,17 @@ public final class NetworkSimplex {
         Arguments.notNull("y", y);
         Arguments.notNull("cost", cost);
         return solve(x.weights(), y.weights(), cost.matrix(x, y));
+    }
+
+    /**
+     * {@link #solve(ParticleMeasure, ParticleMeasure, GroundCost)} watched by an observer (see
+     * {@link #solve(double[], double[], CostMatrix, IterationObserver)}).
+     */
+    public ExactOtResult solve(ParticleMeasure x, ParticleMeasure y, GroundCost cost, IterationObserver observer) {
+        Arguments.notNull("x", x);
+        Arguments.notNull("y", y);
+        Arguments.notNull("cost", cost);
+        return solve(x.weights(), y.weights(), cost.matrix(x, y), observer);
     }
 
     /** {@link #solve(ParticleMeasure, ParticleMeasure, GroundCost)} with \( c(x,y) = |x-y|^2 \): \( W_2^2 \). */
@@ -186,9 +193,12 @@ public final class NetworkSimplex {
         private int enterRow;
         private int enterCol;
         private double enterReducedCost;
+        private double minReducedCost;
+        private final IterationObserver observer;
 
-        Solver(double[] a0, double[] b0, CostMatrix c, long maxIterations) {
+        Solver(double[] a0, double[] b0, CostMatrix c, long maxIterations, IterationObserver observer) {
             this.maxIterations = maxIterations;
+            this.observer = observer;
             n0 = c.rows();
             m0 = c.cols();
             original = c;
@@ -241,22 +251,29 @@ public final class NetworkSimplex {
             initialTree();
             long iterations = 0;
             boolean converged = false;
+            boolean stopped = false;
+            double violation;
             while (true) {
-                if (!findEntering()) {
+                if (!findEntering(false)) {
                     recomputePotentials();
-                    if (!findEntering()) {
+                    if (!findEntering(true)) {
                         converged = true;
+                        violation = Math.max(0, -minReducedCost);
                         break;
                     }
                 }
-                if (iterations >= maxIterations) {
+                if (iterations >= maxIterations || stopped) {
+                    violation = -enterReducedCost;
                     break;
                 }
                 pivot();
                 iterations++;
+                stopped = !observer.observe(new IterationStatus(iterations, -enterReducedCost, Double.NaN));
             }
             recomputePotentials();
-            return result(iterations, converged);
+            return result(iterations, converged ? Convergence.tested(iterations, violation, tolerance, false)
+                    : new Convergence(iterations, violation, tolerance,
+                            stopped ? Termination.STOPPED : Termination.ITERATION_LIMIT));
         }
 
         /** Greedy row-minimum start, completed to a strongly feasible spanning tree rooted at source 0. */
@@ -412,7 +429,11 @@ public final class NetworkSimplex {
          * Block search: scans blocks of {@code blockSize} arcs cyclically from where the last search stopped and
          * returns the arc of most negative reduced cost in the first block that has one below \( -\tau \).
          */
-        private boolean findEntering() {
+        /**
+         * Block-search pricing from where the last search stopped. With {@code trackMinimum}, the scan also records
+         * the smallest reduced cost it sees in {@link #minReducedCost} (a full pass when no arc enters).
+         */
+        private boolean findEntering(boolean trackMinimum) {
             final CostMatrix c = cost;
             final double[] g = v;
             final int cols = m;
@@ -424,6 +445,7 @@ public final class NetworkSimplex {
             int j = nextCol;
             long inBlock = 0;
             long scanned = 0;
+            double minimum = Double.POSITIVE_INFINITY;
             while (scanned < arcs) {
                 long room = Math.min(blockSize - inBlock, arcs - scanned);
                 int end = (int) Math.min(cols, j + room);
@@ -431,11 +453,24 @@ public final class NetworkSimplex {
                 // C_ij - g_j < f_i + best  <=>  reduced cost below best (one subtraction per arc)
                 double limit = fi + best;
                 int found = -1;
-                for (int jj = j; jj < end; jj++) {
-                    double t = c.get(i, jj) - g[jj];
-                    if (t < limit) {
-                        limit = t;
-                        found = jj;
+                if (trackMinimum) {
+                    double min = Double.POSITIVE_INFINITY;
+                    for (int jj = j; jj < end; jj++) {
+                        double t = c.get(i, jj) - g[jj];
+                        min = Math.min(min, t);
+                        if (t < limit) {
+                            limit = t;
+                            found = jj;
+                        }
+                    }
+                    minimum = Math.min(minimum, min - fi);
+                } else {
+                    for (int jj = j; jj < end; jj++) {
+                        double t = c.get(i, jj) - g[jj];
+                        if (t < limit) {
+                            limit = t;
+                            found = jj;
+                        }
                     }
                 }
                 if (found >= 0) {
@@ -460,6 +495,9 @@ public final class NetworkSimplex {
             }
             nextRow = i;
             nextCol = j;
+            if (trackMinimum) {
+                minReducedCost = minimum;
+            }
             if (bestRow < 0) {
                 return false;
             }
@@ -620,7 +658,7 @@ public final class NetworkSimplex {
             revThread[to] = from;
         }
 
-        private ExactOtResult result(long iterations, boolean converged) {
+        private ExactOtResult result(long iterations, Convergence convergence) {
             int nodes = n + m;
             int[] er = new int[nodes];
             int[] ec = new int[nodes];
@@ -703,8 +741,7 @@ public final class NetworkSimplex {
                     g[j] = best;
                 }
             }
-            return new ExactOtResult(total, new SparsePlan(n0, m0, rows, cols, masses), f, g, iterations,
-                    converged);
+            return new ExactOtResult(total, new SparsePlan(n0, m0, rows, cols, masses), f, g, convergence);
         }
     }
 }

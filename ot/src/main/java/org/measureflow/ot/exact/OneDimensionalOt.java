@@ -27,14 +27,14 @@ public final class OneDimensionalOt {
      * @throws IllegalArgumentException if a measure is null or not 1-dimensional, or {@code p} is not finite and
      *                                  {@code >= 1}
      */
-    public static double wassersteinPowerP(ParticleMeasure x, ParticleMeasure y, double p) {
+    public static double cost(ParticleMeasure x, ParticleMeasure y, double p) {
         requireOneDimensional(x, y);
-        return wassersteinPowerP(x.flatPoints(), x.weights(), y.flatPoints(), y.weights(), p);
+        return cost(x.flatPoints(), x.weights(), y.flatPoints(), y.weights(), p);
     }
 
-    /** \( W_p(\mu,\nu) = (W_p^p)^{1/p} \); see {@link #wassersteinPowerP(ParticleMeasure, ParticleMeasure, double)}. */
-    public static double wasserstein(ParticleMeasure x, ParticleMeasure y, double p) {
-        return root(wassersteinPowerP(x, y, p), p);
+    /** \( W_p(\mu,\nu) = (W_p^p)^{1/p} \); see {@link #cost(ParticleMeasure, ParticleMeasure, double)}. */
+    public static double distance(ParticleMeasure x, ParticleMeasure y, double p) {
+        return root(cost(x, y, p), p);
     }
 
     /**
@@ -47,7 +47,7 @@ public final class OneDimensionalOt {
      * @param p exponent, finite and {@code >= 1}
      * @throws IllegalArgumentException naming the offending argument
      */
-    public static double wassersteinPowerP(double[] x, double[] a, double[] y, double[] b, double p) {
+    public static double cost(double[] x, double[] a, double[] y, double[] b, double p) {
         requireExponent(p);
         Merge merge = new Merge(x, a, y, b);
         boolean square = p == 2.0;
@@ -60,24 +60,24 @@ public final class OneDimensionalOt {
         return sum;
     }
 
-    /** \( W_p = (W_p^p)^{1/p} \); see {@link #wassersteinPowerP(double[], double[], double[], double[], double)}. */
-    public static double wasserstein(double[] x, double[] a, double[] y, double[] b, double p) {
-        return root(wassersteinPowerP(x, a, y, b, p), p);
+    /** \( W_p = (W_p^p)^{1/p} \); see {@link #cost(double[], double[], double[], double[], double)}. */
+    public static double distance(double[] x, double[] a, double[] y, double[] b, double p) {
+        return root(cost(x, a, y, b, p), p);
     }
 
     /**
      * \( W_p^p \) between the uniform measures \( \frac1n \sum_i \delta_{x_i} \) and
-     * \( \frac1m \sum_j \delta_{y_j} \); see {@link #wassersteinPowerP(double[], double[], double[], double[], double)}.
+     * \( \frac1m \sum_j \delta_{y_j} \); see {@link #cost(double[], double[], double[], double[], double)}.
      */
-    public static double wassersteinPowerP(double[] x, double[] y, double p) {
+    public static double cost(double[] x, double[] y, double p) {
         Arguments.notNull("x", x);
         Arguments.notNull("y", y);
-        return wassersteinPowerP(x, uniform("x", x.length), y, uniform("y", y.length), p);
+        return cost(x, uniform("x", x.length), y, uniform("y", y.length), p);
     }
 
-    /** \( W_p = (W_p^p)^{1/p} \) between uniform measures; see {@link #wassersteinPowerP(double[], double[], double)}. */
-    public static double wasserstein(double[] x, double[] y, double p) {
-        return root(wassersteinPowerP(x, y, p), p);
+    /** \( W_p = (W_p^p)^{1/p} \) between uniform measures; see {@link #cost(double[], double[], double)}. */
+    public static double distance(double[] x, double[] y, double p) {
+        return root(cost(x, y, p), p);
     }
 
     private static double[] uniform(String name, int n) {

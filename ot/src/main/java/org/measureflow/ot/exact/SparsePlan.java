@@ -3,6 +3,8 @@ package org.measureflow.ot.exact;
 import java.util.Arrays;
 
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
+import org.measureflow.ot.TransportPlan;
 
 /**
  * A transport plan \( P \in \mathbb{R}_+^{n \times m} \) stored as its non-zero entries \( P_{r_k c_k} = w_k \):
@@ -17,7 +19,8 @@ import org.measureflow.core.Arguments;
  * @param cols       column index \( c_k \) of each entry, in {@code [0, m)}
  * @param masses     mass \( w_k \geq 0 \) of each entry
  */
-public record SparsePlan(int sourceSize, int targetSize, int[] rows, int[] cols, double[] masses) {
+public record SparsePlan(int sourceSize, int targetSize, int[] rows, int[] cols, double[] masses)
+        implements TransportPlan {
     /** Validates the shape and copies the arrays. */
     public SparsePlan {
         Arguments.positive("sourceSize", sourceSize);
@@ -81,8 +84,9 @@ public record SparsePlan(int sourceSize, int targetSize, int[] rows, int[] cols,
         return masses[k];
     }
 
-    /** The row marginal \( P \mathbf{1} \) (length \( n \)). */
-    public double[] rowSums() {
+    /** The source marginal \( P \mathbf{1} \) (length \( n \)), summed entry by entry. */
+    @Override
+    public double[] sourceMarginal() {
         double[] s = new double[sourceSize];
         for (int k = 0; k < rows.length; k++) {
             s[rows[k]] += masses[k];
@@ -90,8 +94,9 @@ public record SparsePlan(int sourceSize, int targetSize, int[] rows, int[] cols,
         return s;
     }
 
-    /** The column marginal \( P^\top \mathbf{1} \) (length \( m \)). */
-    public double[] colSums() {
+    /** The target marginal \( P^\top \mathbf{1} \) (length \( m \)), summed entry by entry. */
+    @Override
+    public double[] targetMarginal() {
         double[] s = new double[targetSize];
         for (int k = 0; k < cols.length; k++) {
             s[cols[k]] += masses[k];
@@ -99,13 +104,41 @@ public record SparsePlan(int sourceSize, int targetSize, int[] rows, int[] cols,
         return s;
     }
 
-    /** The dense plan \( P \), {@code n x m} (entries repeated in the sparse list are added). */
-    public double[][] toDense() {
-        double[][] p = new double[sourceSize][targetSize];
+    /**
+     * The dense plan, flat row-major (entry \( P_{ij} \) at {@code i * m + j}; entries repeated in the sparse list
+     * are added).
+     *
+     * @throws IllegalArgumentException if {@code n * m} exceeds the largest array
+     */
+    @Override
+    public double[] toDense() {
+        double[] p = new double[Arguments.product("n * m", sourceSize, targetSize)];
         for (int k = 0; k < rows.length; k++) {
-            p[rows[k]][cols[k]] += masses[k];
+            p[rows[k] * targetSize + cols[k]] += masses[k];
         }
         return p;
+    }
+
+    @Override
+    public double[] apply(double[] v) {
+        Arguments.finite("v", v);
+        Arguments.length("v", v.length, targetSize);
+        double[] out = new double[sourceSize];
+        for (int k = 0; k < rows.length; k++) {
+            out[rows[k]] += masses[k] * v[cols[k]];
+        }
+        return out;
+    }
+
+    @Override
+    public double[] applyTransposed(double[] u) {
+        Arguments.finite("u", u);
+        Arguments.length("u", u.length, sourceSize);
+        double[] out = new double[targetSize];
+        for (int k = 0; k < rows.length; k++) {
+            out[cols[k]] += masses[k] * u[rows[k]];
+        }
+        return out;
     }
 
     @Override
@@ -123,6 +156,13 @@ public record SparsePlan(int sourceSize, int targetSize, int[] rows, int[] cols,
 
     @Override
     public String toString() {
-        return "SparsePlan[" + sourceSize + "x" + targetSize + ", " + rows.length + " entries]";
+        StringBuilder b = new StringBuilder("SparsePlan[").append(sourceSize).append('x').append(targetSize)
+                .append(", ").append(rows.length).append(" entries");
+        int shown = Math.min(rows.length, TextSummary.MAX_ENTRIES);
+        for (int k = 0; k < shown; k++) {
+            b.append(k == 0 ? ": " : ", ").append('(').append(rows[k]).append(',').append(cols[k]).append(")=")
+                    .append(TextSummary.entry(masses[k]));
+        }
+        return b.append(shown < rows.length ? ", ...]" : "]").toString();
     }
 }

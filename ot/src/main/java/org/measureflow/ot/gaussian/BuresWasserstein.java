@@ -3,6 +3,8 @@ package org.measureflow.ot.gaussian;
 import java.util.Arrays;
 
 import org.ejml.data.DMatrixRMaj;
+import org.measureflow.core.linalg.FlatMatrices;
+import org.measureflow.core.linalg.SymmetricEigensolver;
 import org.measureflow.core.Arguments;
 import org.measureflow.core.linalg.Spd;
 import org.measureflow.core.measure.AffineMap;
@@ -47,14 +49,14 @@ public final class BuresWasserstein {
      *
      * @throws IllegalArgumentException if an argument is null or the dimensions differ
      */
-    public static double w2Squared(GaussianMeasure mu, GaussianMeasure nu) {
+    public static double squaredDistance(GaussianMeasure mu, GaussianMeasure nu) {
         checkPair(mu, nu);
         return meanDistanceSquared(mu.mean(), nu.mean()) + bures(mu, nu);
     }
 
     /** \( W_2(\mu, \nu) = \sqrt{W_2^2(\mu, \nu)} \) (Prop. 4.3). */
-    public static double w2(GaussianMeasure mu, GaussianMeasure nu) {
-        return Math.sqrt(w2Squared(mu, nu));
+    public static double distance(GaussianMeasure mu, GaussianMeasure nu) {
+        return Math.sqrt(squaredDistance(mu, nu));
     }
 
     /**
@@ -64,7 +66,7 @@ public final class BuresWasserstein {
      *
      * @throws IllegalArgumentException if a matrix is not SPD or the sizes differ
      */
-    public static double buresSquared(DMatrixRMaj s0, DMatrixRMaj s1) {
+    public static double squaredBuresDistance(DMatrixRMaj s0, DMatrixRMaj s1) {
         int d = Arguments.square("s0", s0);
         Arguments.shape("s1", s1, d, d);
         return bures(centred("s0", s0, d), centred("s1", s1, d));
@@ -174,7 +176,7 @@ public final class BuresWasserstein {
             }
         }
         // work arrays, allocated once per call
-        Dense.Eigen eigen = new Dense.Eigen(d);
+        SymmetricEigensolver eigen = SymmetricEigensolver.of(d);
         double[] values = new double[d];
         double[] vectors = new double[d * d];
         double[] root = new double[d];
@@ -197,29 +199,29 @@ public final class BuresWasserstein {
                 root[i] = Math.sqrt(lambda);
                 inverseRoot[i] = 1 / root[i];
             }
-            Dense.scaledProduct(vectors, root, vectors, d, tmp, sHalf);
-            Dense.scaledProduct(vectors, inverseRoot, vectors, d, tmp, sInvHalf);
-            Dense.symmetrise(sHalf, d);
-            Dense.symmetrise(sInvHalf, d);
+            FlatMatrices.scaledProduct(vectors, root, vectors, d, tmp, sHalf);
+            FlatMatrices.scaledProduct(vectors, inverseRoot, vectors, d, tmp, sInvHalf);
+            FlatMatrices.symmetrise(sHalf, d);
+            FlatMatrices.symmetrise(sInvHalf, d);
             Arrays.fill(q, 0.0);
             for (int k = 0; k < n; k++) {
                 if (weights[k] == 0) {
                     continue;
                 }
-                Dense.product(sHalf, cov[k], d, tmp);
-                Dense.product(tmp, sHalf, d, inner);
-                Dense.symmetrise(inner, d);
+                FlatMatrices.product(sHalf, cov[k], d, tmp);
+                FlatMatrices.product(tmp, sHalf, d, inner);
+                FlatMatrices.symmetrise(inner, d);
                 eigen.decompose(inner, values, vectors);
                 for (int i = 0; i < d; i++) {
                     root[i] = Math.sqrt(Math.max(values[i], 0));
                 }
-                Dense.scaledProduct(vectors, root, vectors, d, tmp, innerHalf);
+                FlatMatrices.scaledProduct(vectors, root, vectors, d, tmp, innerHalf);
                 for (int i = 0; i < d * d; i++) {
                     q[i] += weights[k] * innerHalf[i];
                 }
             }
-            Dense.symmetrise(q, d);
-            Dense.product(q, sInvHalf, d, y); // Y = Q S^{-1/2}; the next iterate is Y^T Y
+            FlatMatrices.symmetrise(q, d);
+            FlatMatrices.product(q, sInvHalf, d, y); // Y = Q S^{-1/2}; the next iterate is Y^T Y
             for (int i = 0; i < d; i++) {
                 for (int j = i; j < d; j++) {
                     double acc = 0;
@@ -267,7 +269,7 @@ public final class BuresWasserstein {
         }
         Pair pair = Pair.of(mu.choleskyFactor().data, s0, s1, d);
         double[] lambda = pair.squaredSingularValues();
-        double traces = Dense.trace(s0, d) + Dense.trace(s1, d);
+        double traces = FlatMatrices.trace(s0, d) + FlatMatrices.trace(s1, d);
         double rootSum = 0;
         for (double v : lambda) {
             rootSum += Math.sqrt(v);
@@ -288,7 +290,7 @@ public final class BuresWasserstein {
         for (int i = 0; i < d; i++) {
             root[i] = Math.sqrt(sp.values()[i]);
         }
-        double[] x = Dense.scaledProduct(sp.vectors(), root, sp.vectors(), d);
+        double[] x = FlatMatrices.scaledProduct(sp.vectors(), root, sp.vectors(), d);
         // X = L^T L - M^{1/2}
         for (int i = 0; i < d; i++) {
             for (int j = 0; j < d; j++) {
@@ -299,7 +301,7 @@ public final class BuresWasserstein {
                 x[i * d + j] = g - x[i * d + j];
             }
         }
-        Dense.solveLowerTransposedInPlace(l, x, d);
+        FlatMatrices.solveLowerTransposedInPlace(l, x, d);
         double sum = 0;
         for (double v : x) {
             sum += v * v;

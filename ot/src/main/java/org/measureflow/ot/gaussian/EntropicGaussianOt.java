@@ -3,6 +3,7 @@ package org.measureflow.ot.gaussian;
 import java.util.Arrays;
 
 import org.ejml.data.DMatrixRMaj;
+import org.measureflow.core.linalg.FlatMatrices;
 import org.measureflow.core.Arguments;
 import org.measureflow.core.measure.AffineMap;
 import org.measureflow.core.measure.GaussianMeasure;
@@ -52,7 +53,7 @@ public final class EntropicGaussianOt {
     public static double cost(GaussianMeasure alpha, GaussianMeasure beta, double eps) {
         check(alpha, beta, eps);
         int d = alpha.dimension();
-        double traces = Dense.trace(alpha.covariance().data, d) + Dense.trace(beta.covariance().data, d);
+        double traces = FlatMatrices.trace(alpha.covariance().data, d) + FlatMatrices.trace(beta.covariance().data, d);
         double sum = 0;
         for (double lambda : Pair.of(alpha, beta).squaredSingularValues()) {
             sum += psi(Math.sqrt(lambda), eps);
@@ -70,7 +71,7 @@ public final class EntropicGaussianOt {
     public static double transportCost(GaussianMeasure alpha, GaussianMeasure beta, double eps) {
         check(alpha, beta, eps);
         int d = alpha.dimension();
-        double traces = Dense.trace(alpha.covariance().data, d) + Dense.trace(beta.covariance().data, d);
+        double traces = FlatMatrices.trace(alpha.covariance().data, d) + FlatMatrices.trace(beta.covariance().data, d);
         double sum = 0;
         for (double lambda : Pair.of(alpha, beta).squaredSingularValues()) {
             sum += crossTerm(lambda, eps);
@@ -134,10 +135,10 @@ public final class EntropicGaussianOt {
             cross += psi(Math.sqrt(lambda), eps);
         }
         double self = 0;
-        for (double lambda : Dense.symmetricEigenvalues(sa, d)) {
+        for (double lambda : FlatMatrices.symmetricEigenvalues(sa, d)) {
             self += psi(Math.max(lambda, 0), eps);
         }
-        for (double lambda : Dense.symmetricEigenvalues(sb, d)) {
+        for (double lambda : FlatMatrices.symmetricEigenvalues(sb, d)) {
             self += psi(Math.max(lambda, 0), eps);
         }
         return means + Math.max(cross - 0.5 * self, 0);

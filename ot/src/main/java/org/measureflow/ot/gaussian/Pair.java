@@ -1,6 +1,7 @@
 package org.measureflow.ot.gaussian;
 
 import org.ejml.data.DMatrixRMaj;
+import org.measureflow.core.linalg.FlatMatrices;
 import org.measureflow.core.measure.GaussianMeasure;
 
 /**
@@ -23,7 +24,7 @@ final class Pair {
         this.l = l;
         this.s0 = s0;
         this.s1 = s1;
-        this.m = Dense.congruenceLowerTransposed(l, s1, d);
+        this.m = FlatMatrices.congruenceLowerTransposed(l, s1, d);
     }
 
     static Pair of(GaussianMeasure mu, GaussianMeasure nu) {
@@ -38,7 +39,7 @@ final class Pair {
 
     /** The eigenvalues \( \sigma_i^2 \) of \( M \) (unsorted), clamped at 0 against rounding. */
     double[] squaredSingularValues() {
-        double[] lambda = Dense.symmetricEigenvalues(m.clone(), d);
+        double[] lambda = FlatMatrices.symmetricEigenvalues(m.clone(), d);
         for (int i = 0; i < d; i++) {
             lambda[i] = Math.max(lambda[i], 0);
         }
@@ -49,7 +50,7 @@ final class Pair {
     Spectrum spectrum() {
         double[] values = new double[d];
         double[] vectors = new double[d * d];
-        Dense.symmetricEigen(m, d, values, vectors);
+        FlatMatrices.symmetricEigen(m, d, values, vectors);
         for (int i = 0; i < d; i++) {
             values[i] = Math.max(values[i], 0);
         }
@@ -62,18 +63,18 @@ final class Pair {
      */
     double[] sandwichInverse(Spectrum sp, double[] h) {
         double[] w = sp.vectors.clone();
-        Dense.solveLowerTransposedInPlace(l, w, d);
-        double[] out = Dense.scaledProduct(w, h, w, d);
-        Dense.symmetrise(out, d);
+        FlatMatrices.solveLowerTransposedInPlace(l, w, d);
+        double[] out = FlatMatrices.scaledProduct(w, h, w, d);
+        FlatMatrices.symmetrise(out, d);
         return out;
     }
 
     /** The (non-symmetric) matrix \( L\, h(M)\, L^{-1} = (L V) \,\mathrm{diag}(h)\, (L^{-\top} V)^\top = h(\Sigma_0\Sigma_1) \). */
     double[] similarity(Spectrum sp, double[] h) {
-        double[] p = Dense.multLower(l, sp.vectors, d);
+        double[] p = FlatMatrices.multLower(l, sp.vectors, d);
         double[] q = sp.vectors.clone();
-        Dense.solveLowerTransposedInPlace(l, q, d);
-        return Dense.scaledProduct(p, h, q, d);
+        FlatMatrices.solveLowerTransposedInPlace(l, q, d);
+        return FlatMatrices.scaledProduct(p, h, q, d);
     }
 
     static DMatrixRMaj matrix(double[] flat, int d) {

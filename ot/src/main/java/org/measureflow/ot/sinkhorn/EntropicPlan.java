@@ -1,6 +1,8 @@
 package org.measureflow.ot.sinkhorn;
 
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
+import org.measureflow.ot.TransportPlan;
 
 /**
  * The entropic transport plan \( P_{ij} = a_i b_j \exp((f_i + g_j - C_{ij})/\varepsilon) \) of a Sinkhorn solution,
@@ -10,7 +12,7 @@ import org.measureflow.core.Arguments;
  * <p>Immutable. Each operation costs one pass over the {@code n x m} entries (one exponential each), runs over
  * fixed chunks of rows, and gives the same bits in parallel as serially.
  */
-public final class EntropicPlan {
+public final class EntropicPlan implements TransportPlan {
     private final Ground ground;
     private final double[] h; // f_i + eps log a_i
     private final double[] w; // g_j + eps log b_j
@@ -23,33 +25,37 @@ public final class EntropicPlan {
         this.eps = eps;
     }
 
-    /** Number of rows {@code n} (source atoms). */
-    public int rows() {
+    @Override
+    public int sourceSize() {
         return ground.n;
     }
 
-    /** Number of columns {@code m} (target atoms). */
-    public int cols() {
+    @Override
+    public int targetSize() {
         return ground.m;
     }
 
+    /** The regularisation \( \varepsilon \) of this plan (absolute, cost units). */
+    public double epsilon() {
+        return eps;
+    }
+
     /** The entry \( P_{ij} = \exp((f_i + \varepsilon\log a_i + g_j + \varepsilon\log b_j - C_{ij})/\varepsilon) \). */
-    public double get(int i, int j) {
-        if (i < 0 || i >= ground.n) {
-            throw new IllegalArgumentException("i must be in [0, " + ground.n + "), got " + i);
-        }
-        if (j < 0 || j >= ground.m) {
-            throw new IllegalArgumentException("j must be in [0, " + ground.m + "), got " + j);
-        }
+    public double entry(int i, int j) {
+        Arguments.index("i", i, ground.n);
+        Arguments.index("j", j, ground.m);
         return Math.exp((h[i] + w[j] - ground.cost(i, j)) / eps);
     }
 
     /** The dense plan, row-major, length {@code n * m} (allocates \( nm \) doubles: for moderate sizes). */
+    @Override
     public double[] toDense() {
+        Arguments.product("n * m", ground.n, ground.m);
         return ground.dense(h, w, eps);
     }
 
     /** \( (P v)_i = \sum_j P_{ij} v_j \), computed without storing \( P \). */
+    @Override
     public double[] apply(double[] v) {
         Arguments.finite("v", v);
         Arguments.length("v", v.length, ground.m);
@@ -59,6 +65,7 @@ public final class EntropicPlan {
     }
 
     /** \( (P^\top u)_j = \sum_i P_{ij} u_i \), computed without storing \( P \). */
+    @Override
     public double[] applyTransposed(double[] u) {
         Arguments.finite("u", u);
         Arguments.length("u", u.length, ground.n);
@@ -111,5 +118,12 @@ public final class EntropicPlan {
             }
         });
         return out;
+    }
+
+    /** One line: the sizes, epsilon and whether the plan is of point clouds or of a cost matrix. */
+    @Override
+    public String toString() {
+        return "EntropicPlan[" + ground.n + "x" + ground.m + ", epsilon=" + TextSummary.number(eps) + ", "
+                + (ground instanceof Ground.Cloud ? "point clouds" : "cost matrix") + ", held implicitly]";
     }
 }

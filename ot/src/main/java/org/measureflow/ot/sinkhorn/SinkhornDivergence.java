@@ -3,7 +3,10 @@ package org.measureflow.ot.sinkhorn;
 import org.measureflow.core.Arguments;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.ot.CostMatrix;
-import org.measureflow.ot.Histograms;
+import org.measureflow.core.iteration.Convergence;
+import org.measureflow.core.iteration.IterationObserver;
+import org.measureflow.core.iteration.IterationStatus;
+import org.measureflow.core.iteration.Termination;
 
 /**
  * The debiased Sinkhorn divergence (survey &sect;4, entropic regularisation; Genevay et al. 2018, Feydy et al.
@@ -27,70 +30,94 @@ import org.measureflow.ot.Histograms;
  * where \( T^{xy}(x_i) = \sum_j P^{xy}_{ij} y_j / a_i \) is the barycentric map (the last form holds at convergence).
  */
 public final class SinkhornDivergence {
-    private final SinkhornSolver.Options options;
+    private final SinkhornSolver solver;
 
-    private SinkhornDivergence(SinkhornSolver.Options options) {
-        this.options = options;
-    }
-
-    /** A divergence evaluated with the given solver options (epsilon, tolerance, schedule, parallelism). */
-    public static SinkhornDivergence of(SinkhornSolver.Options options) {
-        return new SinkhornDivergence(Arguments.notNull("options", options));
+    private SinkhornDivergence(SinkhornSolver solver) {
+        this.solver = solver;
     }
 
     /**
-     * The three terms, the divergence and, when asked for, its gradient with respect to the points of {@code x}.
+     * The divergence computed with the given solver: its epsilon (a relative epsilon is resolved once, on the
+     * cross pair, and shared by the three terms), tolerance, iteration budget, epsilon-scaling and parallelism
+     * apply to all three problems.
      *
-     * @param value         \( S_\varepsilon(a, b) \)
-     * @param gradient      \( \nabla_{x} S_\varepsilon \), row-major {@code n * d} (copy), or {@code null} when only
-     *                      the value was asked for (or for dense costs)
-     * @param crossTerm     \( \mathrm{OT}_\varepsilon(a, b) \)
-     * @param selfSource    \( \mathrm{OT}_\varepsilon(a, a) \)
-     * @param selfTarget    \( \mathrm{OT}_\varepsilon(b, b) \)
-     * @param converged     whether all three problems reached the tolerance
-     * @param marginalError the largest L1 marginal error of the three plans
+     * @param solver the configured Sinkhorn solver
+     * @return the divergence
+     * @throws IllegalArgumentException if {@code solver} is null
      */
-    public record Result(double value, double[] gradient, double crossTerm, double selfSource, double selfTarget,
-            boolean converged, double marginalError) {
-        /** Copies the gradient. */
-        public Result {
-            gradient = gradient == null ? null : gradient.clone();
-        }
-
-        /** A copy of the gradient (or {@code null}). */
-        @Override
-        public double[] gradient() {
-            return gradient == null ? null : gradient.clone();
-        }
+    public static SinkhornDivergence of(SinkhornSolver solver) {
+        return new SinkhornDivergence(Arguments.notNull("solver", solver));
     }
 
-    /** \( S_\varepsilon \) between two point clouds, squared Euclidean cost (computed on the fly). */
+    /** The solver of the three entropic problems. */
+    public SinkhornSolver solver() {
+        return solver;
+    }
+
+    /**
+     * \( S_\varepsilon \) between two point clouds, squared Euclidean cost (computed on the fly).
+     *
+     * @param x the source cloud
+     * @param y the target cloud, same dimension
+     * @return \( S_\varepsilon(x, y) \); see {@link #valueAndGradient} for the terms and convergence
+     * @throws IllegalArgumentException on null clouds or different dimensions
+     */
     public double value(ParticleMeasure x, ParticleMeasure y) {
-        return compute(x, y, false).value();
+        return compute(x, y, false, IterationObserver.none()).value();
     }
 
-    /** \( S_\varepsilon \) between two point clouds and its gradient with respect to the points of {@code x}. */
-    public Result valueAndGradient(ParticleMeasure x, ParticleMeasure y) {
-        return compute(x, y, true);
+    /**
+     * \( S_\varepsilon \) between two point clouds and its gradient with respect to the points of {@code x}.
+     *
+     * @param x the source cloud (the gradient is taken with respect to its points)
+     * @param y the target cloud, same dimension
+     * @return the value, gradient, three terms and convergence
+     * @throws IllegalArgumentException on null clouds or different dimensions
+     */
+    public SinkhornDivergenceResult valueAndGradient(ParticleMeasure x, ParticleMeasure y) {
+        return compute(x, y, true, IterationObserver.none());
+    }
+
+    /**
+     * {@link #valueAndGradient(ParticleMeasure, ParticleMeasure)} watched by an observer, called after every
+     * iteration of each of the three problems in turn (cross term, then the two self terms; the counts restart
+     * with each problem); returning {@code false} stops the current problem.
+     */
+    public SinkhornDivergenceResult valueAndGradient(ParticleMeasure x, ParticleMeasure y,
+            IterationObserver observer) {
+        return compute(x, y, true, Arguments.notNull("observer", observer));
     }
 
     /**
      * \( S_\varepsilon \) for dense costs: \( C^{ab} \) ({@code n x m}) and the symmetric self costs \( C^{aa} \)
-     * ({@code n x n}) and \( C^{bb} \) ({@code m x m}) of the same ground cost.
+     * ({@code n x n}) and \( C^{bb} \) ({@code m x m}) of the same ground cost (no gradient).
      *
      * @throws IllegalArgumentException on mismatched sizes, a non-symmetric self cost, or invalid weights
      */
-    public Result compute(double[] a, double[] b, CostMatrix cab, CostMatrix caa, CostMatrix cbb) {
+    public SinkhornDivergenceResult compute(double[] a, double[] b, CostMatrix cab, CostMatrix caa, CostMatrix cbb) {
+        return compute(a, b, cab, caa, cbb, IterationObserver.none());
+    }
+
+    /**
+     * {@link #compute(double[], double[], CostMatrix, CostMatrix, CostMatrix)} watched by an observer (see
+     * {@link #valueAndGradient(ParticleMeasure, ParticleMeasure, IterationObserver)}).
+     */
+    public SinkhornDivergenceResult compute(double[] a, double[] b, CostMatrix cab, CostMatrix caa, CostMatrix cbb,
+            IterationObserver observer) {
         Arguments.notNull("cab", cab);
         Arguments.notNull("caa", caa);
         Arguments.notNull("cbb", cbb);
-        Histograms.requireProbability("a", a, cab.rows());
-        Histograms.requireProbability("b", b, cab.cols());
+        Arguments.probabilityVector("a", a, cab.rows());
+        Arguments.probabilityVector("b", b, cab.cols());
         requireSymmetric("caa", caa, cab.rows());
         requireSymmetric("cbb", cbb, cab.cols());
-        SinkhornResult cross = SinkhornSolver.of(options).solve(a, b, cab);
-        SelfResult sa = self(new Ground.Dense(caa, options.parallel), a.clone(), caa.maxAbs());
-        SelfResult sb = self(new Ground.Dense(cbb, options.parallel), b.clone(), cbb.maxAbs());
+        Arguments.notNull("observer", observer);
+        double eps = solver.epsilon().isRelative() ? solver.epsilon().resolve(SinkhornSolver.meanCost(cab, a, b))
+                : solver.epsilon().value();
+        SinkhornResult cross = solver.withEpsilon(eps).solve(a, b, cab, observer);
+        boolean parallel = solver.parallel();
+        SelfResult sa = self(new Ground.Dense(caa, parallel), a.clone(), caa.maxAbs(), eps, observer);
+        SelfResult sb = self(new Ground.Dense(cbb, parallel), b.clone(), cbb.maxAbs(), eps, observer);
         return combine(cross, sa, sb, null);
     }
 
@@ -109,18 +136,20 @@ public final class SinkhornDivergence {
         }
     }
 
-    private Result compute(ParticleMeasure x, ParticleMeasure y, boolean gradient) {
-        Ground.Cloud xy = SinkhornSolver.cloud(x, y, options.parallel);
-        SinkhornResult cross = SinkhornSolver.of(options).solve(x, y);
+    private SinkhornDivergenceResult compute(ParticleMeasure x, ParticleMeasure y, boolean gradient,
+            IterationObserver observer) {
+        boolean parallel = solver.parallel();
+        Ground.Cloud xy = SinkhornSolver.cloud(x, y, parallel);
+        double eps = solver.resolveEpsilon(x, y);
+        SinkhornResult cross = solver.withEpsilon(eps).solve(x, y, observer);
         double[] a = x.weights();
         double[] b = y.weights();
-        Ground.Cloud xx = new Ground.Cloud(xy.xs, xy.xs, xy.d, options.parallel);
-        Ground.Cloud yy = new Ground.Cloud(xy.ys, xy.ys, xy.d, options.parallel);
-        SelfResult sa = self(xx, a, SinkhornSolver.maxCostBound(xy.xs, xy.xs, xy.d));
-        SelfResult sb = self(yy, b, SinkhornSolver.maxCostBound(xy.ys, xy.ys, xy.d));
+        Ground.Cloud xx = new Ground.Cloud(xy.xs, xy.xs, xy.d, parallel);
+        Ground.Cloud yy = new Ground.Cloud(xy.ys, xy.ys, xy.d, parallel);
+        SelfResult sa = self(xx, a, SinkhornSolver.maxCostBound(xy.xs, xy.xs, xy.d), eps, observer);
+        SelfResult sb = self(yy, b, SinkhornSolver.maxCostBound(xy.ys, xy.ys, xy.d), eps, observer);
         double[] grad = null;
         if (gradient) {
-            double eps = options.epsilon;
             grad = new double[xy.xs.length];
             double[] loga = SinkhornSolver.logs(a);
             double[] logb = SinkhornSolver.logs(b);
@@ -144,30 +173,39 @@ public final class SinkhornDivergence {
         return combine(cross, sa, sb, grad);
     }
 
-    private static Result combine(SinkhornResult cross, SelfResult sa, SelfResult sb, double[] grad) {
+    private SinkhornDivergenceResult combine(SinkhornResult cross, SelfResult sa, SelfResult sb, double[] grad) {
         double value = cross.objective() - 0.5 * sa.objective - 0.5 * sb.objective;
+        double err = Math.max(cross.error(), Math.max(sa.error, sb.error));
+        long iterations = cross.iterations() + sa.iterations + sb.iterations;
+        boolean stopped = cross.termination() == Termination.STOPPED || sa.stopped || sb.stopped;
         boolean converged = cross.converged() && sa.converged && sb.converged;
-        double err = Math.max(cross.marginalError(), Math.max(sa.error, sb.error));
-        return new Result(value, grad, cross.objective(), sa.objective, sb.objective, converged, err);
+        Convergence convergence = converged ? new Convergence(iterations, err, solver.tolerance(),
+                Termination.CONVERGED) : new Convergence(iterations, err, solver.tolerance(),
+                stopped ? Termination.STOPPED : Termination.ITERATION_LIMIT);
+        return new SinkhornDivergenceResult(value, grad, cross.objective(), sa.objective, sb.objective,
+                cross.epsilon(), convergence);
     }
 
     /** The solution of a symmetric problem \( \mathrm{OT}_\varepsilon(a, a) \). */
-    record SelfResult(double[] f, double objective, double error, boolean converged, int iterations) {
+    record SelfResult(double[] f, double objective, double error, boolean converged, long iterations,
+            boolean stopped) {
     }
 
     /**
      * The symmetric Sinkhorn iteration \( f \leftarrow (f + T(f))/2 \) in the log domain, with the solver's
      * epsilon-scaling schedule; stops when the exact L1 marginal error \( 2\|P\mathbf 1 - a\|_1 \le \) tolerance.
      */
-    SelfResult self(Ground ground, double[] a, double scale) {
+    SelfResult self(Ground ground, double[] a, double scale, double target, IterationObserver observer) {
         int n = ground.n;
         double[] loga = SinkhornSolver.logs(a);
         double[] f = new double[n];
         double[] w = new double[n];
         double[] logS = new double[n];
-        double[] eps = SinkhornSolver.of(options).schedule(scale);
-        double tol = options.tolerance;
-        int iterations = 0;
+        double[] eps = solver.schedule(scale, target);
+        double tol = solver.tolerance();
+        long maxIterations = solver.maxIterations();
+        long iterations = 0;
+        boolean stopped = false;
         SinkhornSolver.Stats stats = null;
         stages:
         for (int s = 0; s < eps.length; s++) {
@@ -175,7 +213,8 @@ public final class SinkhornDivergence {
             boolean last = s == eps.length - 1;
             double stageTol = last ? tol : Math.max(tol, SinkhornSolver.STAGE_TOLERANCE);
             int stageIterations = 0;
-            while (iterations < options.maxIterations && (last || stageIterations < SinkhornSolver.STAGE_MAX_ITERATIONS)) {
+            while (!stopped && iterations < maxIterations
+                    && (last || stageIterations < SinkhornSolver.STAGE_MAX_ITERATIONS)) {
                 iterations++;
                 stageIterations++;
                 for (int j = 0; j < n; j++) {
@@ -188,6 +227,7 @@ public final class SinkhornDivergence {
                     err += a[i] * Math.abs(Math.expm1(logS[i]));
                 }
                 err *= 2; // the columns of a symmetric plan have the same error as its rows
+                stopped = !observer.observe(new IterationStatus(iterations, err, Double.NaN));
                 if (err <= stageTol) {
                     if (!last) {
                         continue stages;
@@ -201,13 +241,13 @@ public final class SinkhornDivergence {
                     f[i] -= 0.5 * e * logS[i];
                 }
             }
-            if (iterations >= options.maxIterations) {
+            if (iterations >= maxIterations || stopped) {
                 break;
             }
         }
         if (stats == null || stats.error() > tol) {
-            stats = SinkhornSolver.statistics(ground, f, f, loga, loga, a, a, options.epsilon);
+            stats = SinkhornSolver.statistics(ground, f, f, loga, loga, a, a, target);
         }
-        return new SelfResult(f, stats.objective(), stats.error(), stats.error() <= tol, iterations);
+        return new SelfResult(f, stats.objective(), stats.error(), stats.error() <= tol, iterations, stopped);
     }
 }

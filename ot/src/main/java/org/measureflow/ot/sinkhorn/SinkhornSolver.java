@@ -1,9 +1,13 @@
 package org.measureflow.ot.sinkhorn;
 
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
+import org.measureflow.core.iteration.Convergence;
+import org.measureflow.core.iteration.IterationObserver;
+import org.measureflow.core.iteration.IterationStatus;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.ot.CostMatrix;
-import org.measureflow.ot.Histograms;
+import org.measureflow.ot.Epsilon;
 
 /**
  * Entropic optimal transport by Sinkhorn iterations (survey &sect;4, entropic regularisation of the Kantorovich
@@ -45,6 +49,26 @@ import org.measureflow.ot.Histograms;
  *
  * <p>Rows and columns are split into fixed chunks ({@link org.measureflow.core.parallel.Chunks}); every row or
  * column sum is computed by one thread in a fixed order, so parallel and serial runs give identical bits.
+ *
+ * <p>Made by {@link #of(double)} (epsilon is required: it has no scale-free default) or {@link #of(Epsilon)}
+ * (absolute, or relative to the mean cost); defaults of the other settings:
+ * <ul>
+ * <li>{@code tolerance = 1e-9}: stop when the L1 marginal error
+ *     \( \|P\mathbf 1-a\|_1 + \|P^\top\mathbf 1-b\|_1 \le \) tolerance (the result's {@code error()});</li>
+ * <li>{@code maxIterations = 10000} iterations in total (over all epsilon-scaling stages);</li>
+ * <li>{@code epsilonScaling = true} with an automatic schedule: when \( \varepsilon \lt 5\cdot 10^{-4} R \), with
+ *     \( R \) the cost's range (dense: \( \max|C_{ij}| \); clouds: the squared diameter of a bounding box), the
+ *     stages start at \( R \) and halve epsilon each time; for larger \( \varepsilon \) no scaling is done (it
+ *     would cost more iterations than it saves). {@link #withEpsilonScalingStart(double)} and
+ *     {@link #withEpsilonScalingFactor(double)} set an explicit schedule;</li>
+ * <li>{@code logDomain = false}: dense costs use the stored stabilised kernel ({@code true} forces the log-domain
+ *     path and saves the \( nm \) kernel);</li>
+ * <li>{@code overRelaxation = true} ({@link #withOverRelaxation(boolean)}); {@code mixedPrecision = true}
+ *     ({@link #withMixedPrecision(boolean)});</li>
+ * <li>{@code parallel = true}: chunks run on the common fork-join pool when large enough (results are identical
+ *     either way).</li>
+ * </ul>
+ * Immutable and thread-safe.
  */
 public final class SinkhornSolver {
     /** Scalings beyond \( e^{\pm \tau} \) are absorbed into the potentials (kernel path). */
@@ -70,55 +94,279 @@ public final class SinkhornSolver {
     /** Largest over-relaxation parameter used. */
     static final double MAX_OMEGA = 1.995;
 
-    private final Options options;
+    final Settings options;
 
-    private SinkhornSolver(Options options) {
+    private SinkhornSolver(Settings options) {
         this.options = options;
     }
 
-    /** The default options (see {@link Options}); change them with the withers, then call {@link Options#solver()}. */
-    public static Options options() {
-        return Options.DEFAULTS;
+    /**
+     * A solver for the given absolute regularisation, with the other defaults of the class documentation.
+     *
+     * @param epsilon \( \varepsilon \), finite and {@code > 0}, in the units of the cost (for \( |x-y|^2 \) on data
+     *                of spread \( s \), compare it with \( s^2 \))
+     * @return the solver
+     * @throws IllegalArgumentException if {@code epsilon} is not finite and positive
+     */
+    public static SinkhornSolver of(double epsilon) {
+        return of(Epsilon.absolute(epsilon));
     }
 
-    /** A solver with the given options. */
-    public static SinkhornSolver of(Options options) {
-        return new SinkhornSolver(Arguments.notNull("options", options));
+    /**
+     * A solver for the given regularisation, absolute or relative to the mean cost ({@link Epsilon}), with the
+     * other defaults of the class documentation.
+     *
+     * @param epsilon the regularisation
+     * @return the solver
+     * @throws IllegalArgumentException if {@code epsilon} is null
+     */
+    public static SinkhornSolver of(Epsilon epsilon) {
+        Settings o = new Settings();
+        o.epsilon = Arguments.notNull("epsilon", epsilon);
+        return new SinkhornSolver(o);
     }
 
-    /** A solver with the default options. */
-    public static SinkhornSolver withDefaults() {
-        return new SinkhornSolver(Options.DEFAULTS);
+    /**
+     * This solver with another absolute regularisation.
+     *
+     * @param epsilon \( \varepsilon \), finite and {@code > 0}, in cost units
+     * @return a new solver
+     * @throws IllegalArgumentException if {@code epsilon} is not finite and positive
+     */
+    public SinkhornSolver withEpsilon(double epsilon) {
+        return withEpsilon(Epsilon.absolute(epsilon));
     }
 
-    /** This solver's options. */
-    public Options getOptions() {
-        return options;
+    /**
+     * This solver with another regularisation, absolute or relative.
+     *
+     * @param epsilon the regularisation
+     * @return a new solver
+     * @throws IllegalArgumentException if {@code epsilon} is null
+     */
+    public SinkhornSolver withEpsilon(Epsilon epsilon) {
+        Settings o = options.copy();
+        o.epsilon = Arguments.notNull("epsilon", epsilon);
+        return new SinkhornSolver(o);
+    }
+
+    /**
+     * This solver with another stopping tolerance on the L1 marginal error
+     * \( \|P\mathbf 1-a\|_1 + \|P^\top\mathbf 1-b\|_1 \).
+     *
+     * @param tolerance finite and {@code > 0}
+     * @return a new solver
+     * @throws IllegalArgumentException if {@code tolerance} is not finite and positive
+     */
+    public SinkhornSolver withTolerance(double tolerance) {
+        Settings o = options.copy();
+        o.tolerance = Arguments.positive("tolerance", tolerance);
+        return new SinkhornSolver(o);
+    }
+
+    /**
+     * This solver with another iteration budget, counted over all epsilon-scaling stages.
+     *
+     * @param maxIterations {@code > 0}
+     * @return a new solver
+     * @throws IllegalArgumentException if {@code maxIterations <= 0}
+     */
+    public SinkhornSolver withMaxIterations(long maxIterations) {
+        Settings o = options.copy();
+        o.maxIterations = Arguments.positive("maxIterations", maxIterations);
+        return new SinkhornSolver(o);
+    }
+
+    /**
+     * This solver with epsilon-scaling on (with the current start and factor) or off.
+     *
+     * @param on whether to run the decreasing sequence of epsilons
+     * @return a new solver
+     */
+    public SinkhornSolver withEpsilonScaling(boolean on) {
+        Settings o = options.copy();
+        o.epsilonScaling = on;
+        return new SinkhornSolver(o);
+    }
+
+    /**
+     * This solver with an explicit first epsilon of the epsilon-scaling schedule
+     * \( \varepsilon_k = \max(\varepsilon, s q^k) \) (scaling then always runs when \( s > \varepsilon \)), or
+     * {@code NaN} for the automatic schedule of the class documentation.
+     *
+     * @param start \( s \), finite and {@code > 0}, or {@code NaN}
+     * @return a new solver, with epsilon-scaling on
+     * @throws IllegalArgumentException if {@code start} is neither {@code NaN} nor finite and positive
+     */
+    public SinkhornSolver withEpsilonScalingStart(double start) {
+        Settings o = options.copy();
+        o.epsilonScaling = true;
+        o.epsilonStart = Double.isNaN(start) ? Double.NaN : Arguments.positive("start", start);
+        return new SinkhornSolver(o);
+    }
+
+    /**
+     * This solver with another ratio \( q \) between successive epsilons of the epsilon-scaling schedule.
+     *
+     * @param factor \( q \in (0, 1) \)
+     * @return a new solver
+     * @throws IllegalArgumentException if {@code factor} is not in (0, 1)
+     */
+    public SinkhornSolver withEpsilonScalingFactor(double factor) {
+        Settings o = options.copy();
+        o.epsilonFactor = Arguments.inOpenRange("factor", factor, 0, 1);
+        return new SinkhornSolver(o);
+    }
+
+    /**
+     * This solver with adaptive over-relaxation on (default) or off. When on, each stage first runs plain
+     * iterations, measures their linear rate \( \rho \), then relaxes both updates,
+     * \( f \leftarrow (1-\omega) f + \omega F(g) \), with \( \omega = 2/(1+\sqrt{1-\rho}) \) (capped at 1.995;
+     * Thibault et al. 2017). Every 16th iteration is a plain one, on which the marginal error is measured exactly;
+     * from the observed relaxed rate \( \mu \) the plain rate is re-estimated through Young's relation
+     * \( (\mu + \omega - 1)^2 = \mu\omega^2\rho \) and \( \omega \) raised accordingly, and \( \omega \) is damped
+     * whenever the error grows. Off: plain Sinkhorn, checked every iteration.
+     *
+     * @param on whether to over-relax
+     * @return a new solver
+     */
+    public SinkhornSolver withOverRelaxation(boolean on) {
+        Settings o = options.copy();
+        o.overRelaxation = on;
+        return new SinkhornSolver(o);
+    }
+
+    /**
+     * This solver with the single-precision kernel of the dense path on (default) or off: the kernel is stored in
+     * single precision while the marginal error is above \( 10^{-5} \) (half the memory traffic of those
+     * iterations), then in double precision until the tolerance. Results are decided by the double-precision phase
+     * and an exact final check, so they do not depend on this switch beyond the tolerance.
+     *
+     * @param on whether to start in single precision
+     * @return a new solver
+     */
+    public SinkhornSolver withMixedPrecision(boolean on) {
+        Settings o = options.copy();
+        o.mixedPrecision = on;
+        return new SinkhornSolver(o);
+    }
+
+    /**
+     * This solver with the log-domain path forced for dense costs (no stored kernel) or not (default).
+     *
+     * @param on whether to force the log domain
+     * @return a new solver
+     */
+    public SinkhornSolver withLogDomain(boolean on) {
+        Settings o = options.copy();
+        o.logDomain = on;
+        return new SinkhornSolver(o);
+    }
+
+    /**
+     * This solver with parallel chunks allowed (default) or forbidden; the results are the same bits either way.
+     *
+     * @param on whether to use the common fork-join pool for large problems
+     * @return a new solver
+     */
+    public SinkhornSolver withParallel(boolean on) {
+        Settings o = options.copy();
+        o.parallel = on;
+        return new SinkhornSolver(o);
+    }
+
+    /** The regularisation, absolute or relative to the mean cost. */
+    public Epsilon epsilon() {
+        return options.epsilon;
+    }
+
+    /** The L1 marginal tolerance. */
+    public double tolerance() {
+        return options.tolerance;
+    }
+
+    /** The total iteration budget. */
+    public long maxIterations() {
+        return options.maxIterations;
+    }
+
+    /** Whether epsilon-scaling is on. */
+    public boolean epsilonScaling() {
+        return options.epsilonScaling;
+    }
+
+    /** The first epsilon of an explicit schedule, or {@code NaN} for the automatic one. */
+    public double epsilonScalingStart() {
+        return options.epsilonStart;
+    }
+
+    /** The ratio between successive epsilons of the schedule. */
+    public double epsilonScalingFactor() {
+        return options.epsilonFactor;
+    }
+
+    /** Whether adaptive over-relaxation is on. */
+    public boolean overRelaxation() {
+        return options.overRelaxation;
+    }
+
+    /** Whether the dense kernel starts in single precision. */
+    public boolean mixedPrecision() {
+        return options.mixedPrecision;
+    }
+
+    /** Whether the log-domain path is forced. */
+    public boolean logDomain() {
+        return options.logDomain;
+    }
+
+    /** Whether parallel chunks are allowed. */
+    public boolean parallel() {
+        return options.parallel;
     }
 
     /**
      * Solves the entropic problem for marginals \( a \in \Sigma_n \), \( b \in \Sigma_m \) and a dense cost.
      *
-     * @param a marginal on the rows: non-negative, finite, sum 1 (within {@link Histograms#SUM_TOLERANCE})
+     * @param a marginal on the rows: non-negative, finite, sum 1 (within {@link Arguments#PROBABILITY_SUM_TOLERANCE})
      * @param b marginal on the columns, likewise
      * @param c the {@code n x m} cost \( C \) (the result keeps a reference to it)
+     * @return the potentials, values, plan and convergence
      * @throws IllegalArgumentException on null, mismatched sizes, or invalid weights, naming the argument
      */
     public SinkhornResult solve(double[] a, double[] b, CostMatrix c) {
-        return solve(a, b, c, null, null);
+        return solve(a, b, c, null, null, IterationObserver.none());
     }
 
     /**
-     * {@link #solve(double[], double[], CostMatrix)} warm-started from potentials \( f^{(0)}, g^{(0)} \) (copied;
-     * {@code null} means zero).
+     * {@link #solve(double[], double[], CostMatrix)} watched by an observer, called after every iteration with the
+     * iteration count (over all stages) and the current L1 marginal error; returning {@code false} stops the solve.
+     *
+     * @throws IllegalArgumentException as {@link #solve(double[], double[], CostMatrix)}, or if {@code observer} is
+     *                                  null
      */
-    public SinkhornResult solve(double[] a, double[] b, CostMatrix c, double[] fInit, double[] gInit) {
+    public SinkhornResult solve(double[] a, double[] b, CostMatrix c, IterationObserver observer) {
+        return solve(a, b, c, null, null, observer);
+    }
+
+    /**
+     * {@link #solve(double[], double[], CostMatrix, IterationObserver)} warm-started from potentials
+     * \( f^{(0)}, g^{(0)} \) (copied; {@code null} means zero).
+     *
+     * @throws IllegalArgumentException as {@link #solve(double[], double[], CostMatrix)}, or if a warm start has the
+     *                                  wrong length or a non-finite entry
+     */
+    public SinkhornResult solve(double[] a, double[] b, CostMatrix c, double[] fInit, double[] gInit,
+            IterationObserver observer) {
         Arguments.notNull("c", c);
-        Histograms.requireProbability("a", a, c.rows());
-        Histograms.requireProbability("b", b, c.cols());
+        Arguments.probabilityVector("a", a, c.rows());
+        Arguments.probabilityVector("b", b, c.cols());
         checkInit(fInit, gInit, c.rows(), c.cols());
+        Arguments.notNull("observer", observer);
         Ground ground = new Ground.Dense(c, options.parallel);
-        return run(ground, a.clone(), b.clone(), fInit, gInit, c.maxAbs(), !options.logDomain);
+        double target = options.epsilon.isRelative() ? options.epsilon.resolve(meanCost(c, a, b))
+                : options.epsilon.value();
+        return run(ground, a.clone(), b.clone(), fInit, gInit, c.maxAbs(), target, !options.logDomain, observer);
     }
 
     /**
@@ -126,18 +374,73 @@ public final class SinkhornSolver {
      * \( \nu = \sum_j b_j \delta_{y_j} \) for the squared Euclidean cost \( C_{ij} = |x_i - y_j|^2 \) (not halved),
      * computed on the fly: no {@code n x m} array is stored, memory is \( O((n+m)d) \).
      *
+     * @param x the source cloud
+     * @param y the target cloud, same dimension
+     * @return the potentials, values, plan and convergence
      * @throws IllegalArgumentException on null or different dimensions
      */
     public SinkhornResult solve(ParticleMeasure x, ParticleMeasure y) {
-        return solve(x, y, null, null);
+        return solve(x, y, null, null, IterationObserver.none());
     }
 
-    /** {@link #solve(ParticleMeasure, ParticleMeasure)} warm-started from potentials ({@code null} means zero). */
-    public SinkhornResult solve(ParticleMeasure x, ParticleMeasure y, double[] fInit, double[] gInit) {
+    /**
+     * {@link #solve(ParticleMeasure, ParticleMeasure)} watched by an observer (see
+     * {@link #solve(double[], double[], CostMatrix, IterationObserver)}).
+     */
+    public SinkhornResult solve(ParticleMeasure x, ParticleMeasure y, IterationObserver observer) {
+        return solve(x, y, null, null, observer);
+    }
+
+    /**
+     * {@link #solve(ParticleMeasure, ParticleMeasure, IterationObserver)} warm-started from potentials
+     * ({@code null} means zero).
+     */
+    public SinkhornResult solve(ParticleMeasure x, ParticleMeasure y, double[] fInit, double[] gInit,
+            IterationObserver observer) {
         Ground.Cloud ground = cloud(x, y, options.parallel);
         checkInit(fInit, gInit, x.size(), y.size());
+        Arguments.notNull("observer", observer);
+        double target = resolveEpsilon(x, y);
         return run(ground, x.weights(), y.weights(), fInit, gInit, maxCostBound(ground.xs, ground.ys, ground.d),
-                false);
+                target, false, observer);
+    }
+
+    /** The absolute epsilon for two clouds (the mean squared distance only when it is relative). */
+    double resolveEpsilon(ParticleMeasure x, ParticleMeasure y) {
+        return options.epsilon.isRelative() ? options.epsilon.resolve(meanSquaredDistance(x, y))
+                : options.epsilon.value();
+    }
+
+    /**
+     * \( \sum_{ij} a_i b_j |x_i - y_j|^2 = \mathrm{tr}\,\Sigma_x + \mathrm{tr}\,\Sigma_y + |\bar x - \bar y|^2 \),
+     * the mean cost of two clouds under the independent coupling.
+     */
+    static double meanSquaredDistance(ParticleMeasure x, ParticleMeasure y) {
+        double[] mx = x.mean();
+        double[] my = y.mean();
+        double s = 0;
+        for (int k = 0; k < mx.length; k++) {
+            s += (mx[k] - my[k]) * (mx[k] - my[k]);
+        }
+        org.ejml.data.DMatrixRMaj cx = x.covariance();
+        org.ejml.data.DMatrixRMaj cy = y.covariance();
+        for (int k = 0; k < mx.length; k++) {
+            s += cx.get(k, k) + cy.get(k, k);
+        }
+        return s;
+    }
+
+    /** \( \sum_{ij} a_i b_j C_{ij} \), one pass over the matrix. */
+    static double meanCost(CostMatrix c, double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < c.rows(); i++) {
+            double row = 0;
+            for (int j = 0; j < c.cols(); j++) {
+                row += b[j] * c.get(i, j);
+            }
+            s += a[i] * row;
+        }
+        return s;
     }
 
     static Ground.Cloud cloud(ParticleMeasure x, ParticleMeasure y, boolean parallel) {
@@ -180,9 +483,8 @@ public final class SinkhornSolver {
         return s;
     }
 
-    /** The decreasing sequence of epsilons ending at the target. */
-    double[] schedule(double scale) {
-        double target = options.epsilon;
+    /** The decreasing sequence of epsilons ending at the (absolute) target. */
+    double[] schedule(double scale, double target) {
         if (!options.epsilonScaling) {
             return new double[] {target};
         }
@@ -205,8 +507,13 @@ public final class SinkhornSolver {
         return eps;
     }
 
+    /*
+     * One method on purpose: the over-relaxation, the precision switch of the stored kernel and the stage control
+     * share the loop's state (omega, the error history, the kernel's reference potentials); issue 16 replaces this
+     * loop by the scaling engine shared with the unbalanced, barycenter and JKO solvers.
+     */
     private SinkhornResult run(Ground ground, double[] a, double[] b, double[] fInit, double[] gInit, double scale,
-            boolean useKernel) {
+            double target, boolean useKernel, IterationObserver observer) {
         int n = ground.n;
         int m = ground.m;
         double[] loga = logs(a);
@@ -218,11 +525,11 @@ public final class SinkhornSolver {
         double[] logS = new double[n];
         double[] logT = new double[m];
         Kernel kernel = useKernel ? new Kernel((Ground.Dense) ground) : null;
-        double[] eps = schedule(scale);
-        double target = options.epsilon;
+        double[] eps = schedule(scale, target);
         double tol = options.tolerance;
-        int maxIt = options.maxIterations;
-        int iterations = 0;
+        long maxIt = options.maxIterations;
+        long iterations = 0;
+        boolean stopped = false;
         Stats stats = null;
         boolean reachedTarget = false;
         double[] history = new double[RATE_WINDOW + 1];
@@ -240,7 +547,7 @@ public final class SinkhornSolver {
             double lastCheck = Double.POSITIVE_INFINITY;
             double singleCheck = Double.POSITIVE_INFINITY;
             java.util.Arrays.fill(history, Double.NaN);
-            while (iterations < maxIt && (last || stageIterations < STAGE_MAX_ITERATIONS)) {
+            while (!stopped && iterations < maxIt && (last || stageIterations < STAGE_MAX_ITERATIONS)) {
                 iterations++;
                 stageIterations++;
                 reachedTarget = last;
@@ -270,6 +577,7 @@ public final class SinkhornSolver {
                 for (int i = 0; i < n; i++) {
                     err += a[i] * Math.abs(Math.expm1(logS[i]));
                 }
+                stopped = !observer.observe(new IterationStatus(iterations, err, Double.NaN));
                 if (kernel != null && kernel.single() && check) {
                     boolean close = err <= Math.max(stageTol, SINGLE_PRECISION_ERROR);
                     boolean stalled = !(err < singleCheck); // e.g. single-precision rounding dominates
@@ -332,7 +640,7 @@ public final class SinkhornSolver {
                     kernel.build(f, g, e, kernel.single());
                 }
             }
-            if (iterations >= maxIt) {
+            if (iterations >= maxIt || stopped) {
                 break;
             }
         }
@@ -366,8 +674,8 @@ public final class SinkhornSolver {
         for (int j = 0; j < m; j++) {
             ww[j] = g[j] + target * logb[j];
         }
-        return new SinkhornResult(f, g, stats.cost, stats.objective, dual, iterations, stats.error,
-                stats.error <= tol, target, new EntropicPlan(ground, hh, ww, target));
+        return new SinkhornResult(f, g, stats.cost, stats.objective, dual, target,
+                new EntropicPlan(ground, hh, ww, target), Convergence.tested(iterations, stats.error, tol, stopped));
     }
 
     /** Exact statistics of the plan of {@code (f, g)} at {@code eps}: one pass over all entries. */
@@ -459,35 +767,11 @@ public final class SinkhornSolver {
         return out;
     }
 
-    /**
-     * Immutable configuration of a {@link SinkhornSolver}. Defaults:
-     * <ul>
-     * <li>{@code epsilon = 1e-2}: the regularisation \( \varepsilon \), <em>absolute</em>, in the units of the cost
-     *     (it is not rescaled by the cost's size; for \( |x-y|^2 \) on data of spread \( s \), compare it to
-     *     \( s^2 \));</li>
-     * <li>{@code tolerance = 1e-9}: stop when the L1 marginal error
-     *     \( \|P\mathbf 1-a\|_1 + \|P^\top\mathbf 1-b\|_1 \le \) tolerance;</li>
-     * <li>{@code maxIterations = 10000} iterations in total (over all epsilon-scaling stages);</li>
-     * <li>{@code epsilonScaling = true} with an automatic schedule: when \( \varepsilon \lt 5\cdot 10^{-4} R \), with
-     *     \( R \) the cost's range (dense: \( \max|C_{ij}| \); clouds: the squared diameter of a bounding box), the
-     *     stages start at \( R \) and halve epsilon each time; for larger \( \varepsilon \) no scaling is done (it
-     *     would cost more iterations than it saves). {@link #epsilonScaling(double, double)} sets an explicit
-     *     schedule that always runs;</li>
-     * <li>{@code logDomain = false}: dense costs use the stored stabilised kernel (set {@code true} to force the
-     *     log-domain path and save the \( nm \) kernel);</li>
-     * <li>{@code overRelaxation = true}: adaptive over-relaxation (see {@link #overRelaxation(boolean)});</li>
-     * <li>{@code mixedPrecision = true}: single-precision kernel while the error is above \( 10^{-5} \) (see
-     *     {@link #mixedPrecision(boolean)});</li>
-     * <li>{@code parallel = true}: chunks run on the common fork-join pool when large enough (results are
-     *     identical either way).</li>
-     * </ul>
-     */
-    public static final class Options {
-        static final Options DEFAULTS = new Options();
-
-        double epsilon = 1e-2;
+    /** The settings of a solver; never changed after the solver is made (the withers copy them). */
+    static final class Settings {
+        Epsilon epsilon;
         double tolerance = 1e-9;
-        int maxIterations = 10_000;
+        long maxIterations = 10_000;
         boolean epsilonScaling = true;
         double epsilonStart = Double.NaN;
         double epsilonFactor = 0.5;
@@ -496,11 +780,8 @@ public final class SinkhornSolver {
         boolean logDomain = false;
         boolean parallel = true;
 
-        private Options() {
-        }
-
-        private Options copy() {
-            Options o = new Options();
+        Settings copy() {
+            Settings o = new Settings();
             o.epsilon = epsilon;
             o.tolerance = tolerance;
             o.maxIterations = maxIterations;
@@ -513,146 +794,15 @@ public final class SinkhornSolver {
             o.parallel = parallel;
             return o;
         }
+    }
 
-        /** The regularisation \( \varepsilon > 0 \), absolute (cost units). */
-        public Options epsilon(double epsilon) {
-            Options o = copy();
-            o.epsilon = Arguments.positive("epsilon", epsilon);
-            return o;
-        }
-
-        /** The L1 marginal error to reach, {@code > 0}. */
-        public Options tolerance(double tolerance) {
-            Options o = copy();
-            o.tolerance = Arguments.positive("tolerance", tolerance);
-            return o;
-        }
-
-        /** The total iteration budget, {@code > 0}. */
-        public Options maxIterations(int maxIterations) {
-            Options o = copy();
-            o.maxIterations = Arguments.positive("maxIterations", maxIterations);
-            return o;
-        }
-
-        /** Turns epsilon-scaling on (with the current start and factor) or off. */
-        public Options epsilonScaling(boolean on) {
-            Options o = copy();
-            o.epsilonScaling = on;
-            return o;
-        }
-
-        /**
-         * Epsilon-scaling with an explicit schedule \( \varepsilon_k = \max(\varepsilon, s q^k) \).
-         *
-         * @param start  \( s > 0 \), the first epsilon (no scaling happens if {@code start <= epsilon})
-         * @param factor \( q \in (0, 1) \)
-         */
-        public Options epsilonScaling(double start, double factor) {
-            Arguments.positive("start", start);
-            Arguments.positive("factor", factor);
-            if (!(factor < 1)) {
-                throw new IllegalArgumentException("factor must be < 1, got " + factor);
-            }
-            Options o = copy();
-            o.epsilonScaling = true;
-            o.epsilonStart = start;
-            o.epsilonFactor = factor;
-            return o;
-        }
-
-        /**
-         * Turns adaptive over-relaxation on (default) or off. When on, each stage first runs plain iterations,
-         * measures their linear rate \( \rho \), then relaxes both updates,
-         * \( f \leftarrow (1-\omega) f + \omega F(g) \), with \( \omega = 2/(1+\sqrt{1-\rho}) \) (capped at 1.995;
-         * Thibault et al. 2017). Every 16th iteration is a plain one, on which the marginal error is measured
-         * exactly; from the observed relaxed rate \( \mu \) the plain rate is re-estimated through Young's relation
-         * \( (\mu + \omega - 1)^2 = \mu\omega^2\rho \) and \( \omega \) raised accordingly, and \( \omega \) is
-         * damped whenever the error grows. Off: plain Sinkhorn, checked every iteration.
-         */
-        public Options overRelaxation(boolean on) {
-            Options o = copy();
-            o.overRelaxation = on;
-            return o;
-        }
-
-        /**
-         * Stores the kernel of the dense path in single precision while the marginal error is above
-         * \( 10^{-5} \) (on by default; halves the memory traffic of those iterations), then in double precision
-         * until the tolerance. Results are decided by the double-precision phase and an exact final check, so they
-         * do not depend on this switch beyond the tolerance.
-         */
-        public Options mixedPrecision(boolean on) {
-            Options o = copy();
-            o.mixedPrecision = on;
-            return o;
-        }
-
-        /** Forces the log-domain path for dense costs (no stored kernel). */
-        public Options logDomain(boolean on) {
-            Options o = copy();
-            o.logDomain = on;
-            return o;
-        }
-
-        /** Allows ({@code true}, default) or forbids parallel chunks; the results are the same bits either way. */
-        public Options parallel(boolean on) {
-            Options o = copy();
-            o.parallel = on;
-            return o;
-        }
-
-        /** A solver with these options. */
-        public SinkhornSolver solver() {
-            return new SinkhornSolver(this);
-        }
-
-        /** \( \varepsilon \). */
-        public double epsilon() {
-            return epsilon;
-        }
-
-        /** The L1 marginal tolerance. */
-        public double tolerance() {
-            return tolerance;
-        }
-
-        /** The total iteration budget. */
-        public int maxIterations() {
-            return maxIterations;
-        }
-
-        /** Whether epsilon-scaling is on. */
-        public boolean epsilonScaling() {
-            return epsilonScaling;
-        }
-
-        /** Whether adaptive over-relaxation is on. */
-        public boolean overRelaxation() {
-            return overRelaxation;
-        }
-
-        /** Whether the dense kernel starts in single precision. */
-        public boolean mixedPrecision() {
-            return mixedPrecision;
-        }
-
-        /** Whether the log-domain path is forced. */
-        public boolean logDomain() {
-            return logDomain;
-        }
-
-        /** Whether parallel chunks are allowed. */
-        public boolean parallel() {
-            return parallel;
-        }
-
-        @Override
-        public String toString() {
-            return "SinkhornSolver.Options[epsilon=" + epsilon + ", tolerance=" + tolerance + ", maxIterations="
-                    + maxIterations + ", epsilonScaling=" + epsilonScaling + ", epsilonStart="
-                    + (Double.isNaN(epsilonStart) ? "auto" : epsilonStart) + ", epsilonFactor=" + epsilonFactor
-                    + ", overRelaxation=" + overRelaxation + ", mixedPrecision=" + mixedPrecision + ", logDomain=" + logDomain + ", parallel=" + parallel + "]";
-        }
+    /** One line with every setting. */
+    @Override
+    public String toString() {
+        return "SinkhornSolver[epsilon=" + options.epsilon + ", tolerance=" + TextSummary.brief(options.tolerance)
+                + ", maxIterations=" + options.maxIterations + ", epsilonScaling=" + (!options.epsilonScaling ? "off"
+                : (Double.isNaN(options.epsilonStart) ? "auto" : "from " + options.epsilonStart) + " x "
+                + options.epsilonFactor) + ", overRelaxation=" + options.overRelaxation + ", mixedPrecision="
+                + options.mixedPrecision + ", logDomain=" + options.logDomain + ", parallel=" + options.parallel + "]";
     }
 }

@@ -6,9 +6,8 @@
  * \( S_\varepsilon(a,b) = \mathrm{OT}_\varepsilon(a,b) - \tfrac12\mathrm{OT}_\varepsilon(a,a) - \tfrac12\mathrm{OT}_\varepsilon(b,b) \).
  *
  * <ul>
- * <li>{@link org.measureflow.ot.sinkhorn.SinkhornSolver}: configured by an immutable
- *     {@link org.measureflow.ot.sinkhorn.SinkhornSolver.Options}
- *     ({@code SinkhornSolver.options().epsilon(1e-2).tolerance(1e-9).solver()}), solves dense costs
+ * <li>{@link org.measureflow.ot.sinkhorn.SinkhornSolver}: an immutable configured solver
+ *     ({@code SinkhornSolver.of(1e-2).withTolerance(1e-9)}), solves dense costs
  *     ({@link org.measureflow.ot.CostMatrix}) and point clouds (squared Euclidean cost on the fly).
  *     \( \varepsilon \) is absolute, in cost units.</li>
  * <li>{@link org.measureflow.ot.sinkhorn.SinkhornResult}: potentials \( f, g \) with

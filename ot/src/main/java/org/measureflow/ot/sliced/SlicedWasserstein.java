@@ -135,7 +135,7 @@ public final class SlicedWasserstein {
             for (int l = start; l < end; l++) {
                 project(xs, theta, l, d, px);
                 project(ys, theta, l, d, py);
-                values[l] = sorted ? sortedPowerP(px, py, p) : OneDimensionalOt.wassersteinPowerP(px, a, py, b, p);
+                values[l] = sorted ? sortedPowerP(px, py, p) : OneDimensionalOt.cost(px, a, py, b, p);
             }
         };
         int chunkRows = Math.max(1, (count + 63) / 64);

@@ -1,6 +1,7 @@
 package org.measureflow.ot.unbalanced;
 
 import org.measureflow.core.Arguments;
+import org.measureflow.core.iteration.Convergence;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.ot.CostMatrix;
 import org.measureflow.ot.Histograms;
@@ -44,7 +45,7 @@ import org.measureflow.ot.sinkhorn.StabilisedKernel;
  * fused log-sum-exps ({@link LogKernel}) with the cost computed on the fly. No NaN or overflow for any
  * \( \varepsilon > 0 \).
  *
- * <p><b>Stopping rule and reported error</b>: the {@link SinkhornResult#marginalError()} of an unbalanced result is
+ * <p><b>Stopping rule and reported error</b>: the {@link SinkhornResult#error()} of an unbalanced result is
  * the L1 <em>KKT residual</em> of its plan,
  * \( \|P\mathbf 1 - a e^{-f/\rho_a}\|_1 + \|P^\top \mathbf 1 - b e^{-g/\rho_b}\|_1 \) (with \( e^{-f/\infty} = 1 \), so
  * it is the balanced marginal error when \( \rho = \infty \)), recomputed exactly in a final pass. The loop measures
@@ -266,8 +267,8 @@ public final class UnbalancedSinkhorn {
         for (int j = 0; j < m; j++) {
             ww[j] = g[j] + eps * logb[j];
         }
-        return new SinkhornResult(f, g, stats.cost, stats.objective, dual, iterations, stats.residual,
-                stats.residual <= tol, eps, kernel.plan(hh, ww, eps));
+        return new SinkhornResult(f, g, stats.cost, stats.objective, dual, eps, kernel.plan(hh, ww, eps),
+                Convergence.tested(iterations, stats.residual, tol, false));
     }
 
     /**

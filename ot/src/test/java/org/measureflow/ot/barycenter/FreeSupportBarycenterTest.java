@@ -96,7 +96,7 @@ class FreeSupportBarycenterTest {
         // of the moments is O(sqrt(tr S) * 0.07); 0.1 (a squared-distance unit of the data) is about three times that
         BuresBarycenter bures = BuresWasserstein.barycenter(gaussians, lambda);
         GaussianMeasure fitted = GaussianMeasure.of(mean, r.barycenter().covariance());
-        double w2 = BuresWasserstein.w2Squared(fitted, bures.barycenter());
+        double w2 = BuresWasserstein.squaredDistance(fitted, bures.barycenter());
         assertTrue(w2 < 0.1 * 0.1, "W2^2 between the fitted barycenter and the Bures barycenter: " + w2);
         // and closer to the Bures barycenter of the samples' own Gaussians (sampling error of the moments removed;
         // what remains is the discrete, non-Gaussian part, O(n^-1/2) in W2 for d = 2)
@@ -104,7 +104,7 @@ class FreeSupportBarycenterTest {
         for (int k = 0; k < 3; k++) {
             empirical[k] = GaussianMeasure.of(samples[k].mean(), samples[k].covariance());
         }
-        double w2Empirical = BuresWasserstein.w2Squared(fitted, BuresWasserstein.barycenter(empirical, lambda)
+        double w2Empirical = BuresWasserstein.squaredDistance(fitted, BuresWasserstein.barycenter(empirical, lambda)
                 .barycenter());
         assertTrue(w2Empirical < 0.05 * 0.05, "W2^2 to the empirical Bures barycenter: " + w2Empirical);
     }
@@ -129,7 +129,7 @@ class FreeSupportBarycenterTest {
                 previous = r.cost();
             }
             FreeSupportBarycenter.Result e = FreeSupportBarycenter.options().maxIterations(3)
-                    .entropic(SinkhornSolver.options().epsilon(0.1).tolerance(1e-11)).solver().solve(mu, lambda, init);
+                    .entropic(SinkhornSolver.of(0.1).withTolerance(1e-11)).solver().solve(mu, lambda, init);
             // barycentric maps of couplings with marginal error 1e-11 keep sum_i w_i T_k(x_i) = mean(mu_k)
             double[] mean = e.barycenter().mean();
             for (int q = 0; q < 2; q++) {

@@ -79,7 +79,7 @@ class DisplacementInterpolationTest {
             }
         }
         // and the cost is the sample version of W2^2 (closed forms item 12): within sampling error
-        assertEquals(BuresWasserstein.w2Squared(mu, nu), path.cost(), 0.3);
+        assertEquals(BuresWasserstein.squaredDistance(mu, nu), path.cost(), 0.3);
     }
 
     @Test

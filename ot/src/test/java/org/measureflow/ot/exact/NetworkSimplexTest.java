@@ -54,7 +54,7 @@ class NetworkSimplexTest {
             ParticleMeasure y = RandomInputs.measure1d(rng, m);
             for (double p : new double[] {1, 2, 3}) {
                 ExactOtResult r = SOLVER.solve(x, y, GroundCost.euclideanPower(p));
-                double quantile = OneDimensionalOt.wassersteinPowerP(x, y, p);
+                double quantile = OneDimensionalOt.cost(x, y, p);
                 assertTrue(r.converged());
                 // two exact algorithms; they differ only by rounding of O(n + m) terms of size O(1)
                 assertEquals(quantile, r.cost(), 1e-10 * quantile, "p = " + p);
@@ -69,13 +69,11 @@ class NetworkSimplexTest {
         ExactOtResult r = SOLVER.solve(x, y);
         // 0.2*1 + 0.4*4 + 0.1*1 + 0.3*1 = 2.2 exactly; rounding of five O(1) products
         assertEquals(2.2, r.cost(), 1e-12);
-        assertEquals(2.2, OneDimensionalOt.wassersteinPowerP(x, y, 2), 1e-12);
-        double[][] plan = r.plan().toDense();
-        double[][] expected = {{.2, 0}, {.4, .1}, {0, .3}};
-        for (int i = 0; i < 3; i++) {
-            // the optimum is unique (strictly monotone data): the LP plan is the quantile plan, up to rounding
-            assertArrayEquals(expected[i], plan[i], 1e-12);
-        }
+        assertEquals(2.2, OneDimensionalOt.cost(x, y, 2), 1e-12);
+        double[] plan = r.plan().toDense();
+        double[] expected = {.2, 0, .4, .1, 0, .3};
+        // the optimum is unique (strictly monotone data): the LP plan is the quantile plan, up to rounding
+        assertArrayEquals(expected, plan, 1e-12);
     }
 
     // ---- optimality certificates on larger random instances ---------------------------------------------
@@ -132,7 +130,7 @@ class NetworkSimplexTest {
         ExactOtResult r = SOLVER.solve(new double[] {1}, b, c);
         // the only feasible plan is P = b^T: cost = sum b_j C_0j
         assertEquals(.1 * 3 + .2 * 1 + .3 * 4 + .4 * 1.5, r.cost(), 1e-15);
-        assertArrayEquals(b, r.plan().toDense()[0], 0);
+        assertArrayEquals(b, r.plan().toDense(), 0); // one row: the flat plan is that row
         assertOptimalityCertificate(new double[] {1}, b, c, r);
     }
 
@@ -235,8 +233,8 @@ class NetworkSimplexTest {
             ExactOtResult r = SOLVER.solve(perturbed, perturbedB, c);
             assertTrue(r.converged());
             // the excess stays unassigned: marginals and cost move by at most that mass
-            double[] rows = r.plan().rowSums();
-            double[] cols = r.plan().colSums();
+            double[] rows = r.plan().sourceMarginal();
+            double[] cols = r.plan().targetMarginal();
             for (int i = 0; i < n; i++) {
                 assertTrue(rows[i] <= perturbed[i] + 1e-12 && rows[i] >= perturbed[i] - Histograms.SUM_TOLERANCE);
             }
@@ -264,14 +262,14 @@ class NetworkSimplexTest {
         CostMatrix c = randomCost(rng, n, n);
         ExactOtResult full = SOLVER.solve(a, a, c);
         assertTrue(full.iterations() > 1, "the instance needs pivots");
-        ExactOtResult r = NetworkSimplex.options().maxIterations(1).build().solve(a, a, c);
+        ExactOtResult r = NetworkSimplex.withDefaults().withMaxIterations(1).solve(a, a, c);
         assertFalse(r.converged());
         assertEquals(1, r.iterations());
         // marginals are preserved by every pivot: rounding of O(n) additions of 1/n
-        assertArrayEquals(a, r.plan().rowSums(), 1e-12);
-        assertArrayEquals(a, r.plan().colSums(), 1e-12);
+        assertArrayEquals(a, r.plan().sourceMarginal(), 1e-12);
+        assertArrayEquals(a, r.plan().targetMarginal(), 1e-12);
         assertTrue(r.cost() >= full.cost() - 1e-12);
-        assertEquals(1, NetworkSimplex.options().maxIterations(1).maxIterations());
+        assertEquals(1, NetworkSimplex.withDefaults().withMaxIterations(1).maxIterations());
         assertEquals(NetworkSimplex.DEFAULT_MAX_ITERATIONS, NetworkSimplex.withDefaults().maxIterations());
     }
 
@@ -284,9 +282,9 @@ class NetworkSimplexTest {
         ExactOtResult byArrays = SOLVER.solve(x.weights(), y.weights(), CostMatrix.squaredEuclidean(x, y));
         // the same data reach the same deterministic solver: identical bits
         assertEquals(byArrays.cost(), byMeasures.cost(), 0);
-        assertArrayEquals(byArrays.masses(), byMeasures.masses(), 0);
-        assertArrayEquals(byArrays.plan().rows(), byMeasures.rows());
-        assertArrayEquals(byArrays.plan().cols(), byMeasures.cols());
+        assertArrayEquals(byArrays.plan().masses(), byMeasures.plan().masses(), 0);
+        assertArrayEquals(byArrays.plan().rows(), byMeasures.plan().rows());
+        assertArrayEquals(byArrays.plan().cols(), byMeasures.plan().cols());
     }
 
     @Test
@@ -323,7 +321,7 @@ class NetworkSimplexTest {
         ParticleMeasure y3 = ParticleMeasure.of(new double[][] {{0, 0, 0}});
         assertMessageNames("y", () -> SOLVER.solve(x2, y3));
         assertMessageNames("cost", () -> SOLVER.solve(x2, x2, null));
-        assertMessageNames("maxIterations", () -> NetworkSimplex.options().maxIterations(-1));
+        assertMessageNames("maxIterations", () -> NetworkSimplex.withDefaults().withMaxIterations(-1));
         assertMessageNames("p", () -> GroundCost.euclideanPower(0));
     }
 
@@ -349,8 +347,8 @@ class NetworkSimplexTest {
         assertEquals(m, plan.targetSize());
         assertTrue(plan.size() <= n + m - 1, "a basic plan has at most n + m - 1 entries, got " + plan.size());
         // flows change only by exact pivots: the marginals keep the inputs' rounding (sums of <= n+m terms <= 1)
-        assertArrayEquals(a, plan.rowSums(), 1e-12);
-        assertArrayEquals(b, plan.colSums(), 1e-12);
+        assertArrayEquals(a, plan.sourceMarginal(), 1e-12);
+        assertArrayEquals(b, plan.targetMarginal(), 1e-12);
         double[] f = r.f();
         double[] g = r.g();
         double primal = 0;

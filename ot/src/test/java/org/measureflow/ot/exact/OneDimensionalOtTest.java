@@ -24,10 +24,10 @@ class OneDimensionalOtTest {
         double[] y = {-1, 2};
         double[] b = {.6, .4};
         // 0.2*1 + 0.4*4 + 0.1*1 + 0.3*1 = 2.2, five rounded products
-        assertEquals(2.2, OneDimensionalOt.wassersteinPowerP(x, a, y, b, 2), 1e-12);
-        assertEquals(Math.sqrt(2.2), OneDimensionalOt.wasserstein(x, a, y, b, 2), 1e-12);
+        assertEquals(2.2, OneDimensionalOt.cost(x, a, y, b, 2), 1e-12);
+        assertEquals(Math.sqrt(2.2), OneDimensionalOt.distance(x, a, y, b, 2), 1e-12);
         // W1 = 0.2*1 + 0.4*2 + 0.1*1 + 0.3*1 = 1.4
-        assertEquals(1.4, OneDimensionalOt.wasserstein(x, a, y, b, 1), 1e-12);
+        assertEquals(1.4, OneDimensionalOt.distance(x, a, y, b, 1), 1e-12);
     }
 
     @Test
@@ -37,12 +37,9 @@ class OneDimensionalOtTest {
         double[] y = {2, -1};
         double[] b = {.4, .6};
         SparsePlan plan = OneDimensionalOt.monotonePlan(x, a, y, b);
-        double[][] expected = {{.3, 0}, {0, .2}, {.1, .4}}; // B9's plan with rows and columns permuted
-        double[][] dense = plan.toDense();
-        for (int i = 0; i < 3; i++) {
-            assertArrayEquals(expected[i], dense[i], 1e-15); // one subtraction of O(1) masses
-        }
-        assertEquals(2.2, OneDimensionalOt.wassersteinPowerP(x, a, y, b, 2), 1e-12);
+        double[] expected = {.3, 0, 0, .2, .1, .4}; // B9's plan with rows and columns permuted, flat row-major
+        assertArrayEquals(expected, plan.toDense(), 1e-15); // one subtraction of O(1) masses
+        assertEquals(2.2, OneDimensionalOt.cost(x, a, y, b, 2), 1e-12);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -54,8 +51,8 @@ class OneDimensionalOtTest {
             SparsePlan plan = OneDimensionalOt.monotonePlan(x, y);
             assertTrue(plan.size() <= x.size() + y.size() - 1);
             // masses are differences of partial sums of weights <= 1: rounding O((n+m) ulp)
-            assertArrayEquals(x.weights(), plan.rowSums(), 1e-13);
-            assertArrayEquals(y.weights(), plan.colSums(), 1e-13);
+            assertArrayEquals(x.weights(), plan.sourceMarginal(), 1e-13);
+            assertArrayEquals(y.weights(), plan.targetMarginal(), 1e-13);
             // monotone: no two entries (i, j), (k, l) with x_i < x_k and y_j > y_l
             for (int s = 0; s < plan.size(); s++) {
                 for (int t = 0; t < plan.size(); t++) {
@@ -72,7 +69,7 @@ class OneDimensionalOtTest {
                 double d = x.coordinate(plan.row(k), 0) - y.coordinate(plan.col(k), 0);
                 cost += plan.mass(k) * Math.abs(d) * Math.abs(d) * Math.abs(d);
             }
-            double w3 = OneDimensionalOt.wassersteinPowerP(x, y, 3);
+            double w3 = OneDimensionalOt.cost(x, y, 3);
             assertEquals(w3, cost, 1e-12 * w3); // same terms, pow versus products
         });
     }
@@ -93,11 +90,11 @@ class OneDimensionalOtTest {
                 expected += (sx[i] - sy[i]) * (sx[i] - sy[i]) / n;
             }
             double[] w = Histograms.uniform(n);
-            assertEquals(OneDimensionalOt.wassersteinPowerP(x, w, y, w, 2), OneDimensionalOt.wassersteinPowerP(x, y, 2),
+            assertEquals(OneDimensionalOt.cost(x, w, y, w, 2), OneDimensionalOt.cost(x, y, 2),
                     0); // the uniform overload builds the same weights
             // sorting and matching is the quantile formula for n vs n uniform atoms; the merge may split an
             // atom in two pieces of rounded mass, so agreement is to rounding of n terms
-            assertEquals(expected, OneDimensionalOt.wassersteinPowerP(x, w, y, w, 2), 1e-12 * (1 + expected));
+            assertEquals(expected, OneDimensionalOt.cost(x, w, y, w, 2), 1e-12 * (1 + expected));
         });
     }
 
@@ -110,7 +107,7 @@ class OneDimensionalOtTest {
             ParticleMeasure y = x.pushForward((in, off, out, outOff) -> out[outOff] = in[off] + shift);
             for (double p : new double[] {1, 1.5, 2, 4}) {
                 // the monotone map is x -> x + shift, so W_p = |shift| for every p >= 1
-                assertEquals(Math.abs(shift), OneDimensionalOt.wasserstein(x, y, p), 1e-12, "p = " + p);
+                assertEquals(Math.abs(shift), OneDimensionalOt.distance(x, y, p), 1e-12, "p = " + p);
             }
         });
     }
@@ -119,15 +116,15 @@ class OneDimensionalOtTest {
     void invalidInputIsRejectedNamingTheArgument() {
         double[] x = {0, 1};
         double[] w = {.5, .5};
-        assertMessage("p", () -> OneDimensionalOt.wassersteinPowerP(x, w, x, w, 0.5));
-        assertMessage("p", () -> OneDimensionalOt.wassersteinPowerP(x, w, x, w, Double.NaN));
-        assertMessage("a", () -> OneDimensionalOt.wassersteinPowerP(x, new double[] {.5, .6}, x, w, 2));
-        assertMessage("b", () -> OneDimensionalOt.wassersteinPowerP(x, w, x, new double[] {-1, 2}, 2));
-        assertMessage("b", () -> OneDimensionalOt.wassersteinPowerP(x, w, x, new double[] {1}, 2));
-        assertMessage("x", () -> OneDimensionalOt.wassersteinPowerP(new double[] {0, Double.NaN}, w, x, w, 2));
+        assertMessage("p", () -> OneDimensionalOt.cost(x, w, x, w, 0.5));
+        assertMessage("p", () -> OneDimensionalOt.cost(x, w, x, w, Double.NaN));
+        assertMessage("a", () -> OneDimensionalOt.cost(x, new double[] {.5, .6}, x, w, 2));
+        assertMessage("b", () -> OneDimensionalOt.cost(x, w, x, new double[] {-1, 2}, 2));
+        assertMessage("b", () -> OneDimensionalOt.cost(x, w, x, new double[] {1}, 2));
+        assertMessage("x", () -> OneDimensionalOt.cost(new double[] {0, Double.NaN}, w, x, w, 2));
         ParticleMeasure oneD = ParticleMeasure.of(new double[][] {{0}, {1}});
         ParticleMeasure twoD = ParticleMeasure.of(new double[][] {{0, 0}});
-        assertMessage("y", () -> OneDimensionalOt.wasserstein(oneD, twoD, 2));
+        assertMessage("y", () -> OneDimensionalOt.distance(oneD, twoD, 2));
         assertMessage("x", () -> OneDimensionalOt.monotonePlan(twoD, oneD));
     }
 

@@ -11,11 +11,10 @@ class SparsePlanTest {
     @Test
     void denseFormAndMarginalsAddTheEntries() {
         SparsePlan plan = new SparsePlan(2, 3, new int[] {0, 1, 1}, new int[] {2, 0, 2}, new double[] {.5, .25, .25});
-        double[][] dense = plan.toDense();
-        assertArrayEquals(new double[] {0, 0, .5}, dense[0], 0); // entries are copied, no arithmetic
-        assertArrayEquals(new double[] {.25, 0, .25}, dense[1], 0);
-        assertArrayEquals(new double[] {.5, .5}, plan.rowSums(), 0); // sums of dyadic numbers are exact
-        assertArrayEquals(new double[] {.25, 0, .75}, plan.colSums(), 0);
+        // flat row-major: entries are copied, no arithmetic
+        assertArrayEquals(new double[] {0, 0, .5, .25, 0, .25}, plan.toDense(), 0);
+        assertArrayEquals(new double[] {.5, .5}, plan.sourceMarginal(), 0); // sums of dyadic numbers are exact
+        assertArrayEquals(new double[] {.25, 0, .75}, plan.targetMarginal(), 0);
         assertEquals(3, plan.size());
     }
 

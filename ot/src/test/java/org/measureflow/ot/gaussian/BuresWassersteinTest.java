@@ -33,8 +33,8 @@ class BuresWassersteinTest {
     @Test
     void goldenW2SquaredOfTheB4Pair() {
         // closed-forms B4 golden value, given to 10 decimals
-        assertEquals(1.4352331992, BuresWasserstein.w2Squared(goldenSource(), goldenTarget()), 1e-10);
-        assertEquals(Math.sqrt(1.4352331992), BuresWasserstein.w2(goldenSource(), goldenTarget()), 1e-10);
+        assertEquals(1.4352331992, BuresWasserstein.squaredDistance(goldenSource(), goldenTarget()), 1e-10);
+        assertEquals(Math.sqrt(1.4352331992), BuresWasserstein.distance(goldenSource(), goldenTarget()), 1e-10);
     }
 
     @Test
@@ -54,7 +54,7 @@ class BuresWassersteinTest {
         GaussianMeasure mu = GaussianMeasure.of1d(0.3, 0.8);
         GaussianMeasure nu = GaussianMeasure.of1d(-0.5, 1.7);
         double exact = 0.8 * 0.8 + 0.9 * 0.9; // (m0-m1)^2 + (s0-s1)^2
-        assertEquals(exact, BuresWasserstein.w2Squared(mu, nu), 1e-12 * exact); // a few roundings of O(1) numbers
+        assertEquals(exact, BuresWasserstein.squaredDistance(mu, nu), 1e-12 * exact); // a few roundings of O(1) numbers
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -78,7 +78,7 @@ class BuresWassersteinTest {
             GaussianMeasure mu = GaussianMeasure.of(m0, rotated(q, l0));
             GaussianMeasure nu = GaussianMeasure.of(m1, rotated(q, l1));
             // inputs carry rounding ~1e-16 relative; the result is a well-conditioned sum of O(1) terms
-            assertEquals(exact, BuresWasserstein.w2Squared(mu, nu), 1e-12 * (exact + 1));
+            assertEquals(exact, BuresWasserstein.squaredDistance(mu, nu), 1e-12 * (exact + 1));
         });
     }
 
@@ -90,7 +90,7 @@ class BuresWassersteinTest {
         for (int i = 0; i < 4; i++) {
             exact += Math.pow(Math.sqrt(v0[i]) - Math.sqrt(v1[i]), 2);
         }
-        double got = BuresWasserstein.w2Squared(diagonal(new double[]{0, 0, 0, 0}, v0), diagonal(new double[]{1, 1, 0, 0}, v1));
+        double got = BuresWasserstein.squaredDistance(diagonal(new double[]{0, 0, 0, 0}, v0), diagonal(new double[]{1, 1, 0, 0}, v1));
         assertEquals(exact, got, 1e-12 * exact); // 1e-12 relative, as required
     }
 
@@ -149,7 +149,7 @@ class BuresWassersteinTest {
         double[] tm = new double[3];
         t.apply(mu0, tm);
         double cost = CommonOps_DDRM.trace(cov) + BuresWasserstein.meanDistanceSquared(mu0, tm);
-        double w2 = BuresWasserstein.w2Squared(mu, nu);
+        double w2 = BuresWasserstein.squaredDistance(mu, nu);
         assertEquals(w2, cost, 1e-12 * w2); // two exact formulas for one number, O(1) inputs
     }
 
@@ -161,10 +161,10 @@ class BuresWassersteinTest {
             GaussianMeasure a = random(rng, d, 100);
             GaussianMeasure b = random(rng, d, 100);
             GaussianMeasure c = random(rng, d, 100);
-            double ab = BuresWasserstein.w2(a, b);
-            double ba = BuresWasserstein.w2(b, a);
-            double bc = BuresWasserstein.w2(b, c);
-            double ac = BuresWasserstein.w2(a, c);
+            double ab = BuresWasserstein.distance(a, b);
+            double ba = BuresWasserstein.distance(b, a);
+            double bc = BuresWasserstein.distance(b, c);
+            double ac = BuresWasserstein.distance(a, c);
             assertTrue(ab >= 0 && bc >= 0 && ac >= 0);
             // symmetry holds in exact arithmetic; the two evaluations use different factorisations
             assertEquals(ab, ba, 1e-10 * (1 + ab));
@@ -178,10 +178,10 @@ class BuresWassersteinTest {
         Property.check(seed, rng -> {
             int d = rng.nextInt(1, 12);
             GaussianMeasure mu = random(rng, d, Math.pow(10, rng.nextDouble(0, 10)));
-            assertEquals(0.0, BuresWasserstein.w2(mu, mu), 0.0);
+            assertEquals(0.0, BuresWasserstein.distance(mu, mu), 0.0);
             // an equal copy built from the same numbers is the same measure
             GaussianMeasure copy = GaussianMeasure.of(mu.mean(), mu.covariance());
-            assertTrue(BuresWasserstein.w2(mu, copy) <= 1e-12);
+            assertTrue(BuresWasserstein.distance(mu, copy) <= 1e-12);
         });
     }
 
@@ -196,7 +196,7 @@ class BuresWassersteinTest {
             CommonOps_DDRM.scale(c * c, s1);
             // commuting case S1 = c^2 S: B^2 = (c - 1)^2 tr S, far below the rounding of tr S0 + tr S1
             double exact = (c - 1) * (c - 1) * CommonOps_DDRM.trace(s);
-            double got = BuresWasserstein.buresSquared(s, s1);
+            double got = BuresWasserstein.squaredBuresDistance(s, s1);
             // cancellation-free form: relative error ~ u * cond(S) / (c - 1) <= 1e-16 * 1e4 / 1e-7 = 1e-5
             assertEquals(exact, got, 2e-5 * exact);
         });
@@ -234,7 +234,7 @@ class BuresWassersteinTest {
                 }
             }
             double expected = 0.5 * delta * delta * quadratic;
-            double got = BuresWasserstein.buresSquared(s, s1);
+            double got = BuresWasserstein.squaredBuresDistance(s, s1);
             // expansion error ~ delta |E| / lambda_min <= 1e-7 * 10 * 100; rounding ~ u cond / delta ~ 1e-7
             assertEquals(expected, got, 1e-4 * expected);
         });
@@ -254,7 +254,7 @@ class BuresWassersteinTest {
             if (!Spd.isSpd(s1)) {
                 return; // the perturbation may break definiteness of the most ill-conditioned draws
             }
-            double b = BuresWasserstein.buresSquared(s, s1);
+            double b = BuresWasserstein.squaredBuresDistance(s, s1);
             assertTrue(Double.isFinite(b) && b >= 0, "B^2 = " + b);
             // exact B^2 <= |S0 - S1|_1 ~ 1e-15 tr S (Powers-Stormer); the computed value adds square-root rounding
             // of at most ~(u cond)^2 tr S <= 1e-10 tr S for cond <= 1e11 (the trace formula alone would give ~1e-16 d tr S
@@ -276,7 +276,7 @@ class BuresWassersteinTest {
             l1[i] = Math.exp(rng.nextDouble(-4, 4));
             exact += Math.pow(Math.sqrt(l0[i]) - Math.sqrt(l1[i]), 2);
         }
-        double got = BuresWasserstein.buresSquared(rotated(q, l0), rotated(q, l1));
+        double got = BuresWasserstein.squaredBuresDistance(rotated(q, l0), rotated(q, l1));
         // d = 120 terms of size up to e^4: rounding ~ d u cond-free, far below 1e-11 relative
         assertEquals(exact, got, 1e-11 * exact);
     }
@@ -285,7 +285,7 @@ class BuresWassersteinTest {
     void nearSingularCovarianceGivesAFiniteNonNegativeDistance() {
         DMatrixRMaj s0 = new DMatrixRMaj(new double[][]{{1, 1 - 1e-9}, {1 - 1e-9, 1}});
         DMatrixRMaj s1 = new DMatrixRMaj(new double[][]{{1, 0}, {0, 1e-12}});
-        double b = BuresWasserstein.buresSquared(s0, s1);
+        double b = BuresWasserstein.squaredBuresDistance(s0, s1);
         assertTrue(Double.isFinite(b) && b >= 0);
         // reference: eigen-based formula with EJML square roots, agreeing to the sqrt(u) accuracy of tiny eigenvalues
         DMatrixRMaj r = Spd.sqrt(s0);
@@ -305,14 +305,14 @@ class BuresWassersteinTest {
             // an interior time just next to 1 lands on nu up to the map's rounding
             GaussianMeasure almostNu = BuresWasserstein.geodesic(mu, nu, Math.nextDown(1.0));
             assertTrue(relErr(almostNu.covariance(), nu.covariance()) < 1e-10);
-            double w = BuresWasserstein.w2(mu, nu);
+            double w = BuresWasserstein.distance(mu, nu);
             double[] times = {0, 0.2, 0.5, 0.9, 1};
             for (double s : times) {
                 for (double t : times) {
                     if (s >= t) {
                         continue;
                     }
-                    double dist = BuresWasserstein.w2(BuresWasserstein.geodesic(mu, nu, s), BuresWasserstein.geodesic(mu, nu, t));
+                    double dist = BuresWasserstein.distance(BuresWasserstein.geodesic(mu, nu, s), BuresWasserstein.geodesic(mu, nu, t));
                     // W2(mu_s, mu_t) = |t - s| W2(mu, nu); rounding of d^3 sums of O(1) terms, below 1e-9
                     assertEquals((t - s) * w, dist, 1e-9 * (1 + w), "s=" + s + " t=" + t);
                 }
@@ -398,11 +398,11 @@ class BuresWassersteinTest {
     void invalidArgumentsAreRejectedWithTheirNames() {
         GaussianMeasure a = GaussianMeasure.standard(2);
         GaussianMeasure b = GaussianMeasure.standard(3);
-        assertMessage("nu", () -> BuresWasserstein.w2Squared(a, b));
+        assertMessage("nu", () -> BuresWasserstein.squaredDistance(a, b));
         assertMessage("nu", () -> BuresWasserstein.mongeMap(a, b));
         assertMessage("t", () -> BuresWasserstein.geodesic(a, a, 1.5));
-        assertMessage("s1", () -> BuresWasserstein.buresSquared(CommonOps_DDRM.identity(2), CommonOps_DDRM.identity(3)));
-        assertMessage("s1", () -> BuresWasserstein.buresSquared(CommonOps_DDRM.identity(2),
+        assertMessage("s1", () -> BuresWasserstein.squaredBuresDistance(CommonOps_DDRM.identity(2), CommonOps_DDRM.identity(3)));
+        assertMessage("s1", () -> BuresWasserstein.squaredBuresDistance(CommonOps_DDRM.identity(2),
                 new DMatrixRMaj(new double[][]{{1, 2}, {2, 1}})));
         assertMessage("measures", () -> BuresWasserstein.barycenter(new GaussianMeasure[0], new double[0]));
         assertMessage("measures[1]", () -> BuresWasserstein.barycenter(new GaussianMeasure[]{a, b}, new double[]{.5, .5}));

@@ -84,7 +84,7 @@ class EntropicGaussianOtTest {
             int d = rng.nextInt(1, 6);
             GaussianMeasure a = random(rng, d, 10);
             GaussianMeasure b = random(rng, d, 10);
-            double w2 = BuresWasserstein.w2Squared(a, b);
+            double w2 = BuresWasserstein.squaredDistance(a, b);
             double[] sigma = singularValues(a, b);
             double previous = Double.POSITIVE_INFINITY;
             for (double eps : new double[]{1e-1, 1e-3, 1e-5}) {
@@ -196,7 +196,7 @@ class EntropicGaussianOtTest {
     void smallEpsilonStaysFiniteAndCloseToW2() {
         GaussianMeasure a = goldenSource();
         GaussianMeasure b = goldenTarget();
-        double w2 = BuresWasserstein.w2Squared(a, b);
+        double w2 = BuresWasserstein.squaredDistance(a, b);
         double c = EntropicGaussianOt.cost(a, b, 1e-12);
         // error ~ d (eps/2)(1 + log(2 sigma/eps)) ~ 3e-11
         assertTrue(Double.isFinite(c) && c > w2 && c - w2 < 1e-10, "cost " + c + " vs " + w2);

@@ -19,7 +19,7 @@ class SinkhornDivergenceTest {
     private static final double TOL = 1e-11;
 
     private static SinkhornDivergence divergence(double eps) {
-        return SinkhornDivergence.of(SinkhornSolver.options().epsilon(eps).tolerance(TOL).maxIterations(50_000));
+        return SinkhornDivergence.of(SinkhornSolver.of(eps).withTolerance(TOL).withMaxIterations(50_000));
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -27,7 +27,7 @@ class SinkhornDivergenceTest {
     void divergenceOfAMeasureWithItselfIsZero(long seed) {
         Property.check(seed, rng -> {
             ParticleMeasure x = RandomInputs.weightedPointCloud(rng, 25, 2);
-            SinkhornDivergence.Result r = divergence(0.1 + rng.nextDouble()).valueAndGradient(x, x);
+            SinkhornDivergenceResult r = divergence(0.1 + rng.nextDouble()).valueAndGradient(x, x);
             assertTrue(r.converged());
             // each term is within (marginal error) x (potential range) ~ 1e-10 of its optimum
             assertEquals(0.0, r.value(), 1e-9);
@@ -47,7 +47,7 @@ class SinkhornDivergenceTest {
             ParticleMeasure y = RandomInputs.weightedPointCloud(rng, 17, 2);
             // small random shifts make some pairs nearly equal, where S is smallest
             double eps = 0.05 + 2 * rng.nextDouble();
-            SinkhornDivergence.Result r = divergence(eps).valueAndGradient(x, y);
+            SinkhornDivergenceResult r = divergence(eps).valueAndGradient(x, y);
             assertTrue(r.converged());
             // S >= 0 exactly; the computed terms carry errors ~ tolerance x potential range
             assertTrue(r.value() >= -1e-9, "S = " + r.value());
@@ -81,10 +81,10 @@ class SinkhornDivergenceTest {
         SplittableRandom rng = new SplittableRandom(9);
         ParticleMeasure x = RandomInputs.weightedPointCloud(rng, 12, 2);
         ParticleMeasure y = RandomInputs.pointCloud(rng, 10, 2);
-        SinkhornSolver.Options o = SinkhornSolver.options().epsilon(0.3).tolerance(TOL);
+        SinkhornSolver o = SinkhornSolver.of(0.3).withTolerance(TOL);
         double[] grad = SinkhornDivergence.of(o).valueAndGradient(x, y).gradient();
-        double[] txy = o.solver().solve(x, y).barycentricMap();
-        double[] txx = o.solver().solve(x, x).barycentricMap();
+        double[] txy = o.solve(x, y).plan().barycentricMap();
+        double[] txx = o.solve(x, x).plan().barycentricMap();
         for (int i = 0; i < 12; i++) {
             for (int k = 0; k < 2; k++) {
                 // grad_i = 2 a_i (T^xx(x_i) - T^xy(x_i)) at convergence; the self plan solved by the general solver
@@ -101,9 +101,9 @@ class SinkhornDivergenceTest {
         ParticleMeasure x = RandomInputs.weightedPointCloud(rng, 15, 3);
         ParticleMeasure y = RandomInputs.weightedPointCloud(rng, 11, 3);
         SinkhornDivergence s = divergence(0.4);
-        SinkhornDivergence.Result dense = s.compute(x.weights(), y.weights(), CostMatrix.squaredEuclidean(x, y),
+        SinkhornDivergenceResult dense = s.compute(x.weights(), y.weights(), CostMatrix.squaredEuclidean(x, y),
                 CostMatrix.squaredEuclidean(x, x), CostMatrix.squaredEuclidean(y, y));
-        SinkhornDivergence.Result cloud = s.valueAndGradient(x, y);
+        SinkhornDivergenceResult cloud = s.valueAndGradient(x, y);
         // same problems solved to tolerance 1e-11
         assertEquals(cloud.value(), dense.value(), 1e-9);
         assertEquals(cloud.crossTerm(), dense.crossTerm(), 1e-9);
@@ -119,7 +119,7 @@ class SinkhornDivergenceTest {
         double[] half = {0.5, 0.5};
         SinkhornSolverTest.assertMessage("caa", () -> s.compute(half, half, sq, notSymmetric, sq));
         SinkhornSolverTest.assertMessage("a", () -> s.compute(new double[] {0.2, 0.2}, half, sq, sq, sq));
-        SinkhornSolverTest.assertMessage("options", () -> SinkhornDivergence.of(null));
+        SinkhornSolverTest.assertMessage("solver", () -> SinkhornDivergence.of(null));
         ParticleMeasure p1 = ParticleMeasure.of(new double[][] {{0}});
         ParticleMeasure p2 = ParticleMeasure.of(new double[][] {{0, 0}});
         SinkhornSolverTest.assertMessage("y", () -> s.value(p1, p2));

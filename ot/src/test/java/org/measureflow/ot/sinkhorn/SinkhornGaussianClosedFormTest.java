@@ -27,15 +27,15 @@ class SinkhornGaussianClosedFormTest {
         ParticleMeasure x = alpha.sample(N, new SplittableRandom(11));
         ParticleMeasure y = beta.sample(N, new SplittableRandom(12));
         double tolerance = 1e-4;
-        SinkhornResult r = SinkhornSolver.options().epsilon(EPS).tolerance(tolerance).solver().solve(x, y);
-        assertTrue(r.converged(), "converged, marginal error " + r.marginalError());
+        SinkhornResult r = SinkhornSolver.of(EPS).withTolerance(tolerance).solve(x, y);
+        assertTrue(r.converged(), "converged, marginal error " + r.error());
 
         // CLT for empirical entropic OT (Mena & Niles-Weed 2019; del Barrio et al. 2023): with n samples on each side,
         // sqrt(n) (OT_eps(a_n, b_n) - OT_eps(a, b)) -> N(0, Var_a f + Var_b g), f and g the optimal potentials;
         // estimate the variances from the computed potentials. The bias is O(1/n) (~1e-4 here), far below 5 sigma.
         double sigma = Math.sqrt((variance(r.f()) + variance(r.g())) / N);
         // The objective of an iterate with L1 marginal error e differs from the optimum by at most e * (range f + range g).
-        double optimisation = r.marginalError() * (range(r.f()) + range(r.g()));
+        double optimisation = r.error() * (range(r.f()) + range(r.g()));
         double exact = EntropicGaussianOt.cost(alpha, beta, EPS);
         assertEquals(exact, r.objective(), 5 * sigma + optimisation + 1.0 / N,
                 "OT_eps: sigma = " + sigma + ", exact = " + exact);
@@ -44,7 +44,7 @@ class SinkhornGaussianClosedFormTest {
         // the closed-form K. Entry (k, l) is a mean of n products; its standard error is at most
         // sqrt((S_a,kk S_b,ll + K_kl^2) / n), as for an empirical covariance of n independent pairs.
         DMatrixRMaj k = EntropicGaussianOt.crossCovariance(alpha, beta, EPS);
-        double[] t = r.barycentricMap();
+        double[] t = r.plan().barycentricMap();
         double[] mx = x.mean();
         double[] my = y.mean();
         DMatrixRMaj sa = alpha.covariance();

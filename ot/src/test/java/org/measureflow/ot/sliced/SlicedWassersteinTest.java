@@ -27,7 +27,7 @@ class SlicedWassersteinTest {
         ParticleMeasure x = RandomInputs.measure1d(rng, 40);
         ParticleMeasure y = RandomInputs.measure1d(rng, 25);
         SlicedResult r = SlicedWasserstein.options().p(p).directions(7).build().compute(x, y);
-        double w = OneDimensionalOt.wassersteinPowerP(x, y, p);
+        double w = OneDimensionalOt.cost(x, y, p);
         // every direction is +1 or -1 and W_p is invariant under x -> -x; only the rounding of the merged
         // cumulative weights (taken from the other end for -1) differs
         assertEquals(w, r.powerP(), 1e-13 * w);

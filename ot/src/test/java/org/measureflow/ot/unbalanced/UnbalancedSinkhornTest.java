@@ -50,11 +50,11 @@ class UnbalancedSinkhornTest {
         double p = diracMass(ma, mb, c, eps, ra, rb);
         assertTrue(r.converged());
         // the residual 1e-14 bounds |p - p*| by about 1e-14 (rho+eps)/eps <= 1e-11 for these parameters
-        assertEquals(p, r.densePlan()[0], 1e-10 * Math.max(1, p));
+        assertEquals(p, r.plan().toDense()[0], 1e-10 * Math.max(1, p));
         double value = diracObjective(p, ma, mb, c, eps, ra, rb);
         assertEquals(value, r.objective(), 1e-10 * Math.max(1, Math.abs(value)));
-        assertEquals(value, r.dualValue(), 1e-10 * Math.max(1, Math.abs(value)));
-        assertEquals(c * p, r.transportCost(), 1e-10 * Math.max(1, c * p));
+        assertEquals(value, r.dualObjective(), 1e-10 * Math.max(1, Math.abs(value)));
+        assertEquals(c * p, r.cost(), 1e-10 * Math.max(1, c * p));
     }
 
     @ParameterizedTest(name = "hard constraint on the {0}")
@@ -67,7 +67,7 @@ class UnbalancedSinkhornTest {
         o = side.equals("source") ? o.rhoSource(Double.POSITIVE_INFINITY) : o.rhoTarget(Double.POSITIVE_INFINITY);
         SinkhornResult r = o.solver().solve(new double[] {ma}, new double[] {mb}, CostMatrix.of(new double[][] {{1}}));
         // the closed form with rho -> infinity on one side: p = m_a (source exact) or p = m_b (target exact)
-        assertEquals(side.equals("source") ? ma : mb, r.densePlan()[0], 1e-12);
+        assertEquals(side.equals("source") ? ma : mb, r.plan().toDense()[0], 1e-12);
     }
 
     /** The unbalanced dual at potentials \( (f, g) \) (the class's formula, written out independently). */
@@ -101,7 +101,7 @@ class UnbalancedSinkhornTest {
         double[] a = x.weights();
         double[] b = y.weights();
         double eps = 0.5;
-        SinkhornResult balanced = SinkhornSolver.options().epsilon(eps).tolerance(1e-13).solver().solve(a, b, cost);
+        SinkhornResult balanced = SinkhornSolver.of(eps).withTolerance(1e-13).solve(a, b, cost);
         double[] f = balanced.f();
         double[] g = balanced.g();
         // the gauge t minimising Q(t) = <a,(f+t)^2> + <b,(g-t)^2> (both masses are 1)
@@ -123,7 +123,7 @@ class UnbalancedSinkhornTest {
             gs[j] = g[j] - t;
             q += b[j] * gs[j] * gs[j];
         }
-        double[] pBalanced = balanced.densePlan();
+        double[] pBalanced = balanced.plan().toDense();
         double previousGap = Double.POSITIVE_INFINITY;
         double previousDistance = Double.POSITIVE_INFINITY;
         double previousLeading = Double.POSITIVE_INFINITY;
@@ -138,7 +138,7 @@ class UnbalancedSinkhornTest {
             assertTrue(r.objective() >= dual(fs, gs, a, b, c, eps, rho) - 1e-10, "dual bound at rho " + rho);
             assertTrue(gap < previousGap, "the gap shrinks monotonically at rho " + rho);
             double distance = 0;
-            double[] p = r.densePlan();
+            double[] p = r.plan().toDense();
             for (int k = 0; k < p.length; k++) {
                 distance += Math.abs(p[k] - pBalanced[k]);
             }
@@ -199,8 +199,8 @@ class UnbalancedSinkhornTest {
             double tol = 1e-11;
             SinkhornResult r = UnbalancedSinkhorn.options().epsilon(eps).rhoSource(ra).rhoTarget(rb).tolerance(tol)
                     .maxIterations(100_000).solver().solve(a, b, c);
-            assertTrue(r.converged(), "converged, residual " + r.marginalError());
-            double[] p = r.densePlan();
+            assertTrue(r.converged(), "converged, residual " + r.error());
+            double[] p = r.plan().toDense();
             double value = primal(p, a, b, c, eps, ra, rb);
             assertEquals(value, r.objective(), 1e-12 * Math.max(1, Math.abs(value)), "objective formula");
             // objective - dual = rho_a KL(P1 | a e^{-f/rho_a}) + rho_b KL(P^T1 | b e^{-g/rho_b}) >= 0, bounded by the
@@ -215,15 +215,15 @@ class UnbalancedSinkhornTest {
                 minTarget = Math.min(minTarget, b[j] * Math.exp(-g[j] / rb));
             }
             double rounding = 1e-12 * Math.max(1, Math.abs(value));
-            double gap = r.objective() - r.dualValue();
+            double gap = r.objective() - r.dualObjective();
             assertTrue(gap >= -rounding, "gap " + gap);
-            assertTrue(gap <= Math.max(ra, rb) * r.marginalError() * r.marginalError() / minTarget + rounding,
+            assertTrue(gap <= Math.max(ra, rb) * r.error() * r.error() / minTarget + rounding,
                     "gap " + gap);
             // local optimality: a multiplicative perturbation P_ij e^{delta Z_ij} changes the convex objective by at
             // least its first-order term, whose size is delta sum_ij P_ij |grad_ij| with
             // grad_ij = rho_a log(r_i / (a_i e^{-f_i/rho_a})) + rho_b log(c_j / (b_j e^{-g_j/rho_b}))
-            double[] rows = r.applyPlan(ones(m));
-            double[] cols = r.applyPlanTransposed(ones(n));
+            double[] rows = r.plan().apply(ones(m));
+            double[] cols = r.plan().applyTransposed(ones(n));
             double delta = 1e-3;
             double firstOrder = 0;
             double[] perturbed = p.clone();
@@ -245,9 +245,9 @@ class UnbalancedSinkhornTest {
             }
             SinkhornResult s = UnbalancedSinkhorn.options().epsilon(eps).rhoSource(rb).rhoTarget(ra).tolerance(tol)
                     .maxIterations(100_000).solver().solve(b, a, CostMatrix.of(m, n, ct));
-            assertEquals(r.objective(), s.objective(), gap + (s.objective() - s.dualValue()) + 2 * rounding,
+            assertEquals(r.objective(), s.objective(), gap + (s.objective() - s.dualObjective()) + 2 * rounding,
                     "objective symmetric");
-            double[] q = s.densePlan();
+            double[] q = s.plan().toDense();
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < m; j++) {
                     // plans at residual 1e-11 agree to ~1e-10 relative (strong convexity of the entropic term)
@@ -270,7 +270,7 @@ class UnbalancedSinkhornTest {
         assertArrayEquals(dense.f(), clouds.f(), 1e-12);
         assertArrayEquals(dense.g(), clouds.g(), 1e-12);
         assertEquals(dense.objective(), clouds.objective(), 1e-12);
-        double[] map = clouds.barycentricMap();
+        double[] map = clouds.plan().barycentricMap();
         assertEquals(40, map.length);
     }
 
@@ -291,9 +291,9 @@ class UnbalancedSinkhornTest {
         // both are within the KKT residual 1e-11 of the same optimum; at small eps (costs up to ~40, eps = 0.002:
         // kernel entries e^{-20000}) the stored path absorbs and falls back to the log domain where needed
         assertEquals(log.objective(), stored.objective(), 1e-9);
-        assertEquals(log.transportCost(), stored.transportCost(), 1e-9);
-        double[] p = log.densePlan();
-        double[] q = stored.densePlan();
+        assertEquals(log.cost(), stored.cost(), 1e-9);
+        double[] p = log.plan().toDense();
+        double[] q = stored.plan().toDense();
         for (int k = 0; k < p.length; k++) {
             assertEquals(p[k], q[k], 1e-9);
         }
@@ -315,7 +315,7 @@ class UnbalancedSinkhornTest {
             assertArrayEquals(r[0].f(), r[1].f(), 0.0);
             assertArrayEquals(r[0].g(), r[1].g(), 0.0);
             assertEquals(r[0].objective(), r[1].objective(), 0.0);
-            assertEquals(r[0].marginalError(), r[1].marginalError(), 0.0);
+            assertEquals(r[0].error(), r[1].error(), 0.0);
         }
     }
 
@@ -324,7 +324,7 @@ class UnbalancedSinkhornTest {
         SinkhornResult r = UnbalancedSinkhorn.options().epsilon(0.01).rho(100).maxIterations(3).solver()
                 .solve(new double[] {0.5, 0.5}, new double[] {0.2, 0.8}, CostMatrix.of(new double[][] {{0, 1}, {1, 0}}));
         assertEquals(3, r.iterations());
-        assertTrue(!r.converged() && r.marginalError() > 1e-9 && Double.isFinite(r.objective()));
+        assertTrue(!r.converged() && r.error() > 1e-9 && Double.isFinite(r.objective()));
     }
 
     @Test

@@ -13,7 +13,7 @@ import org.measureflow.core.measure.ParticleMeasure;
  * {\sum_j w_j e^{\langle Q_h(t) x, K_h(t) x_j\rangle}}, \]
  * whose flow \( \dot x_i = v_t(x_i; \mu_t) \) is the continuous-depth transformer (eq. 28) and, for the measure,
  * the transformer PDE \( \partial_t \mu + \mathrm{div}(\mu\, v_t(\cdot;\mu)) = 0 \) (eq. 29). Integrate it with
- * any core integrator, e.g. {@code new RungeKutta4(h).advect(tokens, field, 0, 1)}.
+ * any core integrator, e.g. {@code RungeKutta4.of(h).advect(tokens, field, 0, 1)}.
  *
  * <p>Variants, set by withers on this immutable object:
  * <ul>

@@ -98,7 +98,7 @@ public final class DiscreteTransformer {
             }
             if ((l + 1) % every == 0 || l + 1 == layers) {
                 depths.add(l + 1 == layers ? depth : (l + 1) * h);
-                measures.add(tokens.withPoints(x));
+                measures.add(tokens.withFlatPoints(x));
             }
         }
         double[] recorded = new double[depths.size()];

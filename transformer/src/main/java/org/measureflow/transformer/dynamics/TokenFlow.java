@@ -55,7 +55,7 @@ public final class TokenFlow {
         double[] times = new double[recorder.size()];
         for (int k = 0; k < recorder.size(); k++) {
             times[k] = recorder.time(k);
-            measures.add(tokens.withPoints(recorder.state(k)));
+            measures.add(tokens.withFlatPoints(recorder.state(k)));
         }
         return new TokenTrajectory(times, measures, result);
     }

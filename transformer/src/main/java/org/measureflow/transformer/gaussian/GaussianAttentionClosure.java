@@ -70,7 +70,7 @@ public final class GaussianAttentionClosure {
      *                     \( \mathrm{tr}\,\Sigma_0 \), finite and {@code > 1}; default \( 10^6 \)
      */
     public record Options(Kernel kernel, OdeIntegrator integrator, double blowUpFactor) {
-        static final Options DEFAULTS = new Options(Kernel.SOFTMAX, DormandPrince54.of(1e-10, 1e-12), 1e6);
+        static final Options DEFAULTS = new Options(Kernel.SOFTMAX, DormandPrince54.withDefaults().withRelativeTolerance(1e-10).withAbsoluteTolerance(1e-12), 1e6);
 
         /**
          * Validates the options.

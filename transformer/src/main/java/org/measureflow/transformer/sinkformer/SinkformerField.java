@@ -137,7 +137,7 @@ public final class SinkformerField implements ParticleField {
         double[] w = tokens.weights();
         SinkhornResult r = solve(head, points, n, d, w);
         double[] matrix = AttentionKernel.matrix(head, points, n, d, keyBias(r, w), false, Normalisation.SOFTMAX);
-        return new SinkhornAttention(matrix, n, r.iterations(), r.marginalError(), r.converged());
+        return new SinkhornAttention(matrix, n, (int) r.iterations(), r.error(), r.converged());
     }
 
     private Attention layer(double t, int d) {
@@ -165,8 +165,8 @@ public final class SinkformerField implements ParticleField {
         for (int k = 0; k < cost.length; k++) {
             cost[k] = -cost[k];
         }
-        SinkhornSolver solver = SinkhornSolver.options().epsilon(1.0).tolerance(tolerance)
-                .maxIterations(maxIterations).solver();
+        SinkhornSolver solver = SinkhornSolver.of(1.0).withTolerance(tolerance)
+                .withMaxIterations(maxIterations);
         return solver.solve(w, w, CostMatrix.of(n, n, cost));
     }
 

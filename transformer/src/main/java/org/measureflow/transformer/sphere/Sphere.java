@@ -67,7 +67,7 @@ public final class Sphere {
                 x[i * d + k] *= inv;
             }
         }
-        return tokens.withPoints(x);
+        return tokens.withFlatPoints(x);
     }
 
     /**

@@ -106,8 +106,8 @@ class AttentionFieldTest {
             AttentionField field = AttentionField.of(randomHead(rng, d, 1.0));
             ParticleMeasure tokens = RandomInputs.pointCloud(rng, n, d);
             int[] perm = AttentionFixtures.permutation(rng, n);
-            ParticleMeasure permuted = tokens.withPoints(permuteRows(tokens.flatPoints(), perm, d));
-            RungeKutta4 rk4 = new RungeKutta4(0.1);
+            ParticleMeasure permuted = tokens.withFlatPoints(permuteRows(tokens.flatPoints(), perm, d));
+            RungeKutta4 rk4 = RungeKutta4.of(0.1);
             double[] a = rk4.advect(tokens, field, 0, 1).measure().flatPoints();
             double[] b = rk4.advect(permuted, field, 0, 1).measure().flatPoints();
             // 40 evaluations, each equivariant up to rounding; the flow over depth 1 amplifies it by O(1)

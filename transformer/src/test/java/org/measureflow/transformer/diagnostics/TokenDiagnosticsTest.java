@@ -96,7 +96,7 @@ class TokenDiagnosticsTest {
             for (int k = 0; k < depths.length; k++) {
                 depths[k] = 0.25 * k;
             }
-            TokenTrajectory run = TokenFlow.integrate(new RungeKutta4(0.05), field, tokens, depths);
+            TokenTrajectory run = TokenFlow.integrate(RungeKutta4.of(0.05), field, tokens, depths);
             double previous = TokenDiagnostics.interactionEnergy(run.at(0), beta);
             for (int k = 1; k < run.size(); k++) {
                 double energy = TokenDiagnostics.interactionEnergy(run.at(k), beta);
@@ -125,7 +125,7 @@ class TokenDiagnosticsTest {
         }
         // centred difference of E along the flow, h = 1e-4 with RK4 steps: O(h^2) ~ 1e-8 relative
         double h = 1e-4;
-        RungeKutta4 rk4 = new RungeKutta4(h);
+        RungeKutta4 rk4 = RungeKutta4.of(h);
         double plus = TokenDiagnostics.interactionEnergy(rk4.advect(tokens, field, 0, h).measure(), beta);
         double minus = TokenDiagnostics.interactionEnergy(rk4.advect(tokens, field, 0, -h).measure(), beta);
         assertEquals(rate, (plus - minus) / (2 * h), 1e-6 * rate);

@@ -46,7 +46,7 @@ class DiscreteTransformerTest {
         ParticleMeasure tokens = RandomInputs.weightedPointCloud(rng, 12, d);
         // reference: the ODE at depth 1, solved in two pieces on either side of the jump (RK4, h = 1/2000, error
         // ~ h^4 ~ 1e-13); even L put the jump on a layer boundary too
-        RungeKutta4 rk4 = new RungeKutta4(5e-4);
+        RungeKutta4 rk4 = RungeKutta4.of(5e-4);
         ParticleMeasure half = rk4.advect(tokens, AttentionField.of(a), 0, 0.5).measure();
         double[] exact = rk4.advect(half, AttentionField.of(b), 0.5, 1).measure().flatPoints();
         int[] layers = {40, 80, 160, 320};
@@ -82,7 +82,7 @@ class DiscreteTransformerTest {
         SplittableRandom rng = new SplittableRandom(9);
         AttentionField field = AttentionField.of(AttentionFixtures.randomHead(rng, 2, 1.0));
         ParticleMeasure tokens = RandomInputs.pointCloud(rng, 8, 2);
-        DormandPrince54 dopri = DormandPrince54.of(1e-11, 1e-13);
+        DormandPrince54 dopri = DormandPrince54.withDefaults().withRelativeTolerance(1e-11).withAbsoluteTolerance(1e-13);
         TokenTrajectory run = TokenFlow.integrate(dopri, field, tokens, 0, 0.5, 1);
         assertArrayEquals(new double[]{0, 0.5, 1}, run.depths(), 0.0);
         assertArrayEquals(tokens.flatPoints(), run.at(0).flatPoints(), 0.0);
@@ -96,7 +96,7 @@ class DiscreteTransformerTest {
         AttentionField field = AttentionField.of(org.measureflow.transformer.attention.AttentionHead.identity(2, 1));
         Rejections.assertRejected("layers", () -> DiscreteTransformer.of(field, 0));
         Rejections.assertRejected("depth", () -> DiscreteTransformer.of(field, 3).depth(-1));
-        Rejections.assertRejected("depths[1]", () -> TokenFlow.integrate(new RungeKutta4(0.1), field,
+        Rejections.assertRejected("depths[1]", () -> TokenFlow.integrate(RungeKutta4.of(0.1), field,
                 ParticleMeasure.of(new double[][]{{1, 0}}), 0, -1));
         Rejections.assertRejected("tokens", () -> new TokenTrajectory(new double[]{0}, List.of(), null));
     }

@@ -191,7 +191,7 @@ class GaussianAttentionClosureTest {
                 GaussianMeasure.of(tokens.mean(), tokens.covariance()), schedule, t, t);
         // one RK4 step: 4 evaluations of the O(n^2 d) field (the cost of this test); its error ~ h^5/120 ~ 2e-5
         // for these O(1) rates is far below the sampling error
-        ParticleMeasure x = new RungeKutta4(t).advect(tokens, AttentionField.of(head), 0, t).measure();
+        ParticleMeasure x = RungeKutta4.of(t).advect(tokens, AttentionField.of(head), 0, t).measure();
         double[] mean = closure.means().get(0);
         DMatrixRMaj cov = closure.covariances().get(0);
         double trace = cov.get(0, 0) + cov.get(1, 1);

@@ -115,7 +115,7 @@ class SinkformerFieldTest {
     void identityParametersOnTheSphereMergeAllTokensIntoOneCluster() {
         ParticleMeasure tokens = Sphere.uniform(32, 3, new SplittableRandom(2026));
         SinkformerField field = SinkformerField.of(AttentionHead.identity(3, 1.0)).onSphere(true);
-        TokenTrajectory run = TokenFlow.integrate(new RungeKutta4(0.1), field, tokens, 0, 15);
+        TokenTrajectory run = TokenFlow.integrate(RungeKutta4.of(0.1), field, tokens, 0, 15);
         assertTrue(TokenDiagnostics.clusterCount(run.at(0), 0.99) > 20, "a generic start: many clusters");
         // observed: min cosine -0.87 at t = 5, 0.998 at t = 10, 1 - 1e-7 at t = 15; the stated time leaves a
         // margin of 10^4 in 1 - cosine, which decays like e^{-2t}-ish near the cluster (spec B8(d))

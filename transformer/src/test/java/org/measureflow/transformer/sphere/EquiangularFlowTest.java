@@ -33,7 +33,7 @@ class EquiangularFlowTest {
         AttentionField field = AttentionField.of(AttentionHead.identity(n, beta)).normalisation(normalisation)
                 .onSphere(true);
         // both ODEs solved to rtol 1e-12: their global errors are ~1e-11, far below the 1e-8 asked
-        DormandPrince54 dopri = DormandPrince54.of(1e-12, 1e-14);
+        DormandPrince54 dopri = DormandPrince54.withDefaults().withRelativeTolerance(1e-12).withAbsoluteTolerance(1e-14);
         double[] depths = {0.5, 1, 2, 3};
         TokenTrajectory run = TokenFlow.integrate(dopri, field, tokens, depths);
         for (int k = 0; k < depths.length; k++) {

@@ -1,26 +1,28 @@
-package org.measureflow.ot.gaussian;
-
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+package org.measureflow.core.linalg;
 
 /**
- * Package-private dense kernels on flat row-major {@code double[]} arrays for the Gaussian closed forms: the
- * congruence \( L^\top S L \) with a lower-triangular \( L \), triangular solves, and the eigenvalues of a symmetric
- * matrix (Householder tridiagonalisation followed by the implicit QL iteration with Wilkinson shifts). Inputs are
- * assumed valid: every public entry point validates once before calling in.
+ * Dense linear algebra on flat row-major {@code double[]} matrices, with output arguments and no allocation where
+ * the caller passes work arrays: Cholesky factorisation and solves, the congruence \( L^\top S L \) with a
+ * lower-triangular \( L \), triangular solves and products, and the eigenvalues of a symmetric matrix (Householder
+ * tridiagonalisation followed by the implicit QL iteration with Wilkinson shifts). These are the kernels of the
+ * per-time and per-pair work of the Gaussian closed forms (Bures&ndash;Wasserstein, entropic Gaussian OT, Gaussian
+ * flow-matching fields), where EJML's decompositions would allocate and are not thread-safe.
+ *
+ * <p>Inputs are assumed valid (square, finite, of the stated sizes): every public entry point of the library
+ * validates once, with {@link org.measureflow.core.Arguments}, before calling in. Matrix entry {@code (i, j)} of a
+ * {@code d x d} matrix is at {@code i * d + j}.
  */
-final class Dense {
+public final class FlatMatrices {
     /** Deflation threshold of the QL iteration: an off-diagonal entry below this fraction of its neighbours is 0. */
     private static final double DEFLATION = 0x1p-53;
     /** Guard against a QL sweep that does not deflate (never observed; reported as an error instead of looping). */
     private static final int MAX_SWEEPS_PER_EIGENVALUE = 60;
 
-    private Dense() {
+    private FlatMatrices() {
     }
 
     /** \( \operatorname{tr} S \) of a flat {@code d x d} matrix. */
-    static double trace(double[] s, int d) {
+    public static double trace(double[] s, int d) {
         double t = 0;
         for (int i = 0; i < d; i++) {
             t += s[i * d + i];
@@ -33,7 +35,7 @@ final class Dense {
      * upper triangle is accumulated and mirrored, so the result is exactly symmetric. Costs about
      * \( \tfrac56 d^3 \) multiply-adds.
      */
-    static double[] congruenceLowerTransposed(double[] l, double[] s, int d) {
+    public static double[] congruenceLowerTransposed(double[] l, double[] s, int d) {
         // T = S L: T[i][j] = sum_{k >= j} S[i][k] L[k][j]
         double[] t = new double[d * d];
         for (int i = 0; i < d; i++) {
@@ -72,7 +74,7 @@ final class Dense {
     }
 
     /** Replaces the flat {@code d x d} matrix {@code a} by \( (A + A^\top)/2 \). */
-    static void symmetrise(double[] a, int d) {
+    public static void symmetrise(double[] a, int d) {
         for (int i = 0; i < d; i++) {
             for (int j = i + 1; j < d; j++) {
                 double v = 0.5 * (a[i * d + j] + a[j * d + i]);
@@ -83,7 +85,7 @@ final class Dense {
     }
 
     /** Solves \( L^\top X = B \) in place ({@code b} becomes \( X \)), {@code l} lower triangular, {@code b} is {@code d x d}. */
-    static void solveLowerTransposedInPlace(double[] l, double[] b, int d) {
+    public static void solveLowerTransposedInPlace(double[] l, double[] b, int d) {
         for (int i = d - 1; i >= 0; i--) {
             int bi = i * d;
             for (int k = i + 1; k < d; k++) {
@@ -104,7 +106,7 @@ final class Dense {
     }
 
     /** \( L B \) for lower-triangular {@code l} and a full {@code d x d} matrix {@code b}; a new array. */
-    static double[] multLower(double[] l, double[] b, int d) {
+    public static double[] multLower(double[] l, double[] b, int d) {
         double[] out = new double[d * d];
         for (int i = 0; i < d; i++) {
             int oi = i * d;
@@ -120,14 +122,14 @@ final class Dense {
     }
 
     /** \( P \,\mathrm{diag}(f)\, Q^\top \) for flat {@code d x d} matrices {@code p}, {@code q}; a new array. */
-    static double[] scaledProduct(double[] p, double[] f, double[] q, int d) {
+    public static double[] scaledProduct(double[] p, double[] f, double[] q, int d) {
         double[] out = new double[d * d];
         scaledProduct(p, f, q, d, new double[d * d], out);
         return out;
     }
 
     /** \( P \,\mathrm{diag}(f)\, Q^\top \) into {@code out}, with a work array {@code pf} of length {@code d*d}. */
-    static void scaledProduct(double[] p, double[] f, double[] q, int d, double[] pf, double[] out) {
+    public static void scaledProduct(double[] p, double[] f, double[] q, int d, double[] pf, double[] out) {
         for (int i = 0; i < d; i++) {
             for (int k = 0; k < d; k++) {
                 pf[i * d + k] = p[i * d + k] * f[k];
@@ -143,7 +145,7 @@ final class Dense {
     }
 
     /** \( A B \) into {@code out} (which must not alias {@code a} or {@code b}), all flat {@code d x d}. */
-    static void product(double[] a, double[] b, int d, double[] out) {
+    public static void product(double[] a, double[] b, int d, double[] out) {
         java.util.Arrays.fill(out, 0, d * d, 0.0);
         for (int i = 0; i < d; i++) {
             int ai = i * d;
@@ -162,7 +164,7 @@ final class Dense {
      * overwritten. Householder reduction to tridiagonal form (\( \tfrac43 d^3 \) flops) and the implicit QL iteration
      * (\( O(d^2) \)); absolute accuracy a small multiple of \( u \lVert A \rVert_2 \).
      */
-    static double[] symmetricEigenvalues(double[] a, int d) {
+    public static double[] symmetricEigenvalues(double[] a, int d) {
         double[] diag = new double[d];
         double[] off = new double[d];
         tridiagonalise(a, d, diag, off);
@@ -305,10 +307,10 @@ final class Dense {
     }
 
     /**
-     * \( \sum_{j<len} a_{aOff+j} v_{vOff+j} \) with four independent partial sums (the JIT does not reorder a
+     * \( \sum_{j \lt len} a_{aOff+j} v_{vOff+j} \) with four independent partial sums (the JIT does not reorder a
      * floating-point reduction, so one accumulator is bound by the add latency).
      */
-    static double dot(double[] a, int aOff, double[] v, int vOff, int len) {
+    public static double dot(double[] a, int aOff, double[] v, int vOff, int len) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
@@ -337,40 +339,70 @@ final class Dense {
         return Math.sqrt(ax * ax + ay * ay);
     }
 
+
     /**
-     * Symmetric eigendecomposition \( A = V \,\mathrm{diag}(\lambda)\, V^\top \) through EJML; {@code values} and the
-     * flat {@code vectors} (column {@code k} belongs to {@code values[k]}) are filled in, unsorted. Used where the
-     * eigenvectors are needed (maps, plans, barycentres).
+     * Overwrites the lower triangle of the SPD matrix stored at {@code m[off .. off + d*d - 1]} (row-major) with its
+     * Cholesky factor \( L \), \( L L^\top = S \); the strict upper triangle is left as it was.
+     *
+     * @throws IllegalStateException if a pivot is not positive (the matrix is not numerically SPD)
      */
-    static void symmetricEigen(double[] a, int d, double[] values, double[] vectors) {
-        new Eigen(d).decompose(a, values, vectors);
+    public static void cholesky(double[] m, int off, int d) {
+        for (int j = 0; j < d; j++) {
+            double diag = m[off + j * d + j];
+            for (int k = 0; k < j; k++) {
+                diag -= m[off + j * d + k] * m[off + j * d + k];
+            }
+            if (!(diag > 0)) {
+                throw new IllegalStateException("covariance is not positive definite (pivot " + j + " = " + diag + ")");
+            }
+            double l = Math.sqrt(diag);
+            m[off + j * d + j] = l;
+            for (int i = j + 1; i < d; i++) {
+                double s = m[off + i * d + j];
+                for (int k = 0; k < j; k++) {
+                    s -= m[off + i * d + k] * m[off + j * d + k];
+                }
+                m[off + i * d + j] = s / l;
+            }
+        }
     }
 
-    /** A reusable symmetric eigensolver for one size (not thread-safe: one per call of a public method). */
-    static final class Eigen {
-        private final int d;
-        private final DMatrixRMaj work;
-        private final EigenDecomposition_F64<DMatrixRMaj> eig;
-
-        Eigen(int d) {
-            this.d = d;
-            this.work = new DMatrixRMaj(d, d);
-            this.eig = DecompositionFactory_DDRM.eig(d, true, true);
-        }
-
-        /** Decomposes the symmetric flat {@code a} (not modified) into {@code values} and column {@code vectors}. */
-        void decompose(double[] a, double[] values, double[] vectors) {
-            System.arraycopy(a, 0, work.data, 0, d * d);
-            if (!eig.decompose(work)) {
-                throw new ArithmeticException("the symmetric eigendecomposition did not converge");
+    /**
+     * Solves \( L L^\top y = b \) in place on {@code b[off .. off + d - 1]}, with the factor from
+     * {@link #cholesky(double[], int, int)} stored at {@code l[lOff ..]}.
+     */
+    public static void choleskySolve(double[] l, int lOff, int d, double[] b, int off) {
+        for (int i = 0; i < d; i++) {
+            double s = b[off + i];
+            for (int k = 0; k < i; k++) {
+                s -= l[lOff + i * d + k] * b[off + k];
             }
-            for (int k = 0; k < d; k++) {
-                values[k] = eig.getEigenvalue(k).real;
-                DMatrixRMaj v = eig.getEigenVector(k);
-                for (int i = 0; i < d; i++) {
-                    vectors[i * d + k] = v.data[i];
-                }
-            }
+            b[off + i] = s / l[lOff + i * d + i];
         }
+        for (int i = d - 1; i >= 0; i--) {
+            double s = b[off + i];
+            for (int k = i + 1; k < d; k++) {
+                s -= l[lOff + k * d + i] * b[off + k];
+            }
+            b[off + i] = s / l[lOff + i * d + i];
+        }
+    }
+
+    /** \( \log\det S = 2 \sum_i \log L_{ii} \) from the Cholesky factor stored at {@code l[lOff ..]}. */
+    public static double choleskyLogDet(double[] l, int lOff, int d) {
+        double s = 0;
+        for (int i = 0; i < d; i++) {
+            s += Math.log(l[lOff + i * d + i]);
+        }
+        return 2 * s;
+    }
+
+    /**
+     * Symmetric eigendecomposition \( A = V \,\mathrm{diag}(\lambda)\, V^\top \) through EJML; {@code values} and the
+     * flat {@code vectors} (column {@code k} belongs to {@code values[k]}) are filled in, unsorted. For repeated
+     * decompositions of one size use a {@link SymmetricEigensolver}.
+     */
+    public static void symmetricEigen(double[] a, int d, double[] values, double[] vectors) {
+        SymmetricEigensolver.of(d).decompose(a, values, vectors);
     }
 }
