@@ -105,6 +105,7 @@ final class JkoStepPlan {
             double[] fv = term.firstVariation(rho);
             for (int c = 0; c < n; c++) {
                 if (!Double.isFinite(fv[c])) {
+                    // a rule on a value the energy computes, not on an argument as given: Arguments cannot state it
                     throw new IllegalArgumentException("energy: the first variation of " + term
                             + " is not finite at cell " + c + ": " + fv[c]);
                 }

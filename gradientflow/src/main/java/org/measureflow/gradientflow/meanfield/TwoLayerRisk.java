@@ -98,7 +98,7 @@ public final class TwoLayerRisk implements ParticleEnergy {
 
     @Override
     public void addVelocities(double[] points, int n, int dim, double[] weights, double[] out) {
-        addVelocitiesAndRisk(points, n, dim, weights, out);
+        addVelocities(points, n, dim, weights, out, false);
     }
 
     /**
@@ -106,11 +106,15 @@ public final class TwoLayerRisk implements ParticleEnergy {
      * (the same number as {@link #value(double[], int, int, double[])}, at \( O(m) \) extra cost).
      */
     double addVelocitiesAndRisk(double[] points, int n, int dim, double[] weights, double[] out) {
+        return addVelocities(points, n, dim, weights, out, true);
+    }
+
+    private double addVelocities(double[] points, int n, int dim, double[] weights, double[] out, boolean withRisk) {
         check(points, n, dim, weights);
         int m = data.size();
         double[] r = new double[m];
         TwoLayerNetwork.outputs(points, n, weights, activation, scaling, data.flatInputs(), m, data.dimension(), r);
-        double risk = TwoLayerNetwork.halfMeanSquare(r, data.flatTargets());
+        double risk = withRisk ? TwoLayerNetwork.halfMeanSquare(r, data.flatTargets()) : Double.NaN;
         double[] y = data.flatTargets();
         for (int k = 0; k < m; k++) {
             r[k] -= y[k];
