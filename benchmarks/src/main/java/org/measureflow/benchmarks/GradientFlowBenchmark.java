@@ -6,13 +6,14 @@ import java.util.concurrent.TimeUnit;
 import org.measureflow.core.measure.GaussianMeasure;
 import org.measureflow.core.measure.GridDensity;
 import org.measureflow.core.ode.RungeKutta4;
-import org.measureflow.gradientflow.energy.Energy;
+import org.measureflow.gradientflow.energy.GridEnergy;
 import org.measureflow.gradientflow.energy.InteractionEnergy;
 import org.measureflow.gradientflow.energy.InternalEnergy;
 import org.measureflow.gradientflow.energy.Potential;
 import org.measureflow.gradientflow.energy.PotentialEnergy;
 import org.measureflow.gradientflow.jko.EntropicJko;
-import org.measureflow.gradientflow.jko.JkoStep;
+import org.measureflow.gradientflow.jko.JkoEpsilon;
+import org.measureflow.gradientflow.jko.JkoStepResult;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -63,7 +64,7 @@ public class GradientFlowBenchmark {
         public String energy;
 
         private GridDensity rho;
-        private Energy f;
+        private GridEnergy f;
         private EntropicJko solver;
 
         /** Samples the initial density and configures the step. */
@@ -72,18 +73,17 @@ public class GradientFlowBenchmark {
             GridDensity.Grid grid = GridDensity.Grid.of2d(-4, 4, n, -4, 4, n);
             rho = GridDensity.fromFunction(grid, x -> Math.exp(-(x[0] - 0.5) * (x[0] - 0.5) / 1.0
                     - (x[1] + 0.3) * (x[1] + 0.3) / 1.6)).normalised();
-            EntropicJko.Options options = EntropicJko.options().tau(0.05).tolerance(1e-9);
+            solver = EntropicJko.of(0.05, JkoEpsilon.gridAdapted()).withTolerance(1e-9);
             if (energy.equals("porous")) {
                 f = InternalEnergy.porousMedium(2);
             } else {
                 f = InternalEnergy.entropy().plus(PotentialEnergy.of(Potential.isotropic(1, new double[2])));
             }
-            solver = options.solver();
         }
 
         /** One JKO step; returns the report (iterations, marginal error). */
         @Benchmark
-        public JkoStep step() {
+        public JkoStepResult step() {
             return solver.step(rho, f);
         }
     }

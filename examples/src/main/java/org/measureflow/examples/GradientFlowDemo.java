@@ -18,8 +18,8 @@ import org.measureflow.core.ode.RungeKutta4;
 import org.measureflow.gradientflow.energy.InteractionEnergy;
 import org.measureflow.gradientflow.energy.InternalEnergy;
 import org.measureflow.gradientflow.jko.EntropicJko;
-import org.measureflow.gradientflow.jko.JkoFlow;
-import org.measureflow.gradientflow.jko.JkoStep;
+import org.measureflow.gradientflow.jko.JkoResult;
+import org.measureflow.gradientflow.jko.JkoStepResult;
 import org.measureflow.gradientflow.particles.ParticleGradientFlow;
 
 /**
@@ -103,7 +103,7 @@ public final class GradientFlowDemo implements TourDemo {
         GridDensity.Grid grid = GridDensity.Grid.of1d(-HALF_WIDTH, HALF_WIDTH, CELLS);
         double h = grid.cellSize(0);
         double tau = 0.5 * h;
-        EntropicJko jko = EntropicJko.options().tau(tau).epsilon(h * h).tolerance(1e-8).solver();
+        EntropicJko jko = EntropicJko.of(tau, h * h).withTolerance(1e-8);
         XYChart chart = Plots.scatterChart("Porous medium m = 2: entropic JKO vs Barenblatt", "x", "density", 900, 600);
         Color[] colours = Plots.ramp(TIMES.length);
         double[] xs = new double[CELLS];
@@ -113,18 +113,18 @@ public final class GradientFlowDemo implements TourDemo {
         GridDensity rho = GridDensity.fromFunction(grid, x -> barenblatt(x[0], T0));
         double mass0 = rho.mass();
         double t = T0;
-        int iterations = 0;
+        long iterations = 0;
         double maxMassError = 0;
         double maxMarginal = 0;
         double l1 = 0;
         for (int k = 0; k < TIMES.length; k++) {
             int steps = (int) Math.round((TIMES[k] - t) / tau);
             if (steps > 0) {
-                JkoFlow flow = jko.flow(rho, InternalEnergy.porousMedium(2), steps);
-                for (JkoStep s : flow.steps()) {
-                    iterations += s.iterations();
+                JkoResult flow = jko.flow(rho, InternalEnergy.porousMedium(2), steps);
+                iterations += flow.iterations();
+                maxMarginal = Math.max(maxMarginal, flow.error());
+                for (JkoStepResult s : flow.steps()) {
                     maxMassError = Math.max(maxMassError, Math.abs(s.density().mass() - mass0));
-                    maxMarginal = Math.max(maxMarginal, s.marginalError());
                 }
                 rho = flow.finalDensity();
                 t += steps * tau;

@@ -11,9 +11,10 @@ import java.util.SplittableRandom;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.measureflow.core.iteration.IterationObserver;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.core.nn.Activation;
-import org.measureflow.gradientflow.meanfield.MeanFieldRun;
+import org.measureflow.gradientflow.meanfield.MeanFieldResult;
 import org.measureflow.gradientflow.meanfield.MeanFieldTrainer;
 import org.measureflow.gradientflow.meanfield.RegressionData;
 import org.measureflow.gradientflow.meanfield.Scaling;
@@ -87,18 +88,21 @@ public final class MeanFieldDemo implements TourDemo {
         return ParticleMeasure.fromFlat(theta, 4);
     }
 
-    /** Trains {@code n} students (seed {@code seed}) on the teacher's data. */
-    public static MeanFieldRun train(int n, long seed, boolean snapshots, java.util.function.DoubleConsumer progress) {
+    /**
+     * Trains {@code n} students (seed {@code seed}) on the teacher's data (full batch, no noise: the generator
+     * argument draws nothing), reporting the fraction of the steps done to {@code progress}.
+     */
+    public static MeanFieldResult train(int n, long seed, boolean snapshots,
+                                       java.util.function.DoubleConsumer progress) {
         TwoLayerNetwork net = TwoLayerNetwork.of(students(n, seed), Activation.RELU, Scaling.MEAN_FIELD);
-        return MeanFieldTrainer.withDefaults().step(STEP).steps(STEPS).recordEvery(15).snapshots(snapshots)
-                .listener((step, steps, risk) -> progress.accept((double) step / steps))
-                .train(net, teacherData(1001));
+        return MeanFieldTrainer.of(STEP).withSteps(STEPS).withRecordEvery(15).withSnapshots(snapshots)
+                .train(net, teacherData(1001), new SplittableRandom(0), IterationObserver.progress(progress));
     }
 
     @Override
     public DemoResult run(Path outDir, boolean quiet) throws Exception {
-        List<MeanFieldRun> runs = new ArrayList<>();
-        MeanFieldRun shown;
+        List<MeanFieldResult> runs = new ArrayList<>();
+        MeanFieldResult shown;
         try (Progress progress = Progress.start(NAME, quiet)) {
             int total = WIDTHS.length + 1;
             shown = train(NEURONS_SHOWN, 1, true, f -> progress.accept(f / total));
@@ -113,7 +117,7 @@ public final class MeanFieldDemo implements TourDemo {
         readings.add(DemoResult.Reading.scalar(FINAL_RISK + NEURONS_SHOWN + " (trajectories)",
                 shown.finalRisk() / shown.risks()[0]));
         for (int k = 0; k < WIDTHS.length; k++) {
-            MeanFieldRun r = runs.get(k);
+            MeanFieldResult r = runs.get(k);
             readings.add(DemoResult.Reading.scalar(FINAL_RISK + WIDTHS[k], r.finalRisk() / r.risks()[0]));
         }
         readings.add(DemoResult.Reading.scalar("training time (flow time t = steps x h)", STEPS * STEP));
@@ -129,7 +133,7 @@ public final class MeanFieldDemo implements TourDemo {
                 readings);
     }
 
-    private static XYChart neuronChart(MeanFieldRun run) {
+    private static XYChart neuronChart(MeanFieldResult run) {
         XYChart chart = Plots.scatterChart("Student neurons a_i w_i during training (mean-field gradient flow)",
                 "(a w)_1", "(a w)_2", 750, 750);
         List<ParticleMeasure> snaps = run.snapshots();
@@ -198,7 +202,7 @@ public final class MeanFieldDemo implements TourDemo {
         return s;
     }
 
-    private static XYChart lossChart(List<MeanFieldRun> runs) {
+    private static XYChart lossChart(List<MeanFieldResult> runs) {
         XYChart chart = Plots.scatterChart("Risk along training for several widths (mean-field scaling)",
                 "flow time t", "risk R(mu_t)", 750, 600);
         chart.getStyler().setYAxisLogarithmic(true);

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.measureflow.gradientflow.meanfield.MeanFieldRun;
+import org.measureflow.gradientflow.meanfield.MeanFieldResult;
 
 /** {@link MeanFieldDemo}: its two pictures and the numbers it prints. */
 class MeanFieldDemoTest {
@@ -17,7 +17,7 @@ class MeanFieldDemoTest {
         DemoResult result = new MeanFieldDemo().run(out, true);
         assertTrue(Files.size(out.resolve("meanfield-neurons.png")) > 1000, "neurons picture");
         assertTrue(Files.size(out.resolve("meanfield-loss.png")) > 1000, "loss picture");
-        MeanFieldRun wide = MeanFieldDemo.train(200, 2, false, f -> { });
+        MeanFieldResult wide = MeanFieldDemo.train(200, 2, false, f -> { });
         // The printed ratio is the library's (same seed, same bits).
         assertEquals(wide.finalRisk() / wide.risks()[0], result.reading(MeanFieldDemo.FINAL_RISK + 200).values()[0],
                 0.0);

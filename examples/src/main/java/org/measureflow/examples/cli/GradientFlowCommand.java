@@ -15,23 +15,24 @@ import java.util.concurrent.Callable;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.measureflow.core.iteration.IterationObserver;
 import org.measureflow.core.measure.GridDensity;
 import org.measureflow.core.measure.ParticleMeasure;
+import org.measureflow.core.ode.EulerMaruyama;
 import org.measureflow.core.ode.RungeKutta4;
 import org.measureflow.core.ode.StepObserver;
 import org.measureflow.examples.Plots;
 import org.measureflow.examples.Progress;
 import org.measureflow.gradientflow.diagnostics.FlowDiagnostics;
-import org.measureflow.gradientflow.energy.Energy;
-import org.measureflow.gradientflow.energy.EnergySum;
+import org.measureflow.gradientflow.energy.GridEnergy;
 import org.measureflow.gradientflow.energy.InteractionEnergy;
 import org.measureflow.gradientflow.energy.InternalEnergy;
 import org.measureflow.gradientflow.energy.ParticleEnergy;
-import org.measureflow.gradientflow.energy.ParticleEnergySum;
 import org.measureflow.gradientflow.energy.Potential;
 import org.measureflow.gradientflow.energy.PotentialEnergy;
 import org.measureflow.gradientflow.jko.EntropicJko;
-import org.measureflow.gradientflow.jko.JkoStep;
+import org.measureflow.gradientflow.jko.JkoEpsilon;
+import org.measureflow.gradientflow.jko.JkoResult;
 import org.measureflow.gradientflow.particles.Langevin;
 import org.measureflow.gradientflow.particles.ParticleGradientFlow;
 
@@ -183,7 +184,7 @@ public final class GradientFlowCommand implements Callable<Integer> {
         } else if (interaction.equals("attraction-repulsion")) {
             terms.add(InteractionEnergy.attractionRepulsion());
         }
-        return terms.size() == 1 ? terms.get(0) : ParticleEnergySum.of(terms.toArray(new ParticleEnergy[0]));
+        return ParticleEnergy.sum(terms.toArray(new ParticleEnergy[0]));
     }
 
     private int particles(ParticleMeasure mu, PrintWriter stdout) throws IOException {
@@ -194,13 +195,9 @@ public final class GradientFlowCommand implements Callable<Integer> {
         String how;
         if (diffusion > 0) {
             how = String.format(Locale.ROOT, "Langevin (Euler-Maruyama, h = %s, D = %s)", step, diffusion);
-            try {
-                end = Progress.whileRunning("gradientflow", quiet, () -> Langevin.simulate(mu, energy, diffusion,
-                        step, 0, time, new SplittableRandom(seed)).measure());
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e.getMessage(), e);
+            try (Progress progress = Progress.start("gradientflow", quiet)) {
+                end = Langevin.simulate(mu, energy, diffusion, EulerMaruyama.of(step), 0, time,
+                        new SplittableRandom(seed), StepObserver.progress(progress)).measure();
             }
         } else {
             how = String.format(Locale.ROOT, "particle flow (RK4, h = %s)", step);
@@ -245,7 +242,7 @@ public final class GradientFlowCommand implements Callable<Integer> {
         GridDensity.Grid g = d == 1 ? GridDensity.Grid.of1d(lo[0], hi[0], cells)
                 : GridDensity.Grid.of2d(lo[0], hi[0], cells, lo[1], hi[1], cells);
         GridDensity rho0 = GridDensity.histogram(mu, g);
-        List<Energy> terms = new ArrayList<>();
+        List<GridEnergy> terms = new ArrayList<>();
         if (diffusion > 0) {
             terms.add(InternalEnergy.entropy(diffusion));
         }
@@ -260,23 +257,20 @@ public final class GradientFlowCommand implements Callable<Integer> {
         } else if (interaction.equals("attraction-repulsion")) {
             terms.add(InteractionEnergy.attractionRepulsion());
         }
-        Energy energy = terms.size() == 1 ? terms.get(0) : EnergySum.of(terms.toArray(new Energy[0]));
-        EntropicJko solver = EntropicJko.options().tau(step).solver();
+        GridEnergy energy = GridEnergy.sum(terms.toArray(new GridEnergy[0]));
+        // cold starts (b = 1 at every step), as this command has always printed them
+        EntropicJko solver = EntropicJko.of(step, JkoEpsilon.gridAdapted()).withWarmStart(false);
         int steps = (int) Math.round(time / step);
         FlowDiagnostics start = FlowDiagnostics.of(rho0, energy, null);
         long t0 = System.nanoTime();
-        GridDensity rho = rho0;
-        long iterations = 0;
-        boolean converged = true;
+        JkoResult flow;
         try (Progress progress = Progress.start("gradientflow", quiet)) {
-            for (int k = 0; k < steps; k++) {
-                JkoStep s = solver.step(rho, energy);
-                rho = s.density();
-                iterations += s.iterations();
-                converged &= s.converged();
-                progress.accept((k + 1.0) / steps);
-            }
+            // one status per JKO step, with the fraction of the time done
+            flow = solver.flow(rho0, energy, steps, IterationObserver.progress(progress));
         }
+        GridDensity rho = flow.finalDensity();
+        long iterations = flow.iterations();
+        boolean converged = flow.converged();
         double seconds = (System.nanoTime() - t0) * 1e-9;
         FlowDiagnostics last = FlowDiagnostics.of(rho, energy, null);
         stdout.printf(Locale.ROOT, "points          %s (%d points, dimension %d), histogram on %s%n", points,

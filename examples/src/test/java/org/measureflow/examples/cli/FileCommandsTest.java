@@ -183,7 +183,7 @@ class FileCommandsTest {
         assertTrue(Files.size(picture) > 1000, "picture written");
         ParticleMeasure x = PointCsv.read(resource("cloud.csv"), false);
         org.measureflow.gradientflow.energy.ParticleEnergy energy =
-                org.measureflow.gradientflow.energy.ParticleEnergySum.of(
+                org.measureflow.gradientflow.energy.ParticleEnergy.sum(
                         org.measureflow.gradientflow.energy.PotentialEnergy.of(
                                 org.measureflow.gradientflow.energy.Potential.isotropic(0.5, new double[2])),
                         org.measureflow.gradientflow.energy.InteractionEnergy.quadratic());

@@ -4,9 +4,10 @@ import java.util.OptionalDouble;
 
 import org.ejml.data.DMatrixRMaj;
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
 import org.measureflow.core.measure.GridDensity;
 import org.measureflow.core.measure.ParticleMeasure;
-import org.measureflow.gradientflow.energy.Energy;
+import org.measureflow.gradientflow.energy.GridEnergy;
 import org.measureflow.gradientflow.energy.ParticleEnergy;
 import org.measureflow.ot.exact.OneDimensionalOt;
 
@@ -25,9 +26,14 @@ import org.measureflow.ot.exact.OneDimensionalOt;
  */
 public record FlowDiagnostics(double energy, double mass, double[] mean, double secondMoment,
                               OptionalDouble w2ToEquilibrium) {
-    /** Copies the mean. */
+    /**
+     * Copies the mean.
+     *
+     * @throws IllegalArgumentException if {@code mean} or {@code w2ToEquilibrium} is null
+     */
     public FlowDiagnostics {
-        mean = mean.clone();
+        mean = Arguments.notNull("mean", mean).clone();
+        Arguments.notNull("w2ToEquilibrium", w2ToEquilibrium);
     }
 
     /** A copy of the mean. */
@@ -44,7 +50,7 @@ public record FlowDiagnostics(double energy, double mass, double[] mean, double 
      * @param equilibrium the equilibrium density on any 1-D grid, or {@code null}
      * @throws IllegalArgumentException if {@code rho} or {@code energy} is null or the mass is 0
      */
-    public static FlowDiagnostics of(GridDensity rho, Energy energy, GridDensity equilibrium) {
+    public static FlowDiagnostics of(GridDensity rho, GridEnergy energy, GridDensity equilibrium) {
         Arguments.notNull("rho", rho);
         Arguments.notNull("energy", energy);
         double[] mean = rho.mean();
@@ -84,6 +90,18 @@ public record FlowDiagnostics(double energy, double mass, double[] mean, double 
             w2 = OptionalDouble.of(OneDimensionalOt.distance(mu, equilibrium, 2));
         }
         return new FlowDiagnostics(energy.value(mu), 1.0, mean, second, w2);
+    }
+
+    /**
+     * One line: {@code FlowDiagnostics[energy=-1.25, mass=1.0, mean=[0.5, -0.3], secondMoment=2.1,
+     * w2ToEquilibrium=0.0123]} ({@code w2ToEquilibrium=none} when absent).
+     */
+    @Override
+    public String toString() {
+        return "FlowDiagnostics[energy=" + TextSummary.number(energy) + ", mass=" + TextSummary.number(mass)
+                + ", mean=" + TextSummary.array(mean) + ", secondMoment=" + TextSummary.number(secondMoment)
+                + ", w2ToEquilibrium=" + (w2ToEquilibrium.isPresent()
+                ? TextSummary.number(w2ToEquilibrium.getAsDouble()) : "none") + "]";
     }
 
     private static double[] weights(GridDensity rho) {

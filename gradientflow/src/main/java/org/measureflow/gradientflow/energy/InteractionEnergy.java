@@ -5,51 +5,66 @@ import org.measureflow.core.measure.GridDensity;
 import org.measureflow.core.parallel.Chunks;
 
 /**
- * The interaction energy \( \mathcal W(\mu) = \tfrac12 \iint W(x, y)\, d\mu(x)\, d\mu(y) \) for a symmetric kernel
- * \( W \) (survey &sect;5.2): first variation \( \frac{\delta\mathcal W}{\delta\mu}(x) = \int W(x, y)\,d\mu(y) \)
- * (\( W * \mu \) for a difference kernel), Wasserstein flow \( \partial_t \mu = \mathrm{div}(\mu\,\nabla (W*\mu)) \),
- * and particle velocity (eq. 17)
+ * The interaction energy \( \mathcal W(\mu) = \tfrac12 \iint W(x, y)\, d\mu(x)\, d\mu(y) \) for a symmetric
+ * interaction potential \( W \) ({@link InteractionPotential}, survey &sect;5.2): first variation
+ * \( \frac{\delta\mathcal W}{\delta\mu}(x) = \int W(x, y)\,d\mu(y) \) (\( W * \mu \) for a difference potential),
+ * Wasserstein flow \( \partial_t \mu = \mathrm{div}(\mu\,\nabla (W*\mu)) \), and particle velocity (eq. 17)
  * \[ \dot x_i = -\sum_j w_j \nabla_1 W(x_i, x_j), \]
- * the sum running over \( j \ne i \) when {@link InteractionKernel#excludesSelfPairs()}.
+ * the sum running over \( j \ne i \) when {@link InteractionPotential#excludesSelfPairs()}.
  *
  * <p>Cost \( O(n^2 d) \) per evaluation with no \( n \times n \) matrix: each particle's velocity is one pass over
  * all particles in a fixed order, and particles are split in fixed chunks run in parallel
  * ({@link Chunks}), so parallel and serial runs give the same bits. On a grid the double sum runs over the cell
  * centres (\( O(N^2) \) for \( N \) cells, meant for small grids), leaving out the diagonal cells when self-pairs
- * are excluded. Immutable.
+ * are excluded. Defined on grids and on particles (a {@link MeasureEnergy}). Immutable.
  */
-public final class InteractionEnergy implements ParticleEnergy {
+public final class InteractionEnergy implements MeasureEnergy {
     /** Rows per chunk: a row costs \( O(n d) \), so small chunks balance the load. */
     private static final int CHUNK_ROWS = 64;
 
-    private final InteractionKernel kernel;
+    private final InteractionPotential potential;
 
-    private InteractionEnergy(InteractionKernel kernel) {
-        this.kernel = kernel;
+    private InteractionEnergy(InteractionPotential potential) {
+        this.potential = potential;
     }
 
     /**
-     * The energy \( \tfrac12 \iint W\, d\mu\, d\mu \) of the symmetric kernel {@code kernel}.
+     * The energy \( \tfrac12 \iint W\, d\mu\, d\mu \) of the symmetric interaction potential \( W \).
      *
-     * @throws IllegalArgumentException if {@code kernel} is null
+     * @param potential the interaction potential \( W \)
+     * @return the energy
+     * @throws IllegalArgumentException if {@code potential} is null
      */
-    public static InteractionEnergy of(InteractionKernel kernel) {
-        return new InteractionEnergy(Arguments.notNull("kernel", kernel));
+    public static InteractionEnergy of(InteractionPotential potential) {
+        return new InteractionEnergy(Arguments.notNull("potential", potential));
     }
 
-    /** The quadratic interaction \( W(z) = |z|^2/2 \) ({@link InteractionKernel#quadratic()}). */
+    /**
+     * The quadratic interaction \( W(z) = |z|^2/2 \) ({@link InteractionPotential#quadratic()}).
+     *
+     * @return the energy
+     */
     public static InteractionEnergy quadratic() {
-        return of(InteractionKernel.quadratic());
+        return of(InteractionPotential.quadratic());
     }
 
-    /** The attraction&ndash;repulsion interaction \( W(z) = |z|^2/2 - \log|z| \) ({@link InteractionKernel#attractionRepulsion()}). */
+    /**
+     * The attraction&ndash;repulsion interaction \( W(z) = |z|^2/2 - \log|z| \)
+     * ({@link InteractionPotential#attractionRepulsion()}).
+     *
+     * @return the energy
+     */
     public static InteractionEnergy attractionRepulsion() {
-        return of(InteractionKernel.attractionRepulsion());
+        return of(InteractionPotential.attractionRepulsion());
     }
 
-    /** The kernel \( W \). */
-    public InteractionKernel kernel() {
-        return kernel;
+    /**
+     * The interaction potential \( W \).
+     *
+     * @return \( W \)
+     */
+    public InteractionPotential interactionPotential() {
+        return potential;
     }
 
     @Override
@@ -59,7 +74,7 @@ public final class InteractionEnergy implements ParticleEnergy {
     }
 
     private double weightedDoubleSum(double[] points, int n, int d, double[] weights) {
-        boolean skip = kernel.excludesSelfPairs();
+        boolean skip = potential.excludesSelfPairs();
         double uniform = 1.0 / n;
         double[] partial = new double[Chunks.count(n, CHUNK_ROWS)];
         Chunks.forEach(n, CHUNK_ROWS, 4L * n * d, (chunk, start, end) -> {
@@ -72,7 +87,7 @@ public final class InteractionEnergy implements ParticleEnergy {
                     }
                     double wj = weights == null ? uniform : weights[j];
                     if (wj != 0) {
-                        row += wj * kernel.value(points, i * d, points, j * d, d);
+                        row += wj * potential.value(points, i * d, points, j * d, d);
                     }
                 }
                 double wi = weights == null ? uniform : weights[i];
@@ -92,7 +107,7 @@ public final class InteractionEnergy implements ParticleEnergy {
     @Override
     public void addVelocities(double[] points, int n, int d, double[] weights, double[] out) {
         ParticleArguments.check(points, n, d, weights);
-        boolean skip = kernel.excludesSelfPairs();
+        boolean skip = potential.excludesSelfPairs();
         double uniform = 1.0 / n;
         Chunks.forEach(n, CHUNK_ROWS, 6L * n * d, (chunk, start, end) -> {
             for (int i = start; i < end; i++) {
@@ -102,7 +117,7 @@ public final class InteractionEnergy implements ParticleEnergy {
                         continue;
                     }
                     double wj = weights == null ? uniform : weights[j];
-                    kernel.addGradient(points, io, points, j * d, d, -wj, out, io);
+                    potential.addGradient(points, io, points, j * d, d, -wj, out, io);
                 }
             }
         });
@@ -123,7 +138,7 @@ public final class InteractionEnergy implements ParticleEnergy {
         double[] w = cellMasses(rho);
         int n = w.length;
         int d = rho.dimension();
-        boolean skip = kernel.excludesSelfPairs();
+        boolean skip = potential.excludesSelfPairs();
         double[] out = new double[n];
         Chunks.forEach(n, CHUNK_ROWS, 4L * n * d, (chunk, start, end) -> {
             for (int i = start; i < end; i++) {
@@ -132,7 +147,7 @@ public final class InteractionEnergy implements ParticleEnergy {
                     if ((skip && j == i) || w[j] == 0) {
                         continue;
                     }
-                    s += w[j] * kernel.value(centres, i * d, centres, j * d, d);
+                    s += w[j] * potential.value(centres, i * d, centres, j * d, d);
                 }
                 out[i] = s;
             }
@@ -149,8 +164,9 @@ public final class InteractionEnergy implements ParticleEnergy {
         return w;
     }
 
+    /** {@code InteractionEnergy[W]} with the interaction potential's text. */
     @Override
     public String toString() {
-        return "InteractionEnergy[" + kernel + "]";
+        return "InteractionEnergy[" + potential + "]";
     }
 }

@@ -18,7 +18,7 @@ import org.measureflow.core.measure.GridDensity;
  * Defined on densities only (not on discrete measures, where \( \int f(\rho) \) is infinite). On a grid
  * \( \mathcal F(\rho) = \sum_c f(\rho_c)|\Delta| \). Immutable.
  */
-public final class InternalEnergy implements Energy {
+public final class InternalEnergy implements GridEnergy {
     /**
      * A convex integrand \( f \) on \( [0, \infty) \) with \( f(0) = 0 \), given with its first two derivatives
      * (the JKO step solves \( \sigma f'(\rho) + \log \rho = \text{const} \) per cell by Newton's method, which uses
@@ -101,10 +101,7 @@ public final class InternalEnergy implements Energy {
      * @throws IllegalArgumentException unless {@code m > 1} and {@code coefficient > 0} are finite
      */
     public static InternalEnergy porousMedium(double m, double coefficient) {
-        Arguments.finite("m", m);
-        if (!(m > 1)) {
-            throw new IllegalArgumentException("m must be > 1, got " + m);
-        }
+        Arguments.inOpenRange("m", m, 1, Double.POSITIVE_INFINITY);
         double c = Arguments.positive("coefficient", coefficient);
         return new InternalEnergy(Kind.POWER, c, m, new Integrand() {
             @Override

@@ -11,10 +11,7 @@ final class ParticleArguments {
         Arguments.notNull("points", points);
         Arguments.positive("n", n);
         Arguments.positive("d", d);
-        if ((long) n * d > points.length) {
-            throw new IllegalArgumentException("points has length " + points.length + ", expected at least n * d = "
-                    + (long) n * d);
-        }
+        Arguments.atLeast("points (length)", points.length, Arguments.product("n * d", n, d));
         if (weights != null) {
             Arguments.length("weights", weights.length, n);
         }

@@ -1,12 +1,16 @@
 package org.measureflow.gradientflow.energy;
 
+import java.util.Arrays;
+import java.util.List;
+
 import org.measureflow.core.Arguments;
 import org.measureflow.core.field.ParticleField;
 import org.measureflow.core.measure.ParticleMeasure;
 
 /**
- * An energy that makes sense on discrete measures \( \mu = \sum_i w_i \delta_{x_i} \) too (potential and
- * interaction energies, not entropies): its particle Wasserstein gradient flow is the ODE system
+ * An energy of discrete measures \( \mu = \sum_i w_i \delta_{x_i} \) (potential and interaction energies, the risk
+ * of a mean-field network; not entropies, which are infinite on them): its particle Wasserstein gradient flow is
+ * the ODE system
  * \[ \dot x_i = -\nabla \frac{\delta F}{\delta \mu}(\mu)(x_i), \]
  * (survey eq. 17), which is the gradient flow of \( X \mapsto F(\sum_i w_i\delta_{x_i}) \) in the metric
  * \( \sum_i w_i |\dot x_i|^2 \): \( \dot x_i = -\frac{1}{w_i}\partial_{x_i} F \). Weights do not move.
@@ -14,9 +18,10 @@ import org.measureflow.core.measure.ParticleMeasure;
  * <p>Points are flat and row-major (particle {@code i} at {@code points[i*d .. i*d + d - 1]}); {@code weights}
  * {@code null} means uniform weights \( 1/n \). Implementations must not write to {@code points}, must not
  * allocate per particle, and when parallel (through {@link org.measureflow.core.parallel.Chunks}) must give the
- * same bits as serially.
+ * same bits as serially. Energies defined on grid densities too are {@link MeasureEnergy}s. Sums are made by
+ * {@link #plus(ParticleEnergy)} or {@link #sum(ParticleEnergy...)}.
  */
-public interface ParticleEnergy extends Energy {
+public interface ParticleEnergy {
     /**
      * The value \( F(\mu) \) of the discrete measure.
      *
@@ -40,7 +45,13 @@ public interface ParticleEnergy extends Energy {
      */
     void addVelocities(double[] points, int n, int d, double[] weights, double[] out);
 
-    /** {@link #value(double[], int, int, double[])} of a particle measure. */
+    /**
+     * {@link #value(double[], int, int, double[])} of a particle measure.
+     *
+     * @param mu the measure
+     * @return \( F(\mu) \)
+     * @throws IllegalArgumentException if {@code mu} is null
+     */
     default double value(ParticleMeasure mu) {
         Arguments.notNull("mu", mu);
         return value(mu.flatPoints(), mu.size(), mu.dimension(), mu.isUniform() ? null : mu.weights());
@@ -48,23 +59,50 @@ public interface ParticleEnergy extends Energy {
 
     /**
      * Writes the velocities \( v_i = -\nabla \frac{\delta F}{\delta\mu}(x_i) \) (survey eq. 17) into {@code out}.
+     *
+     * @param points  {@code n * d} coordinates (read only)
+     * @param n       number of particles
+     * @param d       dimension
+     * @param weights weights, or {@code null} for uniform
+     * @param out     {@code n * d} velocities, overwritten
      */
     default void velocities(double[] points, int n, int d, double[] weights, double[] out) {
-        java.util.Arrays.fill(out, 0, n * d, 0.0);
+        Arrays.fill(out, 0, n * d, 0.0);
         addVelocities(points, n, d, weights, out);
     }
 
-    /** The particle field \( x_i \mapsto -\nabla \frac{\delta F}{\delta\mu}(x_i) \) (time-independent), for the core integrators. */
+    /**
+     * The particle field \( x_i \mapsto -\nabla \frac{\delta F}{\delta\mu}(x_i) \) (time-independent), for the core
+     * integrators.
+     *
+     * @return the field
+     */
     default ParticleField field() {
         return (t, points, n, d, weights, out) -> velocities(points, n, d, weights, out);
     }
 
     /**
-     * The sum \( F + G \) of two particle energies, itself a particle energy.
+     * The sum \( F + G \) of two particle energies, itself a particle energy (flattened).
      *
+     * @param other \( G \)
+     * @return the sum
      * @throws IllegalArgumentException if {@code other} is null
      */
     default ParticleEnergy plus(ParticleEnergy other) {
-        return ParticleEnergySum.of(this, other);
+        return sum(this, other);
+    }
+
+    /**
+     * The sum \( F = \sum_k F_k \) of particle energies: \( F(\mu) = \sum_k F_k(\mu) \) and the velocity
+     * \( -\sum_k \nabla \frac{\delta F_k}{\delta\mu} \) (survey eq. 17), accumulated term by term into the output
+     * without work arrays. Nested sums are flattened; a single energy is returned as it is.
+     *
+     * @param energies the summands, at least one
+     * @return the sum
+     * @throws IllegalArgumentException if no energy is given or one is null
+     */
+    static ParticleEnergy sum(ParticleEnergy... energies) {
+        List<ParticleEnergy> terms = EnergySum.flatten(energies);
+        return terms.size() == 1 ? terms.get(0) : new EnergySum.OfParticles(terms);
     }
 }

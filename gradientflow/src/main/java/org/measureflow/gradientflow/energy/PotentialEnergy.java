@@ -8,9 +8,10 @@ import org.measureflow.core.parallel.Chunks;
  * The potential energy \( \mathcal V(\rho) = \int V\, d\rho \) (survey &sect;5.2): first variation
  * \( \frac{\delta \mathcal V}{\delta\rho} = V \), particle velocity \( \dot x_i = -\nabla V(x_i) \) (eq. 17), and
  * Wasserstein flow \( \partial_t\rho = \mathrm{div}(\rho\nabla V) \). On a grid,
- * \( \mathcal V(\rho) = \sum_c V(x_c)\rho_c|\Delta| \). Immutable.
+ * \( \mathcal V(\rho) = \sum_c V(x_c)\rho_c|\Delta| \); on particles, \( \mathcal V(\mu) = \sum_i w_i V(x_i) \). Defined on
+ * grids and on particles (a {@link MeasureEnergy}). Immutable.
  */
-public final class PotentialEnergy implements ParticleEnergy {
+public final class PotentialEnergy implements MeasureEnergy {
     private final Potential potential;
 
     private PotentialEnergy(Potential potential) {
@@ -20,13 +21,19 @@ public final class PotentialEnergy implements ParticleEnergy {
     /**
      * The energy \( \int V\,d\rho \).
      *
+     * @param potential \( V \)
+     * @return the energy
      * @throws IllegalArgumentException if {@code potential} is null
      */
     public static PotentialEnergy of(Potential potential) {
         return new PotentialEnergy(Arguments.notNull("potential", potential));
     }
 
-    /** The potential \( V \). */
+    /**
+     * The potential \( V \).
+     *
+     * @return \( V \)
+     */
     public Potential potential() {
         return potential;
     }
@@ -34,6 +41,8 @@ public final class PotentialEnergy implements ParticleEnergy {
     /**
      * \( V(x_c) \) at every cell centre of {@code grid}.
      *
+     * @param grid the grid
+     * @return one value per cell, row-major
      * @throws IllegalArgumentException if the grid's dimension is not the potential's
      */
     public double[] onGrid(GridDensity.Grid grid) {
@@ -93,6 +102,7 @@ public final class PotentialEnergy implements ParticleEnergy {
         ParticleArguments.check(points, n, d, weights);
     }
 
+    /** {@code PotentialEnergy[V]} with the potential's text. */
     @Override
     public String toString() {
         return "PotentialEnergy[" + potential + "]";

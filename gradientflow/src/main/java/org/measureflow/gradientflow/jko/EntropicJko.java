@@ -5,11 +5,14 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
+import org.measureflow.core.iteration.Convergence;
+import org.measureflow.core.iteration.IterationObserver;
+import org.measureflow.core.iteration.IterationStatus;
+import org.measureflow.core.iteration.Termination;
 import org.measureflow.core.measure.GridDensity;
-import org.measureflow.core.parallel.Chunks;
-import org.measureflow.gradientflow.energy.Energy;
+import org.measureflow.gradientflow.energy.GridEnergy;
 import org.measureflow.gradientflow.energy.InternalEnergy;
-import org.measureflow.gradientflow.energy.PotentialEnergy;
 
 /**
  * The JKO scheme (survey eq. 13) on a 1-D or 2-D grid, with the entropic approximation of Peyr&eacute; (2015,
@@ -37,77 +40,259 @@ import org.measureflow.gradientflow.energy.PotentialEnergy;
  * of the entropic scheme for \( D\int\rho\log\rho \) adds \( 2\tau D + \varepsilon/2 + O(\varepsilon\tau) \) to the
  * variance, i.e. the scheme approximates the heat flow with diffusion \( D + \varepsilon/(4\tau) \) (the
  * computation: with \( Y = aX + \eta \), the optimality conditions give \( a = S'/(S' - \tau D) \) and
- * \( \mathrm{Var}\,\eta = \varepsilon S'/(2(S' - \tau D)) \)). With {@link Options#compensateBlur(boolean)} on
+ * \( \mathrm{Var}\,\eta = \varepsilon S'/(2(S' - \tau D)) \)). With {@link #withBlurCompensation(boolean)} on
  * (the default) the step uses the entropy coefficient \( D' = D - \varepsilon/(4\tau) \) instead of \( D \), so the
  * total diffusion is \( D \) to first order. The step stays a convex problem even when \( D' \lt 0 \): with
  * \( q = \pi^\top\mathbf 1 \), \( \frac{\varepsilon}{2\tau}\sum\pi\log\pi + D'\sum q\log q =
  * \frac{\varepsilon}{2\tau}\sum\pi\log\frac{\pi}{q} + (\frac{\varepsilon}{4\tau} + D)\sum q \log q \), a
  * relative entropy \( \mathrm{KL}(\pi_{\cdot j} \mid q_j \mathbf 1) \) (jointly convex in \( \pi \)) plus a convex
- * term, and the cell equation keeps
- * the slope \( 1 + \sigma D' \ge 1/2 \). Energies without an
- * entropy term (porous medium alone) keep an extra diffusion \( \varepsilon/(4\tau) \)
- * ({@link #blurDiffusion(GridDensity.Grid, Energy)}): take \( \varepsilon \ll \tau \).
+ * term, and the cell equation keeps the slope \( 1 + \sigma D' \ge 1/2 \). Energies without an entropy term
+ * (porous medium alone) keep an extra diffusion \( \varepsilon/(4\tau) \)
+ * ({@link #blurDiffusion(GridDensity.Grid, GridEnergy)}): take \( \varepsilon \ll \tau \).
  *
  * <p><b>Mass.</b> The returned density is the second marginal \( b \odot K^\top a \) of the plan right after an
  * \( a \)-update, whose first marginal is then exactly \( p \): its mass equals \( \sum_c p_c \) up to rounding
- * whether or not the iteration converged. {@link JkoStep#marginalError()} reports the distance to optimality.
+ * whether or not the iteration converged. The error of {@link JkoStepResult} (the marginal error) reports the
+ * distance to optimality.
+ *
+ * <p><b>Made by</b> {@link #of(double, double)} or {@link #of(double, JkoEpsilon)}: the time step \( \tau \) and
+ * the regularisation \( \varepsilon \) have no scale-free default. <b>Defaults</b> of the other settings:
+ * <ul>
+ * <li>{@code tolerance = 1e-9}: the L1 marginal error (mass units) at which the scaling iterations of a step
+ *     stop;</li>
+ * <li>{@code maxIterations = 10000} scaling iterations per step;</li>
+ * <li>{@code upperBound = +Infinity}: no density constraint \( \rho \le \kappa \);</li>
+ * <li>{@code blurCompensation = true}: subtract \( \varepsilon/(4\tau) \) from the entropy coefficient (see
+ *     above);</li>
+ * <li>{@code warmStart = true}: each step of {@link #flow} starts its scaling \( b \) from the previous step's
+ *     (with {@code false} every step starts from \( b = \mathbf 1 \), as a lone {@link #step} does).</li>
+ * </ul>
  * Immutable and thread-safe.
  */
 public final class EntropicJko {
-    private final Options options;
+    private final double tau;
+    private final JkoEpsilon epsilon;
+    private final double tolerance;
+    private final long maxIterations;
+    private final double upperBound;
+    private final boolean blurCompensation;
+    private final boolean warmStart;
 
-    private EntropicJko(Options options) {
-        this.options = options;
-    }
-
-    /** The default options; change them with the withers and build with {@link Options#solver()}. */
-    public static Options options() {
-        return Options.DEFAULTS;
-    }
-
-    /** A solver with the default options. */
-    public static EntropicJko withDefaults() {
-        return new EntropicJko(Options.DEFAULTS);
-    }
-
-    /** A solver with the given options. */
-    public static EntropicJko of(Options options) {
-        return new EntropicJko(Arguments.notNull("options", options));
-    }
-
-    /** The options. */
-    public Options getOptions() {
-        return options;
+    private EntropicJko(double tau, JkoEpsilon epsilon, double tolerance, long maxIterations, double upperBound,
+                        boolean blurCompensation, boolean warmStart) {
+        this.tau = tau;
+        this.epsilon = epsilon;
+        this.tolerance = tolerance;
+        this.maxIterations = maxIterations;
+        this.upperBound = upperBound;
+        this.blurCompensation = blurCompensation;
+        this.warmStart = warmStart;
     }
 
     /**
-     * The regularisation used on {@code grid} for {@code energy}: the option if set, otherwise automatic,
-     * \( \varepsilon = \max(2 h_{\max}^2, \tau D) \) with \( h_{\max} \) the largest cell size and \( D \) the
-     * total entropy coefficient of the energy (0 without entropy). \( 2h^2 \) gives the Gibbs kernel a standard
-     * deviation of one cell; \( \tau D \) keeps the scalings of diffusive flows within floating-point range (their
-     * dual potentials grow like \( \tau|x|^2/\varepsilon \)) while the blur \( \varepsilon/(4\tau) = D/4 \) is
-     * compensated.
+     * The scheme with time step {@code tau} and the absolute regularisation {@code epsilon}, other settings at their
+     * defaults (see the class comment).
+     *
+     * @param tau     the time step \( \tau \), finite and {@code > 0}
+     * @param epsilon \( \varepsilon \) in the units of the cost \( |x - y|^2 \), finite and {@code > 0}
+     * @return the scheme
+     * @throws IllegalArgumentException if {@code tau} or {@code epsilon} is not finite and positive
      */
-    public double epsilon(GridDensity.Grid grid, Energy energy) {
+    public static EntropicJko of(double tau, double epsilon) {
+        return of(tau, JkoEpsilon.absolute(epsilon));
+    }
+
+    /**
+     * The scheme with time step {@code tau} and the regularisation {@code epsilon} (absolute or adapted to the grid,
+     * {@link JkoEpsilon#gridAdapted()}), other settings at their defaults (see the class comment).
+     *
+     * @param tau     the time step \( \tau \), finite and {@code > 0}
+     * @param epsilon the regularisation
+     * @return the scheme
+     * @throws IllegalArgumentException if {@code tau} is not finite and positive or {@code epsilon} is null
+     */
+    public static EntropicJko of(double tau, JkoEpsilon epsilon) {
+        return new EntropicJko(Arguments.positive("tau", tau), Arguments.notNull("epsilon", epsilon), 1e-9, 10_000,
+                Double.POSITIVE_INFINITY, true, true);
+    }
+
+    /**
+     * This scheme with another time step.
+     *
+     * @param tau \( \tau \), finite and {@code > 0}
+     * @return a new scheme
+     * @throws IllegalArgumentException if {@code tau} is not finite and positive
+     */
+    public EntropicJko withTau(double tau) {
+        return new EntropicJko(Arguments.positive("tau", tau), epsilon, tolerance, maxIterations, upperBound,
+                blurCompensation, warmStart);
+    }
+
+    /**
+     * This scheme with another absolute regularisation.
+     *
+     * @param epsilon \( \varepsilon \) in the units of the cost \( |x - y|^2 \), finite and {@code > 0}
+     * @return a new scheme
+     * @throws IllegalArgumentException if {@code epsilon} is not finite and positive
+     */
+    public EntropicJko withEpsilon(double epsilon) {
+        return withEpsilon(JkoEpsilon.absolute(epsilon));
+    }
+
+    /**
+     * This scheme with another regularisation (absolute or grid-adapted).
+     *
+     * @param epsilon the regularisation
+     * @return a new scheme
+     * @throws IllegalArgumentException if {@code epsilon} is null
+     */
+    public EntropicJko withEpsilon(JkoEpsilon epsilon) {
+        return new EntropicJko(tau, Arguments.notNull("epsilon", epsilon), tolerance, maxIterations, upperBound,
+                blurCompensation, warmStart);
+    }
+
+    /**
+     * This scheme with another tolerance on the L1 marginal error of a step (mass units).
+     *
+     * @param tolerance finite and {@code > 0}
+     * @return a new scheme
+     * @throws IllegalArgumentException if {@code tolerance} is not finite and positive
+     */
+    public EntropicJko withTolerance(double tolerance) {
+        return new EntropicJko(tau, epsilon, Arguments.positive("tolerance", tolerance), maxIterations, upperBound,
+                blurCompensation, warmStart);
+    }
+
+    /**
+     * This scheme with another budget of scaling iterations per step.
+     *
+     * @param maxIterations {@code > 0}
+     * @return a new scheme
+     * @throws IllegalArgumentException if {@code maxIterations} is not positive
+     */
+    public EntropicJko withMaxIterations(long maxIterations) {
+        return new EntropicJko(tau, epsilon, tolerance, Arguments.positive("maxIterations", maxIterations),
+                upperBound, blurCompensation, warmStart);
+    }
+
+    /**
+     * This scheme with the density constraint \( \rho \le \kappa \) (crowd motion).
+     *
+     * @param kappa the bound \( \kappa \), finite and {@code > 0}
+     * @return a new scheme
+     * @throws IllegalArgumentException if {@code kappa} is not finite and positive
+     */
+    public EntropicJko withUpperBound(double kappa) {
+        return new EntropicJko(tau, epsilon, tolerance, maxIterations, Arguments.positive("upperBound", kappa),
+                blurCompensation, warmStart);
+    }
+
+    /**
+     * This scheme with or without the compensation of the entropic blur (subtracting \( \varepsilon/(4\tau) \)
+     * from the entropy coefficient, see the class comment).
+     *
+     * @param on whether to compensate
+     * @return a new scheme
+     */
+    public EntropicJko withBlurCompensation(boolean on) {
+        return new EntropicJko(tau, epsilon, tolerance, maxIterations, upperBound, on, warmStart);
+    }
+
+    /**
+     * This scheme with or without warm starts: whether each step of {@link #flow} starts its scaling \( b \) from
+     * the previous step's (fewer iterations) or from \( b = \mathbf 1 \) (each step exactly as a lone
+     * {@link #step}).
+     *
+     * @param on whether to warm-start
+     * @return a new scheme
+     */
+    public EntropicJko withWarmStart(boolean on) {
+        return new EntropicJko(tau, epsilon, tolerance, maxIterations, upperBound, blurCompensation, on);
+    }
+
+    /**
+     * The time step \( \tau \).
+     *
+     * @return \( \tau \)
+     */
+    public double tau() {
+        return tau;
+    }
+
+    /**
+     * The regularisation as configured (absolute or grid-adapted); {@link #epsilon(GridDensity.Grid, GridEnergy)}
+     * gives its value on a grid.
+     *
+     * @return the regularisation
+     */
+    public JkoEpsilon epsilon() {
+        return epsilon;
+    }
+
+    /**
+     * The tolerance on the L1 marginal error of a step (mass units).
+     *
+     * @return the tolerance
+     */
+    public double tolerance() {
+        return tolerance;
+    }
+
+    /**
+     * The budget of scaling iterations per step.
+     *
+     * @return the budget
+     */
+    public long maxIterations() {
+        return maxIterations;
+    }
+
+    /**
+     * The density bound \( \kappa \) (\( +\infty \) when unconstrained).
+     *
+     * @return \( \kappa \)
+     */
+    public double upperBound() {
+        return upperBound;
+    }
+
+    /**
+     * Whether the entropic blur is compensated.
+     *
+     * @return whether it is
+     */
+    public boolean blurCompensation() {
+        return blurCompensation;
+    }
+
+    /**
+     * Whether the steps of a flow are warm-started.
+     *
+     * @return whether they are
+     */
+    public boolean warmStart() {
+        return warmStart;
+    }
+
+    /**
+     * The value of \( \varepsilon \) used on {@code grid} for {@code energy}: the absolute value, or
+     * \( \max(2 h_{\max}^2, \tau D) \) when grid-adapted ({@link JkoEpsilon#resolve}), with \( D \) the total
+     * entropy coefficient of the energy.
+     *
+     * @param grid   the grid
+     * @param energy the energy
+     * @return \( \varepsilon \)
+     * @throws IllegalArgumentException if an argument is null
+     */
+    public double epsilon(GridDensity.Grid grid, GridEnergy energy) {
         Arguments.notNull("grid", grid);
         Arguments.notNull("energy", energy);
-        return epsilon(grid, entropyCoefficient(energy));
+        return epsilon.resolve(grid, tau, entropyCoefficient(energy));
     }
 
-    private double epsilon(GridDensity.Grid grid, double entropy) {
-        if (!Double.isNaN(options.epsilon)) {
-            return options.epsilon;
-        }
-        double h = grid.cellSize(0);
-        if (grid.dimension() == 2) {
-            h = Math.max(h, grid.cellSize(1));
-        }
-        return Math.max(2 * h * h, options.tau * entropy);
-    }
-
-    private static double entropyCoefficient(Energy energy) {
+    private static double entropyCoefficient(GridEnergy energy) {
         double d = 0;
-        for (Energy term : energy.terms()) {
+        for (GridEnergy term : energy.terms()) {
             if (term instanceof InternalEnergy ie && ie.kind() == InternalEnergy.Kind.ENTROPY) {
                 d += ie.coefficient();
             }
@@ -115,327 +300,136 @@ public final class EntropicJko {
         return d;
     }
 
-    /** The diffusion coefficient \( \varepsilon/(4\tau) \) that the entropic blur adds on {@code grid} for {@code energy}. */
-    public double blurDiffusion(GridDensity.Grid grid, Energy energy) {
-        return epsilon(grid, energy) / (4 * options.tau);
+    /**
+     * The diffusion coefficient \( \varepsilon/(4\tau) \) that the entropic blur adds on {@code grid} for
+     * {@code energy}.
+     *
+     * @param grid   the grid
+     * @param energy the energy
+     * @return \( \varepsilon/(4\tau) \)
+     * @throws IllegalArgumentException if an argument is null
+     */
+    public double blurDiffusion(GridDensity.Grid grid, GridEnergy energy) {
+        return epsilon(grid, energy) / (4 * tau);
     }
 
     /**
-     * One entropic JKO step from {@code rho} for the energy {@code energy}.
+     * One entropic JKO step from {@code rho} for the energy {@code energy}, from \( b = \mathbf 1 \).
      *
      * @param rho    \( \rho_k \), positive mass
      * @param energy \( F \)
-     * @return \( \rho_{k+1} \) and the convergence report
+     * @return \( \rho_{k+1} \) and how the scaling iterations ended
      * @throws IllegalArgumentException if an argument is null or the mass is 0
      * @throws IllegalStateException    if the scalings leave the floating-point range (\( \varepsilon \) far too
      *                                  small for \( \tau \) on a diffusive flow)
      */
-    public JkoStep step(GridDensity rho, Energy energy) {
-        Arguments.notNull("rho", rho);
-        Arguments.notNull("energy", energy);
-        requireMass(rho);
-        Plan plan = new Plan(rho.grid(), energy);
-        return plan.step(rho, new double[rho.size()]);
+    public JkoStepResult step(GridDensity rho, GridEnergy energy) {
+        return step(rho, energy, IterationObserver.none());
     }
 
     /**
-     * {@code steps} JKO steps from {@code rho0}; each step warm-starts its scaling \( b \) from the previous one.
+     * {@link #step(GridDensity, GridEnergy)}, reporting every scaling iteration to {@code observer} (error: the
+     * marginal error; fraction done unknown, NaN); the step stops when the observer returns {@code false} (then
+     * {@link Termination#STOPPED} unless the tolerance was met).
      *
-     * @throws IllegalArgumentException as {@link #step(GridDensity, Energy)}, or if {@code steps < 0}
+     * @param rho      \( \rho_k \), positive mass
+     * @param energy   \( F \)
+     * @param observer called after every scaling iteration
+     * @return \( \rho_{k+1} \) and how the scaling iterations ended
+     * @throws IllegalArgumentException if an argument is null or the mass is 0
+     * @throws IllegalStateException    if the scalings leave the floating-point range
      */
-    public JkoFlow flow(GridDensity rho0, Energy energy, int steps) {
+    public JkoStepResult step(GridDensity rho, GridEnergy energy, IterationObserver observer) {
+        Arguments.notNull("rho", rho);
+        Arguments.notNull("energy", energy);
+        Arguments.notNull("observer", observer);
+        requireMass(rho);
+        JkoStepPlan plan = new JkoStepPlan(this, rho.grid(), energy);
+        return plan.step(rho, new double[rho.size()], observer);
+    }
+
+    /**
+     * {@code steps} JKO steps from {@code rho0}, at times \( \tau, 2\tau, \dots \); with warm starts (the default)
+     * each step starts its scaling \( b \) from the previous one.
+     *
+     * @param rho0   \( \rho_0 \), positive mass
+     * @param energy \( F \)
+     * @param steps  the number of steps, {@code >= 0}
+     * @return the densities and how the steps ended
+     * @throws IllegalArgumentException as {@link #step(GridDensity, GridEnergy)}, or if {@code steps < 0}
+     * @throws IllegalStateException    if the scalings leave the floating-point range
+     */
+    public JkoResult flow(GridDensity rho0, GridEnergy energy, int steps) {
+        return flow(rho0, energy, steps, IterationObserver.none());
+    }
+
+    /**
+     * {@link #flow(GridDensity, GridEnergy, int)}, reporting one {@link IterationStatus} per JKO step to
+     * {@code observer}: the step count, the step's marginal error, and the fraction done = time done / total time
+     * \( = k/K \). The flow stops after a step for which the observer returns {@code false} (the result then holds
+     * the steps done and reports {@link Termination#STOPPED}, unless that was the last step).
+     *
+     * @param rho0     \( \rho_0 \), positive mass
+     * @param energy   \( F \)
+     * @param steps    the number of steps, {@code >= 0}
+     * @param observer called after every JKO step
+     * @return the densities and how the steps ended
+     * @throws IllegalArgumentException as {@link #step(GridDensity, GridEnergy)}, or if {@code steps < 0}
+     * @throws IllegalStateException    if the scalings leave the floating-point range
+     */
+    public JkoResult flow(GridDensity rho0, GridEnergy energy, int steps, IterationObserver observer) {
         Arguments.notNull("rho0", rho0);
         Arguments.notNull("energy", energy);
-        if (steps < 0) {
-            throw new IllegalArgumentException("steps must be >= 0, got " + steps);
-        }
+        Arguments.nonNegative("steps", steps);
+        Arguments.notNull("observer", observer);
         requireMass(rho0);
-        Plan plan = new Plan(rho0.grid(), energy);
+        JkoStepPlan plan = new JkoStepPlan(this, rho0.grid(), energy);
         double[] b = new double[rho0.size()];
-        List<JkoStep> out = new ArrayList<>(steps);
+        List<JkoStepResult> out = new ArrayList<>(steps);
         GridDensity rho = rho0;
+        boolean stopped = false;
         for (int k = 0; k < steps; k++) {
-            JkoStep s = plan.step(rho, b);
+            if (!warmStart) {
+                Arrays.fill(b, 0.0);
+            }
+            JkoStepResult s = plan.step(rho, b, IterationObserver.none());
             out.add(s);
             rho = s.density();
+            if (!observer.observe(new IterationStatus(k + 1, s.error(), (k + 1.0) / steps))) {
+                stopped = k + 1 < steps;
+                break;
+            }
         }
-        return new JkoFlow(rho0, options.tau, out);
+        return new JkoResult(rho0, tau, out, summary(out, stopped));
+    }
+
+    /** Iterations summed, the largest marginal error, converged when every step converged. */
+    private Convergence summary(List<JkoStepResult> steps, boolean stopped) {
+        long iterations = 0;
+        double error = 0;
+        boolean all = true;
+        for (JkoStepResult s : steps) {
+            iterations += s.iterations();
+            error = Math.max(error, s.error());
+            all &= s.converged();
+        }
+        Termination t = stopped ? Termination.STOPPED : all ? Termination.CONVERGED : Termination.ITERATION_LIMIT;
+        return new Convergence(iterations, error, tolerance, t);
     }
 
     private static void requireMass(GridDensity rho) {
-        double m = rho.mass();
-        if (!(m > 0)) {
-            throw new IllegalArgumentException("rho must have positive mass, got " + m);
-        }
-    }
-
-    /** Everything fixed for one grid and one energy. */
-    private final class Plan {
-        private final GridDensity.Grid grid;
-        private final Energy energy;
-        private final GibbsKernel kernel;
-        private final CellProx prox;
-        private final double[] staticPotential;
-        private final List<Energy> linearised = new ArrayList<>();
-        private final int n;
-        private final double volume;
-        private final double epsilon;
-
-        Plan(GridDensity.Grid grid, Energy energy) {
-            this.grid = grid;
-            this.energy = energy;
-            this.n = grid.size();
-            this.volume = grid.cellVolume();
-            double tau = options.tau;
-            double eps = epsilon(grid, entropyCoefficient(energy));
-            double sigma = 2 * tau / eps;
-            double entropy = 0;
-            List<InternalEnergy> internal = new ArrayList<>();
-            staticPotential = new double[n];
-            for (Energy term : energy.terms()) {
-                if (term instanceof InternalEnergy ie) {
-                    if (ie.kind() == InternalEnergy.Kind.ENTROPY) {
-                        entropy += ie.coefficient();
-                    } else {
-                        internal.add(ie);
-                    }
-                } else if (term instanceof PotentialEnergy pe) {
-                    double[] v = pe.onGrid(grid);
-                    for (int c = 0; c < n; c++) {
-                        staticPotential[c] += v[c];
-                    }
-                } else {
-                    linearised.add(term);
-                }
-            }
-            if (options.compensateBlur && entropy > 0) {
-                entropy -= eps / (4 * tau);
-            }
-            this.epsilon = eps;
-            this.kernel = new GibbsKernel(grid, eps);
-            this.prox = new CellProx(sigma, entropy, internal, volume, options.upperBound);
-        }
-
-        JkoStep step(GridDensity rho, double[] b) {
-            double[] p = rho.values();
-            for (int c = 0; c < n; c++) {
-                p[c] *= volume;
-            }
-            double[] v = staticPotential;
-            if (!linearised.isEmpty()) {
-                v = staticPotential.clone();
-                for (Energy term : linearised) {
-                    double[] fv = term.firstVariation(rho);
-                    for (int c = 0; c < n; c++) {
-                        if (!Double.isFinite(fv[c])) {
-                            throw new IllegalArgumentException("energy: the first variation of " + term
-                                    + " is not finite at cell " + c + ": " + fv[c]);
-                        }
-                        v[c] += fv[c];
-                    }
-                }
-            }
-            boolean cold = true;
-            for (double x : b) {
-                if (x != 0) {
-                    cold = false;
-                    break;
-                }
-            }
-            if (cold) {
-                Arrays.fill(b, 1.0);
-            }
-            double[] kb = new double[n];
-            double[] a = new double[n];
-            double[] z = new double[n];
-            double[] work = new double[n];
-            double[] q = new double[n];
-            int chunkRows = 4096;
-            double[] partial = new double[Chunks.count(n, chunkRows)];
-            final double[] pot = v;
-            Chunks.Body proxSweep = (chunk, start, end) -> {
-                double s = 0;
-                for (int c = start; c < end; c++) {
-                    double zc = z[c];
-                    double target = prox.solve(zc, pot[c]);
-                    double current = b[c] * zc;
-                    q[c] = current;
-                    s += Math.abs(current - target);
-                    b[c] = zc > 0 ? target / zc : 0.0;
-                }
-                partial[chunk] = s;
-            };
-            int iterations = 0;
-            double error = Double.POSITIVE_INFINITY;
-            boolean converged = false;
-            while (iterations < options.maxIterations) {
-                iterations++;
-                kernel.apply(b, kb, work);
-                for (int c = 0; c < n; c++) {
-                    double pc = p[c];
-                    if (pc > 0) {
-                        double k = kb[c];
-                        if (!(k > 0)) {
-                            throw new IllegalStateException("the scalings left the floating-point range at cell " + c
-                                    + ": epsilon = " + epsilon + " is too small for tau = " + options.tau
-                                    + " on this grid (dual potentials grow like tau |x|^2 / epsilon); raise epsilon");
-                        }
-                        a[c] = pc / k;
-                    } else {
-                        a[c] = 0.0;
-                    }
-                }
-                kernel.apply(a, z, work);
-                Chunks.forEach(n, chunkRows, 40, proxSweep);
-                error = 0;
-                for (double s : partial) {
-                    error += s;
-                }
-                if (!Double.isFinite(error)) {
-                    throw new IllegalStateException("the scalings left the floating-point range (marginal error "
-                            + error + "): epsilon = " + epsilon + " is too small for tau = " + options.tau
-                            + " on this grid; raise epsilon");
-                }
-                if (error <= options.tolerance) {
-                    converged = true;
-                    break;
-                }
-            }
-            for (int c = 0; c < n; c++) {
-                q[c] /= volume;
-            }
-            GridDensity next = GridDensity.of(grid, q);
-            return new JkoStep(next, energy.value(next), iterations, error, converged);
-        }
+        Arguments.positive("rho (mass)", rho.mass());
     }
 
     /**
-     * Options of {@link EntropicJko}, immutable; every wither returns a new object. Defaults:
-     * <ul>
-     * <li>{@code tau = 1e-2}: the time step \( \tau \);</li>
-     * <li>{@code epsilon} automatic: \( \varepsilon = \max(2h^2, \tau D) \) (see
-     *     {@link EntropicJko#epsilon(GridDensity.Grid, Energy)}; set it with {@link #epsilon(double)}, in cost
-     *     units);</li>
-     * <li>{@code tolerance = 1e-9}: the L1 marginal error (mass units) at which the scaling iterations stop;</li>
-     * <li>{@code maxIterations = 10000} scaling iterations per step;</li>
-     * <li>{@code upperBound = +infinity}: no density constraint \( \rho \le \kappa \);</li>
-     * <li>{@code compensateBlur = true}: subtract \( \varepsilon/(4\tau) \) from the entropy coefficient (see the
-     *     class comment).</li>
-     * </ul>
+     * One line: {@code EntropicJko[tau=0.05, epsilon=max(2 h^2, tau D), tolerance=1e-09, maxIterations=10000,
+     * upperBound=Infinity, blurCompensation=true, warmStart=true]}.
      */
-    public static final class Options {
-        static final Options DEFAULTS = new Options();
-
-        double tau = 1e-2;
-        double epsilon = Double.NaN;
-        double tolerance = 1e-9;
-        int maxIterations = 10_000;
-        double upperBound = Double.POSITIVE_INFINITY;
-        boolean compensateBlur = true;
-
-        private Options() {
-        }
-
-        private Options copy() {
-            Options o = new Options();
-            o.tau = tau;
-            o.epsilon = epsilon;
-            o.tolerance = tolerance;
-            o.maxIterations = maxIterations;
-            o.upperBound = upperBound;
-            o.compensateBlur = compensateBlur;
-            return o;
-        }
-
-        /** The time step \( \tau > 0 \). */
-        public Options tau(double tau) {
-            Options o = copy();
-            o.tau = Arguments.positive("tau", tau);
-            return o;
-        }
-
-        /** The entropic regularisation \( \varepsilon > 0 \), absolute (cost units, cost \( |x-y|^2 \)). */
-        public Options epsilon(double epsilon) {
-            Options o = copy();
-            o.epsilon = Arguments.positive("epsilon", epsilon);
-            return o;
-        }
-
-        /** Back to the automatic \( \varepsilon = \max(2h^2, \tau D) \). */
-        public Options automaticEpsilon() {
-            Options o = copy();
-            o.epsilon = Double.NaN;
-            return o;
-        }
-
-        /** The L1 marginal error to reach, {@code > 0}. */
-        public Options tolerance(double tolerance) {
-            Options o = copy();
-            o.tolerance = Arguments.positive("tolerance", tolerance);
-            return o;
-        }
-
-        /** The iteration budget per step, {@code > 0}. */
-        public Options maxIterations(int maxIterations) {
-            Options o = copy();
-            o.maxIterations = Arguments.positive("maxIterations", maxIterations);
-            return o;
-        }
-
-        /** The density bound \( \kappa > 0 \) of the constraint \( \rho \le \kappa \) (crowd motion). */
-        public Options upperBound(double kappa) {
-            Options o = copy();
-            o.upperBound = Arguments.positive("upperBound", kappa);
-            return o;
-        }
-
-        /** Whether to subtract the blur diffusion \( \varepsilon/(4\tau) \) from the entropy coefficient. */
-        public Options compensateBlur(boolean on) {
-            Options o = copy();
-            o.compensateBlur = on;
-            return o;
-        }
-
-        /** A solver with these options. */
-        public EntropicJko solver() {
-            return new EntropicJko(this);
-        }
-
-        /** \( \tau \). */
-        public double tau() {
-            return tau;
-        }
-
-        /** \( \varepsilon \), or NaN when automatic (see {@link EntropicJko#epsilon(GridDensity.Grid, Energy)}). */
-        public double epsilon() {
-            return epsilon;
-        }
-
-        /** The tolerance. */
-        public double tolerance() {
-            return tolerance;
-        }
-
-        /** The iteration budget per step. */
-        public int maxIterations() {
-            return maxIterations;
-        }
-
-        /** \( \kappa \) (\( +\infty \) when unconstrained). */
-        public double upperBound() {
-            return upperBound;
-        }
-
-        /** Whether the blur is compensated. */
-        public boolean compensateBlur() {
-            return compensateBlur;
-        }
-
-        @Override
-        public String toString() {
-            return "EntropicJko.Options[tau=" + tau + ", epsilon=" + (Double.isNaN(epsilon) ? "auto" : epsilon)
-                    + ", tolerance=" + tolerance + ", maxIterations=" + maxIterations + ", upperBound=" + upperBound
-                    + ", compensateBlur=" + compensateBlur + "]";
-        }
+    @Override
+    public String toString() {
+        return "EntropicJko[tau=" + TextSummary.number(tau) + ", epsilon=" + epsilon + ", tolerance="
+                + TextSummary.brief(tolerance) + ", maxIterations=" + maxIterations + ", upperBound="
+                + TextSummary.number(upperBound) + ", blurCompensation=" + blurCompensation + ", warmStart="
+                + warmStart + "]";
     }
 }

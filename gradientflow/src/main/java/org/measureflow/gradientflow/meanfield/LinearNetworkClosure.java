@@ -3,9 +3,9 @@ package org.measureflow.gradientflow.meanfield;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
 import org.measureflow.core.linalg.Spd;
 import org.measureflow.core.measure.GaussianMeasure;
-import org.measureflow.core.measure.GridDensity;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.core.ode.OdeIntegrator;
 import org.measureflow.core.ode.OdeSystem;
@@ -49,12 +49,9 @@ public final class LinearNetworkClosure {
     public static LinearNetworkClosure of(DMatrixRMaj inputMoment, DMatrixRMaj crossMoment,
                                           double targetSecondMoment) {
         Arguments.spd("inputMoment", inputMoment);
-        Arguments.notNull("crossMoment", crossMoment);
         Arguments.finite("crossMoment", crossMoment);
-        if (crossMoment.numCols != inputMoment.numRows) {
-            throw new IllegalArgumentException("crossMoment must have " + inputMoment.numRows + " columns, got "
-                    + crossMoment.numCols);
-        }
+        Arguments.shape("crossMoment", crossMoment, crossMoment.numRows, inputMoment.numRows);
+        Arguments.positive("crossMoment (rows)", crossMoment.numRows);
         Arguments.nonNegative("targetSecondMoment", targetSecondMoment);
         return new LinearNetworkClosure(inputMoment.copy(), crossMoment.copy(), targetSecondMoment);
     }
@@ -82,8 +79,9 @@ public final class LinearNetworkClosure {
         return q;
     }
 
-    /** \( H = Q S - R \), the gradient of the risk in \( Q \). */
+    /** \( H = Q S - R \), the gradient of the risk in \( Q \) (d' x d). */
     public DMatrixRMaj residual(DMatrixRMaj q) {
+        Arguments.shape("q", q, dOut, d);
         DMatrixRMaj h = new DMatrixRMaj(dOut, d);
         CommonOps_DDRM.mult(q, s, h);
         CommonOps_DDRM.subtractEquals(h, r);
@@ -115,6 +113,7 @@ public final class LinearNetworkClosure {
     /** The risk \( \tfrac12\mathbb{E}|Qz - y|^2 = \tfrac12\operatorname{tr}(Q S Q^\top) - \operatorname{tr}(Q R^\top)
      * + \tfrac12\mathbb{E}|y|^2 \). */
     public double risk(DMatrixRMaj q) {
+        Arguments.shape("q", q, dOut, d);
         DMatrixRMaj qs = new DMatrixRMaj(dOut, d);
         CommonOps_DDRM.mult(q, s, qs);
         double quad = 0;
@@ -200,7 +199,10 @@ public final class LinearNetworkClosure {
 
     /**
      * The risk as an energy on particle neurons: \( f(\alpha) \) with \( Q = \sum_i w_i v_i u_i^\top \), and the
-     * Wasserstein velocity \( -M x_i = -(H^\top v_i, H u_i) \) (the flow of Prop. 6.2).
+     * Wasserstein velocity \( -M x_i = -(H^\top v_i, H u_i) \) (the flow of Prop. 6.2). A particle energy only:
+     * the neurons live in \( \mathbb R^{d + d'} \) and the law is followed through its moments, not on a grid.
+     *
+     * @return the energy
      */
     public ParticleEnergy particleEnergy() {
         int n = d + dOut;
@@ -233,23 +235,19 @@ public final class LinearNetworkClosure {
             }
 
             @Override
-            public double value(GridDensity rho) {
-                throw new UnsupportedOperationException("the linear network's risk is evaluated on particles or "
-                        + "through its moments, not on grids");
-            }
-
-            @Override
-            public double[] firstVariation(GridDensity rho) {
-                throw new UnsupportedOperationException("the linear network's risk is evaluated on particles or "
-                        + "through its moments, not on grids");
+            public String toString() {
+                return "LinearNetworkRisk[d=" + d + ", d'=" + dOut + "]";
             }
         };
     }
 
     private DMatrixRMaj predictorOf(double[] points, int count, int dim, double[] weights) {
         int n = d + dOut;
-        if (dim != n) {
-            throw new IllegalArgumentException("points must be neurons of dimension " + n + ", got " + dim);
+        Arguments.sameDimension("points", dim, n, "the neurons (d + d')");
+        Arguments.notNull("points", points);
+        Arguments.length("points", points.length, Arguments.product("count * dim", count, dim));
+        if (weights != null) {
+            Arguments.length("weights", weights.length, count);
         }
         DMatrixRMaj q = new DMatrixRMaj(dOut, d);
         for (int i = 0; i < count; i++) {
@@ -268,8 +266,10 @@ public final class LinearNetworkClosure {
         Arguments.shape("gamma", gamma, d + dOut, d + dOut);
     }
 
+    /** One line: {@code LinearNetworkClosure[d=2, d'=1, S=[[1, 0], [0, 1]], R=[[0.5, 0.2]]]}. */
     @Override
     public String toString() {
-        return "LinearNetworkClosure[d=" + d + ", d'=" + dOut + "]";
+        return "LinearNetworkClosure[d=" + d + ", d'=" + dOut + ", S=" + TextSummary.matrix(s) + ", R="
+                + TextSummary.matrix(r) + "]";
     }
 }

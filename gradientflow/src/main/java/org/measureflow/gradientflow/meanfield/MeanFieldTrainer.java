@@ -1,10 +1,15 @@
 package org.measureflow.gradientflow.meanfield;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
+import org.measureflow.core.iteration.Convergence;
+import org.measureflow.core.iteration.IterationObserver;
+import org.measureflow.core.iteration.IterationStatus;
 import org.measureflow.core.measure.ParticleMeasure;
 
 /**
@@ -17,31 +22,32 @@ import org.measureflow.core.measure.ParticleMeasure;
  * \( R + \frac\lambda2\int|\theta|^2 + \tau\int\mu\log\mu \)). Time \( t = k h \) is the flow's time, so runs with
  * different \( N \) are comparable. For an accurate deterministic flow use a core integrator on the same energy
  * instead ({@link org.measureflow.gradientflow.particles.ParticleGradientFlow#flow}); this class is the plain
- * (stochastic) gradient method of practice.
+ * (stochastic) gradient method of practice. The minibatches and the noise are drawn from the
+ * {@link RandomGenerator} argument of {@link #train}: the same generator state gives the same result.
  *
- * <p>Options (immutable, with withers): step \( h = 0.1 \), 1000 steps, full batch, \( \lambda = 0 \),
- * \( \tau = 0 \), risk recorded every 10 steps, no snapshots, seed 0, no listener. Same seed, same result.
+ * <p><b>Made by</b> {@link #of(double)}: the step \( h \) (a time step of the flow) has no scale-free default.
+ * <b>Defaults</b>:
+ * <ul>
+ * <li>{@code steps = 1000} gradient steps;</li>
+ * <li>{@code batchSize = 0}: full batch;</li>
+ * <li>{@code weightDecay = 0}: \( \lambda = 0 \);</li>
+ * <li>{@code temperature = 0}: no noise;</li>
+ * <li>{@code recordEvery = 10}: the full-batch risk is recorded every 10 steps (and after the last);</li>
+ * <li>{@code snapshots = false}: the neurons are not kept at the recorded steps.</li>
+ * </ul>
+ * Immutable and thread-safe.
  */
 public final class MeanFieldTrainer {
-    /** Called after each recorded step with the step count and the full-batch risk. */
-    @FunctionalInterface
-    public interface Listener {
-        /** Step {@code step} of {@code steps} is done; {@code risk} is the full-batch risk now. */
-        void onRecord(int step, int steps, double risk);
-    }
-
     private final double step;
-    private final int steps;
+    private final long steps;
     private final int batchSize;
     private final double weightDecay;
     private final double temperature;
-    private final int recordEvery;
+    private final long recordEvery;
     private final boolean snapshots;
-    private final long seed;
-    private final Listener listener;
 
-    private MeanFieldTrainer(double step, int steps, int batchSize, double weightDecay, double temperature,
-                             int recordEvery, boolean snapshots, long seed, Listener listener) {
+    private MeanFieldTrainer(double step, long steps, int batchSize, double weightDecay, double temperature,
+                             long recordEvery, boolean snapshots) {
         this.step = step;
         this.steps = steps;
         this.batchSize = batchSize;
@@ -49,86 +55,202 @@ public final class MeanFieldTrainer {
         this.temperature = temperature;
         this.recordEvery = recordEvery;
         this.snapshots = snapshots;
-        this.seed = seed;
-        this.listener = listener;
     }
 
-    /** The trainer with the defaults listed in the class documentation. */
-    public static MeanFieldTrainer withDefaults() {
-        return new MeanFieldTrainer(0.1, 1000, 0, 0, 0, 10, false, 0L, (s, n, r) -> {
-        });
+    /**
+     * The trainer with step \( h \), other settings at their defaults (see the class comment).
+     *
+     * @param step \( h \) in flow time, finite and {@code > 0}
+     * @return the trainer
+     * @throws IllegalArgumentException if {@code step} is not finite and positive
+     */
+    public static MeanFieldTrainer of(double step) {
+        return new MeanFieldTrainer(Arguments.positive("step", step), 1000, 0, 0, 0, 10, false);
     }
 
-    /** Step \( h > 0 \) in flow time. */
-    public MeanFieldTrainer step(double h) {
-        return new MeanFieldTrainer(Arguments.positive("step", h), steps, batchSize, weightDecay, temperature,
-                recordEvery, snapshots, seed, listener);
+    /**
+     * This trainer with another step.
+     *
+     * @param step \( h \) in flow time, finite and {@code > 0}
+     * @return a new trainer
+     * @throws IllegalArgumentException if {@code step} is not finite and positive
+     */
+    public MeanFieldTrainer withStep(double step) {
+        return new MeanFieldTrainer(Arguments.positive("step", step), steps, batchSize, weightDecay, temperature,
+                recordEvery, snapshots);
     }
 
-    /** Number of steps. */
-    public MeanFieldTrainer steps(int count) {
-        return new MeanFieldTrainer(step, Arguments.positive("steps", count), batchSize, weightDecay, temperature,
-                recordEvery, snapshots, seed, listener);
+    /**
+     * This trainer with another number of steps.
+     *
+     * @param steps {@code > 0}
+     * @return a new trainer
+     * @throws IllegalArgumentException if {@code steps} is not positive
+     */
+    public MeanFieldTrainer withSteps(long steps) {
+        return new MeanFieldTrainer(step, Arguments.positive("steps", steps), batchSize, weightDecay, temperature,
+                recordEvery, snapshots);
     }
 
-    /** Minibatch size (0 = full batch). */
-    public MeanFieldTrainer batchSize(int size) {
-        if (size < 0) {
-            throw new IllegalArgumentException("batchSize must be >= 0 (0 = full batch), got " + size);
-        }
-        return new MeanFieldTrainer(step, steps, size, weightDecay, temperature, recordEvery, snapshots, seed,
-                listener);
+    /**
+     * This trainer with another minibatch size.
+     *
+     * @param batchSize {@code >= 0}; 0 = full batch
+     * @return a new trainer
+     * @throws IllegalArgumentException if {@code batchSize} is negative
+     */
+    public MeanFieldTrainer withBatchSize(int batchSize) {
+        return new MeanFieldTrainer(step, steps, Arguments.nonNegative("batchSize", batchSize), weightDecay,
+                temperature, recordEvery, snapshots);
     }
 
-    /** Weight decay \( \lambda \ge 0 \). */
-    public MeanFieldTrainer weightDecay(double lambda) {
-        return new MeanFieldTrainer(step, steps, batchSize, Arguments.nonNegative("weightDecay", lambda), temperature,
-                recordEvery, snapshots, seed, listener);
+    /**
+     * This trainer with another weight decay.
+     *
+     * @param weightDecay \( \lambda \), finite and {@code >= 0}
+     * @return a new trainer
+     * @throws IllegalArgumentException if {@code weightDecay} is negative or not finite
+     */
+    public MeanFieldTrainer withWeightDecay(double weightDecay) {
+        return new MeanFieldTrainer(step, steps, batchSize, Arguments.nonNegative("weightDecay", weightDecay),
+                temperature, recordEvery, snapshots);
     }
 
-    /** Temperature \( \tau \ge 0 \) of the Langevin noise. */
-    public MeanFieldTrainer temperature(double tau) {
-        return new MeanFieldTrainer(step, steps, batchSize, weightDecay, Arguments.nonNegative("temperature", tau),
-                recordEvery, snapshots, seed, listener);
+    /**
+     * This trainer with another temperature of the Langevin noise.
+     *
+     * @param temperature \( \tau \), finite and {@code >= 0}
+     * @return a new trainer
+     * @throws IllegalArgumentException if {@code temperature} is negative or not finite
+     */
+    public MeanFieldTrainer withTemperature(double temperature) {
+        return new MeanFieldTrainer(step, steps, batchSize, weightDecay,
+                Arguments.nonNegative("temperature", temperature), recordEvery, snapshots);
     }
 
-    /** Record the full-batch risk (and snapshots) every {@code k} steps, and after the last. */
-    public MeanFieldTrainer recordEvery(int k) {
+    /**
+     * This trainer recording the full-batch risk (and snapshots) every {@code recordEvery} steps, and after the
+     * last.
+     *
+     * @param recordEvery {@code > 0}
+     * @return a new trainer
+     * @throws IllegalArgumentException if {@code recordEvery} is not positive
+     */
+    public MeanFieldTrainer withRecordEvery(long recordEvery) {
         return new MeanFieldTrainer(step, steps, batchSize, weightDecay, temperature,
-                Arguments.positive("recordEvery", k), snapshots, seed, listener);
+                Arguments.positive("recordEvery", recordEvery), snapshots);
     }
 
-    /** Keep the neurons at every recorded step (for trajectory plots). */
-    public MeanFieldTrainer snapshots(boolean keep) {
-        return new MeanFieldTrainer(step, steps, batchSize, weightDecay, temperature, recordEvery, keep, seed,
-                listener);
+    /**
+     * This trainer keeping (or not) the neurons at every recorded step, for trajectory plots.
+     *
+     * @param snapshots whether to keep them
+     * @return a new trainer
+     */
+    public MeanFieldTrainer withSnapshots(boolean snapshots) {
+        return new MeanFieldTrainer(step, steps, batchSize, weightDecay, temperature, recordEvery, snapshots);
     }
 
-    /** Seed of the minibatches and the noise. */
-    public MeanFieldTrainer seed(long value) {
-        return new MeanFieldTrainer(step, steps, batchSize, weightDecay, temperature, recordEvery, snapshots, value,
-                listener);
+    /**
+     * The step \( h \) in flow time.
+     *
+     * @return \( h \)
+     */
+    public double step() {
+        return step;
     }
 
-    /** Progress callback at every recorded step. */
-    public MeanFieldTrainer listener(Listener value) {
-        return new MeanFieldTrainer(step, steps, batchSize, weightDecay, temperature, recordEvery, snapshots, seed,
-                Arguments.notNull("listener", value));
+    /**
+     * The number of steps.
+     *
+     * @return the steps
+     */
+    public long steps() {
+        return steps;
+    }
+
+    /**
+     * The minibatch size (0 = full batch).
+     *
+     * @return the size
+     */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /**
+     * The weight decay \( \lambda \).
+     *
+     * @return \( \lambda \)
+     */
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    /**
+     * The temperature \( \tau \) of the Langevin noise.
+     *
+     * @return \( \tau \)
+     */
+    public double temperature() {
+        return temperature;
+    }
+
+    /**
+     * The recording interval, in steps.
+     *
+     * @return the interval
+     */
+    public long recordEvery() {
+        return recordEvery;
+    }
+
+    /**
+     * Whether the neurons are kept at the recorded steps.
+     *
+     * @return whether they are
+     */
+    public boolean snapshots() {
+        return snapshots;
     }
 
     /**
      * Trains the network's neurons on {@code data}.
      *
+     * @param network the network (its neurons are the starting point)
+     * @param data    the data set
+     * @param rng     the minibatches and the Langevin noise (not used in full-batch training at zero temperature)
+     * @return the trained neurons and the recorded risks
      * @throws IllegalArgumentException on null arguments or a data set whose dimension does not match
      * @throws IllegalStateException    if the neurons overflow (the step is too large)
      */
-    public MeanFieldRun train(TwoLayerNetwork network, RegressionData data) {
+    public MeanFieldResult train(TwoLayerNetwork network, RegressionData data, RandomGenerator rng) {
+        return train(network, data, rng, IterationObserver.none());
+    }
+
+    /**
+     * {@link #train(TwoLayerNetwork, RegressionData, RandomGenerator)}, reporting every step to {@code observer}: the
+     * step count, the risk (the full-batch risk after the step at recorded steps; otherwise the risk of the step's
+     * minibatch, or of the full batch, before the step, which the gradient computes anyway), and the fraction done
+     * {@code step / steps}. Training stops after a step for which the observer returns {@code false}; the final
+     * neurons are then recorded and the result reports
+     * {@link org.measureflow.core.iteration.Termination#STOPPED}.
+     *
+     * @param network  the network (its neurons are the starting point)
+     * @param data     the data set
+     * @param rng      the minibatches and the Langevin noise
+     * @param observer called after every step
+     * @return the trained neurons and the recorded risks
+     * @throws IllegalArgumentException on null arguments or a data set whose dimension does not match
+     * @throws IllegalStateException    if the neurons overflow (the step is too large)
+     */
+    public MeanFieldResult train(TwoLayerNetwork network, RegressionData data, RandomGenerator rng,
+                                 IterationObserver observer) {
         Arguments.notNull("network", network);
         Arguments.notNull("data", data);
-        if (data.dimension() != network.inputDimension()) {
-            throw new IllegalArgumentException("data has input dimension " + data.dimension() + ", expected "
-                    + network.inputDimension());
-        }
+        Arguments.notNull("rng", rng);
+        Arguments.notNull("observer", observer);
+        Arguments.sameDimension("data", data.dimension(), network.inputDimension(), "the network's inputs");
         ParticleMeasure start = network.neurons();
         int n = start.size();
         int dim = start.dimension();
@@ -136,14 +258,13 @@ public final class MeanFieldTrainer {
         double[] theta = start.flatPoints();
         double[] velocity = new double[n * dim];
         TwoLayerRisk full = TwoLayerRisk.of(data, network.activation(), network.scaling());
-        SplittableRandom rng = new SplittableRandom(seed);
         double noise = Math.sqrt(2 * temperature * step);
-        List<Double> times = new ArrayList<>();
-        List<Double> risks = new ArrayList<>();
-        List<ParticleMeasure> kept = new ArrayList<>();
-        record(full, theta, n, dim, weights, start, 0, times, risks, kept);
+        Records records = new Records(full, start, n, dim, weights);
+        records.add(theta, 0, 0);
         int[] rows = batchSize > 0 ? new int[batchSize] : null;
-        for (int k = 1; k <= steps; k++) {
+        long done = 0;
+        boolean stopped = false;
+        for (long k = 1; k <= steps; k++) {
             TwoLayerRisk risk = full;
             if (rows != null) {
                 for (int r = 0; r < rows.length; r++) {
@@ -151,7 +272,8 @@ public final class MeanFieldTrainer {
                 }
                 risk = TwoLayerRisk.of(data.rows(rows), network.activation(), network.scaling());
             }
-            risk.velocities(theta, n, dim, weights, velocity);
+            Arrays.fill(velocity, 0.0);
+            double loss = risk.addVelocitiesAndRisk(theta, n, dim, weights, velocity);
             for (int i = 0; i < theta.length; i++) {
                 theta[i] += step * (velocity[i] - weightDecay * theta[i]);
             }
@@ -160,39 +282,87 @@ public final class MeanFieldTrainer {
                     theta[i] += noise * rng.nextGaussian();
                 }
             }
-            if (k % recordEvery == 0 || k == steps) {
-                for (double v : theta) {
-                    if (!Double.isFinite(v)) {
-                        throw new IllegalStateException("neurons overflowed at step " + k + "; lower the step " + step);
-                    }
+            done = k;
+            boolean recorded = k % recordEvery == 0 || k == steps;
+            if (recorded) {
+                loss = records.add(theta, k, k * step);
+            }
+            if (!observer.observe(new IterationStatus(k, loss, (double) k / steps)) && k < steps) {
+                if (!recorded) {
+                    records.add(theta, k, k * step);
                 }
-                double r = record(full, theta, n, dim, weights, start, k * step, times, risks, kept);
-                listener.onRecord(k, steps, r);
+                stopped = true;
+                break;
             }
         }
-        double[] t = new double[times.size()];
-        double[] r = new double[risks.size()];
-        for (int i = 0; i < t.length; i++) {
-            t[i] = times.get(i);
-            r[i] = risks.get(i);
-        }
-        return new MeanFieldRun(start.withFlatPoints(theta), t, r, kept);
+        return new MeanFieldResult(start.withFlatPoints(theta), records.times(), records.risks(), records.kept,
+                Convergence.completed(done, records.last(), stopped));
     }
 
-    private double record(TwoLayerRisk full, double[] theta, int n, int dim, double[] weights, ParticleMeasure start,
-                          double time, List<Double> times, List<Double> risks, List<ParticleMeasure> kept) {
-        double r = full.value(theta, n, dim, weights);
-        times.add(time);
-        risks.add(r);
-        if (snapshots) {
-            kept.add(start.withFlatPoints(theta.clone()));
+    /** The recorded times, full-batch risks and snapshots of one training run. */
+    private final class Records {
+        private final TwoLayerRisk full;
+        private final ParticleMeasure start;
+        private final int n;
+        private final int dim;
+        private final double[] weights;
+        private final List<Double> times = new ArrayList<>();
+        private final List<Double> risks = new ArrayList<>();
+        private final List<ParticleMeasure> kept = new ArrayList<>();
+
+        Records(TwoLayerRisk full, ParticleMeasure start, int n, int dim, double[] weights) {
+            this.full = full;
+            this.start = start;
+            this.n = n;
+            this.dim = dim;
+            this.weights = weights;
         }
-        return r;
+
+        /** Records the neurons {@code theta} after step {@code k} (time {@code time}); returns the risk. */
+        double add(double[] theta, long k, double time) {
+            for (double v : theta) {
+                if (!Double.isFinite(v)) {
+                    throw new IllegalStateException("neurons overflowed at step " + k + "; lower the step " + step);
+                }
+            }
+            double r = full.value(theta, n, dim, weights);
+            times.add(time);
+            risks.add(r);
+            if (snapshots) {
+                kept.add(start.withFlatPoints(theta.clone()));
+            }
+            return r;
+        }
+
+        double last() {
+            return risks.get(risks.size() - 1);
+        }
+
+        double[] times() {
+            return unbox(times);
+        }
+
+        double[] risks() {
+            return unbox(risks);
+        }
+
+        private double[] unbox(List<Double> values) {
+            double[] out = new double[values.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = values.get(i);
+            }
+            return out;
+        }
     }
 
+    /**
+     * One line: {@code MeanFieldTrainer[step=0.1, steps=1000, batchSize=0, weightDecay=0.0, temperature=0.0,
+     * recordEvery=10, snapshots=false]}.
+     */
     @Override
     public String toString() {
-        return "MeanFieldTrainer[h=" + step + ", steps=" + steps + ", batch=" + batchSize + ", lambda=" + weightDecay
-                + ", tau=" + temperature + ", seed=" + seed + "]";
+        return "MeanFieldTrainer[step=" + TextSummary.number(step) + ", steps=" + steps + ", batchSize=" + batchSize
+                + ", weightDecay=" + TextSummary.number(weightDecay) + ", temperature="
+                + TextSummary.number(temperature) + ", recordEvery=" + recordEvery + ", snapshots=" + snapshots + "]";
     }
 }

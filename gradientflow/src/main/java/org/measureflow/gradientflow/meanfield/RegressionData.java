@@ -1,8 +1,7 @@
 package org.measureflow.gradientflow.meanfield;
 
-import java.util.Arrays;
-
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
 
 /**
  * A regression data set \( (x_k, y_k)_{k=1}^m \), \( x_k \in \mathbb{R}^d \), \( y_k \in \mathbb{R} \), with the
@@ -25,41 +24,56 @@ public final class RegressionData {
     /**
      * The data set with inputs {@code x} (m x d, flat row-major) and targets {@code y} (length m).
      *
+     * @param x the inputs, \( m d \) numbers, row-major
+     * @param d the input dimension, {@code > 0}
+     * @param y the targets, \( m \ge 1 \) numbers
+     * @return the data set (the arrays are copied)
      * @throws IllegalArgumentException on an empty set, non-finite values or mismatched lengths
      */
     public static RegressionData fromFlat(double[] x, int d, double[] y) {
         Arguments.notNull("x", x);
-        Arguments.notNull("y", y);
+        Arguments.nonEmpty("y", y);
         Arguments.positive("d", d);
-        if (y.length == 0) {
-            throw new IllegalArgumentException("y must not be empty");
-        }
-        Arguments.length("x", x.length, y.length * d);
+        Arguments.length("x", x.length, Arguments.product("m * d", y.length, d));
         Arguments.finite("x", x);
         Arguments.finite("y", y);
         return new RegressionData(x.clone(), y.clone(), d);
     }
 
-    /** The data set with inputs as rows. */
+    /**
+     * The data set with inputs as rows.
+     *
+     * @param x the inputs, one row of length \( d \) per sample
+     * @param y the targets, one per row
+     * @return the data set (the arrays are copied)
+     * @throws IllegalArgumentException on an empty set, ragged rows, non-finite values or mismatched lengths
+     */
     public static RegressionData of(double[][] x, double[] y) {
-        Arguments.notNull("x", x);
-        if (x.length == 0) {
-            throw new IllegalArgumentException("x must not be empty");
-        }
+        Arguments.noNulls("x", Arguments.nonEmpty("x", x));
         int d = x[0].length;
-        double[] flat = new double[x.length * d];
+        double[] flat = new double[Arguments.product("m * d", x.length, d)];
         for (int k = 0; k < x.length; k++) {
-            if (x[k].length != d) {
-                throw new IllegalArgumentException("x has ragged rows: row " + k + " has length " + x[k].length
-                        + ", expected " + d);
-            }
+            Arguments.length("x[" + k + "]", x[k].length, d);
             System.arraycopy(x[k], 0, flat, k * d, d);
         }
         return fromFlat(flat, d, y);
     }
 
-    /** The rows {@code rows} of this data set, in that order (a minibatch). */
+    /**
+     * The rows {@code rows} of this data set, in that order (a minibatch; rows may repeat).
+     *
+     * @param rows the row indices, each in {@code [0, m)}, at least one
+     * @return the data set of those rows
+     * @throws IllegalArgumentException if {@code rows} is null or empty or an index is out of range
+     */
     public RegressionData rows(int[] rows) {
+        Arguments.notNull("rows", rows);
+        Arguments.positive("rows (length)", rows.length);
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r] < 0 || rows[r] >= m) {
+                Arguments.index("rows[" + r + "]", rows[r], m); // throws; the name is built only then
+            }
+        }
         double[] bx = new double[rows.length * d];
         double[] by = new double[rows.length];
         for (int r = 0; r < rows.length; r++) {
@@ -89,13 +103,29 @@ public final class RegressionData {
         return y.clone();
     }
 
-    /** Input coordinate {@code c} of sample {@code k}. */
+    /**
+     * Input coordinate {@code c} of sample {@code k}.
+     *
+     * @param k the sample, in {@code [0, m)}
+     * @param c the coordinate, in {@code [0, d)}
+     * @return \( (x_k)_c \)
+     * @throws IllegalArgumentException if an index is out of range
+     */
     public double input(int k, int c) {
+        Arguments.index("k", k, m);
+        Arguments.index("c", c, d);
         return x[k * d + c];
     }
 
-    /** Target of sample {@code k}. */
+    /**
+     * Target of sample {@code k}.
+     *
+     * @param k the sample, in {@code [0, m)}
+     * @return \( y_k \)
+     * @throws IllegalArgumentException if {@code k} is out of range
+     */
     public double target(int k) {
+        Arguments.index("k", k, m);
         return y[k];
     }
 
@@ -107,9 +137,9 @@ public final class RegressionData {
         return y;
     }
 
+    /** One line: {@code RegressionData[m=300, d=2, y=[0.31, 1.2, 0, ..., 0.57, 2.1] (300 entries)]}. */
     @Override
     public String toString() {
-        return "RegressionData[m=" + m + ", d=" + d + ", y[0..]=" + Arrays.toString(Arrays.copyOf(y, Math.min(3, m)))
-                + "]";
+        return "RegressionData[m=" + m + ", d=" + d + ", y=" + TextSummary.array(y) + "]";
     }
 }

@@ -1,8 +1,13 @@
 package org.measureflow.gradientflow.meanfield;
 
-import org.measureflow.core.nn.Activation;
+import java.util.Arrays;
+
 import org.measureflow.core.Arguments;
 import org.measureflow.core.field.VectorField;
+import org.measureflow.core.iteration.Convergence;
+import org.measureflow.core.iteration.IterationObserver;
+import org.measureflow.core.iteration.IterationStatus;
+import org.measureflow.core.nn.Activation;
 
 /**
  * A residual network with \( 1/L \) scaling (survey eq. 24) and its neural-ODE limit (eq. 25):
@@ -19,10 +24,19 @@ import org.measureflow.core.field.VectorField;
  * move as a parameter path \( \theta(t) \) does. Immutable.
  */
 public final class ResidualNetwork {
-    /** A path of layer parameters \( t \mapsto \theta(t) = (W(t), b(t), U(t)) \) in the layout of one layer. */
+    /**
+     * A smooth path of layer parameters \( t \mapsto \theta(t) = (W(t), b(t), U(t)) \), \( t \in [0, 1] \), in the
+     * layout of one layer: the parameters of the neural ODE (eq. 25), sampled at \( t = l/L \) by
+     * {@link ResidualNetwork#sampled}.
+     */
     @FunctionalInterface
     public interface ParameterPath {
-        /** Writes \( \theta(t) \) into {@code out} (length \( 2hd + h \)). */
+        /**
+         * Writes \( \theta(t) \) into {@code out}.
+         *
+         * @param t   the depth time, in \( [0, 1] \)
+         * @param out the parameters \( (W, b, U) \) of one layer, length \( 2hd + h \), overwritten
+         */
         void parameters(double t, double[] out);
     }
 
@@ -40,9 +54,19 @@ public final class ResidualNetwork {
         this.theta = theta;
     }
 
-    /** Parameters of one layer, \( 2 h d + h \). */
+    /**
+     * Parameters of one layer, \( 2 h d + h \).
+     *
+     * @param d the state dimension, {@code > 0}
+     * @param h the hidden width, {@code > 0}
+     * @return \( 2hd + h \)
+     * @throws IllegalArgumentException if a size is not positive or the count overflows an array index
+     */
     public static int layerSize(int d, int h) {
-        return 2 * h * d + h;
+        Arguments.positive("d", d);
+        Arguments.positive("h", h);
+        Arguments.product("2 * h * d", 2, h, d);
+        return Arguments.product("(2 * d + 1) * h", 2 * d + 1, h);
     }
 
     /**
@@ -56,7 +80,8 @@ public final class ResidualNetwork {
         Arguments.positive("layers", layers);
         Arguments.notNull("activation", activation);
         Arguments.finite("parameters", parameters);
-        Arguments.length("parameters", parameters.length, layers * layerSize(d, h));
+        Arguments.length("parameters", parameters.length, Arguments.product("layers * layerSize", layers,
+                layerSize(d, h)));
         return new ResidualNetwork(d, h, layers, activation, parameters.clone());
     }
 
@@ -65,7 +90,7 @@ public final class ResidualNetwork {
         Arguments.notNull("path", path);
         Arguments.positive("layers", layers);
         int p = layerSize(d, h);
-        double[] theta = new double[layers * p];
+        double[] theta = new double[Arguments.product("layers * layerSize", layers, p)];
         double[] one = new double[p];
         for (int l = 0; l < layers; l++) {
             path.parameters((double) l / layers, one);
@@ -112,8 +137,15 @@ public final class ResidualNetwork {
         }
     }
 
-    /** The output \( x_L \) for the input \( x_0 \). */
+    /**
+     * The output \( x_L \) for the input \( x_0 \).
+     *
+     * @param x0 the input, length \( d \)
+     * @return \( x_L \)
+     * @throws IllegalArgumentException if {@code x0} is null or has the wrong length
+     */
     public double[] apply(double[] x0) {
+        Arguments.notNull("x0", x0);
         Arguments.length("x0", x0.length, d);
         double[] x = x0.clone();
         double[] hidden = new double[h];
@@ -129,9 +161,27 @@ public final class ResidualNetwork {
         return d;
     }
 
+    /**
+     * The hidden width \( h \) of a layer.
+     *
+     * @return \( h \)
+     */
+    public int hiddenWidth() {
+        return h;
+    }
+
     /** Number of layers \( L \). */
     public int layers() {
         return layers;
+    }
+
+    /**
+     * The activation \( \sigma \).
+     *
+     * @return \( \sigma \)
+     */
+    public Activation activation() {
+        return activation;
     }
 
     /** A copy of the parameters. */
@@ -144,10 +194,14 @@ public final class ResidualNetwork {
      * (both \( m \times d \), flat), with its gradient written into {@code gradient}.
      */
     public double lossAndGradient(double[] z, double[] y, int m, double[] gradient) {
-        Arguments.length("z", z.length, m * d);
-        Arguments.length("y", y.length, m * d);
+        Arguments.notNull("z", z);
+        Arguments.notNull("y", y);
+        Arguments.notNull("gradient", gradient);
+        int size = Arguments.product("m * d", Arguments.positive("m", m), d);
+        Arguments.length("z", z.length, size);
+        Arguments.length("y", y.length, size);
         Arguments.length("gradient", gradient.length, theta.length);
-        java.util.Arrays.fill(gradient, 0);
+        Arrays.fill(gradient, 0);
         int p = layerSize(d, h);
         double[] states = new double[(layers + 1) * d];
         double[] pre = new double[layers * h];
@@ -211,27 +265,64 @@ public final class ResidualNetwork {
      * Gradient descent on the loss: \( \theta_l \leftarrow \theta_l - \eta L \nabla_{\theta_l}\mathcal L \) for
      * {@code steps} steps (the factor \( L \) makes the update of a layer independent of the depth).
      *
-     * @return the trained network and, in {@code lossHistory} (length {@code steps + 1}), the loss before each
-     *         step and after the last
+     * @param z            the inputs, \( m \times d \), flat
+     * @param y            the targets, \( m \times d \), flat
+     * @param m            the number of samples
+     * @param learningRate \( \eta \), finite and {@code > 0}
+     * @param steps        the number of steps, {@code > 0}
+     * @return the trained network and the loss before each step and after the last
+     * @throws IllegalArgumentException on invalid sizes, a non-positive rate or step count
      */
-    public ResidualNetwork train(double[] z, double[] y, int m, double learningRate, int steps, double[] lossHistory) {
+    public ResidualTrainingResult train(double[] z, double[] y, int m, double learningRate, long steps) {
+        return train(z, y, m, learningRate, steps, IterationObserver.none());
+    }
+
+    /**
+     * {@link #train(double[], double[], int, double, long)}, reporting every step to {@code observer}: the step
+     * count, the loss before the step (its error) and the fraction done {@code step / steps}. Training stops after a
+     * step for which the observer returns {@code false} (the result then reports
+     * {@link org.measureflow.core.iteration.Termination#STOPPED}).
+     *
+     * @param z            the inputs, \( m \times d \), flat
+     * @param y            the targets, \( m \times d \), flat
+     * @param m            the number of samples
+     * @param learningRate \( \eta \), finite and {@code > 0}
+     * @param steps        the number of steps, {@code > 0}
+     * @param observer     called after every step
+     * @return the trained network and the loss before each step and after the last
+     * @throws IllegalArgumentException on invalid sizes, a non-positive rate or step count, or a null observer
+     */
+    public ResidualTrainingResult train(double[] z, double[] y, int m, double learningRate, long steps,
+                                        IterationObserver observer) {
         Arguments.positive("learningRate", learningRate);
         Arguments.positive("steps", steps);
-        Arguments.length("lossHistory", lossHistory.length, steps + 1);
+        Arguments.atMost("steps", steps, Integer.MAX_VALUE - 1L);
+        Arguments.notNull("observer", observer);
         double[] th = theta.clone();
         double[] g = new double[th.length];
+        double[] losses = new double[(int) steps + 1];
         ResidualNetwork current = this;
-        for (int s = 0; s < steps; s++) {
-            lossHistory[s] = current.lossAndGradient(z, y, m, g);
+        int done = 0;
+        boolean stopped = false;
+        while (done < steps) {
+            losses[done] = current.lossAndGradient(z, y, m, g);
             for (int i = 0; i < th.length; i++) {
                 th[i] -= learningRate * layers * g[i];
             }
             current = new ResidualNetwork(d, h, layers, activation, th.clone());
+            done++;
+            if (!observer.observe(new IterationStatus(done, losses[done - 1], (double) done / steps))
+                    && done < steps) {
+                stopped = true;
+                break;
+            }
         }
-        lossHistory[steps] = current.lossAndGradient(z, y, m, g);
-        return current;
+        losses[done] = current.lossAndGradient(z, y, m, g);
+        return new ResidualTrainingResult(current, Arrays.copyOf(losses, done + 1),
+                Convergence.completed(done, losses[done], stopped));
     }
 
+    /** One line: {@code ResidualNetwork[d=3, h=8, L=16, TANH]}. */
     @Override
     public String toString() {
         return "ResidualNetwork[d=" + d + ", h=" + h + ", L=" + layers + ", " + activation + "]";

@@ -1,8 +1,8 @@
 package org.measureflow.gradientflow.meanfield;
 
-import org.measureflow.core.nn.Activation;
 import org.measureflow.core.Arguments;
 import org.measureflow.core.measure.ParticleMeasure;
+import org.measureflow.core.nn.Activation;
 import org.measureflow.core.parallel.Chunks;
 
 /**
@@ -31,6 +31,10 @@ public final class TwoLayerNetwork {
     /**
      * The network of the given neurons.
      *
+     * @param neurons    the neurons \( (a, w, b) \), of dimension \( d + 2 \)
+     * @param activation \( \sigma \)
+     * @param scaling    mean-field or lazy
+     * @return the network
      * @throws IllegalArgumentException on null arguments, neurons of dimension below 3 (\( d \ge 1 \)), or
      *                                  non-uniform weights with the lazy scaling
      */
@@ -38,17 +42,19 @@ public final class TwoLayerNetwork {
         Arguments.notNull("neurons", neurons);
         Arguments.notNull("activation", activation);
         Arguments.notNull("scaling", scaling);
-        if (neurons.dimension() < 3) {
-            throw new IllegalArgumentException("neurons must have dimension d + 2 >= 3 (a, w, b), got "
-                    + neurons.dimension());
-        }
+        Arguments.atLeast("neurons (dimension d + 2 of (a, w, b))", neurons.dimension(), 3);
         if (scaling == Scaling.LAZY && !neurons.isUniform()) {
+            // a rule of the model, not of one argument: the lazy output factor N^{-1/2} assumes uniform weights
             throw new IllegalArgumentException("neurons must have uniform weights in the lazy scaling");
         }
         return new TwoLayerNetwork(neurons, activation, scaling);
     }
 
-    /** The neurons. */
+    /**
+     * The neurons.
+     *
+     * @return the neurons
+     */
     public ParticleMeasure neurons() {
         return neurons;
     }
@@ -68,8 +74,15 @@ public final class TwoLayerNetwork {
         return neurons.dimension() - 2;
     }
 
-    /** \( f(x) \) at one input. */
+    /**
+     * \( f(x) \) at one input.
+     *
+     * @param x the input, length \( d \)
+     * @return \( f(x) \)
+     * @throws IllegalArgumentException if {@code x} is null or has the wrong length
+     */
     public double apply(double[] x) {
+        Arguments.notNull("x", x);
         Arguments.length("x", x.length, inputDimension());
         double[] out = new double[1];
         outputs(neurons.flatPoints(), neurons.size(), weightsOrNull(), activation, scaling, x, 1, inputDimension(),
@@ -125,10 +138,7 @@ public final class TwoLayerNetwork {
 
     private void checkData(RegressionData data) {
         Arguments.notNull("data", data);
-        if (data.dimension() != inputDimension()) {
-            throw new IllegalArgumentException("data has input dimension " + data.dimension() + ", expected "
-                    + inputDimension());
-        }
+        Arguments.sameDimension("data", data.dimension(), inputDimension(), "the network's inputs");
     }
 
     static double halfMeanSquare(double[] f, double[] y) {
@@ -252,6 +262,7 @@ public final class TwoLayerNetwork {
         });
     }
 
+    /** One line: {@code TwoLayerNetwork[N=60, d=2, RELU, MEAN_FIELD]}. */
     @Override
     public String toString() {
         return "TwoLayerNetwork[N=" + neurons.size() + ", d=" + inputDimension() + ", " + activation + ", " + scaling

@@ -1,12 +1,11 @@
 package org.measureflow.gradientflow.meanfield;
 
-import org.measureflow.core.nn.Activation;
 import org.measureflow.core.Arguments;
-import org.measureflow.core.measure.GridDensity;
+import org.measureflow.core.nn.Activation;
 import org.measureflow.gradientflow.energy.InteractionEnergy;
-import org.measureflow.gradientflow.energy.InteractionKernel;
+import org.measureflow.gradientflow.energy.InteractionPotential;
+import org.measureflow.gradientflow.energy.MeasureEnergy;
 import org.measureflow.gradientflow.energy.ParticleEnergy;
-import org.measureflow.gradientflow.energy.ParticleEnergySum;
 import org.measureflow.gradientflow.energy.Potential;
 import org.measureflow.gradientflow.energy.PotentialEnergy;
 
@@ -16,8 +15,10 @@ import org.measureflow.gradientflow.energy.PotentialEnergy;
  *    = C + \int V\, d\mu + \frac12 \iint K\, d\mu\, d\mu, \]
  * \[ V(\theta) = -\frac1m \sum_k y_k \phi(\theta, x_k), \qquad K(\theta, \theta') = \frac1m \sum_k \phi(\theta, x_k)
  *    \phi(\theta', x_k), \qquad C = \frac{1}{2m}\sum_k y_k^2 , \]
- * a potential plus an interaction energy of this module (eq. 22, {@link #interactionKernel()}, {@link #potential()},
- * {@link #asPotentialPlusInteraction()}). Its Wasserstein gradient flow (eq. 21) moves each neuron at
+ * a potential plus an interaction energy of this module (eq. 22, {@link #interactionPotential()}, {@link #potential()},
+ * {@link #asPotentialPlusInteraction()}), with first variation
+ * \( \frac{\delta R}{\delta\mu}(\theta) = \frac1m\sum_k (f(x_k) - y_k)\phi(\theta, x_k) \). Its Wasserstein gradient
+ * flow (eq. 21) moves each neuron at
  * \[ \dot\theta_i = -\nabla_\theta \frac{\delta R}{\delta\mu}(\theta_i)
  *    = -\frac1m \sum_k \big(f(x_k) - y_k\big) \nabla_\theta\phi(\theta_i, x_k), \]
  * which is gradient descent on the neurons with the step scaled by \( N \) (mean field). This class evaluates that
@@ -28,6 +29,8 @@ import org.measureflow.gradientflow.energy.PotentialEnergy;
  * <p>Being a {@link ParticleEnergy}, the risk trains with the module's particle machinery: deterministic flow by
  * any core integrator ({@link org.measureflow.gradientflow.particles.ParticleGradientFlow}), noisy mean-field
  * Langevin ({@link org.measureflow.gradientflow.particles.Langevin}), or {@link MeanFieldTrainer}'s gradient steps.
+ * It is a particle energy only: neurons live in \( \mathbb R^{d+2} \), \( d + 2 \ge 3 \), beyond the 1-D and 2-D
+ * grids of the JKO scheme. Immutable.
  */
 public final class TwoLayerRisk implements ParticleEnergy {
     private final RegressionData data;
@@ -40,7 +43,15 @@ public final class TwoLayerRisk implements ParticleEnergy {
         this.scaling = scaling;
     }
 
-    /** The risk on {@code data} of networks with this activation and scaling. */
+    /**
+     * The risk on {@code data} of networks with this activation and scaling.
+     *
+     * @param data       the data set
+     * @param activation \( \sigma \)
+     * @param scaling    mean-field or lazy
+     * @return the risk
+     * @throws IllegalArgumentException if an argument is null
+     */
     public static TwoLayerRisk of(RegressionData data, Activation activation, Scaling scaling) {
         Arguments.notNull("data", data);
         Arguments.notNull("activation", activation);
@@ -65,14 +76,12 @@ public final class TwoLayerRisk implements ParticleEnergy {
 
     private void check(double[] points, int n, int dim, double[] weights) {
         Arguments.notNull("points", points);
-        if (dim != data.dimension() + 2) {
-            throw new IllegalArgumentException("points must be neurons of dimension d + 2 = " + (data.dimension() + 2)
-                    + ", got " + dim);
-        }
-        Arguments.length("points", points.length, n * dim);
+        Arguments.sameDimension("neurons", dim, data.dimension() + 2, "the data plus 2: (a, w, b)");
+        Arguments.length("points", points.length, Arguments.product("n * dim", n, dim));
         if (weights != null) {
             Arguments.length("weights", weights.length, n);
             if (scaling == Scaling.LAZY) {
+                // a rule of the model, not of one argument: the lazy output factor N^{-1/2} assumes uniform weights
                 throw new IllegalArgumentException("weights must be uniform (null) in the lazy scaling");
             }
         }
@@ -89,10 +98,23 @@ public final class TwoLayerRisk implements ParticleEnergy {
 
     @Override
     public void addVelocities(double[] points, int n, int dim, double[] weights, double[] out) {
+        addVelocities(points, n, dim, weights, out, false);
+    }
+
+    /**
+     * {@link #addVelocities}, returning the risk \( R \) at {@code points} that the residuals give on the way
+     * (the same number as {@link #value(double[], int, int, double[])}, at \( O(m) \) extra cost).
+     */
+    double addVelocitiesAndRisk(double[] points, int n, int dim, double[] weights, double[] out) {
+        return addVelocities(points, n, dim, weights, out, true);
+    }
+
+    private double addVelocities(double[] points, int n, int dim, double[] weights, double[] out, boolean withRisk) {
         check(points, n, dim, weights);
         int m = data.size();
         double[] r = new double[m];
         TwoLayerNetwork.outputs(points, n, weights, activation, scaling, data.flatInputs(), m, data.dimension(), r);
+        double risk = withRisk ? TwoLayerNetwork.halfMeanSquare(r, data.flatTargets()) : Double.NaN;
         double[] y = data.flatTargets();
         for (int k = 0; k < m; k++) {
             r[k] -= y[k];
@@ -104,6 +126,7 @@ public final class TwoLayerRisk implements ParticleEnergy {
         for (int i = 0; i < n * dim; i++) {
             out[i] -= s * g[i];
         }
+        return risk;
     }
 
     /** The feature \( \phi(\theta, x_k) = a\sigma(\langle w, x_k\rangle + b) \) of the neuron at {@code o}. */
@@ -134,12 +157,14 @@ public final class TwoLayerRisk implements ParticleEnergy {
     }
 
     /**
-     * The interaction kernel of eq. 22, \( K(\theta, \theta') = \frac1m\sum_k \phi(\theta, x_k)\phi(\theta', x_k) \)
+     * The interaction potential of eq. 22, \( K(\theta, \theta') = \frac1m\sum_k \phi(\theta, x_k)\phi(\theta', x_k) \)
      * (mean-field scaling), for {@link InteractionEnergy}: \( O(m d) \) per pair.
+     *
+     * @return \( K \)
      */
-    public InteractionKernel interactionKernel() {
+    public InteractionPotential interactionPotential() {
         int m = data.size();
-        return new InteractionKernel() {
+        return new InteractionPotential() {
             @Override
             public double value(double[] x, int xo, double[] y, int yo, int dim) {
                 double s = 0;
@@ -164,7 +189,11 @@ public final class TwoLayerRisk implements ParticleEnergy {
         };
     }
 
-    /** The potential of eq. 22, \( V(\theta) = -\frac1m\sum_k y_k\phi(\theta, x_k) \). */
+    /**
+     * The potential of eq. 22, \( V(\theta) = -\frac1m\sum_k y_k\phi(\theta, x_k) \).
+     *
+     * @return \( V \)
+     */
     public Potential potential() {
         int m = data.size();
         int dim = data.dimension() + 2;
@@ -190,10 +219,19 @@ public final class TwoLayerRisk implements ParticleEnergy {
                     addFeatureGradient(x, offset, k, -s * y[k] / m, out, outOffset);
                 }
             }
+
+            @Override
+            public String toString() {
+                return "V(theta) = -E[y phi(theta, x)]";
+            }
         };
     }
 
-    /** \( C = \frac{1}{2m}\sum_k y_k^2 \), the risk of the zero network. */
+    /**
+     * \( C = \frac{1}{2m}\sum_k y_k^2 \), the risk of the zero network.
+     *
+     * @return \( C \)
+     */
     public double constant() {
         double[] y = data.flatTargets();
         double s = 0;
@@ -205,73 +243,20 @@ public final class TwoLayerRisk implements ParticleEnergy {
 
     /**
      * The same risk (minus the constant \( C \)) written literally as eq. 22: the potential energy of
-     * {@link #potential()} plus the interaction energy of {@link #interactionKernel()}. Its velocities are this
+     * {@link #potential()} plus the interaction energy of {@link #interactionPotential()}. Its velocities are this
      * class's (mean-field scaling) at \( O(N^2 m d) \) cost: a cross-check, not a training route.
+     *
+     * @return \( \int V d\mu + \frac12\iint K d\mu\,d\mu \)
+     * @throws IllegalStateException in the lazy scaling
      */
-    public ParticleEnergy asPotentialPlusInteraction() {
+    public MeasureEnergy asPotentialPlusInteraction() {
         if (scaling != Scaling.MEAN_FIELD) {
             throw new IllegalStateException("the potential-plus-interaction form is the mean-field scaling's");
         }
-        return ParticleEnergySum.of(PotentialEnergy.of(potential()), InteractionEnergy.of(interactionKernel()));
+        return PotentialEnergy.of(potential()).plus(InteractionEnergy.of(interactionPotential()));
     }
 
-    /**
-     * The risk of the measure whose neurons are the cell centres of {@code rho}, weighted by their masses
-     * \( \rho_c |\Delta| \) (midpoint rule); the grid's dimension must be \( d + 2 \).
-     */
-    @Override
-    public double value(GridDensity rho) {
-        Arguments.notNull("rho", rho);
-        GridNeurons g = GridNeurons.of(rho, data.dimension() + 2);
-        return value(g.points(), g.count(), data.dimension() + 2, g.weights());
-    }
-
-    /**
-     * \( \frac{\delta R}{\delta\mu}(\theta_c) = \frac1m\sum_k (f(x_k) - y_k)\phi(\theta_c, x_k) \) at every cell
-     * centre (mean-field scaling).
-     */
-    @Override
-    public double[] firstVariation(GridDensity rho) {
-        Arguments.notNull("rho", rho);
-        int dim = data.dimension() + 2;
-        GridNeurons g = GridNeurons.of(rho, dim);
-        int m = data.size();
-        double[] r = new double[m];
-        TwoLayerNetwork.outputs(g.points(), g.count(), g.weights(), activation, Scaling.MEAN_FIELD,
-                data.flatInputs(), m, data.dimension(), r);
-        double[] y = data.flatTargets();
-        for (int k = 0; k < m; k++) {
-            r[k] -= y[k];
-        }
-        double[] out = new double[g.count()];
-        for (int c = 0; c < g.count(); c++) {
-            double s = 0;
-            for (int k = 0; k < m; k++) {
-                s += r[k] * feature(g.points(), c * dim, k);
-            }
-            out[c] = s / m;
-        }
-        return out;
-    }
-
-    /** Cell centres and masses of a grid density, as weighted neurons. */
-    private record GridNeurons(double[] points, double[] weights, int count) {
-        static GridNeurons of(GridDensity rho, int dim) {
-            if (rho.dimension() != dim) {
-                throw new IllegalArgumentException("rho has dimension " + rho.dimension()
-                        + ", expected the neuron dimension " + dim);
-            }
-            double[] centres = rho.cellCentres();
-            double[] values = rho.values();
-            double cell = rho.grid().cellVolume();
-            double[] w = new double[values.length];
-            for (int c = 0; c < values.length; c++) {
-                w[c] = values[c] * cell;
-            }
-            return new GridNeurons(centres, w, values.length);
-        }
-    }
-
+    /** {@code TwoLayerRisk[RegressionData[...], RELU, MEAN_FIELD]}. */
     @Override
     public String toString() {
         return "TwoLayerRisk[" + data + ", " + activation + ", " + scaling + "]";

@@ -4,6 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
+import org.measureflow.core.iteration.Convergence;
+import org.measureflow.core.iteration.IterationObserver;
+import org.measureflow.core.iteration.IterationStatus;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.gradientflow.energy.ParticleEnergy;
 
@@ -18,38 +22,126 @@ import org.measureflow.gradientflow.energy.ParticleEnergy;
  *
  * <p>The minimisation is gradient descent in the metric \( \sum_i w_i|\cdot|^2 \) with Barzilai&ndash;Borwein step
  * sizes and an Armijo backtracking guard, started from the explicit Euler predictor, until the residual
- * \( (\sum_i w_i |(x_i - x_i^k)/\tau - v_i|^2)^{1/2} \) is at most the tolerance. Immutable.
+ * \( (\sum_i w_i |(x_i - x_i^k)/\tau - v_i|^2)^{1/2} \) is at most the tolerance.
+ *
+ * <p><b>Made by</b> {@link #of(double)}: the time step \( \tau \) has no scale-free default. <b>Defaults</b>:
+ * <ul>
+ * <li>{@code tolerance = 1e-10}: the residual (velocity units) at which the inner minimisation stops;</li>
+ * <li>{@code maxIterations = 10000} inner iterations per step.</li>
+ * </ul>
+ * Immutable and thread-safe.
  */
 public final class ImplicitParticleStep {
-    private final Options options;
+    private final double tau;
+    private final double tolerance;
+    private final long maxIterations;
 
-    private ImplicitParticleStep(Options options) {
-        this.options = options;
+    private ImplicitParticleStep(double tau, double tolerance, long maxIterations) {
+        this.tau = tau;
+        this.tolerance = tolerance;
+        this.maxIterations = maxIterations;
     }
 
-    /** The default options; change them with the withers and build with {@link Options#solver()}. */
-    public static Options options() {
-        return Options.DEFAULTS;
+    /**
+     * The implicit step of length {@code tau}, other settings at their defaults (see the class comment).
+     *
+     * @param tau the time step \( \tau \), finite and {@code > 0}
+     * @return the step
+     * @throws IllegalArgumentException if {@code tau} is not finite and positive
+     */
+    public static ImplicitParticleStep of(double tau) {
+        return new ImplicitParticleStep(Arguments.positive("tau", tau), 1e-10, 10_000);
     }
 
-    /** A step with the default options. */
-    public static ImplicitParticleStep withDefaults() {
-        return new ImplicitParticleStep(Options.DEFAULTS);
+    /**
+     * This step with another time step.
+     *
+     * @param tau \( \tau \), finite and {@code > 0}
+     * @return a new step
+     * @throws IllegalArgumentException if {@code tau} is not finite and positive
+     */
+    public ImplicitParticleStep withTau(double tau) {
+        return new ImplicitParticleStep(Arguments.positive("tau", tau), tolerance, maxIterations);
     }
 
-    /** The options. */
-    public Options getOptions() {
-        return options;
+    /**
+     * This step with another residual tolerance (velocity units).
+     *
+     * @param tolerance finite and {@code > 0}
+     * @return a new step
+     * @throws IllegalArgumentException if {@code tolerance} is not finite and positive
+     */
+    public ImplicitParticleStep withTolerance(double tolerance) {
+        return new ImplicitParticleStep(tau, Arguments.positive("tolerance", tolerance), maxIterations);
+    }
+
+    /**
+     * This step with another budget of inner iterations.
+     *
+     * @param maxIterations {@code > 0}
+     * @return a new step
+     * @throws IllegalArgumentException if {@code maxIterations} is not positive
+     */
+    public ImplicitParticleStep withMaxIterations(long maxIterations) {
+        return new ImplicitParticleStep(tau, tolerance, Arguments.positive("maxIterations", maxIterations));
+    }
+
+    /**
+     * The time step \( \tau \).
+     *
+     * @return \( \tau \)
+     */
+    public double tau() {
+        return tau;
+    }
+
+    /**
+     * The residual tolerance.
+     *
+     * @return the tolerance
+     */
+    public double tolerance() {
+        return tolerance;
+    }
+
+    /**
+     * The budget of inner iterations per step.
+     *
+     * @return the budget
+     */
+    public long maxIterations() {
+        return maxIterations;
     }
 
     /**
      * One implicit step from {@code mu}.
      *
+     * @param mu     \( \mu_k \)
+     * @param energy \( F \)
+     * @return \( \mu_{k+1} \) and how the inner minimisation ended
      * @throws IllegalArgumentException if an argument is null
+     * @throws IllegalStateException    if the inner minimisation diverges
      */
-    public ImplicitStep step(ParticleMeasure mu, ParticleEnergy energy) {
+    public ImplicitStepResult step(ParticleMeasure mu, ParticleEnergy energy) {
+        return step(mu, energy, IterationObserver.none());
+    }
+
+    /**
+     * {@link #step(ParticleMeasure, ParticleEnergy)}, reporting every inner iteration to {@code observer} (error:
+     * the residual; fraction done unknown, NaN); the step stops when the observer returns {@code false} (then
+     * {@link org.measureflow.core.iteration.Termination#STOPPED} unless the tolerance was met).
+     *
+     * @param mu       \( \mu_k \)
+     * @param energy   \( F \)
+     * @param observer called after every inner iteration
+     * @return \( \mu_{k+1} \) and how the inner minimisation ended
+     * @throws IllegalArgumentException if an argument is null
+     * @throws IllegalStateException    if the inner minimisation diverges
+     */
+    public ImplicitStepResult step(ParticleMeasure mu, ParticleEnergy energy, IterationObserver observer) {
         Arguments.notNull("mu", mu);
         Arguments.notNull("energy", energy);
+        Arguments.notNull("observer", observer);
         int n = mu.size();
         int d = mu.dimension();
         int size = n * d;
@@ -61,17 +153,15 @@ public final class ImplicitParticleStep {
         double[] gPrev = new double[size];
         double[] xPrev = new double[size];
         double[] trial = new double[size];
-        double tau = options.tau;
         // explicit Euler predictor
         energy.velocities(x0, n, d, w, v);
         for (int k = 0; k < size; k++) {
             x[k] = x0[k] + tau * v[k];
         }
         double phi = objective(energy, x, x0, n, d, w);
-        double tolerance = options.tolerance;
-        int maxIterations = options.maxIterations;
         double alpha = tau;
-        int it = 0;
+        long it = 0;
+        boolean stopped = false;
         double residual = gradient(energy, x, x0, n, d, w, v, g);
         while (residual > tolerance && it < maxIterations) {
             it++;
@@ -107,29 +197,59 @@ public final class ImplicitParticleStep {
                 }
             }
             alpha = sy > 0 ? ss / sy : tau;
+            if (!observer.observe(new IterationStatus(it, residual, Double.NaN)) && residual > tolerance) {
+                stopped = true;
+                break;
+            }
         }
         if (!Double.isFinite(residual)) {
             throw new IllegalStateException("the implicit step diverged (residual " + residual + ")");
         }
-        return new ImplicitStep(mu.withFlatPoints(x), it, residual, residual <= tolerance);
+        return new ImplicitStepResult(mu.withFlatPoints(x), Convergence.tested(it, residual, tolerance, stopped));
     }
 
     /**
      * {@code steps} implicit steps from {@code mu}: the JKO approximation of the flow at times \( k\tau \).
      *
+     * @param mu     \( \mu_0 \)
+     * @param energy \( F \)
+     * @param steps  the number of steps, {@code >= 0}
+     * @return the steps, in order
      * @throws IllegalArgumentException if an argument is null or {@code steps < 0}
+     * @throws IllegalStateException    if an inner minimisation diverges
      */
-    public List<ImplicitStep> flow(ParticleMeasure mu, ParticleEnergy energy, int steps) {
+    public List<ImplicitStepResult> flow(ParticleMeasure mu, ParticleEnergy energy, int steps) {
+        return flow(mu, energy, steps, IterationObserver.none());
+    }
+
+    /**
+     * {@link #flow(ParticleMeasure, ParticleEnergy, int)}, reporting one {@link IterationStatus} per step to
+     * {@code observer} (the step count, the step's residual, the fraction done \( k/K \)); the flow stops after a
+     * step for which the observer returns {@code false}, and the list then holds the steps done.
+     *
+     * @param mu       \( \mu_0 \)
+     * @param energy   \( F \)
+     * @param steps    the number of steps, {@code >= 0}
+     * @param observer called after every step
+     * @return the steps done, in order
+     * @throws IllegalArgumentException if an argument is null or {@code steps < 0}
+     * @throws IllegalStateException    if an inner minimisation diverges
+     */
+    public List<ImplicitStepResult> flow(ParticleMeasure mu, ParticleEnergy energy, int steps,
+                                         IterationObserver observer) {
         Arguments.notNull("mu", mu);
-        if (steps < 0) {
-            throw new IllegalArgumentException("steps must be >= 0, got " + steps);
-        }
-        List<ImplicitStep> out = new ArrayList<>(steps);
+        Arguments.notNull("energy", energy);
+        Arguments.nonNegative("steps", steps);
+        Arguments.notNull("observer", observer);
+        List<ImplicitStepResult> out = new ArrayList<>(steps);
         ParticleMeasure current = mu;
         for (int k = 0; k < steps; k++) {
-            ImplicitStep s = step(current, energy);
+            ImplicitStepResult s = step(current, energy);
             out.add(s);
             current = s.measure();
+            if (!observer.observe(new IterationStatus(k + 1, s.error(), (k + 1.0) / steps))) {
+                break;
+            }
         }
         return out;
     }
@@ -145,7 +265,7 @@ public final class ImplicitParticleStep {
             }
             s += wi * r;
         }
-        return s / (2 * options.tau) + energy.value(x, n, d, w);
+        return s / (2 * tau) + energy.value(x, n, d, w);
     }
 
     /** Writes \( G_i = (x_i - x_i^0)/\tau - v_i \) and returns \( (\sum_i w_i|G_i|^2)^{1/2} \). */
@@ -157,7 +277,7 @@ public final class ImplicitParticleStep {
             double wi = w == null ? 1.0 / n : w[i];
             double r = 0;
             for (int k = i * d; k < i * d + d; k++) {
-                double gk = (x[k] - x0[k]) / options.tau - v[k];
+                double gk = (x[k] - x0[k]) / tau - v[k];
                 g[k] = gk;
                 r += gk * gk;
             }
@@ -166,63 +286,10 @@ public final class ImplicitParticleStep {
         return Math.sqrt(s);
     }
 
-    /**
-     * Options of {@link ImplicitParticleStep}, immutable; every wither returns a new object. Defaults:
-     * {@code tau = 1e-2}, {@code tolerance = 1e-10} (on the residual, in velocity units) and
-     * {@code maxIterations = 10000} inner iterations per step.
-     */
-    public static final class Options {
-        static final Options DEFAULTS = new Options(1e-2, 1e-10, 10_000);
-
-        final double tau;
-        final double tolerance;
-        final int maxIterations;
-
-        private Options(double tau, double tolerance, int maxIterations) {
-            this.tau = tau;
-            this.tolerance = tolerance;
-            this.maxIterations = maxIterations;
-        }
-
-        /** The time step \( \tau > 0 \). */
-        public Options tau(double tau) {
-            return new Options(Arguments.positive("tau", tau), tolerance, maxIterations);
-        }
-
-        /** The residual tolerance, {@code > 0}. */
-        public Options tolerance(double tolerance) {
-            return new Options(tau, Arguments.positive("tolerance", tolerance), maxIterations);
-        }
-
-        /** The inner iteration budget, {@code > 0}. */
-        public Options maxIterations(int maxIterations) {
-            return new Options(tau, tolerance, Arguments.positive("maxIterations", maxIterations));
-        }
-
-        /** A step with these options. */
-        public ImplicitParticleStep solver() {
-            return new ImplicitParticleStep(this);
-        }
-
-        /** \( \tau \). */
-        public double tau() {
-            return tau;
-        }
-
-        /** The residual tolerance. */
-        public double tolerance() {
-            return tolerance;
-        }
-
-        /** The inner iteration budget. */
-        public int maxIterations() {
-            return maxIterations;
-        }
-
-        @Override
-        public String toString() {
-            return "ImplicitParticleStep.Options[tau=" + tau + ", tolerance=" + tolerance + ", maxIterations="
-                    + maxIterations + "]";
-        }
+    /** One line: {@code ImplicitParticleStep[tau=0.01, tolerance=1e-10, maxIterations=10000]}. */
+    @Override
+    public String toString() {
+        return "ImplicitParticleStep[tau=" + TextSummary.number(tau) + ", tolerance=" + TextSummary.brief(tolerance)
+                + ", maxIterations=" + maxIterations + "]";
     }
 }

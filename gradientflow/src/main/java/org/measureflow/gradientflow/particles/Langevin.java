@@ -8,6 +8,7 @@ import org.measureflow.core.ode.Diffusion;
 import org.measureflow.core.ode.EulerMaruyama;
 import org.measureflow.core.ode.IntegrationResult;
 import org.measureflow.core.ode.ParticleFlowResult;
+import org.measureflow.core.ode.StepObserver;
 import org.measureflow.gradientflow.energy.ParticleEnergy;
 
 /**
@@ -20,7 +21,9 @@ import org.measureflow.gradientflow.energy.ParticleEnergy;
  * \( \partial_t\rho = \mathrm{div}(\rho\,\nabla\frac{\delta F}{\delta\rho}) + D\Delta\rho \), the Wasserstein
  * gradient flow of \( F + D\int\rho\log\rho \); for \( F = \int V d\rho \) the particles are independent and the
  * equilibrium is the Gibbs measure \( \propto e^{-V/D} \). Empirical statistics carry a sampling error of order
- * \( n^{-1/2} \) and a bias of order \( h \).
+ * \( n^{-1/2} \) and a bias of order \( h \). The integrator (its step \( h \)) is a configured
+ * {@link EulerMaruyama}; the Brownian increments come from the {@link RandomGenerator} argument, so the same
+ * generator state gives the same path.
  */
 public final class Langevin {
     private Langevin() {
@@ -29,26 +32,47 @@ public final class Langevin {
     /**
      * Simulates the particles of {@code mu} from {@code t0} to {@code t1}.
      *
-     * @param mu        initial particles (weights travel with them)
-     * @param energy    the drift energy \( F \) (potential and/or interaction)
-     * @param diffusion \( D \ge 0 \)
-     * @param step      Euler&ndash;Maruyama step \( h > 0 \)
-     * @param t0        start time
-     * @param t1        end time, {@code >= t0}
-     * @param rng       the Brownian increments (same seed, same result)
+     * @param mu         initial particles (weights travel with them)
+     * @param energy     the drift energy \( F \) (potential and/or interaction)
+     * @param diffusion  \( D \ge 0 \)
+     * @param integrator the Euler&ndash;Maruyama scheme (its step \( h \))
+     * @param t0         start time
+     * @param t1         end time, {@code >= t0}
+     * @param rng        the Brownian increments (same generator state, same result)
      * @return the particles at \( t_1 \) and the step counts
      * @throws IllegalArgumentException on a null argument, a negative diffusion or invalid times
      */
-    public static ParticleFlowResult simulate(ParticleMeasure mu, ParticleEnergy energy, double diffusion, double step,
-                                              double t0, double t1, RandomGenerator rng) {
+    public static ParticleFlowResult simulate(ParticleMeasure mu, ParticleEnergy energy, double diffusion,
+                                              EulerMaruyama integrator, double t0, double t1, RandomGenerator rng) {
+        return simulate(mu, energy, diffusion, integrator, t0, t1, rng, StepObserver.none());
+    }
+
+    /**
+     * {@link #simulate(ParticleMeasure, ParticleEnergy, double, EulerMaruyama, double, double, RandomGenerator)},
+     * with an observer of the steps (progress bars, early stop), as for every core integrator.
+     *
+     * @param mu         initial particles (weights travel with them)
+     * @param energy     the drift energy \( F \) (potential and/or interaction)
+     * @param diffusion  \( D \ge 0 \)
+     * @param integrator the Euler&ndash;Maruyama scheme (its step \( h \))
+     * @param t0         start time
+     * @param t1         end time, {@code >= t0}
+     * @param rng        the Brownian increments (same generator state, same result)
+     * @param observer   watches the steps and may stop early
+     * @return the particles at the last time reached and the step counts
+     * @throws IllegalArgumentException on a null argument, a negative diffusion or invalid times
+     */
+    public static ParticleFlowResult simulate(ParticleMeasure mu, ParticleEnergy energy, double diffusion,
+                                              EulerMaruyama integrator, double t0, double t1, RandomGenerator rng,
+                                              StepObserver observer) {
         Arguments.notNull("mu", mu);
         Arguments.notNull("energy", energy);
         Arguments.nonNegative("diffusion", diffusion);
+        Arguments.notNull("integrator", integrator);
         double[] y = mu.flatPoints();
         double[] weights = mu.isUniform() ? null : mu.weights();
-        IntegrationResult r = EulerMaruyama.of(step).integrate(
-                energy.field().system(mu.size(), mu.dimension(), weights),
-                Diffusion.scalar(Math.sqrt(2 * diffusion)), t0, y, t1, rng);
+        IntegrationResult r = integrator.integrate(energy.field().system(mu.size(), mu.dimension(), weights),
+                Diffusion.scalar(Math.sqrt(2 * diffusion)), t0, y, t1, rng, observer);
         return new ParticleFlowResult(mu.withFlatPoints(y), r);
     }
 }

@@ -1,6 +1,7 @@
 package org.measureflow.gradientflow.particles;
 
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
 import org.measureflow.core.field.ParticleField;
 import org.measureflow.core.parallel.Chunks;
 import org.measureflow.gradientflow.energy.ParticleEnergy;
@@ -57,6 +58,33 @@ public final class ScoreParticleField implements ParticleField {
                 Arguments.positive("bandwidth", bandwidth), Arguments.notNull("drift", drift));
     }
 
+    /**
+     * The diffusion coefficient \( D \).
+     *
+     * @return \( D \)
+     */
+    public double diffusion() {
+        return diffusion;
+    }
+
+    /**
+     * The bandwidth \( h \) of the Gaussian kernel density estimate.
+     *
+     * @return \( h \)
+     */
+    public double bandwidth() {
+        return bandwidth;
+    }
+
+    /**
+     * The drift energy \( F \) of the Fokker&ndash;Planck field, or {@code null} for the heat field.
+     *
+     * @return \( F \) or {@code null}
+     */
+    public ParticleEnergy drift() {
+        return drift;
+    }
+
     @Override
     public void velocities(double t, double[] points, int n, int d, double[] weights, double[] out) {
         double inv2h2 = 1.0 / (2 * bandwidth * bandwidth);
@@ -92,5 +120,12 @@ public final class ScoreParticleField implements ParticleField {
         if (drift != null) {
             drift.addVelocities(points, n, d, weights, out);
         }
+    }
+
+    /** One line: {@code ScoreParticleField[diffusion=0.5, bandwidth=0.1, drift=none]}. */
+    @Override
+    public String toString() {
+        return "ScoreParticleField[diffusion=" + TextSummary.number(diffusion) + ", bandwidth="
+                + TextSummary.number(bandwidth) + ", drift=" + (drift == null ? "none" : drift) + "]";
     }
 }

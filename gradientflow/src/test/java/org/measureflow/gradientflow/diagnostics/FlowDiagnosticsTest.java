@@ -42,4 +42,14 @@ class FlowDiagnosticsTest {
         double m = mu.mean()[0];
         assertEquals(mu.covariance().get(0, 0) + m * m, d.secondMoment(), 1e-14);
     }
+
+    @Test
+    void diagnosticsReadAsOneLine() {
+        FlowDiagnostics d = new FlowDiagnostics(-1.25, 1.0, new double[]{0.5, -0.3}, 2.1,
+                java.util.OptionalDouble.empty());
+        assertEquals("FlowDiagnostics[energy=-1.25, mass=1.0, mean=[0.5, -0.3], secondMoment=2.1, "
+                + "w2ToEquilibrium=none]", d.toString());
+        FlowDiagnostics w = new FlowDiagnostics(0, 1, new double[]{0}, 1, java.util.OptionalDouble.of(0.125));
+        assertTrue(w.toString().endsWith("w2ToEquilibrium=0.125]"), w.toString());
+    }
 }

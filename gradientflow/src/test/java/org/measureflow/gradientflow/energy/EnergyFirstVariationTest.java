@@ -20,7 +20,7 @@ class EnergyFirstVariationTest {
         return GridDensity.fromFunction(GRID, x -> 0.2 + Math.exp(-x[0] * x[0] - 2 * x[1] * x[1]));
     }
 
-    private static void checkFirstVariation(Energy energy) {
+    private static void checkFirstVariation(GridEnergy energy) {
         GridDensity rho = density();
         double[] chi = new double[rho.size()];
         SplittableRandom rng = new SplittableRandom(11);
@@ -107,7 +107,7 @@ class EnergyFirstVariationTest {
         Rejections.assertRejected("diffusion", () -> InternalEnergy.entropy(-1));
         Rejections.assertRejected("m", () -> InternalEnergy.porousMedium(1.0));
         Rejections.assertRejected("coefficient", () -> InternalEnergy.porousMedium(2, 0));
-        Rejections.assertRejected("kernel", () -> InteractionEnergy.of(null));
+        Rejections.assertRejected("potential", () -> InteractionEnergy.of(null));
         Rejections.assertRejected("potential", () -> PotentialEnergy.of(null));
         Rejections.assertRejected("b", () -> Potential.quadratic(new org.ejml.data.DMatrixRMaj(2, 2), new double[3]));
         Rejections.assertRejected("d (particle dimension)", () -> PotentialEnergy.of(Potential.isotropic(1,

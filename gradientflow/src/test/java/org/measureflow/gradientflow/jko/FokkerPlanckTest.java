@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.measureflow.core.measure.GaussianMeasure;
 import org.measureflow.core.measure.GridDensity;
 import org.measureflow.core.measure.ParticleMeasure;
+import org.measureflow.core.ode.EulerMaruyama;
 import org.measureflow.gradientflow.diagnostics.FlowDiagnostics;
-import org.measureflow.gradientflow.energy.Energy;
+import org.measureflow.gradientflow.energy.GridEnergy;
 import org.measureflow.gradientflow.energy.InternalEnergy;
 import org.measureflow.gradientflow.energy.Potential;
 import org.measureflow.gradientflow.energy.PotentialEnergy;
@@ -106,7 +107,7 @@ class FokkerPlanckTest {
         return max;
     }
 
-    private static Energy energy() {
+    private static GridEnergy energy() {
         return InternalEnergy.entropy().plus(PotentialEnergy.of(Potential.quadratic(matrixA(), new double[2])));
     }
 
@@ -119,7 +120,7 @@ class FokkerPlanckTest {
         GridDensity.Grid grid = GridDensity.Grid.of2d(-l, l, n, -l, l, n);
         GridDensity rho0 = GridDensity.fromFunction(grid, x -> Math.exp(-(x[0] - M0[0]) * (x[0] - M0[0]) / (2 * S0[0])
                 - (x[1] - M0[1]) * (x[1] - M0[1]) / (2 * S0[1]))).normalised();
-        JkoFlow flow = EntropicJko.options().tau(tau).solver().flow(rho0, energy(), steps);
+        JkoResult flow = EntropicJko.of(tau, JkoEpsilon.gridAdapted()).flow(rho0, energy(), steps);
         assertTrue(flow.converged(), "every step converged");
         GridDensity rho = flow.finalDensity();
         assertEquals(1.0, rho.mass(), 1e-12, "mass");
@@ -144,9 +145,9 @@ class FokkerPlanckTest {
         double step = 0.01;
         DMatrixRMaj s0 = new DMatrixRMaj(new double[][]{{S0[0], 0}, {0, S0[1]}});
         ParticleMeasure x0 = GaussianMeasure.of(M0, s0).sample(n, new SplittableRandom(7));
-        Energy energy = PotentialEnergy.of(Potential.quadratic(matrixA(), new double[2]));
-        ParticleMeasure x = Langevin.simulate(x0, (PotentialEnergy) energy, 1.0, step, 0, T, new SplittableRandom(8))
-                .measure();
+        PotentialEnergy energy = PotentialEnergy.of(Potential.quadratic(matrixA(), new double[2]));
+        ParticleMeasure x = Langevin.simulate(x0, energy, 1.0, EulerMaruyama.of(step), 0, T,
+                new SplittableRandom(8)).measure();
         double[] exact = closure(T);
         double[] mean = x.mean();
         DMatrixRMaj cov = x.covariance();
@@ -174,8 +175,8 @@ class FokkerPlanckTest {
         GridDensity rho0 = GridDensity.fromFunction(grid, x -> Math.exp(-(x[0] - 1.5) * (x[0] - 1.5) / 0.2))
                 .normalised();
         GridDensity gibbs = GridDensity.fromFunction(grid, x -> Math.exp(-lambda * x[0] * x[0] / 2)).normalised();
-        Energy f = InternalEnergy.entropy().plus(PotentialEnergy.of(Potential.isotropic(lambda, new double[1])));
-        JkoFlow flow = EntropicJko.options().tau(tau).epsilon(eps).solver().flow(rho0, f, 60);
+        GridEnergy f = InternalEnergy.entropy().plus(PotentialEnergy.of(Potential.isotropic(lambda, new double[1])));
+        JkoResult flow = EntropicJko.of(tau, eps).flow(rho0, f, 60);
         assertTrue(flow.converged());
         double previous = Double.POSITIVE_INFINITY;
         for (int k = 0; k <= 60; k++) {

@@ -21,11 +21,11 @@ class HeatJkoTest {
     }
 
     /** Runs the scheme with n cells and tau = T / steps, epsilon = tau. */
-    private static JkoFlow run(int n, int steps) {
+    private static JkoResult run(int n, int steps) {
         GridDensity.Grid grid = GridDensity.Grid.of1d(-L, L, n);
         GridDensity rho0 = GridDensity.fromFunction(grid, x -> gaussian(x[0], S0));
         double tau = T / steps;
-        return EntropicJko.options().tau(tau).epsilon(tau).solver().flow(rho0, InternalEnergy.entropy(), steps);
+        return EntropicJko.of(tau, tau).flow(rho0, InternalEnergy.entropy(), steps);
     }
 
     private static double l1ToExact(GridDensity rho) {
@@ -51,7 +51,7 @@ class HeatJkoTest {
         int[] steps = {10, 20, 40};
         double[] errors = new double[3];
         for (int level = 0; level < 3; level++) {
-            JkoFlow flow = run(cells[level], steps[level]);
+            JkoResult flow = run(cells[level], steps[level]);
             assertTrue(flow.converged(), "all steps converged at level " + level);
             GridDensity rho = flow.finalDensity();
             errors[level] = l1ToExact(rho);
@@ -75,16 +75,16 @@ class HeatJkoTest {
 
     @Test
     void entropyDecreasesAtEveryStepAndMassIsConservedTo1e12() {
-        JkoFlow flow = run(200, 20);
+        JkoResult flow = run(200, 20);
         GridDensity rho0 = flow.initial();
         double previous = InternalEnergy.entropy().value(rho0);
-        for (JkoStep step : flow.steps()) {
+        for (JkoStepResult step : flow.steps()) {
             assertTrue(step.energy() < previous, "entropy decreased: " + previous + " -> " + step.energy());
             previous = step.energy();
             // the returned density is the second marginal of a plan whose first marginal is exactly rho_k:
             // only rounding (~ n * 1e-16) remains
             assertEquals(rho0.mass(), step.density().mass(), 1e-12, "mass");
-            assertTrue(step.converged() && step.marginalError() <= 1e-9, "step converged: " + step);
+            assertTrue(step.converged() && step.error() <= 1e-9, "step converged: " + step);
             assertTrue(step.iterations() > 0, "iterations reported");
         }
     }
@@ -93,10 +93,9 @@ class HeatJkoTest {
     void massIsConservedEvenWhenTheIterationBudgetIsTooSmall() {
         GridDensity.Grid grid = GridDensity.Grid.of1d(-L, L, 150);
         GridDensity rho0 = GridDensity.fromFunction(grid, x -> gaussian(x[0] - 1, S0));
-        JkoStep step = EntropicJko.options().tau(0.05).epsilon(0.05).maxIterations(2).solver()
-                .step(rho0, InternalEnergy.entropy());
+        JkoStepResult step = EntropicJko.of(0.05, 0.05).withMaxIterations(2).step(rho0, InternalEnergy.entropy());
         assertTrue(!step.converged() && step.iterations() == 2, "stopped by the budget: " + step);
-        assertTrue(step.marginalError() > 1e-9, "error reported");
+        assertTrue(step.error() > 1e-9, "error reported");
         // exact first marginal after every a-update: rounding only
         assertEquals(rho0.mass(), step.density().mass(), 1e-12);
     }
@@ -107,7 +106,7 @@ class HeatJkoTest {
         // order e^{2000 or more}, beyond double range; the step must throw IllegalStateException, not return NaN
         GridDensity.Grid grid = GridDensity.Grid.of1d(-L, L, 800);
         GridDensity rho0 = GridDensity.fromFunction(grid, x -> gaussian(x[0], S0));
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> EntropicJko.options()
-                .tau(0.05).epsilon(1e-5).maxIterations(2000).solver().step(rho0, InternalEnergy.entropy()));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> EntropicJko.of(0.05, 1e-5)
+                .withMaxIterations(2000).step(rho0, InternalEnergy.entropy()));
     }
 }

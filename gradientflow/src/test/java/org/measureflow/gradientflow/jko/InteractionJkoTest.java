@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.measureflow.core.measure.GridDensity;
-import org.measureflow.gradientflow.energy.Energy;
+import org.measureflow.gradientflow.energy.GridEnergy;
 import org.measureflow.gradientflow.energy.InteractionEnergy;
 import org.measureflow.gradientflow.energy.InternalEnergy;
 
@@ -26,8 +26,8 @@ class InteractionJkoTest {
         GridDensity.Grid grid = GridDensity.Grid.of1d(-5, 6, 220);
         GridDensity rho0 = GridDensity.fromFunction(grid, x -> Math.exp(-(x[0] - m0) * (x[0] - m0) / (2 * s0)))
                 .normalised();
-        Energy f = InternalEnergy.entropy(d).plus(InteractionEnergy.quadratic());
-        JkoFlow flow = EntropicJko.options().tau(tau).solver().flow(rho0, f, steps);
+        GridEnergy f = InternalEnergy.entropy(d).plus(InteractionEnergy.quadratic());
+        JkoResult flow = EntropicJko.of(tau, JkoEpsilon.gridAdapted()).flow(rho0, f, steps);
         assertTrue(flow.converged());
         GridDensity rho = flow.finalDensity();
         double h = grid.cellSize(0);

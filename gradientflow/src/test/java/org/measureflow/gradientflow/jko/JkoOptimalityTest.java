@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 import org.measureflow.core.measure.GridDensity;
-import org.measureflow.gradientflow.energy.Energy;
+import org.measureflow.gradientflow.energy.GridEnergy;
 import org.measureflow.gradientflow.energy.InternalEnergy;
 import org.measureflow.gradientflow.energy.Potential;
 import org.measureflow.gradientflow.energy.PotentialEnergy;
@@ -27,7 +27,7 @@ class JkoOptimalityTest {
     private static final double TAU = 0.05;
     private static final double EPS = 0.05;
 
-    private static double objective(double[] p, double[] q, GridDensity.Grid grid, Energy f) {
+    private static double objective(double[] p, double[] q, GridDensity.Grid grid, GridEnergy f) {
         double[] x = grid.cellCentres();
         double[] c = new double[N * N];
         for (int i = 0; i < N; i++) {
@@ -51,10 +51,9 @@ class JkoOptimalityTest {
         GridDensity.Grid grid = GridDensity.Grid.of1d(-1.5, 1.5, N);
         GridDensity rho = GridDensity.fromFunction(grid, x -> 0.1 + Math.exp(-4 * (x[0] - 0.4) * (x[0] - 0.4)))
                 .normalised();
-        Energy f = InternalEnergy.entropy(0.5).plus(InternalEnergy.porousMedium(2, 0.3))
+        GridEnergy f = InternalEnergy.entropy(0.5).plus(InternalEnergy.porousMedium(2, 0.3))
                 .plus(PotentialEnergy.of(Potential.isotropic(3, new double[]{-0.2})));
-        JkoStep step = EntropicJko.options().tau(TAU).epsilon(EPS).compensateBlur(false).tolerance(1e-13).solver()
-                .step(rho, f);
+        JkoStepResult step = EntropicJko.of(TAU, EPS).withBlurCompensation(false).withTolerance(1e-13).step(rho, f);
         assertTrue(step.converged(), "converged: " + step);
         double vol = grid.cellVolume();
         double[] p = rho.values();
@@ -95,11 +94,11 @@ class JkoOptimalityTest {
         GridDensity rho = GridDensity.fromFunction(grid, x -> Math.abs(x[0]) < 1.5 ? 1 : 0).normalised();
         // a potential well at 0 concentrates the mass; the crowd constraint rho <= 0.6 stops it (mass 1 needs
         // at least a width 1/0.6)
-        Energy f = PotentialEnergy.of(Potential.isotropic(4, new double[1]))
+        GridEnergy f = PotentialEnergy.of(Potential.isotropic(4, new double[1]))
                 .plus(InternalEnergy.entropy(0.01));
         double kappa = 0.6;
-        JkoFlow free = EntropicJko.options().tau(0.05).solver().flow(rho, f, 30);
-        JkoFlow capped = EntropicJko.options().tau(0.05).upperBound(kappa).solver().flow(rho, f, 30);
+        JkoResult free = EntropicJko.of(0.05, JkoEpsilon.gridAdapted()).flow(rho, f, 30);
+        JkoResult capped = EntropicJko.of(0.05, JkoEpsilon.gridAdapted()).withUpperBound(kappa).flow(rho, f, 30);
         double maxFree = 0;
         double maxCapped = 0;
         for (int c = 0; c < grid.size(); c++) {
@@ -109,20 +108,21 @@ class JkoOptimalityTest {
         assertTrue(maxFree > 1.5 * kappa, "without the constraint the density peaks at " + maxFree);
         assertTrue(capped.converged(), "converged");
         // the returned marginal b * K^T a differs from the clamped prox target by at most the marginal error
-        double tol = capped.maxMarginalError() / grid.cellVolume();
+        double tol = capped.error() / grid.cellVolume();
         assertTrue(maxCapped <= kappa + tol, "capped density " + maxCapped);
         assertEquals(rho.mass(), capped.finalDensity().mass(), 1e-12);
     }
 
     @Test
     void invalidArgumentsAreRejectedWithTheirNames() {
-        Rejections.assertRejected("tau", () -> EntropicJko.options().tau(0));
-        Rejections.assertRejected("epsilon", () -> EntropicJko.options().epsilon(-1));
-        Rejections.assertRejected("upperBound", () -> EntropicJko.options().upperBound(Double.NaN));
-        Rejections.assertRejected("rho", () -> EntropicJko.withDefaults().step(null, InternalEnergy.entropy()));
+        Rejections.assertRejected("tau", () -> EntropicJko.of(0, JkoEpsilon.gridAdapted()));
+        Rejections.assertRejected("epsilon", () -> EntropicJko.of(0.05, -1));
+        Rejections.assertRejected("upperBound", () -> EntropicJko.of(0.05, 0.05).withUpperBound(Double.NaN));
+        EntropicJko jko = EntropicJko.of(0.01, JkoEpsilon.gridAdapted());
+        Rejections.assertRejected("rho", () -> jko.step(null, InternalEnergy.entropy()));
         GridDensity zero = GridDensity.of1d(0, 1, 4, new double[4]);
-        Rejections.assertRejected("rho", () -> EntropicJko.withDefaults().step(zero, InternalEnergy.entropy()));
+        Rejections.assertRejected("rho", () -> jko.step(zero, InternalEnergy.entropy()));
         GridDensity one = GridDensity.of1d(0, 1, 4, new double[]{1, 1, 1, 1});
-        Rejections.assertRejected("steps", () -> EntropicJko.withDefaults().flow(one, InternalEnergy.entropy(), -1));
+        Rejections.assertRejected("steps", () -> jko.flow(one, InternalEnergy.entropy(), -1));
     }
 }

@@ -46,8 +46,8 @@ class PorousMediumJkoTest {
             double tau = (T1 - T0) / steps;
             GridDensity.Grid grid = GridDensity.Grid.of1d(-L, L, n);
             GridDensity rho0 = GridDensity.fromFunction(grid, x -> barenblatt(x[0], T0));
-            EntropicJko jko = EntropicJko.options().tau(tau).epsilon(h * h).solver();
-            JkoFlow flow = jko.flow(rho0, InternalEnergy.porousMedium(2), steps);
+            EntropicJko jko = EntropicJko.of(tau, h * h);
+            JkoResult flow = jko.flow(rho0, InternalEnergy.porousMedium(2), steps);
             assertTrue(flow.converged(), "converged at level " + level);
             GridDensity rho = flow.finalDensity();
             assertEquals(rho0.mass(), rho.mass(), 1e-12, "mass conserved (exact first marginal)");

@@ -107,8 +107,7 @@ class ResidualNetworkTest {
             y[k * D + 2] = z[k * D + 2];
         }
         ResidualNetwork net = ResidualNetwork.sampled(smoothPath(1), D, H, 16, Activation.TANH);
-        double[] history = new double[301];
-        net.train(z, y, m, 0.02, 300, history);
+        double[] history = net.train(z, y, m, 0.02, 300).losses();
         // Gradient descent with a small enough step decreases the loss; here by a factor > 10 in 300 steps.
         assertTrue(history[300] < 0.1 * history[0], "loss " + history[0] + " -> " + history[300]);
     }

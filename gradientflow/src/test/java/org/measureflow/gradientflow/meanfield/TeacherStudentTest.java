@@ -57,7 +57,8 @@ class TeacherStudentTest {
     static double relativeFinalRisk(int n, long seed, int steps, double h) {
         RegressionData data = teacherData(1000 + seed);
         TwoLayerNetwork net = TwoLayerNetwork.of(students(n, seed), Activation.RELU, Scaling.MEAN_FIELD);
-        MeanFieldRun run = MeanFieldTrainer.withDefaults().step(h).steps(steps).recordEvery(steps).train(net, data);
+        MeanFieldResult run = MeanFieldTrainer.of(h).withSteps(steps).withRecordEvery(steps).train(net, data,
+                new SplittableRandom(0));
         return run.finalRisk() / run.risks()[0];
     }
 

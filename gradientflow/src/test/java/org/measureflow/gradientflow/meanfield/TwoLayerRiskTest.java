@@ -180,7 +180,8 @@ class TwoLayerRiskTest {
         }
         TwoLayerNetwork net = TwoLayerNetwork.of(ParticleMeasure.fromFlat(theta, 3), Activation.TANH,
                 Scaling.MEAN_FIELD);
-        return MeanFieldTrainer.withDefaults().step(0.1).steps(60).recordEvery(6).train(net, data).risks();
+        return MeanFieldTrainer.of(0.1).withSteps(60).withRecordEvery(6).train(net, data, new java.util.SplittableRandom(0))
+                .risks();
     }
 
     private static double supGap(double[] a, double[] b) {
@@ -216,8 +217,8 @@ class TwoLayerRiskTest {
             }
         }
         ParticleMeasure start = ParticleMeasure.fromFlat(theta, 4);
-        MeanFieldRun run = MeanFieldTrainer.withDefaults().step(0.05).steps(40).train(
-                TwoLayerNetwork.of(start, Activation.TANH, scaling), data);
+        MeanFieldResult run = MeanFieldTrainer.of(0.05).withSteps(40).train(
+                TwoLayerNetwork.of(start, Activation.TANH, scaling), data, new java.util.SplittableRandom(0));
         double[] end = run.neurons().flatPoints();
         double s = 0;
         for (int i = 0; i < theta.length; i++) {
@@ -231,9 +232,9 @@ class TwoLayerRiskTest {
         RegressionData data = randomData(new java.util.SplittableRandom(9), 80, 2);
         ParticleMeasure neurons = randomNeurons(new java.util.SplittableRandom(10), 30, 2, false);
         TwoLayerNetwork net = TwoLayerNetwork.of(neurons, Activation.TANH, Scaling.MEAN_FIELD);
-        MeanFieldTrainer trainer = MeanFieldTrainer.withDefaults().steps(50).batchSize(16).temperature(1e-3).seed(4);
-        assertArrayEquals(trainer.train(net, data).neurons().flatPoints(),
-                trainer.train(net, data).neurons().flatPoints(), 0.0);
+        MeanFieldTrainer trainer = MeanFieldTrainer.of(0.1).withSteps(50).withBatchSize(16).withTemperature(1e-3);
+        assertArrayEquals(trainer.train(net, data, new java.util.SplittableRandom(4)).neurons().flatPoints(),
+                trainer.train(net, data, new java.util.SplittableRandom(4)).neurons().flatPoints(), 0.0);
     }
 
     @Test
@@ -246,6 +247,7 @@ class TwoLayerRiskTest {
         assertRejected("y", () -> RegressionData.fromFlat(new double[]{1, 2}, 1, new double[]{1, Double.NaN}));
         TwoLayerNetwork net = TwoLayerNetwork.of(neurons, Activation.TANH, Scaling.MEAN_FIELD);
         assertRejected("data", () -> net.risk(RegressionData.fromFlat(new double[3], 3, new double[1])));
-        assertRejected("step", () -> MeanFieldTrainer.withDefaults().step(0));
+        assertRejected("step", () -> MeanFieldTrainer.of(0));
+        assertRejected("step", () -> MeanFieldTrainer.of(0.1).withStep(Double.NaN));
     }
 }

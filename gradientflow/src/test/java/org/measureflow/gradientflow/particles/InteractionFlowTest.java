@@ -70,8 +70,8 @@ class InteractionFlowTest {
         ParticleEnergy energy = PotentialEnergy.of(Potential.quadratic(a, new double[2]));
         ParticleMeasure x0 = RandomInputs.pointCloud(new SplittableRandom(5), 50, 2);
         double tau = 0.1;
-        ImplicitStep step = ImplicitParticleStep.options().tau(tau).solver().step(x0, energy);
-        assertTrue(step.converged(), "converged: " + step.iterations() + " iterations, residual " + step.residual());
+        ImplicitStepResult step = ImplicitParticleStep.of(tau).step(x0, energy);
+        assertTrue(step.converged(), "converged: " + step);
         for (int i = 0; i < 50; i++) {
             // residual 1e-10 in velocity units: the point is within tau * 1e-10 / (min eigenvalue of I + tau A)
             assertEquals(x0.coordinate(i, 0) / (1 + tau * 1000), step.measure().coordinate(i, 0), 1e-10);
@@ -84,7 +84,7 @@ class InteractionFlowTest {
     void implicitStepsOfTheQuadraticInteractionContractByOnePlusTau() {
         ParticleMeasure x0 = RandomInputs.weightedPointCloud(new SplittableRandom(6), 80, 2);
         double tau = 0.5;
-        ImplicitStep step = ImplicitParticleStep.options().tau(tau).solver().step(x0, InteractionEnergy.quadratic());
+        ImplicitStepResult step = ImplicitParticleStep.of(tau).step(x0, InteractionEnergy.quadratic());
         double[] m = x0.mean();
         for (int i = 0; i < 80; i++) {
             for (int k = 0; k < 2; k++) {
@@ -209,7 +209,7 @@ class InteractionFlowTest {
         double[] w = mu.weights();
         double[] v = new double[2 * n];
         InteractionEnergy.attractionRepulsion().velocities(x, n, 2, w, v);
-        var kernel = InteractionEnergy.attractionRepulsion().kernel();
+        var kernel = InteractionEnergy.attractionRepulsion().interactionPotential();
         double[] serial = new double[2];
         for (int i = 0; i < n; i += 97) {
             serial[0] = 0;

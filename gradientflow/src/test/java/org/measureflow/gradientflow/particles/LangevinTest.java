@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.measureflow.core.measure.GaussianMeasure;
 import org.measureflow.core.measure.ParticleMeasure;
+import org.measureflow.core.ode.EulerMaruyama;
 import org.measureflow.gradientflow.energy.InteractionEnergy;
 import org.measureflow.testing.Rejections;
 
@@ -25,7 +26,7 @@ class LangevinTest {
         double t = 1.0;
         double h = 0.02;
         ParticleMeasure x0 = GaussianMeasure.of1d(2.0, Math.sqrt(s0)).sample(n, new SplittableRandom(17));
-        ParticleMeasure x = Langevin.simulate(x0, InteractionEnergy.quadratic(), d, h, 0, t, new SplittableRandom(18))
+        ParticleMeasure x = Langevin.simulate(x0, InteractionEnergy.quadratic(), d, EulerMaruyama.of(h), 0, t, new SplittableRandom(18))
                 .measure();
         double exact = d + (s0 - d) * Math.exp(-2 * t);
         double m = x0.mean()[0];
@@ -40,9 +41,9 @@ class LangevinTest {
     @Test
     void sameSeedGivesTheSameParticles() {
         ParticleMeasure x0 = GaussianMeasure.of1d(0, 1).sample(200, new SplittableRandom(1));
-        double[] a = Langevin.simulate(x0, InteractionEnergy.attractionRepulsion(), 0.5, 0.01, 0, 0.2,
+        double[] a = Langevin.simulate(x0, InteractionEnergy.attractionRepulsion(), 0.5, EulerMaruyama.of(0.01), 0, 0.2,
                 new SplittableRandom(2)).measure().flatPoints();
-        double[] b = Langevin.simulate(x0, InteractionEnergy.attractionRepulsion(), 0.5, 0.01, 0, 0.2,
+        double[] b = Langevin.simulate(x0, InteractionEnergy.attractionRepulsion(), 0.5, EulerMaruyama.of(0.01), 0, 0.2,
                 new SplittableRandom(2)).measure().flatPoints();
         assertArrayEquals(a, b, 0.0);
     }
@@ -50,7 +51,7 @@ class LangevinTest {
     @Test
     void negativeDiffusionIsRejected() {
         ParticleMeasure x0 = GaussianMeasure.of1d(0, 1).sample(10, new SplittableRandom(1));
-        Rejections.assertRejected("diffusion", () -> Langevin.simulate(x0, InteractionEnergy.quadratic(), -1, 0.1,
-                0, 1, new SplittableRandom(2)));
+        Rejections.assertRejected("diffusion", () -> Langevin.simulate(x0, InteractionEnergy.quadratic(), -1,
+                EulerMaruyama.of(0.1), 0, 1, new SplittableRandom(2)));
     }
 }
