@@ -138,11 +138,12 @@ public final class CostMatrix {
     }
 
     /**
-     * One line: the size and the entries, all of them up to 4 x 4 and the first ones otherwise, e.g.
-     * {@code CostMatrix[2x2, [[0, 1], [1, 0]]]}.
+     * One line: the size and the entries, all of them up to 4 x 4 ({@code CostMatrix[2x2, [[0, 1], [1, 0]]]}) and
+     * the first ones otherwise ({@code CostMatrix[500x400 [[0.1, 2.3, 1.7, ...], [...], ...]]}).
      */
     @Override
     public String toString() {
-        return "CostMatrix[" + rows + "x" + cols + ", " + TextSummary.matrix(values, rows, cols) + "]";
+        boolean small = rows <= TextSummary.MAX_MATRIX_SIZE && cols <= TextSummary.MAX_MATRIX_SIZE;
+        return "CostMatrix[" + (small ? rows + "x" + cols + ", " : "") + TextSummary.matrix(values, rows, cols) + "]";
     }
 }

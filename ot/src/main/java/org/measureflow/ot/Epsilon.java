@@ -104,7 +104,8 @@ public final class Epsilon {
      * The absolute epsilon for two point clouds and the squared Euclidean cost \( |x - y|^2 \) (not halved):
      * \( \varepsilon \) itself when absolute, otherwise \( \mathrm{fraction} \times \bar C \) with the mean cost
      * under the product of the clouds' weights,
-     * \( \bar C = \sum_{ij} a_i b_j |x_i - y_j|^2 = \mathrm{tr}\,\Sigma_x + \mathrm{tr}\,\Sigma_y + |\bar x - \bar y|^2 \),
+     * \[ \bar C = \sum_{ij} a_i b_j |x_i - y_j|^2 = \mathrm{tr}\,\Sigma_x + \mathrm{tr}\,\Sigma_y
+     *    + |\bar x - \bar y|^2, \]
      * computed from the weighted means and covariances in \( O((n+m)d) \) (no {@code n x m} pass).
      *
      * @param x the source cloud

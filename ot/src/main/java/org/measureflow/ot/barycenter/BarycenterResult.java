@@ -11,8 +11,8 @@ import org.measureflow.core.measure.GridDensity;
  * (see {@link EntropicBarycenter} and {@link ConvolutionalBarycenter}).
  *
  * <p>Its {@link #error()} is the L1 residual of the coupling constraint,
- * \( \sum_k \lambda_k \|P_k\mathbf 1 - p\|_1 \), for the couplings \( P_k = \mathrm{diag}(u_k) K_k \mathrm{diag}(v_k) \)
- * after their \( P_k^\top\mathbf 1 = b_k \) projection (so that constraint holds exactly): the quantity tested against
+ * \( \sum_k \lambda_k \|P_k\mathbf 1 - p\|_1 \), for the couplings
+ * \( P_k = \mathrm{diag}(u_k) K_k \mathrm{diag}(v_k) \) after their \( P_k^\top\mathbf 1 = b_k \) projection (so that constraint holds exactly): the quantity tested against
  * the tolerance. It bounds \( |\sum_i p_i - 1| \).
  *
  * @param weights     the barycenter \( p \) on the common support, \( \log p = \sum_k \lambda_k \log(P_k\mathbf 1) \)

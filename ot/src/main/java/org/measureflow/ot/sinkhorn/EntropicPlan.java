@@ -10,7 +10,8 @@ import org.measureflow.ot.TransportPlan;
  * or the two point clouds), never an {@code n x m} array, and evaluates the plan on demand.
  *
  * <p>Made by {@link SinkhornSolver}, {@link org.measureflow.ot.unbalanced.UnbalancedSinkhorn} and
- * {@link LogDomainGibbsKernel#plan(double[], double[], double)}. Immutable. Each operation costs one pass over the {@code n x m} entries (one exponential each), runs over
+ * {@link LogDomainGibbsKernel#plan(double[], double[], double)}. Immutable. Each operation costs one pass over
+ * the {@code n x m} entries (one exponential each), runs over
  * fixed chunks of rows, and gives the same bits in parallel as serially.
  */
 public final class EntropicPlan implements TransportPlan {
@@ -126,6 +127,7 @@ public final class EntropicPlan implements TransportPlan {
     @Override
     public String toString() {
         return "EntropicPlan[" + ground.n + "x" + ground.m + ", epsilon=" + TextSummary.number(eps) + ", "
-                + (ground instanceof LogDomainGibbsKernel.Cloud ? "point clouds" : "cost matrix") + ", held implicitly]";
+                + (ground instanceof LogDomainGibbsKernel.Cloud ? "point clouds" : "cost matrix")
+                + ", held implicitly]";
     }
 }

@@ -149,8 +149,8 @@ public abstract sealed class LogDomainGibbsKernel permits LogDomainGibbsKernel.D
     }
 
     /**
-     * Column log-sums \( \mathrm{out}_j = \log\sum_i \exp((h_i + w_j - C_{ij})/\varepsilon) = \log (P^\top\mathbf 1)_j \);
-     * arguments as in {@link #rowLogSums}, with {@code out} of length {@code m}.
+     * Column log-sums
+     * \( \mathrm{out}_j = \log\sum_i \exp((h_i + w_j - C_{ij})/\varepsilon) = \log (P^\top\mathbf 1)_j \); arguments as in {@link #rowLogSums}, with {@code out} of length {@code m}.
      *
      * @param h   length {@code n}; entries finite or \( -\infty \), not all \( -\infty \)
      * @param w   length {@code m}; entries finite or \( -\infty \)

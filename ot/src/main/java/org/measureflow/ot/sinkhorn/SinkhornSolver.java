@@ -443,8 +443,8 @@ public final class SinkhornSolver {
      * share the loop's state (omega, the error history, the kernel's reference potentials); issue 16 replaces this
      * loop by the scaling engine shared with the unbalanced, barycenter and JKO solvers.
      */
-    private SinkhornResult run(LogDomainGibbsKernel ground, double[] a, double[] b, double[] fInit, double[] gInit, double scale,
-            double target, boolean useKernel, IterationObserver observer) {
+    private SinkhornResult run(LogDomainGibbsKernel ground, double[] a, double[] b, double[] fInit, double[] gInit,
+            double scale, double target, boolean useKernel, IterationObserver observer) {
         int n = ground.n;
         int m = ground.m;
         double[] loga = logs(a);
@@ -455,7 +455,8 @@ public final class SinkhornSolver {
         double[] w = new double[m];
         double[] logS = new double[n];
         double[] logT = new double[m];
-        StoredGibbsKernel kernel = useKernel ? new StoredGibbsKernel((LogDomainGibbsKernel.Dense) ground) : null;
+        StoredGibbsKernel kernel = useKernel
+                ? new StoredGibbsKernel((LogDomainGibbsKernel.Dense) ground) : null;
         double[] eps = schedule(scale, target);
         double tol = options.tolerance;
         long maxIt = options.maxIterations;
@@ -610,8 +611,8 @@ public final class SinkhornSolver {
     }
 
     /** Exact statistics of the plan of {@code (f, g)} at {@code eps}: one pass over all entries. */
-    static Stats statistics(LogDomainGibbsKernel ground, double[] f, double[] g, double[] loga, double[] logb, double[] a,
-            double[] b, double eps) {
+    static Stats statistics(LogDomainGibbsKernel ground, double[] f, double[] g, double[] loga, double[] logb,
+            double[] a, double[] b, double eps) {
         int n = ground.n;
         int m = ground.m;
         double[] h = new double[n];
@@ -643,8 +644,8 @@ public final class SinkhornSolver {
     record Stats(double cost, double objective, double error, double mass) {
     }
 
-    private static boolean kernelColumns(StoredGibbsKernel k, double[] f, double[] g, double[] a, double[] ua, double[] logT,
-            double e) {
+    private static boolean kernelColumns(StoredGibbsKernel k, double[] f, double[] g, double[] a, double[] ua,
+            double[] logT, double e) {
         int n = f.length;
         double inv = 1.0 / e;
         for (int i = 0; i < n; i++) {
@@ -661,8 +662,8 @@ public final class SinkhornSolver {
         return true;
     }
 
-    private static boolean kernelRows(StoredGibbsKernel k, double[] f, double[] g, double[] b, double[] vb, double[] logS,
-            double e) {
+    private static boolean kernelRows(StoredGibbsKernel k, double[] f, double[] g, double[] b, double[] vb,
+            double[] logS, double e) {
         int m = g.length;
         double inv = 1.0 / e;
         for (int j = 0; j < m; j++) {

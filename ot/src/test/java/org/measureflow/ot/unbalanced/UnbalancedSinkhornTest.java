@@ -64,7 +64,8 @@ class UnbalancedSinkhornTest {
         double mb = 0.6;
         UnbalancedSinkhorn o = UnbalancedSinkhorn.of(0.3, 2.0).withTolerance(1e-14)
                 .withMaxIterations(100_000);
-        o = side.equals("source") ? o.withRhoSource(Double.POSITIVE_INFINITY) : o.withRhoTarget(Double.POSITIVE_INFINITY);
+        o = side.equals("source") ? o.withRhoSource(Double.POSITIVE_INFINITY)
+                : o.withRhoTarget(Double.POSITIVE_INFINITY);
         SinkhornResult r = o.solve(new double[] {ma}, new double[] {mb}, CostMatrix.of(new double[][] {{1}}));
         // the closed form with rho -> infinity on one side: p = m_a (source exact) or p = m_b (target exact)
         assertEquals(side.equals("source") ? ma : mb, r.plan().toDense()[0], 1e-12);
