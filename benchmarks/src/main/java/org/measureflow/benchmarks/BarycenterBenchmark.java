@@ -4,7 +4,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.measureflow.core.measure.GridDensity;
 import org.measureflow.ot.barycenter.ConvolutionalBarycenter;
-import org.measureflow.ot.barycenter.EntropicBarycenter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -44,7 +43,7 @@ public class BarycenterBenchmark {
     @Setup
     public void setUp() {
         images = images(side);
-        solver = EntropicBarycenter.options().epsilon(0.004).tolerance(1e-6).maxIterations(10_000).convolutional();
+        solver = ConvolutionalBarycenter.of(0.004).withTolerance(1e-6).withMaxIterations(10_000);
     }
 
     /**

@@ -52,7 +52,7 @@ public class UnbalancedBenchmark {
         b = new double[n];
         java.util.Arrays.fill(a, 1.0 / n);
         java.util.Arrays.fill(b, 1.5 / n);
-        solver = UnbalancedSinkhorn.options().epsilon(0.1).rho(1.0).tolerance(1e-6).maxIterations(100_000).solver();
+        solver = UnbalancedSinkhorn.of(0.1, 1.0).withTolerance(1e-6).withMaxIterations(100_000);
     }
 
     /** Dense cost, stored stabilised kernel; returns the objective. */

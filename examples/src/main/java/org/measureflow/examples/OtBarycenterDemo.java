@@ -17,7 +17,6 @@ import javax.imageio.ImageIO;
 import org.measureflow.core.measure.GridDensity;
 import org.measureflow.ot.barycenter.BarycenterResult;
 import org.measureflow.ot.barycenter.ConvolutionalBarycenter;
-import org.measureflow.ot.barycenter.EntropicBarycenter;
 
 /**
  * The barycenter demo ({@code ot-barycenter}): images interpolated by entropic Wasserstein barycenters.
@@ -87,25 +86,37 @@ public final class OtBarycenterDemo implements TourDemo {
         return new double[] {(1 - s) * (1 - t), s * (1 - t), (1 - s) * t, s * t};
     }
 
+    /** The demo feeds its own progress bar from the barycenter solver's iteration observer. */
+    @Override
+    public boolean reportsProgress() {
+        return true;
+    }
+
     @Override
     public DemoResult run(Path outDir, boolean quiet) throws Exception {
         GridDensity[] inputs = shapes();
-        ConvolutionalBarycenter solver = EntropicBarycenter.options().epsilon(EPSILON).tolerance(TOLERANCE)
-                .maxIterations(2000).convolutional();
+        ConvolutionalBarycenter solver = ConvolutionalBarycenter.of(EPSILON).withTolerance(TOLERANCE)
+                .withMaxIterations(2000);
         double[][][] panels = new double[PANELS][PANELS][];
-        int maxIterations = 0;
+        long maxIterations = 0;
         double maxResidual = 0;
         double[] centreMean = null;
         boolean allConverged = true;
-        for (int r = 0; r < PANELS; r++) {
-            for (int c = 0; c < PANELS; c++) {
-                BarycenterResult b = solver.solve(inputs, weights(r, c));
-                panels[r][c] = b.weights();
-                maxIterations = Math.max(maxIterations, b.iterations());
-                maxResidual = Math.max(maxResidual, b.marginalError());
-                allConverged &= b.converged();
-                if (r == PANELS / 2 && c == PANELS / 2) {
-                    centreMean = b.density().mean();
+        int count = PANELS * PANELS;
+        try (Progress progress = Progress.start(NAME, quiet)) {
+            for (int r = 0; r < PANELS; r++) {
+                for (int c = 0; c < PANELS; c++) {
+                    int done = r * PANELS + c;
+                    // each panel is 1/25 of the bar, filled as its coupling residual falls towards the tolerance
+                    BarycenterResult b = solver.solve(inputs, weights(r, c), ConvergenceProgress.towardsTolerance(
+                            TOLERANCE, f -> progress.accept((done + f) / count)));
+                    panels[r][c] = b.weights();
+                    maxIterations = Math.max(maxIterations, b.iterations());
+                    maxResidual = Math.max(maxResidual, b.error());
+                    allConverged &= b.converged();
+                    if (r == PANELS / 2 && c == PANELS / 2) {
+                        centreMean = b.density().mean();
+                    }
                 }
             }
         }

@@ -76,14 +76,26 @@ public final class OtPlanDemo implements TourDemo {
         return ParticleMeasure.fromFlat(flat, 2);
     }
 
+    /** The demo feeds its own progress bar from the Sinkhorn solver's iteration observer. */
+    @Override
+    public boolean reportsProgress() {
+        return true;
+    }
+
     @Override
     public DemoResult run(Path outDir, boolean quiet) throws Exception {
         ParticleMeasure x = source();
         ParticleMeasure y = target();
         ExactOtResult exact = NetworkSimplex.withDefaults().solve(x, y);
         List<SinkhornResult> entropic = new ArrayList<>();
-        for (double eps : EPSILONS) {
-            entropic.add(SinkhornSolver.of(eps).withTolerance(TOLERANCE).solve(x, y));
+        try (Progress progress = Progress.start(NAME, quiet)) {
+            for (int k = 0; k < EPSILONS.length; k++) {
+                int done = k;
+                // each Sinkhorn run is an equal part of the bar, filled as its marginal error falls to the tolerance
+                entropic.add(SinkhornSolver.of(EPSILONS[k]).withTolerance(TOLERANCE).solve(x, y,
+                        ConvergenceProgress.towardsTolerance(TOLERANCE,
+                                f -> progress.accept((done + f) / EPSILONS.length))));
+            }
         }
 
         XYChart chart = Plots.scatterChart("Exact plan (segments) and Sinkhorn barycentric maps", "x1", "x2", 800, 800);

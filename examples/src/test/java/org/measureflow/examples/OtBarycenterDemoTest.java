@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.measureflow.core.measure.GridDensity;
 import org.measureflow.ot.barycenter.BarycenterResult;
-import org.measureflow.ot.barycenter.EntropicBarycenter;
+import org.measureflow.ot.barycenter.ConvolutionalBarycenter;
 
 /** {@link OtBarycenterDemo}: its picture, and a reading checked against the library and against symmetry. */
 class OtBarycenterDemoTest {
@@ -23,8 +23,8 @@ class OtBarycenterDemoTest {
         assertEquals(1.0, result.reading("all converged (1 = yes)").values()[0], 0.0);
         double[] mean = result.reading(OtBarycenterDemo.CENTRE_MEAN).values();
         // the library, run again on the centre panel, gives the same barycenter (deterministic)
-        BarycenterResult again = EntropicBarycenter.options().epsilon(OtBarycenterDemo.EPSILON)
-                .tolerance(OtBarycenterDemo.TOLERANCE).maxIterations(2000).convolutional()
+        BarycenterResult again = ConvolutionalBarycenter.of(OtBarycenterDemo.EPSILON)
+                .withTolerance(OtBarycenterDemo.TOLERANCE).withMaxIterations(2000)
                 .solve(OtBarycenterDemo.shapes(), OtBarycenterDemo.weights(2, 2));
         double[] expected = again.density().mean();
         assertEquals(expected[0], mean[0], 0.0);

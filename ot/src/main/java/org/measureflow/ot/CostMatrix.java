@@ -1,6 +1,7 @@
 package org.measureflow.ot;
 
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.core.parallel.Chunks;
 
@@ -9,7 +10,9 @@ import org.measureflow.core.parallel.Chunks;
  * the data of the Kantorovich problem \( \min_{P \in U(a,b)} \langle C, P \rangle \) (survey eq. 10). The default
  * ground cost is \( c(x,y) = |x-y|^2 \), not halved (closed-forms conventions).
  *
- * <p>Immutable; {@link #values()} returns a copy, {@link #get(int, int)} reads one entry.
+ * <p>Immutable; {@link #values()} returns a copy, {@link #get(int, int)} reads one entry. Made by
+ * {@link #of(int, int, double[])}, {@link #of(double[][])}, {@link #squaredEuclidean(ParticleMeasure, ParticleMeasure)}
+ * or {@link #euclideanPower(ParticleMeasure, ParticleMeasure, double)}.
  */
 public final class CostMatrix {
     private final int rows;
@@ -25,56 +28,69 @@ public final class CostMatrix {
     /**
      * The cost matrix with the given entries.
      *
-     * @param rows   {@code n}
-     * @param cols   {@code m}
+     * @param rows   {@code n}, {@code > 0}
+     * @param cols   {@code m}, {@code > 0}
      * @param values {@code n * m} finite entries, row-major; copied
+     * @return the matrix
+     * @throws IllegalArgumentException if a size is not positive, {@code n * m} exceeds the largest array, or
+     *                                  {@code values} is null, of the wrong length or not finite
      */
     public static CostMatrix of(int rows, int cols, double[] values) {
         Arguments.positive("rows", rows);
         Arguments.positive("cols", cols);
+        int size = Arguments.product("rows * cols", rows, cols);
         Arguments.finite("values", values);
-        Arguments.length("values", values.length, rows * cols);
+        Arguments.length("values", values.length, size);
         return new CostMatrix(rows, cols, values.clone());
     }
 
-    /** The cost matrix with entries {@code c[i][j]} (a rectangular, finite array). */
+    /**
+     * The cost matrix with entries {@code c[i][j]}.
+     *
+     * @param c a non-empty rectangular array of finite entries; copied
+     * @return the matrix
+     * @throws IllegalArgumentException if {@code c} is null, empty, ragged or not finite, naming the row
+     */
     public static CostMatrix of(double[][] c) {
-        Arguments.notNull("c", c);
-        if (c.length == 0 || c[0] == null || c[0].length == 0) {
-            throw new IllegalArgumentException("c must be a non-empty matrix");
-        }
+        Arguments.nonEmpty("c", c);
+        Arguments.noNulls("c", c);
+        Arguments.nonEmpty("c[0]", c[0]);
         int m = c[0].length;
-        double[] flat = new double[c.length * m];
+        double[] flat = new double[Arguments.product("rows * cols", c.length, m)];
         for (int i = 0; i < c.length; i++) {
-            Arguments.notNull("c[" + i + "]", c[i]);
-            if (c[i].length != m) {
-                throw new IllegalArgumentException("c[" + i + "] has length " + c[i].length + ", expected " + m);
-            }
+            Arguments.length("c[" + i + "]", c[i].length, m);
             System.arraycopy(c[i], 0, flat, i * m, m);
         }
         return of(c.length, m, flat);
     }
 
-    /** \( C_{ij} = |x_i - y_j|^2 \) (squared Euclidean distance, not halved). */
+    /**
+     * \( C_{ij} = |x_i - y_j|^2 \) (squared Euclidean distance, not halved) between the atoms of two measures.
+     *
+     * @throws IllegalArgumentException if a measure is null, the dimensions differ or {@code n * m} exceeds the
+     *                                  largest array
+     */
     public static CostMatrix squaredEuclidean(ParticleMeasure x, ParticleMeasure y) {
         return euclideanPower(x, y, 2.0);
     }
 
-    /** \( C_{ij} = |x_i - y_j|^p \), {@code p > 0} (the cost of \( W_p^p \)). */
+    /**
+     * \( C_{ij} = |x_i - y_j|^p \), {@code p > 0} (the cost of \( W_p^p \)).
+     *
+     * @throws IllegalArgumentException if a measure is null, the dimensions differ, {@code p} is not finite and
+     *                                  positive, or {@code n * m} exceeds the largest array
+     */
     public static CostMatrix euclideanPower(ParticleMeasure x, ParticleMeasure y, double p) {
         Arguments.notNull("x", x);
         Arguments.notNull("y", y);
         Arguments.positive("p", p);
         int d = x.dimension();
-        if (y.dimension() != d) {
-            throw new IllegalArgumentException("y has dimension " + y.dimension() + ", expected " + d
-                    + " (the dimension of x)");
-        }
+        Arguments.sameDimension("y", y.dimension(), d, "x");
         int n = x.size();
         int m = y.size();
         double[] xs = x.flatPoints();
         double[] ys = y.flatPoints();
-        double[] c = new double[n * m];
+        double[] c = new double[Arguments.product("n * m", n, m)];
         boolean squared = p == 2.0;
         Chunks.forEach(n, 64, 3L * m * d, (chunk, start, end) -> {
             for (int i = start; i < end; i++) {
@@ -119,5 +135,15 @@ public final class CostMatrix {
             max = Math.max(max, Math.abs(v));
         }
         return max;
+    }
+
+    /**
+     * One line: the size and the entries, all of them up to 4 x 4 ({@code CostMatrix[2x2, [[0, 1], [1, 0]]]}) and
+     * the first ones otherwise ({@code CostMatrix[500x400 [[0.1, 2.3, 1.7, ...], [...], ...]]}).
+     */
+    @Override
+    public String toString() {
+        boolean small = rows <= TextSummary.MAX_MATRIX_SIZE && cols <= TextSummary.MAX_MATRIX_SIZE;
+        return "CostMatrix[" + (small ? rows + "x" + cols + ", " : "") + TextSummary.matrix(values, rows, cols) + "]";
     }
 }

@@ -1,7 +1,9 @@
 package org.measureflow.ot;
 
+import org.ejml.data.DMatrixRMaj;
 import org.measureflow.core.Arguments;
 import org.measureflow.core.TextSummary;
+import org.measureflow.core.measure.ParticleMeasure;
 
 /**
  * The entropic regularisation \( \varepsilon > 0 \) of an entropic solver (survey &sect;4,
@@ -14,7 +16,11 @@ import org.measureflow.core.TextSummary;
  * <p>For point clouds and the squared Euclidean cost the mean cost is exact and cheap:
  * \( \bar C = \mathrm{tr}\,\Sigma_x + \mathrm{tr}\,\Sigma_y + |\bar x - \bar y|^2 \), with the weighted means and
  * covariances of the clouds (\( O((n+m)d) \)); for a dense cost it is one pass over the matrix. A solver's result
- * reports the absolute value it used.
+ * reports the absolute value it used. {@link #resolve(CostMatrix, double[], double[])} and
+ * {@link #resolve(ParticleMeasure, ParticleMeasure)} give that value for a problem.
+ *
+ * <p>An immutable value, made by {@link #absolute(double)} or {@link #relativeToMeanCost(double)}; there are no
+ * defaults.
  */
 public final class Epsilon {
     private final double value;
@@ -72,6 +78,79 @@ public final class Epsilon {
         }
         double eps = value * Arguments.positive("meanCost", meanCost);
         return Arguments.positive("epsilon (fraction * meanCost)", eps);
+    }
+
+    /**
+     * The absolute epsilon for a dense problem: \( \varepsilon \) itself when absolute, otherwise
+     * \( \mathrm{fraction} \times \sum_{ij} a_i b_j C_{ij} \) (one pass over the matrix, only when relative).
+     *
+     * @param c the {@code n x m} cost
+     * @param a the source weights, length {@code n}, summing to 1
+     * @param b the target weights, length {@code m}, summing to 1
+     * @return \( \varepsilon \)
+     * @throws IllegalArgumentException if an argument is null or of the wrong length (always checked), or if this
+     *                                  epsilon is relative and the mean cost is not finite and positive
+     */
+    public double resolve(CostMatrix c, double[] a, double[] b) {
+        Arguments.notNull("c", c);
+        Arguments.notNull("a", a);
+        Arguments.notNull("b", b);
+        Arguments.length("a", a.length, c.rows());
+        Arguments.length("b", b.length, c.cols());
+        return relative ? resolve(meanCost(c, a, b)) : value;
+    }
+
+    /**
+     * The absolute epsilon for two point clouds and the squared Euclidean cost \( |x - y|^2 \) (not halved):
+     * \( \varepsilon \) itself when absolute, otherwise \( \mathrm{fraction} \times \bar C \) with the mean cost
+     * under the product of the clouds' weights,
+     * \[ \bar C = \sum_{ij} a_i b_j |x_i - y_j|^2 = \mathrm{tr}\,\Sigma_x + \mathrm{tr}\,\Sigma_y
+     *    + |\bar x - \bar y|^2, \]
+     * computed from the weighted means and covariances in \( O((n+m)d) \) (no {@code n x m} pass).
+     *
+     * @param x the source cloud
+     * @param y the target cloud, same dimension
+     * @return \( \varepsilon \)
+     * @throws IllegalArgumentException if a cloud is null or the dimensions differ (always checked), or if this
+     *                                  epsilon is relative and the mean cost is not positive (all points equal)
+     */
+    public double resolve(ParticleMeasure x, ParticleMeasure y) {
+        Arguments.notNull("x", x);
+        Arguments.notNull("y", y);
+        Arguments.sameDimension("y", y.dimension(), x.dimension(), "x");
+        return relative ? resolve(meanSquaredDistance(x, y)) : value;
+    }
+
+    /** \( \sum_{ij} a_i b_j C_{ij} \), one pass over the matrix (rows in order, each row summed in order). */
+    static double meanCost(CostMatrix c, double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < c.rows(); i++) {
+            double row = 0;
+            for (int j = 0; j < c.cols(); j++) {
+                row += b[j] * c.get(i, j);
+            }
+            s += a[i] * row;
+        }
+        return s;
+    }
+
+    /**
+     * \( \sum_{ij} a_i b_j |x_i - y_j|^2 = \mathrm{tr}\,\Sigma_x + \mathrm{tr}\,\Sigma_y + |\bar x - \bar y|^2 \) for
+     * the weighted means and covariances (the measures' own, not unbiased estimates) of two clouds.
+     */
+    static double meanSquaredDistance(ParticleMeasure x, ParticleMeasure y) {
+        double[] mx = x.mean();
+        double[] my = y.mean();
+        double s = 0;
+        for (int k = 0; k < mx.length; k++) {
+            s += (mx[k] - my[k]) * (mx[k] - my[k]);
+        }
+        DMatrixRMaj cx = x.covariance();
+        DMatrixRMaj cy = y.covariance();
+        for (int k = 0; k < mx.length; k++) {
+            s += cx.get(k, k) + cy.get(k, k);
+        }
+        return s;
     }
 
     @Override

@@ -3,34 +3,27 @@ package org.measureflow.ot;
 import org.measureflow.core.Arguments;
 
 /**
- * Validation of the marginals \( a \in \Sigma_n \), \( b \in \Sigma_m \) of a transport problem (survey eq. 10):
- * non-negative, finite, summing to 1.
+ * Making the marginals \( a \in \Sigma_n \), \( b \in \Sigma_m \) of a transport problem (survey eq. 10):
+ * non-negative, finite, summing to 1. Checking them is {@link Arguments#probabilityVector(String, double[], int)}.
  */
 public final class Histograms {
-    /** Accepted deviation of \( \sum_i a_i \) from 1 (relative rounding of typical inputs). */
-    public static final double SUM_TOLERANCE = 1e-9;
+    /**
+     * Accepted deviation of \( \sum_i a_i \) from 1: the same number as
+     * {@link Arguments#PROBABILITY_SUM_TOLERANCE}, the tolerance of the checks.
+     */
+    public static final double SUM_TOLERANCE = Arguments.PROBABILITY_SUM_TOLERANCE;
 
     private Histograms() {
     }
 
     /**
-     * Checks that {@code a} has length {@code n}, non-negative finite entries and sum 1 within
-     * {@link #SUM_TOLERANCE}; returns it (not copied).
+     * A copy of {@code a} divided by its sum.
      *
-     * @throws IllegalArgumentException naming {@code name} otherwise
+     * @param name the argument's name, for the message
+     * @param a    non-negative finite entries with a positive finite sum (not modified)
+     * @return \( a / \sum_i a_i \)
+     * @throws IllegalArgumentException naming {@code name} if {@code a} is null, empty or breaks the rule
      */
-    public static double[] requireProbability(String name, double[] a, int n) {
-        Arguments.notNull(name, a);
-        Arguments.length(name, a.length, n);
-        double sum = Arguments.weights(name, a);
-        if (Math.abs(sum - 1) > SUM_TOLERANCE) {
-            throw new IllegalArgumentException(name + " must sum to 1 (within " + SUM_TOLERANCE + "), got " + sum
-                    + "; use Histograms.normalised to rescale");
-        }
-        return a;
-    }
-
-    /** A copy of {@code a} divided by its sum (non-negative finite entries with a positive sum). */
     public static double[] normalised(String name, double[] a) {
         double sum = Arguments.weights(name, a);
         double[] out = new double[a.length];
@@ -40,7 +33,13 @@ public final class Histograms {
         return out;
     }
 
-    /** The uniform histogram \( (1/n, \dots, 1/n) \). */
+    /**
+     * The uniform histogram \( (1/n, \dots, 1/n) \).
+     *
+     * @param n the length, {@code > 0}
+     * @return a new array
+     * @throws IllegalArgumentException if {@code n <= 0}
+     */
     public static double[] uniform(int n) {
         Arguments.positive("n", n);
         double[] a = new double[n];

@@ -14,7 +14,8 @@
  *   <li>{@code sliced}: sliced Wasserstein distances;</li>
  *   <li>{@code dynamic}: displacement interpolation (eq. 12) and the Benamou&ndash;Brenier problem (eq. 11).</li>
  * </ul>
- * The top level holds what they share: {@link org.measureflow.ot.CostMatrix}, {@link org.measureflow.ot.GroundCost}
- * and {@link org.measureflow.ot.Histograms}.
+ * The top level holds what they share: {@link org.measureflow.ot.CostMatrix}, {@link org.measureflow.ot.GroundCost},
+ * {@link org.measureflow.ot.Histograms}, the one plan type {@link org.measureflow.ot.TransportPlan} and the entropic
+ * regularisation {@link org.measureflow.ot.Epsilon} (absolute or relative to the mean cost).
  */
 package org.measureflow.ot;

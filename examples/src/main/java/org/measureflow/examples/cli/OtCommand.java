@@ -10,7 +10,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.measureflow.core.measure.ParticleMeasure;
-import org.measureflow.examples.Progress;
+import org.measureflow.examples.ConvergenceProgress;
+import org.measureflow.ot.GroundCost;
 import org.measureflow.ot.exact.ExactOtResult;
 import org.measureflow.ot.exact.NetworkSimplex;
 import org.measureflow.ot.exact.SparsePlan;
@@ -115,7 +116,11 @@ public final class OtCommand implements Callable<Integer> {
         try {
             long start = System.nanoTime();
             if (method.epsilon == null) {
-                ExactOtResult r = Progress.whileRunning("ot", quiet, () -> NetworkSimplex.withDefaults().solve(x, y));
+                ExactOtResult r;
+                // the network simplex has no tolerance and no fraction done: the bar counts its pivots
+                try (ConvergenceProgress progress = ConvergenceProgress.start("ot", quiet, Double.NaN)) {
+                    r = NetworkSimplex.withDefaults().solve(x, y, GroundCost.squaredEuclidean(), progress);
+                }
                 double seconds = (System.nanoTime() - start) * 1e-9;
                 double marginal = marginalError(r.plan(), x, y);
                 report(out, "exact (network simplex)", x, y, r.cost(), Double.NaN, r.iterations(), marginal,
@@ -128,7 +133,10 @@ public final class OtCommand implements Callable<Integer> {
                 }
             } else {
                 SinkhornSolver solver = SinkhornSolver.of(method.epsilon).withTolerance(tolerance);
-                SinkhornResult r = Progress.whileRunning("ot", quiet, () -> solver.solve(x, y));
+                SinkhornResult r;
+                try (ConvergenceProgress progress = ConvergenceProgress.start("ot", quiet, tolerance)) {
+                    r = solver.solve(x, y, progress);
+                }
                 double seconds = (System.nanoTime() - start) * 1e-9;
                 report(out, "sinkhorn eps=" + method.epsilon, x, y, r.cost(), r.objective(), r.iterations(),
                         r.error(), r.converged(), seconds);
@@ -144,9 +152,6 @@ public final class OtCommand implements Callable<Integer> {
             return CommandSupport.badInput(err, "ot", "cannot write " + plan + ": " + e.getMessage());
         } catch (RuntimeException e) {
             err.println("mflow ot: the solver failed: " + e.getMessage());
-            return CommandSupport.FAILED;
-        } catch (Exception e) {
-            err.println("mflow ot: " + e.getMessage());
             return CommandSupport.FAILED;
         }
     }

@@ -1,5 +1,8 @@
 package org.measureflow.ot.barycenter;
 
+import org.measureflow.core.iteration.IterationObserver;
+import org.measureflow.core.iteration.IterationStatus;
+
 /**
  * Iterative Bregman projections for the fixed-support entropic barycenter (Benamou, Carlier, Cuturi, Nenna, Peyr&eacute;
  * 2015), in the log domain: the couplings \( P_k = \mathrm{diag}(u_k) K_k \mathrm{diag}(v_k) \)
@@ -9,7 +12,7 @@ package org.measureflow.ot.barycenter;
  */
 final class Bregman {
     /** The log-domain kernel products of the couplings, exact (no underflow) for any epsilon. */
-    interface LogKernels {
+    interface LogDomainProducts {
         /**
          * \( \mathrm{out} = \log(K_k^\top e^{\log u}) \); {@code logvHint} holds the current \( \log v_k \) (entries may be
          * \( -\infty \)), usable as a shift.
@@ -20,14 +23,19 @@ final class Bregman {
         void direct(int k, double[] logv, double[] loguHint, double[] out);
     }
 
-    /** The outcome: \( \log p \), iterations, residual. */
-    record Outcome(double[] logp, int iterations, double residual) {
+    /** The outcome: \( \log p \), iterations, the coupling residual, and whether the observer stopped the run. */
+    record Outcome(double[] logp, long iterations, double residual, boolean stopped) {
     }
 
     private Bregman() {
     }
 
-    static Outcome run(LogKernels kernels, double[][] b, double[] lambda, int n, double tol, int maxIterations) {
+    /**
+     * Runs the projections until the coupling residual \( \sum_k\lambda_k\|P_k\mathbf 1 - p\|_1 \le \) {@code tol},
+     * the budget is spent, or the observer (called after every iteration with the residual) asks to stop.
+     */
+    static Outcome run(LogDomainProducts kernels, double[][] b, double[] lambda, int n, double tol,
+            long maxIterations, IterationObserver observer) {
         int count = b.length;
         double[][] logu = new double[count][n];
         double[][] logv = new double[count][];
@@ -46,7 +54,8 @@ final class Bregman {
         }
         double[] logp = new double[n];
         double residual = Double.POSITIVE_INFINITY;
-        int iterations = 0;
+        long iterations = 0;
+        boolean stopped = false;
         while (iterations < maxIterations) {
             iterations++;
             for (int k = 0; k < count; k++) {
@@ -92,10 +101,11 @@ final class Bregman {
                 }
                 residual += lambda[k] * r;
             }
-            if (residual <= tol) {
+            stopped = !observer.observe(new IterationStatus(iterations, residual, Double.NaN));
+            if (residual <= tol || stopped) {
                 break;
             }
         }
-        return new Outcome(logp, iterations, residual);
+        return new Outcome(logp, iterations, residual, stopped);
     }
 }

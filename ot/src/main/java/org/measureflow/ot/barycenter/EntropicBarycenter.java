@@ -1,9 +1,11 @@
 package org.measureflow.ot.barycenter;
 
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
+import org.measureflow.core.iteration.Convergence;
+import org.measureflow.core.iteration.IterationObserver;
 import org.measureflow.ot.CostMatrix;
-import org.measureflow.ot.Histograms;
-import org.measureflow.ot.sinkhorn.LogKernel;
+import org.measureflow.ot.sinkhorn.LogDomainGibbsKernel;
 
 /**
  * Fixed-support entropic Wasserstein barycenters of histograms by iterative Bregman projections (Benamou, Carlier,
@@ -21,34 +23,106 @@ import org.measureflow.ot.sinkhorn.LogKernel;
  *
  * <p>The projections alternate \( v_k = b_k / K_k^\top u_k \) and
  * \( p = \prod_k (u_k\odot K_k v_k)^{\lambda_k} \), \( u_k = p / K_k v_k \), all in the log domain through the fused
- * log-sum-exps of {@link LogKernel} (no underflow for small \( \varepsilon \); cost \( O(n \sum_k m_k) \) exponentials
- * per iteration). The stopping rule is the coupling residual of {@link BarycenterResult#marginalError()}.
+ * log-sum-exps of {@link LogDomainGibbsKernel} (no underflow for small \( \varepsilon \); cost \( O(n \sum_k m_k) \)
+ * exponentials per iteration). The iteration stops when the coupling residual
+ * \( \sum_k\lambda_k\|P_k\mathbf 1 - p\|_1 \) (the {@link BarycenterResult#error()}) reaches the tolerance; an
+ * {@link IterationObserver} sees it after every iteration.
+ *
+ * <p>Made by {@link #of(double)}: \( \varepsilon \) is required (absolute, in cost units; it has no scale-free
+ * default). Defaults of the other settings:
+ * <ul>
+ * <li>{@code tolerance = 1e-9} on the L1 coupling residual;</li>
+ * <li>{@code maxIterations = 10000};</li>
+ * <li>{@code parallel = true}: chunks may run on the common fork-join pool (identical results either way).</li>
+ * </ul>
+ * Immutable and thread-safe.
  */
 public final class EntropicBarycenter {
-    private final Options options;
+    private final double epsilon;
+    private final double tolerance;
+    private final long maxIterations;
+    private final boolean parallel;
 
-    private EntropicBarycenter(Options options) {
-        this.options = options;
+    private EntropicBarycenter(double epsilon, double tolerance, long maxIterations, boolean parallel) {
+        this.epsilon = epsilon;
+        this.tolerance = tolerance;
+        this.maxIterations = maxIterations;
+        this.parallel = parallel;
     }
 
-    /** The default options (see {@link Options}). */
-    public static Options options() {
-        return Options.DEFAULTS;
+    /**
+     * The solver for the given regularisation, with the other defaults of the class documentation.
+     *
+     * @param epsilon \( \varepsilon \), finite and {@code > 0}, absolute (cost units)
+     * @return the solver
+     * @throws IllegalArgumentException if {@code epsilon} is not finite and positive
+     */
+    public static EntropicBarycenter of(double epsilon) {
+        return new EntropicBarycenter(Arguments.positive("epsilon", epsilon), 1e-9, 10_000, true);
     }
 
-    /** The solver with the given options. */
-    public static EntropicBarycenter of(Options options) {
-        return new EntropicBarycenter(Arguments.notNull("options", options));
+    /**
+     * This solver with another regularisation.
+     *
+     * @param epsilon \( \varepsilon \), finite and {@code > 0}, absolute (cost units)
+     * @return a new solver
+     * @throws IllegalArgumentException if {@code epsilon} is not finite and positive
+     */
+    public EntropicBarycenter withEpsilon(double epsilon) {
+        return new EntropicBarycenter(Arguments.positive("epsilon", epsilon), tolerance, maxIterations, parallel);
     }
 
-    /** The solver with the default options. */
-    public static EntropicBarycenter withDefaults() {
-        return new EntropicBarycenter(Options.DEFAULTS);
+    /**
+     * This solver with another tolerance on the L1 coupling residual.
+     *
+     * @param tolerance finite and {@code > 0}
+     * @return a new solver
+     * @throws IllegalArgumentException if {@code tolerance} is not finite and positive
+     */
+    public EntropicBarycenter withTolerance(double tolerance) {
+        return new EntropicBarycenter(epsilon, Arguments.positive("tolerance", tolerance), maxIterations, parallel);
     }
 
-    /** This solver's options. */
-    public Options getOptions() {
-        return options;
+    /**
+     * This solver with another iteration budget.
+     *
+     * @param maxIterations {@code > 0}
+     * @return a new solver
+     * @throws IllegalArgumentException if {@code maxIterations <= 0}
+     */
+    public EntropicBarycenter withMaxIterations(long maxIterations) {
+        return new EntropicBarycenter(epsilon, tolerance, Arguments.positive("maxIterations", maxIterations),
+                parallel);
+    }
+
+    /**
+     * This solver with parallel chunks allowed (default) or forbidden; the results are the same bits either way.
+     *
+     * @param parallel whether to use the common fork-join pool for large problems
+     * @return a new solver
+     */
+    public EntropicBarycenter withParallel(boolean parallel) {
+        return new EntropicBarycenter(epsilon, tolerance, maxIterations, parallel);
+    }
+
+    /** The regularisation \( \varepsilon \) (absolute, cost units). */
+    public double epsilon() {
+        return epsilon;
+    }
+
+    /** The tolerance on the L1 coupling residual. */
+    public double tolerance() {
+        return tolerance;
+    }
+
+    /** The iteration budget. */
+    public long maxIterations() {
+        return maxIterations;
+    }
+
+    /** Whether parallel chunks are allowed. */
+    public boolean parallel() {
+        return parallel;
     }
 
     /**
@@ -58,47 +132,73 @@ public final class EntropicBarycenter {
      * @param histograms the \( b_k \in \Sigma_m \) (each non-negative, summing to 1)
      * @param cost       \( C \), {@code n x m}
      * @param lambda     weights \( \lambda \in \Sigma_K \) (non-negative, summing to 1)
+     * @return the barycenter on the {@code n} support points and how the iteration ended
      * @throws IllegalArgumentException naming the offending argument
      */
     public BarycenterResult solve(double[][] histograms, CostMatrix cost, double[] lambda) {
+        return solve(histograms, cost, lambda, IterationObserver.none());
+    }
+
+    /**
+     * {@link #solve(double[][], CostMatrix, double[])} watched by an observer, called after every iteration with the
+     * iteration count and the coupling residual; returning {@code false} stops the iteration.
+     *
+     * @throws IllegalArgumentException as {@link #solve(double[][], CostMatrix, double[])}, or if {@code observer}
+     *                                  is null
+     */
+    public BarycenterResult solve(double[][] histograms, CostMatrix cost, double[] lambda,
+            IterationObserver observer) {
         Arguments.notNull("histograms", histograms);
         CostMatrix[] costs = new CostMatrix[histograms.length];
         java.util.Arrays.fill(costs, cost);
-        return solve(histograms, costs, lambda);
+        return solve(histograms, costs, lambda, observer);
     }
 
     /**
      * The barycenter of histograms on different supports: \( b_k \in \Sigma_{m_k} \) with its own cost
      * \( C_k \in \mathbb R^{n\times m_k} \) from the barycenter's \( n \) support points.
      *
+     * @param histograms the \( b_k \in \Sigma_{m_k} \)
+     * @param costs      the \( C_k \), all with {@code n} rows
+     * @param lambda     weights \( \lambda \in \Sigma_K \)
+     * @return the barycenter on the {@code n} support points and how the iteration ended
      * @throws IllegalArgumentException naming the offending argument (sizes, weights, rows of the costs)
      */
     public BarycenterResult solve(double[][] histograms, CostMatrix[] costs, double[] lambda) {
-        Arguments.notNull("histograms", histograms);
+        return solve(histograms, costs, lambda, IterationObserver.none());
+    }
+
+    /**
+     * {@link #solve(double[][], CostMatrix[], double[])} watched by an observer (see
+     * {@link #solve(double[][], CostMatrix, double[], IterationObserver)}).
+     *
+     * @throws IllegalArgumentException as {@link #solve(double[][], CostMatrix[], double[])}, or if
+     *                                  {@code observer} is null
+     */
+    public BarycenterResult solve(double[][] histograms, CostMatrix[] costs, double[] lambda,
+            IterationObserver observer) {
+        Arguments.nonEmpty("histograms", histograms);
         Arguments.notNull("costs", costs);
         int count = histograms.length;
-        if (count == 0) {
-            throw new IllegalArgumentException("histograms must not be empty");
-        }
         Arguments.length("costs", costs.length, count);
-        Histograms.requireProbability("lambda", lambda, count);
-        Arguments.notNull("costs[0]", costs[0]);
+        Arguments.probabilityVector("lambda", lambda, count);
+        Arguments.noNulls("costs", costs);
+        Arguments.notNull("observer", observer);
         int n = costs[0].rows();
         double[][] b = new double[count][];
-        LogKernel[] kernels = new LogKernel[count];
+        LogDomainGibbsKernel[] kernels = new LogDomainGibbsKernel[count];
         for (int k = 0; k < count; k++) {
-            Arguments.notNull("costs[" + k + "]", costs[k]);
             Arguments.length("costs[" + k + "] rows", costs[k].rows(), n);
-            b[k] = Histograms.requireProbability("histograms[" + k + "]", histograms[k], costs[k].cols()).clone();
-            kernels[k] = LogKernel.of(costs[k], options.parallel);
+            b[k] = Arguments.probabilityVector("histograms[" + k + "]", histograms[k], costs[k].cols()).clone();
+            kernels[k] = LogDomainGibbsKernel.of(costs[k], parallel);
         }
-        double eps = options.epsilon;
+        double eps = epsilon;
         double[] h = new double[n];
         double[][] w = new double[count][];
         for (int k = 0; k < count; k++) {
             w[k] = new double[b[k].length];
         }
-        Bregman.LogKernels ops = new Bregman.LogKernels() {
+        Bregman.LogDomainProducts ops = new Bregman.LogDomainProducts() {
             @Override
             public void transposed(int k, double[] logu, double[] logvHint, double[] out) {
                 double[] ww = w[k];
@@ -131,102 +231,19 @@ public final class EntropicBarycenter {
                 }
             }
         };
-        Bregman.Outcome o = Bregman.run(ops, b, lambda, n, options.tolerance, options.maxIterations);
+        Bregman.Outcome o = Bregman.run(ops, b, lambda, n, tolerance, maxIterations, observer);
         double[] p = new double[n];
         for (int i = 0; i < n; i++) {
             p[i] = Math.exp(o.logp()[i]);
         }
-        return new BarycenterResult(p, null, o.iterations(), o.residual(), o.residual() <= options.tolerance);
+        return new BarycenterResult(p, null,
+                Convergence.tested(o.iterations(), o.residual(), tolerance, o.stopped()));
     }
 
-    /**
-     * Immutable configuration shared by {@link EntropicBarycenter} and {@link ConvolutionalBarycenter}. Defaults:
-     * {@code epsilon = 1e-2} (absolute, in cost units), {@code tolerance = 1e-9} (on the L1 coupling residual
-     * \( \sum_k\lambda_k\|P_k\mathbf 1 - p\|_1 \)), {@code maxIterations = 10000}, {@code parallel = true} (identical
-     * results either way).
-     */
-    public static final class Options {
-        static final Options DEFAULTS = new Options();
-
-        double epsilon = 1e-2;
-        double tolerance = 1e-9;
-        int maxIterations = 10_000;
-        boolean parallel = true;
-
-        private Options() {
-        }
-
-        private Options copy() {
-            Options o = new Options();
-            o.epsilon = epsilon;
-            o.tolerance = tolerance;
-            o.maxIterations = maxIterations;
-            o.parallel = parallel;
-            return o;
-        }
-
-        /** The regularisation \( \varepsilon > 0 \), absolute (cost units). */
-        public Options epsilon(double epsilon) {
-            Options o = copy();
-            o.epsilon = Arguments.positive("epsilon", epsilon);
-            return o;
-        }
-
-        /** The L1 coupling residual to reach, {@code > 0}. */
-        public Options tolerance(double tolerance) {
-            Options o = copy();
-            o.tolerance = Arguments.positive("tolerance", tolerance);
-            return o;
-        }
-
-        /** The iteration budget, {@code > 0}. */
-        public Options maxIterations(int maxIterations) {
-            Options o = copy();
-            o.maxIterations = Arguments.positive("maxIterations", maxIterations);
-            return o;
-        }
-
-        /** Allows ({@code true}, default) or forbids parallel chunks; the results are the same bits either way. */
-        public Options parallel(boolean on) {
-            Options o = copy();
-            o.parallel = on;
-            return o;
-        }
-
-        /** A barycenter solver on cost matrices with these options. */
-        public EntropicBarycenter solver() {
-            return new EntropicBarycenter(this);
-        }
-
-        /** A convolutional (grid) barycenter solver with these options. */
-        public ConvolutionalBarycenter convolutional() {
-            return ConvolutionalBarycenter.of(this);
-        }
-
-        /** \( \varepsilon \). */
-        public double epsilon() {
-            return epsilon;
-        }
-
-        /** The L1 coupling tolerance. */
-        public double tolerance() {
-            return tolerance;
-        }
-
-        /** The iteration budget. */
-        public int maxIterations() {
-            return maxIterations;
-        }
-
-        /** Whether parallel chunks are allowed. */
-        public boolean parallel() {
-            return parallel;
-        }
-
-        @Override
-        public String toString() {
-            return "EntropicBarycenter.Options[epsilon=" + epsilon + ", tolerance=" + tolerance + ", maxIterations="
-                    + maxIterations + ", parallel=" + parallel + "]";
-        }
+    /** One line with every setting. */
+    @Override
+    public String toString() {
+        return "EntropicBarycenter[epsilon=" + TextSummary.number(epsilon) + ", tolerance="
+                + TextSummary.brief(tolerance) + ", maxIterations=" + maxIterations + ", parallel=" + parallel + "]";
     }
 }

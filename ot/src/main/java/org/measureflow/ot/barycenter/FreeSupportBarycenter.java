@@ -1,8 +1,10 @@
 package org.measureflow.ot.barycenter;
 
 import org.measureflow.core.Arguments;
+import org.measureflow.core.iteration.Convergence;
+import org.measureflow.core.iteration.IterationObserver;
+import org.measureflow.core.iteration.IterationStatus;
 import org.measureflow.core.measure.ParticleMeasure;
-import org.measureflow.ot.Histograms;
 import org.measureflow.ot.exact.ExactOtResult;
 import org.measureflow.ot.exact.NetworkSimplex;
 import org.measureflow.ot.exact.SparsePlan;
@@ -22,43 +24,107 @@ import org.measureflow.ot.sinkhorn.SinkhornSolver;
  * the exact minimiser of the quadratic \( \sum_k\lambda_k\sum_{ij}(P_k)_{ij}|x_i - y^k_j|^2 \) that majorises
  * \( F \) with the plans fixed; with exact plans \( F \) therefore never increases. The mean of \( \bar\mu \) is
  * \( \sum_k\lambda_k \mathrm{mean}(\mu_k) \) after the first iteration. Stops when the displacement
- * \( (\sum_i w_i |x_i^{new} - x_i|^2)^{1/2} \) falls below the tolerance.
+ * \( (\sum_i w_i |x_i^{new} - x_i|^2)^{1/2} \) falls below the tolerance (the
+ * {@link FreeSupportBarycenterResult#error()}); an {@link IterationObserver} sees it after every iteration.
+ *
+ * <p>Made by {@link #withDefaults()} (exact plans by {@code NetworkSimplex.withDefaults()}),
+ * {@link #exact(NetworkSimplex)} or {@link #entropic(SinkhornSolver)}: the inner solver is a configured object, used
+ * as given (its epsilon, tolerance and iteration budget apply to every plan). Defaults of the other settings:
+ * <ul>
+ * <li>{@code tolerance = 1e-9} on the displacement (in the units of the points);</li>
+ * <li>{@code maxIterations = 100}.</li>
+ * </ul>
+ * Immutable and thread-safe.
  */
 public final class FreeSupportBarycenter {
-    private final Options options;
+    private final double tolerance;
+    private final long maxIterations;
+    private final NetworkSimplex networkSimplex;
+    private final SinkhornSolver sinkhorn;
 
-    private FreeSupportBarycenter(Options options) {
-        this.options = options;
-    }
-
-    /** The default options (see {@link Options}). */
-    public static Options options() {
-        return Options.DEFAULTS;
-    }
-
-    /** The solver with the given options. */
-    public static FreeSupportBarycenter of(Options options) {
-        return new FreeSupportBarycenter(Arguments.notNull("options", options));
-    }
-
-    /** The solver with the default options. */
-    public static FreeSupportBarycenter withDefaults() {
-        return new FreeSupportBarycenter(Options.DEFAULTS);
+    private FreeSupportBarycenter(double tolerance, long maxIterations, NetworkSimplex networkSimplex,
+            SinkhornSolver sinkhorn) {
+        this.tolerance = tolerance;
+        this.maxIterations = maxIterations;
+        this.networkSimplex = networkSimplex;
+        this.sinkhorn = sinkhorn;
     }
 
     /**
-     * The outcome of {@link #solve}.
+     * The solver with exact plans by {@code NetworkSimplex.withDefaults()} and the defaults of the class
+     * documentation.
      *
-     * @param barycenter   the barycenter \( \sum_i w_i\delta_{x_i} \) (the initial weights, the final points)
-     * @param cost         \( \sum_k\lambda_k \langle C_k, P_k\rangle \) for the plans of the last iteration, that
-     *                     is \( F \) at the points before the last update (exact plans), an upper bound of \( F \)
-     *                     at the returned points
-     * @param iterations   iterations done (plan computations per measure)
-     * @param displacement the last displacement \( (\sum_i w_i |x_i^{new}-x_i|^2)^{1/2} \)
-     * @param converged    whether {@code displacement <= tolerance} within the iteration budget
+     * @return the solver
      */
-    public record Result(ParticleMeasure barycenter, double cost, int iterations, double displacement,
-            boolean converged) {
+    public static FreeSupportBarycenter withDefaults() {
+        return exact(NetworkSimplex.withDefaults());
+    }
+
+    /**
+     * The solver with exact plans by the given network simplex.
+     *
+     * @param networkSimplex the configured exact solver of every plan
+     * @return the solver
+     * @throws IllegalArgumentException if {@code networkSimplex} is null
+     */
+    public static FreeSupportBarycenter exact(NetworkSimplex networkSimplex) {
+        return new FreeSupportBarycenter(1e-9, 100, Arguments.notNull("networkSimplex", networkSimplex), null);
+    }
+
+    /**
+     * The solver with entropic plans by the given Sinkhorn solver (point clouds, cost on the fly) and their
+     * barycentric maps.
+     *
+     * @param sinkhorn the configured Sinkhorn solver of every plan
+     * @return the solver
+     * @throws IllegalArgumentException if {@code sinkhorn} is null
+     */
+    public static FreeSupportBarycenter entropic(SinkhornSolver sinkhorn) {
+        return new FreeSupportBarycenter(1e-9, 100, null, Arguments.notNull("sinkhorn", sinkhorn));
+    }
+
+    /**
+     * This solver with another tolerance on the displacement \( (\sum_i w_i|\Delta x_i|^2)^{1/2} \).
+     *
+     * @param tolerance finite and {@code > 0}
+     * @return a new solver
+     * @throws IllegalArgumentException if {@code tolerance} is not finite and positive
+     */
+    public FreeSupportBarycenter withTolerance(double tolerance) {
+        return new FreeSupportBarycenter(Arguments.positive("tolerance", tolerance), maxIterations, networkSimplex,
+                sinkhorn);
+    }
+
+    /**
+     * This solver with another iteration budget.
+     *
+     * @param maxIterations {@code > 0}
+     * @return a new solver
+     * @throws IllegalArgumentException if {@code maxIterations <= 0}
+     */
+    public FreeSupportBarycenter withMaxIterations(long maxIterations) {
+        return new FreeSupportBarycenter(tolerance, Arguments.positive("maxIterations", maxIterations),
+                networkSimplex, sinkhorn);
+    }
+
+    /** The displacement tolerance. */
+    public double tolerance() {
+        return tolerance;
+    }
+
+    /** The iteration budget. */
+    public long maxIterations() {
+        return maxIterations;
+    }
+
+    /** The exact solver of the plans, or {@code null} when the plans are entropic. */
+    public NetworkSimplex networkSimplex() {
+        return networkSimplex;
+    }
+
+    /** The Sinkhorn solver of the plans, or {@code null} when the plans are exact. */
+    public SinkhornSolver sinkhorn() {
+        return sinkhorn;
     }
 
     /**
@@ -67,23 +133,31 @@ public final class FreeSupportBarycenter {
      * @param measures the \( \mu_k \), all of the dimension of {@code initial}
      * @param lambda   weights \( \lambda \in\Sigma_K \)
      * @param initial  the starting support and weights of the barycenter
+     * @return the barycenter, the cost of the last plans and how the iteration ended
      * @throws IllegalArgumentException naming the offending argument
      */
-    public Result solve(ParticleMeasure[] measures, double[] lambda, ParticleMeasure initial) {
-        Arguments.notNull("measures", measures);
+    public FreeSupportBarycenterResult solve(ParticleMeasure[] measures, double[] lambda, ParticleMeasure initial) {
+        return solve(measures, lambda, initial, IterationObserver.none());
+    }
+
+    /**
+     * {@link #solve(ParticleMeasure[], double[], ParticleMeasure)} watched by an observer, called after every
+     * iteration with the iteration count and the displacement; returning {@code false} stops the iteration.
+     *
+     * @throws IllegalArgumentException as {@link #solve(ParticleMeasure[], double[], ParticleMeasure)}, or if
+     *                                  {@code observer} is null
+     */
+    public FreeSupportBarycenterResult solve(ParticleMeasure[] measures, double[] lambda, ParticleMeasure initial,
+            IterationObserver observer) {
+        Arguments.nonEmpty("measures", measures);
         Arguments.notNull("initial", initial);
         int count = measures.length;
-        if (count == 0) {
-            throw new IllegalArgumentException("measures must not be empty");
-        }
-        Histograms.requireProbability("lambda", lambda, count);
+        Arguments.probabilityVector("lambda", lambda, count);
+        Arguments.noNulls("measures", measures);
+        Arguments.notNull("observer", observer);
         int d = initial.dimension();
         for (int k = 0; k < count; k++) {
-            Arguments.notNull("measures[" + k + "]", measures[k]);
-            if (measures[k].dimension() != d) {
-                throw new IllegalArgumentException("measures[" + k + "] has dimension " + measures[k].dimension()
-                        + ", expected " + d + " (the dimension of initial)");
-            }
+            Arguments.sameDimension("measures[" + k + "]", measures[k].dimension(), d, "initial");
         }
         int n = initial.size();
         double[] w = initial.weights();
@@ -93,46 +167,26 @@ public final class FreeSupportBarycenter {
         for (int k = 0; k < count; k++) {
             ys[k] = measures[k].flatPoints();
         }
-        NetworkSimplex exact = NetworkSimplex.withDefaults();
-        SinkhornSolver entropic = options.sinkhorn;
         double[] acc = new double[n * d];
         double[] rowMass = new double[n];
-        int iterations = 0;
+        long iterations = 0;
+        boolean stopped = false;
         double displacement = Double.POSITIVE_INFINITY;
         double cost = Double.NaN;
         ParticleMeasure current = initial;
-        while (iterations < options.maxIterations) {
+        while (iterations < maxIterations) {
             iterations++;
             java.util.Arrays.fill(next, 0.0);
             cost = 0;
             for (int k = 0; k < count; k++) {
                 double lk = lambda[k];
-                double[] y = ys[k];
                 double[] images;
-                if (entropic == null) {
-                    ExactOtResult r = exact.solve(current, measures[k]);
+                if (sinkhorn == null) {
+                    ExactOtResult r = networkSimplex.solve(current, measures[k]);
                     cost += lk * r.cost();
-                    SparsePlan plan = r.plan();
-                    java.util.Arrays.fill(acc, 0.0);
-                    java.util.Arrays.fill(rowMass, 0.0);
-                    for (int e = 0; e < plan.size(); e++) {
-                        int i = plan.row(e);
-                        int j = plan.col(e);
-                        double mass = plan.mass(e);
-                        rowMass[i] += mass;
-                        for (int q = 0; q < d; q++) {
-                            acc[i * d + q] += mass * y[j * d + q];
-                        }
-                    }
-                    for (int i = 0; i < n; i++) {
-                        for (int q = 0; q < d; q++) {
-                            // an atom of weight zero carries no mass: it stays where it is
-                            acc[i * d + q] = rowMass[i] > 0 ? acc[i * d + q] / rowMass[i] : points[i * d + q];
-                        }
-                    }
-                    images = acc;
+                    images = exactImages(r.plan(), ys[k], points, d, acc, rowMass);
                 } else {
-                    SinkhornResult r = entropic.solve(current, measures[k]);
+                    SinkhornResult r = sinkhorn.solve(current, measures[k]);
                     cost += lk * r.cost();
                     images = r.plan().barycentricMap();
                 }
@@ -152,88 +206,46 @@ public final class FreeSupportBarycenter {
             displacement = Math.sqrt(moved);
             System.arraycopy(next, 0, points, 0, n * d);
             current = ParticleMeasure.fromFlat(points, d, w);
-            if (displacement <= options.tolerance) {
+            stopped = !observer.observe(new IterationStatus(iterations, displacement, Double.NaN));
+            if (displacement <= tolerance || stopped) {
                 break;
             }
         }
-        return new Result(current, cost, iterations, displacement, displacement <= options.tolerance);
+        return new FreeSupportBarycenterResult(current, cost,
+                Convergence.tested(iterations, displacement, tolerance, stopped));
     }
 
     /**
-     * Immutable configuration of {@link FreeSupportBarycenter}. Defaults: {@code tolerance = 1e-9} on the displacement,
-     * {@code maxIterations = 100}, exact plans ({@link NetworkSimplex}); {@link #entropic(SinkhornSolver.Options)}
-     * switches to Sinkhorn plans and their barycentric maps.
+     * The barycentric images \( T(x_i) = \sum_j P_{ij} y_j / \sum_j P_{ij} \) of a sparse exact plan, written into
+     * {@code acc}; an atom of weight zero carries no mass and stays where it is.
      */
-    public static final class Options {
-        static final Options DEFAULTS = new Options();
-
-        double tolerance = 1e-9;
-        int maxIterations = 100;
-        SinkhornSolver sinkhorn;
-
-        private Options() {
+    private static double[] exactImages(SparsePlan plan, double[] y, double[] points, int d, double[] acc,
+            double[] rowMass) {
+        int n = rowMass.length;
+        java.util.Arrays.fill(acc, 0.0);
+        java.util.Arrays.fill(rowMass, 0.0);
+        for (int e = 0; e < plan.size(); e++) {
+            int i = plan.row(e);
+            int j = plan.col(e);
+            double mass = plan.mass(e);
+            rowMass[i] += mass;
+            for (int q = 0; q < d; q++) {
+                acc[i * d + q] += mass * y[j * d + q];
+            }
         }
-
-        private Options copy() {
-            Options o = new Options();
-            o.tolerance = tolerance;
-            o.maxIterations = maxIterations;
-            o.sinkhorn = sinkhorn;
-            return o;
+        for (int i = 0; i < n; i++) {
+            for (int q = 0; q < d; q++) {
+                acc[i * d + q] = rowMass[i] > 0 ? acc[i * d + q] / rowMass[i] : points[i * d + q];
+            }
         }
+        return acc;
+    }
 
-        /** The displacement \( (\sum_i w_i|\Delta x_i|^2)^{1/2} \) at which to stop, {@code > 0}. */
-        public Options tolerance(double tolerance) {
-            Options o = copy();
-            o.tolerance = Arguments.positive("tolerance", tolerance);
-            return o;
-        }
-
-        /** The iteration budget, {@code > 0}. */
-        public Options maxIterations(int maxIterations) {
-            Options o = copy();
-            o.maxIterations = Arguments.positive("maxIterations", maxIterations);
-            return o;
-        }
-
-        /** Exact plans by {@link NetworkSimplex} (the default). */
-        public Options exact() {
-            Options o = copy();
-            o.sinkhorn = null;
-            return o;
-        }
-
-        /** Entropic plans by {@link SinkhornSolver} with the given options (point clouds, cost on the fly). */
-        public Options entropic(SinkhornSolver sinkhorn) {
-            Options o = copy();
-            o.sinkhorn = Arguments.notNull("sinkhorn", sinkhorn);
-            return o;
-        }
-
-        /** A solver with these options. */
-        public FreeSupportBarycenter solver() {
-            return new FreeSupportBarycenter(this);
-        }
-
-        /** The displacement tolerance. */
-        public double tolerance() {
-            return tolerance;
-        }
-
-        /** The iteration budget. */
-        public int maxIterations() {
-            return maxIterations;
-        }
-
-        /** Whether plans are exact ({@code true}) or entropic. */
-        public boolean isExact() {
-            return sinkhorn == null;
-        }
-
-        @Override
-        public String toString() {
-            return "FreeSupportBarycenter.Options[tolerance=" + tolerance + ", maxIterations=" + maxIterations
-                    + ", plans=" + (sinkhorn == null ? "exact" : sinkhorn.toString()) + "]";
-        }
+    /** One line with every setting. */
+    @Override
+    public String toString() {
+        return "FreeSupportBarycenter[tolerance=" + org.measureflow.core.TextSummary.brief(tolerance)
+                + ", maxIterations=" + maxIterations + ", plans=" + (sinkhorn == null ? networkSimplex : sinkhorn)
+                + "]";
     }
 }

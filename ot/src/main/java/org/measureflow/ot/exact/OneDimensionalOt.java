@@ -148,8 +148,8 @@ public final class OneDimensionalOt {
             if (y.length == 0) {
                 throw new IllegalArgumentException("y must not be empty");
             }
-            Histograms.requireProbability("a", a, x.length);
-            Histograms.requireProbability("b", b, y.length);
+            Arguments.probabilityVector("a", a, x.length);
+            Arguments.probabilityVector("b", b, y.length);
             int n = x.length;
             int m = y.length;
             int[] sx = sortedOrder(x);

@@ -9,27 +9,31 @@ import org.measureflow.ot.TransportPlan;
  * held implicitly: it keeps the potentials and a reference to the cost (the {@link org.measureflow.ot.CostMatrix}
  * or the two point clouds), never an {@code n x m} array, and evaluates the plan on demand.
  *
- * <p>Immutable. Each operation costs one pass over the {@code n x m} entries (one exponential each), runs over
+ * <p>Made by {@link SinkhornSolver}, {@link org.measureflow.ot.unbalanced.UnbalancedSinkhorn} and
+ * {@link LogDomainGibbsKernel#plan(double[], double[], double)}. Immutable. Each operation costs one pass over
+ * the {@code n x m} entries (one exponential each), runs over
  * fixed chunks of rows, and gives the same bits in parallel as serially.
  */
 public final class EntropicPlan implements TransportPlan {
-    private final Ground ground;
+    private final LogDomainGibbsKernel ground;
     private final double[] h; // f_i + eps log a_i
     private final double[] w; // g_j + eps log b_j
     private final double eps;
 
-    EntropicPlan(Ground ground, double[] h, double[] w, double eps) {
+    EntropicPlan(LogDomainGibbsKernel ground, double[] h, double[] w, double eps) {
         this.ground = ground;
         this.h = h;
         this.w = w;
         this.eps = eps;
     }
 
+    /** The number of source atoms {@code n}. */
     @Override
     public int sourceSize() {
         return ground.n;
     }
 
+    /** The number of target atoms {@code m}. */
     @Override
     public int targetSize() {
         return ground.m;
@@ -44,7 +48,7 @@ public final class EntropicPlan implements TransportPlan {
     public double entry(int i, int j) {
         Arguments.index("i", i, ground.n);
         Arguments.index("j", j, ground.m);
-        return Math.exp((h[i] + w[j] - ground.cost(i, j)) / eps);
+        return Math.exp((h[i] + w[j] - ground.costEntry(i, j)) / eps);
     }
 
     /** The dense plan, row-major, length {@code n * m} (allocates \( nm \) doubles: for moderate sizes). */
@@ -83,10 +87,9 @@ public final class EntropicPlan implements TransportPlan {
      * @throws IllegalStateException if the plan was computed from a dense cost matrix (no target points)
      */
     public double[] barycentricMap() {
-        if (!(ground instanceof Ground.Cloud)) {
+        if (!(ground instanceof LogDomainGibbsKernel.Cloud cloud)) {
             throw new IllegalStateException("barycentricMap needs point clouds; this plan came from a CostMatrix");
         }
-        Ground.Cloud cloud = (Ground.Cloud) ground;
         int n = cloud.n;
         int m = cloud.m;
         int d = cloud.d;
@@ -124,6 +127,7 @@ public final class EntropicPlan implements TransportPlan {
     @Override
     public String toString() {
         return "EntropicPlan[" + ground.n + "x" + ground.m + ", epsilon=" + TextSummary.number(eps) + ", "
-                + (ground instanceof Ground.Cloud ? "point clouds" : "cost matrix") + ", held implicitly]";
+                + (ground instanceof LogDomainGibbsKernel.Cloud ? "point clouds" : "cost matrix")
+                + ", held implicitly]";
     }
 }

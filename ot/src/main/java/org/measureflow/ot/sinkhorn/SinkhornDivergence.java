@@ -1,12 +1,13 @@
 package org.measureflow.ot.sinkhorn;
 
+import org.ejml.data.DMatrixRMaj;
 import org.measureflow.core.Arguments;
-import org.measureflow.core.measure.ParticleMeasure;
-import org.measureflow.ot.CostMatrix;
 import org.measureflow.core.iteration.Convergence;
 import org.measureflow.core.iteration.IterationObserver;
 import org.measureflow.core.iteration.IterationStatus;
 import org.measureflow.core.iteration.Termination;
+import org.measureflow.core.measure.ParticleMeasure;
+import org.measureflow.ot.CostMatrix;
 
 /**
  * The debiased Sinkhorn divergence (survey &sect;4, entropic regularisation; Genevay et al. 2018, Feydy et al.
@@ -28,6 +29,9 @@ import org.measureflow.core.iteration.Termination;
  * \[ \nabla_{x_i} S_\varepsilon = 2\sum_j P^{xy}_{ij} (x_i - y_j) - 2\sum_j P^{xx}_{ij}(x_i - x_j)
  *    = 2 a_i \big(T^{xx}(x_i) - T^{xy}(x_i)\big), \]
  * where \( T^{xy}(x_i) = \sum_j P^{xy}_{ij} y_j / a_i \) is the barycentric map (the last form holds at convergence).
+ *
+ * <p>Made by {@link #of(SinkhornSolver)}: every setting (epsilon, tolerance, iteration budget, epsilon-scaling,
+ * parallelism) is the given solver's, with no defaults of its own. Immutable and thread-safe.
  */
 public final class SinkhornDivergence {
     private final SinkhornSolver solver;
@@ -49,9 +53,26 @@ public final class SinkhornDivergence {
         return new SinkhornDivergence(Arguments.notNull("solver", solver));
     }
 
-    /** The solver of the three entropic problems. */
-    public SinkhornSolver solver() {
+    /** The Sinkhorn solver of the three entropic problems. */
+    public SinkhornSolver sinkhorn() {
         return solver;
+    }
+
+    /**
+     * This divergence computed with another solver.
+     *
+     * @param sinkhorn the configured Sinkhorn solver of the three problems
+     * @return a new divergence
+     * @throws IllegalArgumentException if {@code sinkhorn} is null
+     */
+    public SinkhornDivergence withSinkhorn(SinkhornSolver sinkhorn) {
+        return of(Arguments.notNull("sinkhorn", sinkhorn));
+    }
+
+    /** One line: the solver of the three problems. */
+    @Override
+    public String toString() {
+        return "SinkhornDivergence[" + solver + "]";
     }
 
     /**
@@ -112,42 +133,33 @@ public final class SinkhornDivergence {
         requireSymmetric("caa", caa, cab.rows());
         requireSymmetric("cbb", cbb, cab.cols());
         Arguments.notNull("observer", observer);
-        double eps = solver.epsilon().isRelative() ? solver.epsilon().resolve(SinkhornSolver.meanCost(cab, a, b))
-                : solver.epsilon().value();
+        double eps = solver.epsilon().resolve(cab, a, b);
         SinkhornResult cross = solver.withEpsilon(eps).solve(a, b, cab, observer);
         boolean parallel = solver.parallel();
-        SelfResult sa = self(new Ground.Dense(caa, parallel), a.clone(), caa.maxAbs(), eps, observer);
-        SelfResult sb = self(new Ground.Dense(cbb, parallel), b.clone(), cbb.maxAbs(), eps, observer);
+        SelfResult sa = self(new LogDomainGibbsKernel.Dense(caa, parallel), a.clone(), caa.maxAbs(), eps, observer);
+        SelfResult sb = self(new LogDomainGibbsKernel.Dense(cbb, parallel), b.clone(), cbb.maxAbs(), eps, observer);
         return combine(cross, sa, sb, null);
     }
 
+    /** A {@code size x size} symmetric cost (up to {@link Arguments#SYMMETRY_TOLERANCE} of its largest entry). */
     private static void requireSymmetric(String name, CostMatrix c, int size) {
-        if (c.rows() != size || c.cols() != size) {
-            throw new IllegalArgumentException(name + " must be " + size + "x" + size + ", got " + c.rows() + "x"
-                    + c.cols());
-        }
-        for (int i = 0; i < size; i++) {
-            for (int j = i + 1; j < size; j++) {
-                if (c.get(i, j) != c.get(j, i)) {
-                    throw new IllegalArgumentException(name + " must be symmetric, but entry (" + i + "," + j + ") = "
-                            + c.get(i, j) + " differs from entry (" + j + "," + i + ") = " + c.get(j, i));
-                }
-            }
-        }
+        DMatrixRMaj view = DMatrixRMaj.wrap(c.rows(), c.cols(), c.values());
+        Arguments.shape(name, view, size, size);
+        Arguments.symmetric(name, view);
     }
 
     private SinkhornDivergenceResult compute(ParticleMeasure x, ParticleMeasure y, boolean gradient,
             IterationObserver observer) {
         boolean parallel = solver.parallel();
-        Ground.Cloud xy = SinkhornSolver.cloud(x, y, parallel);
-        double eps = solver.resolveEpsilon(x, y);
+        LogDomainGibbsKernel.Cloud xy = LogDomainGibbsKernel.cloud(x, y, parallel);
+        double eps = solver.epsilon().resolve(x, y);
         SinkhornResult cross = solver.withEpsilon(eps).solve(x, y, observer);
         double[] a = x.weights();
         double[] b = y.weights();
-        Ground.Cloud xx = new Ground.Cloud(xy.xs, xy.xs, xy.d, parallel);
-        Ground.Cloud yy = new Ground.Cloud(xy.ys, xy.ys, xy.d, parallel);
-        SelfResult sa = self(xx, a, SinkhornSolver.maxCostBound(xy.xs, xy.xs, xy.d), eps, observer);
-        SelfResult sb = self(yy, b, SinkhornSolver.maxCostBound(xy.ys, xy.ys, xy.d), eps, observer);
+        LogDomainGibbsKernel.Cloud xx = new LogDomainGibbsKernel.Cloud(xy.xs, xy.xs, xy.d, parallel);
+        LogDomainGibbsKernel.Cloud yy = new LogDomainGibbsKernel.Cloud(xy.ys, xy.ys, xy.d, parallel);
+        SelfResult sa = self(xx, a, xx.costScale(), eps, observer);
+        SelfResult sb = self(yy, b, yy.costScale(), eps, observer);
         double[] grad = null;
         if (gradient) {
             grad = new double[xy.xs.length];
@@ -195,7 +207,7 @@ public final class SinkhornDivergence {
      * The symmetric Sinkhorn iteration \( f \leftarrow (f + T(f))/2 \) in the log domain, with the solver's
      * epsilon-scaling schedule; stops when the exact L1 marginal error \( 2\|P\mathbf 1 - a\|_1 \le \) tolerance.
      */
-    SelfResult self(Ground ground, double[] a, double scale, double target, IterationObserver observer) {
+    SelfResult self(LogDomainGibbsKernel ground, double[] a, double scale, double target, IterationObserver observer) {
         int n = ground.n;
         double[] loga = SinkhornSolver.logs(a);
         double[] f = new double[n];
@@ -221,7 +233,7 @@ public final class SinkhornDivergence {
                     w[j] = f[j] + e * loga[j];
                 }
                 // logS_i = log sum_j a_j exp((f_i + f_j - C_ij)/eps) = log((P 1)_i / a_i); T(f)_i = f_i - eps logS_i
-                ground.rowLogSums(f, w, e, logS);
+                ground.rowLogSumExp(f, w, e, logS);
                 double err = 0;
                 for (int i = 0; i < n; i++) {
                     err += a[i] * Math.abs(Math.expm1(logS[i]));

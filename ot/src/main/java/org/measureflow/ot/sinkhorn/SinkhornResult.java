@@ -6,8 +6,9 @@ import org.measureflow.core.iteration.Convergence;
 import org.measureflow.core.iteration.IterativeResult;
 
 /**
- * The outcome of {@link SinkhornSolver#solve}: dual potentials, the values of the entropic problem, its plan, and
- * how the iteration ended. The entropic problem (survey &sect;4, entropic regularisation of eq. 10) is
+ * The outcome of {@link SinkhornSolver#solve} (and of the unbalanced solver): dual potentials, the values of the
+ * entropic problem, its plan, and how the iteration ended. The entropic problem (survey &sect;4, entropic
+ * regularisation of eq. 10) is
  * \[ \mathrm{OT}_\varepsilon(a,b) = \min_{P \in U(a,b)} \langle P, C\rangle + \varepsilon\,\mathrm{KL}(P \mid a\otimes b),
  * \qquad \mathrm{KL}(P\mid Q) = \sum_{ij} P_{ij}\log\frac{P_{ij}}{Q_{ij}} - P_{ij} + Q_{ij}, \]
  * and its plan is \( P_{ij} = a_i b_j \exp((f_i + g_j - C_{ij})/\varepsilon) \).
@@ -28,7 +29,9 @@ import org.measureflow.core.iteration.IterativeResult;
  * @param plan          the plan, evaluated lazily from the potentials and the cost
  * @param convergence   Sinkhorn iterations done (one iteration = one update of \( g \) and one of \( f \), over all
  *                      stages of epsilon-scaling), and the L1 marginal error
- *                      \( \|P\mathbf 1 - a\|_1 + \|P^\top\mathbf 1 - b\|_1 \) tested against the tolerance
+ *                      \( \|P\mathbf 1 - a\|_1 + \|P^\top\mathbf 1 - b\|_1 \) tested against the tolerance (for
+ *                      {@link org.measureflow.ot.unbalanced.UnbalancedSinkhorn}, the L1 KKT residual
+ *                      \( \|P\mathbf 1 - a e^{-f/\rho_a}\|_1 + \|P^\top\mathbf 1 - b e^{-g/\rho_b}\|_1 \))
  */
 public record SinkhornResult(double[] f, double[] g, double cost, double objective, double dualObjective,
         double epsilon, EntropicPlan plan, Convergence convergence) implements IterativeResult {

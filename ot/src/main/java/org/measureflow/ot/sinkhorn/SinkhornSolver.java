@@ -363,9 +363,8 @@ public final class SinkhornSolver {
         Arguments.probabilityVector("b", b, c.cols());
         checkInit(fInit, gInit, c.rows(), c.cols());
         Arguments.notNull("observer", observer);
-        Ground ground = new Ground.Dense(c, options.parallel);
-        double target = options.epsilon.isRelative() ? options.epsilon.resolve(meanCost(c, a, b))
-                : options.epsilon.value();
+        LogDomainGibbsKernel ground = new LogDomainGibbsKernel.Dense(c, options.parallel);
+        double target = options.epsilon.resolve(c, a, b);
         return run(ground, a.clone(), b.clone(), fInit, gInit, c.maxAbs(), target, !options.logDomain, observer);
     }
 
@@ -397,60 +396,11 @@ public final class SinkhornSolver {
      */
     public SinkhornResult solve(ParticleMeasure x, ParticleMeasure y, double[] fInit, double[] gInit,
             IterationObserver observer) {
-        Ground.Cloud ground = cloud(x, y, options.parallel);
+        LogDomainGibbsKernel.Cloud ground = LogDomainGibbsKernel.cloud(x, y, options.parallel);
         checkInit(fInit, gInit, x.size(), y.size());
         Arguments.notNull("observer", observer);
-        double target = resolveEpsilon(x, y);
-        return run(ground, x.weights(), y.weights(), fInit, gInit, maxCostBound(ground.xs, ground.ys, ground.d),
-                target, false, observer);
-    }
-
-    /** The absolute epsilon for two clouds (the mean squared distance only when it is relative). */
-    double resolveEpsilon(ParticleMeasure x, ParticleMeasure y) {
-        return options.epsilon.isRelative() ? options.epsilon.resolve(meanSquaredDistance(x, y))
-                : options.epsilon.value();
-    }
-
-    /**
-     * \( \sum_{ij} a_i b_j |x_i - y_j|^2 = \mathrm{tr}\,\Sigma_x + \mathrm{tr}\,\Sigma_y + |\bar x - \bar y|^2 \),
-     * the mean cost of two clouds under the independent coupling.
-     */
-    static double meanSquaredDistance(ParticleMeasure x, ParticleMeasure y) {
-        double[] mx = x.mean();
-        double[] my = y.mean();
-        double s = 0;
-        for (int k = 0; k < mx.length; k++) {
-            s += (mx[k] - my[k]) * (mx[k] - my[k]);
-        }
-        org.ejml.data.DMatrixRMaj cx = x.covariance();
-        org.ejml.data.DMatrixRMaj cy = y.covariance();
-        for (int k = 0; k < mx.length; k++) {
-            s += cx.get(k, k) + cy.get(k, k);
-        }
-        return s;
-    }
-
-    /** \( \sum_{ij} a_i b_j C_{ij} \), one pass over the matrix. */
-    static double meanCost(CostMatrix c, double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < c.rows(); i++) {
-            double row = 0;
-            for (int j = 0; j < c.cols(); j++) {
-                row += b[j] * c.get(i, j);
-            }
-            s += a[i] * row;
-        }
-        return s;
-    }
-
-    static Ground.Cloud cloud(ParticleMeasure x, ParticleMeasure y, boolean parallel) {
-        Arguments.notNull("x", x);
-        Arguments.notNull("y", y);
-        if (x.dimension() != y.dimension()) {
-            throw new IllegalArgumentException("y has dimension " + y.dimension() + ", expected " + x.dimension()
-                    + " (the dimension of x)");
-        }
-        return new Ground.Cloud(x.flatPoints(), y.flatPoints(), x.dimension(), parallel);
+        double target = options.epsilon.resolve(x, y);
+        return run(ground, x.weights(), y.weights(), fInit, gInit, ground.costScale(), target, false, observer);
     }
 
     private static void checkInit(double[] fInit, double[] gInit, int n, int m) {
@@ -462,25 +412,6 @@ public final class SinkhornSolver {
             Arguments.finite("gInit", gInit);
             Arguments.length("gInit", gInit.length, m);
         }
-    }
-
-    /** An upper bound of \( \max_{ij}|x_i - y_j|^2 \) from one bounding box (cheap: \( O((n+m)d) \)). */
-    static double maxCostBound(double[] xs, double[] ys, int d) {
-        double s = 0;
-        for (int k = 0; k < d; k++) {
-            double lo = Double.POSITIVE_INFINITY;
-            double hi = Double.NEGATIVE_INFINITY;
-            for (int i = k; i < xs.length; i += d) {
-                lo = Math.min(lo, xs[i]);
-                hi = Math.max(hi, xs[i]);
-            }
-            for (int i = k; i < ys.length; i += d) {
-                lo = Math.min(lo, ys[i]);
-                hi = Math.max(hi, ys[i]);
-            }
-            s += (hi - lo) * (hi - lo);
-        }
-        return s;
     }
 
     /** The decreasing sequence of epsilons ending at the (absolute) target. */
@@ -512,8 +443,8 @@ public final class SinkhornSolver {
      * share the loop's state (omega, the error history, the kernel's reference potentials); issue 16 replaces this
      * loop by the scaling engine shared with the unbalanced, barycenter and JKO solvers.
      */
-    private SinkhornResult run(Ground ground, double[] a, double[] b, double[] fInit, double[] gInit, double scale,
-            double target, boolean useKernel, IterationObserver observer) {
+    private SinkhornResult run(LogDomainGibbsKernel ground, double[] a, double[] b, double[] fInit, double[] gInit,
+            double scale, double target, boolean useKernel, IterationObserver observer) {
         int n = ground.n;
         int m = ground.m;
         double[] loga = logs(a);
@@ -524,7 +455,8 @@ public final class SinkhornSolver {
         double[] w = new double[m];
         double[] logS = new double[n];
         double[] logT = new double[m];
-        Kernel kernel = useKernel ? new Kernel((Ground.Dense) ground) : null;
+        StoredGibbsKernel kernel = useKernel
+                ? new StoredGibbsKernel((LogDomainGibbsKernel.Dense) ground) : null;
         double[] eps = schedule(scale, target);
         double tol = options.tolerance;
         long maxIt = options.maxIterations;
@@ -560,7 +492,7 @@ public final class SinkhornSolver {
                     for (int i = 0; i < n; i++) {
                         h[i] = f[i] + e * loga[i];
                     }
-                    ground.colLogSums(h, g, e, logT);
+                    ground.colLogSumExp(h, g, e, logT);
                 }
                 for (int j = 0; j < m; j++) {
                     g[j] -= omegaG * e * logT[j];
@@ -571,7 +503,7 @@ public final class SinkhornSolver {
                     for (int j = 0; j < m; j++) {
                         w[j] = g[j] + e * logb[j];
                     }
-                    ground.rowLogSums(f, w, e, logS);
+                    ground.rowLogSumExp(f, w, e, logS);
                 }
                 double err = 0;
                 for (int i = 0; i < n; i++) {
@@ -649,7 +581,7 @@ public final class SinkhornSolver {
             for (int j = 0; j < m; j++) {
                 w[j] = g[j] + target * logb[j];
             }
-            ground.rowLogSums(f, w, target, logS);
+            ground.rowLogSumExp(f, w, target, logS);
             for (int i = 0; i < n; i++) {
                 f[i] -= target * logS[i];
             }
@@ -679,8 +611,8 @@ public final class SinkhornSolver {
     }
 
     /** Exact statistics of the plan of {@code (f, g)} at {@code eps}: one pass over all entries. */
-    static Stats statistics(Ground ground, double[] f, double[] g, double[] loga, double[] logb, double[] a,
-            double[] b, double eps) {
+    static Stats statistics(LogDomainGibbsKernel ground, double[] f, double[] g, double[] loga, double[] logb,
+            double[] a, double[] b, double eps) {
         int n = ground.n;
         int m = ground.m;
         double[] h = new double[n];
@@ -693,7 +625,7 @@ public final class SinkhornSolver {
         }
         double[] rows = new double[n];
         double[] cols = new double[m];
-        double cost = ground.statistics(h, w, eps, rows, cols);
+        double cost = ground.planStatistics(h, w, eps, rows, cols);
         double error = 0;
         double mass = 0;
         double pairing = 0;
@@ -712,8 +644,8 @@ public final class SinkhornSolver {
     record Stats(double cost, double objective, double error, double mass) {
     }
 
-    private static boolean kernelColumns(Kernel k, double[] f, double[] g, double[] a, double[] ua, double[] logT,
-            double e) {
+    private static boolean kernelColumns(StoredGibbsKernel k, double[] f, double[] g, double[] a, double[] ua,
+            double[] logT, double e) {
         int n = f.length;
         double inv = 1.0 / e;
         for (int i = 0; i < n; i++) {
@@ -722,7 +654,7 @@ public final class SinkhornSolver {
         k.colSums(ua, logT);
         for (int j = 0; j < logT.length; j++) {
             double s = logT[j];
-            if (!(s >= Ground.LOW && s <= Ground.HIGH)) {
+            if (!(s >= LogDomainGibbsKernel.LOW && s <= LogDomainGibbsKernel.HIGH)) {
                 return false;
             }
             logT[j] = (g[j] - k.gBar[j]) * inv + Math.log(s);
@@ -730,8 +662,8 @@ public final class SinkhornSolver {
         return true;
     }
 
-    private static boolean kernelRows(Kernel k, double[] f, double[] g, double[] b, double[] vb, double[] logS,
-            double e) {
+    private static boolean kernelRows(StoredGibbsKernel k, double[] f, double[] g, double[] b, double[] vb,
+            double[] logS, double e) {
         int m = g.length;
         double inv = 1.0 / e;
         for (int j = 0; j < m; j++) {
@@ -740,7 +672,7 @@ public final class SinkhornSolver {
         k.rowSums(vb, logS);
         for (int i = 0; i < logS.length; i++) {
             double s = logS[i];
-            if (!(s >= Ground.LOW && s <= Ground.HIGH)) {
+            if (!(s >= LogDomainGibbsKernel.LOW && s <= LogDomainGibbsKernel.HIGH)) {
                 return false;
             }
             logS[i] = (f[i] - k.fBar[i]) * inv + Math.log(s);
@@ -748,7 +680,7 @@ public final class SinkhornSolver {
         return true;
     }
 
-    private static double drift(Kernel k, double[] f, double[] g, double e) {
+    private static double drift(StoredGibbsKernel k, double[] f, double[] g, double e) {
         double max = 0;
         for (int i = 0; i < f.length; i++) {
             max = Math.max(max, Math.abs(f[i] - k.fBar[i]));

@@ -9,13 +9,25 @@
  * <li>{@link org.measureflow.ot.sinkhorn.SinkhornSolver}: an immutable configured solver
  *     ({@code SinkhornSolver.of(1e-2).withTolerance(1e-9)}), solves dense costs
  *     ({@link org.measureflow.ot.CostMatrix}) and point clouds (squared Euclidean cost on the fly).
- *     \( \varepsilon \) is absolute, in cost units.</li>
+ *     \( \varepsilon \) is required: absolute, in cost units, or relative to the mean cost
+ *     ({@link org.measureflow.ot.Epsilon}).</li>
  * <li>{@link org.measureflow.ot.sinkhorn.SinkhornResult}: potentials \( f, g \) with
  *     \( P_{ij} = a_i b_j e^{(f_i+g_j-C_{ij})/\varepsilon} \), transport cost, entropic objective, dual value, the
  *     exact L1 marginal error, and the plan as an {@link org.measureflow.ot.sinkhorn.EntropicPlan} evaluated on
  *     demand (dense plan, \( Pv \), \( P^\top u \), barycentric map).</li>
  * <li>{@link org.measureflow.ot.sinkhorn.SinkhornDivergence}: \( S_\varepsilon \) and its gradient with respect to
  *     the source points, with a symmetric (averaged) solver for the self terms.</li>
+ * </ul>
+ *
+ * <p>The Gibbs kernels \( K = e^{-C/\varepsilon} \) behind these solvers, open to the other scaling algorithms of the
+ * module (unbalanced transport, barycenters, the entropic JKO scheme):
+ * <ul>
+ * <li>{@link org.measureflow.ot.sinkhorn.LogDomainGibbsKernel}: fused log-sum-exps over a dense cost or over two point
+ *     clouds with the cost computed on the fly; exact for any \( \varepsilon \).</li>
+ * <li>{@link org.measureflow.ot.sinkhorn.StoredGibbsKernel}: the stored stabilised kernel
+ *     \( e^{(\bar f_i + \bar g_j - C_{ij})/\varepsilon} \) of a dense cost (matrix&ndash;vector products).</li>
+ * <li>{@link org.measureflow.ot.sinkhorn.SeparableGibbsKernel}: the kernel of a regular grid as two 1-D passes, in the
+ *     linear domain (banded convolution) or the log domain (exact for any \( \varepsilon \)).</li>
  * </ul>
  *
  * <p>Conventions follow {@code spec/closed-forms.md}: cost \( |x-y|^2 \) not halved, marginal error

@@ -1,13 +1,16 @@
 package org.measureflow.ot.unbalanced;
 
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
 import org.measureflow.core.iteration.Convergence;
+import org.measureflow.core.iteration.IterationObserver;
+import org.measureflow.core.iteration.IterationStatus;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.ot.CostMatrix;
-import org.measureflow.ot.Histograms;
-import org.measureflow.ot.sinkhorn.LogKernel;
+import org.measureflow.ot.Epsilon;
+import org.measureflow.ot.sinkhorn.LogDomainGibbsKernel;
 import org.measureflow.ot.sinkhorn.SinkhornResult;
-import org.measureflow.ot.sinkhorn.StabilisedKernel;
+import org.measureflow.ot.sinkhorn.StoredGibbsKernel;
 
 /**
  * Unbalanced entropic optimal transport with KL-relaxed marginals (Chizat, Peyr&eacute;, Schmitzer, Vialard 2018,
@@ -38,11 +41,11 @@ import org.measureflow.ot.sinkhorn.StabilisedKernel;
  * \qquad f_i \leftarrow -\frac{\rho_a}{\rho_a+\varepsilon}\,\varepsilon\log\sum_j b_j e^{(g_j - C_{ij})/\varepsilon}, \]
  * that is, the balanced Sinkhorn update multiplied by \( \rho/(\rho+\varepsilon) \) (a contraction of rate
  * \( \rho/(\rho+\varepsilon) \) in the sup norm), followed by the exact maximisation of \( D \) along the gauge
- * direction \( (f+t, g-t) \) (closed form, see {@link Options#translationInvariant(boolean)}), without which large
+ * direction \( (f+t, g-t) \) (closed form, see {@link #withTranslationInvariant(boolean)}), without which large
  * \( \rho \) would converge at the rate \( 1 - 2\varepsilon/\rho \). Dense costs run on a stored stabilised kernel
- * ({@link StabilisedKernel}, Schmitzer 2019: matrix&ndash;vector products, potentials absorbed when the scalings
+ * ({@link StoredGibbsKernel}, Schmitzer 2019: matrix&ndash;vector products, potentials absorbed when the scalings
  * leave \( e^{\pm 100} \)) with a log-domain fallback for any half-step that would underflow; point clouds run on
- * fused log-sum-exps ({@link LogKernel}) with the cost computed on the fly. No NaN or overflow for any
+ * fused log-sum-exps ({@link LogDomainGibbsKernel}) with the cost computed on the fly. No NaN or overflow for any
  * \( \varepsilon > 0 \).
  *
  * <p><b>Stopping rule and reported error</b>: the {@link SinkhornResult#error()} of an unbalanced result is
@@ -50,38 +53,232 @@ import org.measureflow.ot.sinkhorn.StabilisedKernel;
  * \( \|P\mathbf 1 - a e^{-f/\rho_a}\|_1 + \|P^\top \mathbf 1 - b e^{-g/\rho_b}\|_1 \) (with \( e^{-f/\infty} = 1 \), so
  * it is the balanced marginal error when \( \rho = \infty \)), recomputed exactly in a final pass. The loop measures
  * it after every \( g \)-update (when the column condition holds exactly) and stops once the exact residual of the
- * current potentials is below the tolerance.
+ * current potentials is below the tolerance; an {@link IterationObserver} sees that estimate after every iteration.
  *
  * <p>Rows and columns are processed in fixed chunks, so parallel and serial runs give identical bits.
+ *
+ * <p>Made by {@link #of(double, double)} or {@link #of(Epsilon, double)}: \( \varepsilon \) and \( \rho \) are
+ * required, both in cost units (neither has a scale-free default); a relative epsilon
+ * ({@link Epsilon#relativeToMeanCost(double)}) is resolved against the mean cost under the product of the
+ * <em>normalised</em> marginals \( a/m_a \otimes b/m_b \). Defaults of the other settings:
+ * <ul>
+ * <li>{@code tolerance = 1e-9}: on the L1 KKT residual
+ *     \( \|P\mathbf 1 - a e^{-f/\rho_a}\|_1 + \|P^\top\mathbf 1 - b e^{-g/\rho_b}\|_1 \);</li>
+ * <li>{@code maxIterations = 10000};</li>
+ * <li>{@code translationInvariant = true}: see {@link #withTranslationInvariant(boolean)};</li>
+ * <li>{@code logDomain = false}: dense costs use a stored stabilised kernel (see {@link #withLogDomain(boolean)});</li>
+ * <li>{@code parallel = true}: chunks may run on the common fork-join pool (identical results either way).</li>
+ * </ul>
+ * Immutable and thread-safe.
  */
 public final class UnbalancedSinkhorn {
     /** Scalings beyond \( e^{\pm 100} \) are absorbed into the stored kernel's potentials (dense path). */
     static final double ABSORB = 100.0;
 
-    private final Options options;
+    private final Epsilon epsilon;
+    private final double rhoSource;
+    private final double rhoTarget;
+    private final double tolerance;
+    private final long maxIterations;
+    private final boolean translationInvariant;
+    private final boolean logDomain;
+    private final boolean parallel;
 
-    private UnbalancedSinkhorn(Options options) {
-        this.options = options;
+    private UnbalancedSinkhorn(Epsilon epsilon, double rhoSource, double rhoTarget, double tolerance,
+            long maxIterations, boolean translationInvariant, boolean logDomain, boolean parallel) {
+        this.epsilon = epsilon;
+        this.rhoSource = rhoSource;
+        this.rhoTarget = rhoTarget;
+        this.tolerance = tolerance;
+        this.maxIterations = maxIterations;
+        this.translationInvariant = translationInvariant;
+        this.logDomain = logDomain;
+        this.parallel = parallel;
     }
 
-    /** The default options (see {@link Options}); change them with the withers, then call {@link Options#solver()}. */
-    public static Options options() {
-        return Options.DEFAULTS;
+    /**
+     * A solver for an absolute regularisation and one relaxation \( \rho_a = \rho_b = \rho \) of both marginals,
+     * with the other defaults of the class documentation.
+     *
+     * @param epsilon \( \varepsilon \), finite and {@code > 0}, in cost units
+     * @param rho     \( \rho > 0 \) in cost units (transporting over a cost larger than about \( \rho \) costs more
+     *                than destroying and creating mass), or {@code Double.POSITIVE_INFINITY} for hard constraints
+     * @return the solver
+     * @throws IllegalArgumentException if {@code epsilon} is not finite and positive or {@code rho} is not positive
+     */
+    public static UnbalancedSinkhorn of(double epsilon, double rho) {
+        return of(Epsilon.absolute(epsilon), rho);
     }
 
-    /** A solver with the given options. */
-    public static UnbalancedSinkhorn of(Options options) {
-        return new UnbalancedSinkhorn(Arguments.notNull("options", options));
+    /**
+     * A solver for a regularisation, absolute or relative to the mean cost, and one relaxation
+     * \( \rho_a = \rho_b = \rho \) of both marginals, with the other defaults of the class documentation.
+     *
+     * @param epsilon the regularisation
+     * @param rho     \( \rho > 0 \) in cost units, or {@code Double.POSITIVE_INFINITY} for hard constraints
+     * @return the solver
+     * @throws IllegalArgumentException if {@code epsilon} is null or {@code rho} is not positive
+     */
+    public static UnbalancedSinkhorn of(Epsilon epsilon, double rho) {
+        Arguments.notNull("epsilon", epsilon);
+        double r = checkRho("rho", rho);
+        return new UnbalancedSinkhorn(epsilon, r, r, 1e-9, 10_000, true, false, true);
     }
 
-    /** A solver with the default options. */
-    public static UnbalancedSinkhorn withDefaults() {
-        return new UnbalancedSinkhorn(Options.DEFAULTS);
+    private static double checkRho(String name, double rho) {
+        // +infinity is allowed: a hard constraint on that marginal
+        return rho == Double.POSITIVE_INFINITY ? rho : Arguments.positive(name, rho);
     }
 
-    /** This solver's options. */
-    public Options getOptions() {
-        return options;
+    /**
+     * This solver with another absolute regularisation.
+     *
+     * @param epsilon \( \varepsilon \), finite and {@code > 0}, in cost units
+     * @return a new solver
+     * @throws IllegalArgumentException if {@code epsilon} is not finite and positive
+     */
+    public UnbalancedSinkhorn withEpsilon(double epsilon) {
+        return withEpsilon(Epsilon.absolute(epsilon));
+    }
+
+    /**
+     * This solver with another regularisation, absolute or relative.
+     *
+     * @param epsilon the regularisation
+     * @return a new solver
+     * @throws IllegalArgumentException if {@code epsilon} is null
+     */
+    public UnbalancedSinkhorn withEpsilon(Epsilon epsilon) {
+        return new UnbalancedSinkhorn(Arguments.notNull("epsilon", epsilon), rhoSource, rhoTarget, tolerance,
+                maxIterations, translationInvariant, logDomain, parallel);
+    }
+
+    /**
+     * This solver with another relaxation \( \rho_a \) of the source marginal \( P\mathbf 1 \approx a \).
+     *
+     * @param rhoSource \( \rho_a > 0 \) in cost units, or {@code Double.POSITIVE_INFINITY} (exact marginal)
+     * @return a new solver
+     * @throws IllegalArgumentException if {@code rhoSource} is not positive
+     */
+    public UnbalancedSinkhorn withRhoSource(double rhoSource) {
+        return new UnbalancedSinkhorn(epsilon, checkRho("rhoSource", rhoSource), rhoTarget, tolerance,
+                maxIterations, translationInvariant, logDomain, parallel);
+    }
+
+    /**
+     * This solver with another relaxation \( \rho_b \) of the target marginal \( P^\top\mathbf 1 \approx b \).
+     *
+     * @param rhoTarget \( \rho_b > 0 \) in cost units, or {@code Double.POSITIVE_INFINITY} (exact marginal)
+     * @return a new solver
+     * @throws IllegalArgumentException if {@code rhoTarget} is not positive
+     */
+    public UnbalancedSinkhorn withRhoTarget(double rhoTarget) {
+        return new UnbalancedSinkhorn(epsilon, rhoSource, checkRho("rhoTarget", rhoTarget), tolerance,
+                maxIterations, translationInvariant, logDomain, parallel);
+    }
+
+    /**
+     * This solver with another tolerance on the L1 KKT residual.
+     *
+     * @param tolerance finite and {@code > 0}
+     * @return a new solver
+     * @throws IllegalArgumentException if {@code tolerance} is not finite and positive
+     */
+    public UnbalancedSinkhorn withTolerance(double tolerance) {
+        return new UnbalancedSinkhorn(epsilon, rhoSource, rhoTarget, Arguments.positive("tolerance", tolerance),
+                maxIterations, translationInvariant, logDomain, parallel);
+    }
+
+    /**
+     * This solver with another iteration budget.
+     *
+     * @param maxIterations {@code > 0}
+     * @return a new solver
+     * @throws IllegalArgumentException if {@code maxIterations <= 0}
+     */
+    public UnbalancedSinkhorn withMaxIterations(long maxIterations) {
+        return new UnbalancedSinkhorn(epsilon, rhoSource, rhoTarget, tolerance,
+                Arguments.positive("maxIterations", maxIterations), translationInvariant, logDomain, parallel);
+    }
+
+    /**
+     * This solver with the exact dual maximisation along the gauge direction \( (f+t, g-t) \) after every iteration
+     * on (default) or off (translation-invariant Sinkhorn, S&eacute;journ&eacute;, Vialard, Peyr&eacute; 2022).
+     * Plain scaling contracts that direction only by \( (\rho/(\rho+\varepsilon))^2 \approx 1 - 2\varepsilon/\rho \)
+     * per iteration, which makes large \( \rho \) slow; the translation costs \( O(n+m) \) and leaves the fixed
+     * point unchanged.
+     *
+     * @param translationInvariant whether to translate
+     * @return a new solver
+     */
+    public UnbalancedSinkhorn withTranslationInvariant(boolean translationInvariant) {
+        return new UnbalancedSinkhorn(epsilon, rhoSource, rhoTarget, tolerance, maxIterations, translationInvariant,
+                logDomain, parallel);
+    }
+
+    /**
+     * This solver with the log-domain path forced for dense costs ({@code true}) or not (default: dense costs use a
+     * {@link StoredGibbsKernel}, \( nm \) extra doubles, matrix&ndash;vector products instead of one exponential
+     * per entry, log-domain fallback for any half-step that would underflow). Point clouds always use the log
+     * domain.
+     *
+     * @param logDomain whether to force the log domain
+     * @return a new solver
+     */
+    public UnbalancedSinkhorn withLogDomain(boolean logDomain) {
+        return new UnbalancedSinkhorn(epsilon, rhoSource, rhoTarget, tolerance, maxIterations, translationInvariant,
+                logDomain, parallel);
+    }
+
+    /**
+     * This solver with parallel chunks allowed (default) or forbidden; the results are the same bits either way.
+     *
+     * @param parallel whether to use the common fork-join pool for large problems
+     * @return a new solver
+     */
+    public UnbalancedSinkhorn withParallel(boolean parallel) {
+        return new UnbalancedSinkhorn(epsilon, rhoSource, rhoTarget, tolerance, maxIterations, translationInvariant,
+                logDomain, parallel);
+    }
+
+    /** The regularisation, absolute or relative to the mean cost. */
+    public Epsilon epsilon() {
+        return epsilon;
+    }
+
+    /** \( \rho_a \), the relaxation of the source marginal ({@code +infinity}: exact). */
+    public double rhoSource() {
+        return rhoSource;
+    }
+
+    /** \( \rho_b \), the relaxation of the target marginal ({@code +infinity}: exact). */
+    public double rhoTarget() {
+        return rhoTarget;
+    }
+
+    /** The tolerance on the L1 KKT residual. */
+    public double tolerance() {
+        return tolerance;
+    }
+
+    /** The iteration budget. */
+    public long maxIterations() {
+        return maxIterations;
+    }
+
+    /** Whether the gauge translation is on. */
+    public boolean translationInvariant() {
+        return translationInvariant;
+    }
+
+    /** Whether the log-domain path is forced for dense costs. */
+    public boolean logDomain() {
+        return logDomain;
+    }
+
+    /** Whether parallel chunks are allowed. */
+    public boolean parallel() {
+        return parallel;
     }
 
     /**
@@ -90,47 +287,99 @@ public final class UnbalancedSinkhorn {
      * @param a non-negative finite weights of the rows with a positive sum (any total mass)
      * @param b non-negative finite weights of the columns with a positive sum (any total mass)
      * @param c the {@code n x m} cost (the result's plan keeps a reference to it)
+     * @return the potentials, values, plan, and convergence with the KKT residual as error
      * @throws IllegalArgumentException on null, mismatched sizes or invalid weights (naming the argument), or when
      *                                  both \( \rho \) are infinite and the masses differ
      */
     public SinkhornResult solve(double[] a, double[] b, CostMatrix c) {
-        return solve(a, b, c, null, null);
+        return solve(a, b, c, null, null, IterationObserver.none());
     }
 
     /**
-     * {@link #solve(double[], double[], CostMatrix)} warm-started from potentials \( f^{(0)}, g^{(0)} \) (copied;
-     * {@code null} means zero).
+     * {@link #solve(double[], double[], CostMatrix)} watched by an observer, called after every iteration with the
+     * iteration count and the loop's KKT residual estimate; returning {@code false} stops the solve.
+     *
+     * @throws IllegalArgumentException as {@link #solve(double[], double[], CostMatrix)}, or if {@code observer} is
+     *                                  null
      */
-    public SinkhornResult solve(double[] a, double[] b, CostMatrix c, double[] fInit, double[] gInit) {
+    public SinkhornResult solve(double[] a, double[] b, CostMatrix c, IterationObserver observer) {
+        return solve(a, b, c, null, null, observer);
+    }
+
+    /**
+     * {@link #solve(double[], double[], CostMatrix, IterationObserver)} warm-started from potentials
+     * \( f^{(0)}, g^{(0)} \) (copied; {@code null} means zero).
+     *
+     * @throws IllegalArgumentException as {@link #solve(double[], double[], CostMatrix)}, or if a warm start has the
+     *                                  wrong length or a non-finite entry
+     */
+    public SinkhornResult solve(double[] a, double[] b, CostMatrix c, double[] fInit, double[] gInit,
+            IterationObserver observer) {
         Arguments.notNull("c", c);
         checkWeights("a", a, c.rows());
         checkWeights("b", b, c.cols());
         checkInit("fInit", fInit, c.rows());
         checkInit("gInit", gInit, c.cols());
-        StabilisedKernel stored = options.logDomain ? null : StabilisedKernel.of(c, options.parallel);
-        return run(LogKernel.of(c, options.parallel), stored, a.clone(), b.clone(), fInit, gInit);
+        Arguments.notNull("observer", observer);
+        double eps = epsilon.isRelative()
+                ? epsilon.resolve(c, normalised(a), normalised(b)) : epsilon.value();
+        StoredGibbsKernel stored = logDomain ? null : StoredGibbsKernel.of(c, parallel);
+        return run(LogDomainGibbsKernel.of(c, parallel), stored, a.clone(), b.clone(), fInit, gInit, eps, observer);
     }
 
     /**
      * Solves the problem between two probability measures \( \mu = \sum_i a_i \delta_{x_i} \),
      * \( \nu = \sum_j b_j\delta_{y_j} \) for \( C_{ij} = |x_i - y_j|^2 \) (not halved) computed on the fly.
      *
+     * @param x the source cloud
+     * @param y the target cloud, same dimension
+     * @return the potentials, values, plan, and convergence with the KKT residual as error
      * @throws IllegalArgumentException on null or different dimensions
      */
     public SinkhornResult solve(ParticleMeasure x, ParticleMeasure y) {
-        return solve(x, 1.0, y, 1.0);
+        return solve(x, 1.0, y, 1.0, IterationObserver.none());
+    }
+
+    /**
+     * {@link #solve(ParticleMeasure, ParticleMeasure)} watched by an observer (see
+     * {@link #solve(double[], double[], CostMatrix, IterationObserver)}).
+     *
+     * @throws IllegalArgumentException as {@link #solve(ParticleMeasure, ParticleMeasure)}, or if {@code observer}
+     *                                  is null
+     */
+    public SinkhornResult solve(ParticleMeasure x, ParticleMeasure y, IterationObserver observer) {
+        return solve(x, 1.0, y, 1.0, observer);
     }
 
     /**
      * Solves the problem between the measures \( m_x\mu \) and \( m_y\nu \) of total masses {@code massX} and
      * {@code massY} (the weights of {@code x} and {@code y} scaled by them), squared Euclidean cost on the fly.
      *
+     * @param x     the source cloud
+     * @param massX its total mass \( m_x \), finite and {@code > 0}
+     * @param y     the target cloud, same dimension
+     * @param massY its total mass \( m_y \), finite and {@code > 0}
+     * @return the potentials, values, plan, and convergence with the KKT residual as error
      * @throws IllegalArgumentException on null, different dimensions, or masses that are not finite and positive
      */
     public SinkhornResult solve(ParticleMeasure x, double massX, ParticleMeasure y, double massY) {
+        return solve(x, massX, y, massY, IterationObserver.none());
+    }
+
+    /**
+     * {@link #solve(ParticleMeasure, double, ParticleMeasure, double)} watched by an observer (see
+     * {@link #solve(double[], double[], CostMatrix, IterationObserver)}).
+     *
+     * @throws IllegalArgumentException as {@link #solve(ParticleMeasure, double, ParticleMeasure, double)}, or if
+     *                                  {@code observer} is null
+     */
+    public SinkhornResult solve(ParticleMeasure x, double massX, ParticleMeasure y, double massY,
+            IterationObserver observer) {
         Arguments.positive("massX", massX);
         Arguments.positive("massY", massY);
-        LogKernel kernel = LogKernel.of(x, y, options.parallel);
+        LogDomainGibbsKernel kernel = LogDomainGibbsKernel.of(x, y, parallel);
+        Arguments.notNull("observer", observer);
+        double eps = epsilon.resolve(x, y);
         double[] a = x.weights();
         double[] b = y.weights();
         for (int i = 0; i < a.length; i++) {
@@ -140,7 +389,17 @@ public final class UnbalancedSinkhorn {
             b[j] *= massY;
         }
         checkMasses(sum(a), sum(b));
-        return run(kernel, null, a, b, null, null);
+        return run(kernel, null, a, b, null, null, eps, observer);
+    }
+
+    /** \( w / \sum_i w_i \) (for the mean cost of a relative epsilon). */
+    private static double[] normalised(double[] w) {
+        double s = sum(w);
+        double[] out = new double[w.length];
+        for (int i = 0; i < w.length; i++) {
+            out[i] = w[i] / s;
+        }
+        return out;
     }
 
     private void checkWeights(String name, double[] w, int size) {
@@ -150,8 +409,9 @@ public final class UnbalancedSinkhorn {
     }
 
     private void checkMasses(double ma, double mb) {
-        if (options.rhoSource == Double.POSITIVE_INFINITY && options.rhoTarget == Double.POSITIVE_INFINITY
-                && Math.abs(ma - mb) > Histograms.SUM_TOLERANCE * Math.max(ma, mb)) {
+        // a rule Arguments cannot state: two hard marginal constraints need equal masses
+        if (rhoSource == Double.POSITIVE_INFINITY && rhoTarget == Double.POSITIVE_INFINITY
+                && Math.abs(ma - mb) > Arguments.PROBABILITY_SUM_TOLERANCE * Math.max(ma, mb)) {
             throw new IllegalArgumentException("rho: both marginals are hard constraints (rho = infinity), which "
                     + "needs equal masses, got " + ma + " and " + mb);
         }
@@ -182,17 +442,21 @@ public final class UnbalancedSinkhorn {
         return rho == Double.POSITIVE_INFINITY ? 1.0 : Math.exp(-x / rho);
     }
 
-    private SinkhornResult run(LogKernel kernel, StabilisedKernel stored, double[] a, double[] b, double[] fInit,
-            double[] gInit) {
+    /*
+     * One loop on purpose: both half-steps, the gauge translation and the absorption of the stored kernel share the
+     * potentials and the fallback flags of the same iteration; issue 16 replaces this loop by the scaling engine
+     * shared with balanced Sinkhorn, the barycenters and the JKO scheme.
+     */
+    private SinkhornResult run(LogDomainGibbsKernel kernel, StoredGibbsKernel stored, double[] a, double[] b,
+            double[] fInit, double[] gInit, double eps, IterationObserver observer) {
         int n = kernel.rows();
         int m = kernel.cols();
         checkMasses(sum(a), sum(b));
-        double eps = options.epsilon;
-        double rhoA = options.rhoSource;
-        double rhoB = options.rhoTarget;
+        double rhoA = rhoSource;
+        double rhoB = rhoTarget;
         double tauA = damping(rhoA, eps);
         double tauB = damping(rhoB, eps);
-        double tol = options.tolerance;
+        double tol = tolerance;
         double[] loga = logs(a);
         double[] logb = logs(b);
         double[] f = fInit == null ? new double[n] : fInit.clone();
@@ -202,11 +466,12 @@ public final class UnbalancedSinkhorn {
         double[] logS = new double[n];
         double[] logT = new double[m];
         Stats stats = null;
-        int iterations = 0;
+        long iterations = 0;
+        boolean stopped = false;
         if (stored != null) {
             stored.absorb(f, g, eps);
         }
-        while (iterations < options.maxIterations) {
+        while (iterations < maxIterations) {
             iterations++;
             // g-update: logT_j = log sum_i a_i exp((f_i + g_j - C_ij)/eps) = g_j/eps + log sum_i a_i e^{(f_i-C_ij)/eps}
             for (int i = 0; i < n; i++) {
@@ -234,21 +499,25 @@ public final class UnbalancedSinkhorn {
             for (int i = 0; i < n; i++) {
                 f[i] = -tauA * (eps * logS[i] - f[i]);
             }
-            if (options.translationInvariant) {
+            if (translationInvariant) {
                 translate(f, g, loga, logb, rhoA, rhoB);
             }
             if (stored != null && (!colOk || !rowOk || stored.drift(f, g) > ABSORB)) {
                 stored.absorb(f, g, eps);
             }
+            stopped = !observer.observe(new IterationStatus(iterations, err, Double.NaN));
             if (err <= tol) {
-                stats = statistics(kernel, f, g, a, b, loga, logb);
+                stats = statistics(kernel, f, g, a, b, loga, logb, eps);
                 if (stats.residual <= tol) {
                     break;
                 }
             }
+            if (stopped) {
+                break;
+            }
         }
         if (stats == null || stats.residual > tol) {
-            stats = statistics(kernel, f, g, a, b, loga, logb);
+            stats = statistics(kernel, f, g, a, b, loga, logb, eps);
         }
         double ma = sum(a);
         double mb = sum(b);
@@ -268,7 +537,7 @@ public final class UnbalancedSinkhorn {
             ww[j] = g[j] + eps * logb[j];
         }
         return new SinkhornResult(f, g, stats.cost, stats.objective, dual, eps, kernel.plan(hh, ww, eps),
-                Convergence.tested(iterations, stats.residual, tol, false));
+                Convergence.tested(iterations, stats.residual, tol, stopped));
     }
 
     /**
@@ -311,13 +580,12 @@ public final class UnbalancedSinkhorn {
     }
 
     /** Exact statistics of the plan of {@code (f, g)}: one pass over all entries. */
-    private Stats statistics(LogKernel kernel, double[] f, double[] g, double[] a, double[] b, double[] loga,
-            double[] logb) {
+    private Stats statistics(LogDomainGibbsKernel kernel, double[] f, double[] g, double[] a, double[] b,
+            double[] loga, double[] logb, double eps) {
         int n = f.length;
         int m = g.length;
-        double eps = options.epsilon;
-        double rhoA = options.rhoSource;
-        double rhoB = options.rhoTarget;
+        double rhoA = rhoSource;
+        double rhoB = rhoTarget;
         double[] h = new double[n];
         double[] w = new double[m];
         for (int i = 0; i < n; i++) {
@@ -377,182 +645,12 @@ public final class UnbalancedSinkhorn {
         return out;
     }
 
-    /**
-     * Immutable configuration of an {@link UnbalancedSinkhorn}. Defaults:
-     * <ul>
-     * <li>{@code epsilon = 1e-2}: \( \varepsilon > 0 \), absolute, in cost units;</li>
-     * <li>{@code rho = 1} on both marginals: \( \rho_a = \rho_b > 0 \), in cost units (transporting over a squared
-     *     distance larger than about \( \rho \) costs more than destroying and creating mass);
-     *     {@code Double.POSITIVE_INFINITY} makes that marginal a hard constraint;</li>
-     * <li>{@code tolerance = 1e-9}: on the L1 KKT residual
-     *     \( \|P\mathbf 1 - a e^{-f/\rho_a}\|_1 + \|P^\top\mathbf 1 - b e^{-g/\rho_b}\|_1 \);</li>
-     * <li>{@code maxIterations = 10000};</li>
-     * <li>{@code translationInvariant = true}: see {@link #translationInvariant(boolean)};</li>
-     * <li>{@code logDomain = false}: dense costs use a stored stabilised kernel (see {@link #logDomain(boolean)});</li>
-     * <li>{@code parallel = true}: chunks may run on the common fork-join pool (identical results either way).</li>
-     * </ul>
-     */
-    public static final class Options {
-        static final Options DEFAULTS = new Options();
-
-        double epsilon = 1e-2;
-        double rhoSource = 1.0;
-        double rhoTarget = 1.0;
-        double tolerance = 1e-9;
-        int maxIterations = 10_000;
-        boolean translationInvariant = true;
-        boolean logDomain = false;
-        boolean parallel = true;
-
-        private Options() {
-        }
-
-        private Options copy() {
-            Options o = new Options();
-            o.epsilon = epsilon;
-            o.rhoSource = rhoSource;
-            o.rhoTarget = rhoTarget;
-            o.tolerance = tolerance;
-            o.maxIterations = maxIterations;
-            o.translationInvariant = translationInvariant;
-            o.logDomain = logDomain;
-            o.parallel = parallel;
-            return o;
-        }
-
-        private static double checkRho(String name, double rho) {
-            if (!(rho > 0)) {
-                throw new IllegalArgumentException(name + " must be > 0 (or +infinity for a hard constraint), got "
-                        + rho);
-            }
-            return rho;
-        }
-
-        /** The entropic regularisation \( \varepsilon > 0 \), absolute (cost units). */
-        public Options epsilon(double epsilon) {
-            Options o = copy();
-            o.epsilon = Arguments.positive("epsilon", epsilon);
-            return o;
-        }
-
-        /** The marginal relaxation \( \rho_a = \rho_b = \rho > 0 \) ({@code +infinity}: balanced constraints). */
-        public Options rho(double rho) {
-            Options o = copy();
-            o.rhoSource = checkRho("rho", rho);
-            o.rhoTarget = o.rhoSource;
-            return o;
-        }
-
-        /** The relaxation \( \rho_a > 0 \) of the source marginal \( P\mathbf 1 \approx a \) ({@code +infinity}: exact). */
-        public Options rhoSource(double rho) {
-            Options o = copy();
-            o.rhoSource = checkRho("rhoSource", rho);
-            return o;
-        }
-
-        /** The relaxation \( \rho_b > 0 \) of the target marginal \( P^\top\mathbf 1 \approx b \) ({@code +infinity}: exact). */
-        public Options rhoTarget(double rho) {
-            Options o = copy();
-            o.rhoTarget = checkRho("rhoTarget", rho);
-            return o;
-        }
-
-        /** The L1 KKT residual to reach, {@code > 0}. */
-        public Options tolerance(double tolerance) {
-            Options o = copy();
-            o.tolerance = Arguments.positive("tolerance", tolerance);
-            return o;
-        }
-
-        /** The iteration budget, {@code > 0}. */
-        public Options maxIterations(int maxIterations) {
-            Options o = copy();
-            o.maxIterations = Arguments.positive("maxIterations", maxIterations);
-            return o;
-        }
-
-        /**
-         * Turns on (default) or off the exact dual maximisation along the gauge direction \( (f+t, g-t) \) after
-         * every iteration (translation-invariant Sinkhorn, Séjourné, Vialard, Peyré 2022). Plain scaling contracts
-         * that direction only by \( (\rho/(\rho+\varepsilon))^2 \approx 1 - 2\varepsilon/\rho \) per iteration, which
-         * makes large \( \rho \) slow; the translation costs \( O(n+m) \) and leaves the fixed point unchanged.
-         */
-        public Options translationInvariant(boolean on) {
-            Options o = copy();
-            o.translationInvariant = on;
-            return o;
-        }
-
-        /**
-         * Forces the log-domain path for dense costs ({@code true}); by default ({@code false}) dense costs use a
-         * stored stabilised kernel ({@link StabilisedKernel}: \( nm \) extra doubles, matrix&ndash;vector products
-         * instead of one exponential per entry, log-domain fallback for any half-step that would underflow).
-         * Point clouds always use the log domain.
-         */
-        public Options logDomain(boolean on) {
-            Options o = copy();
-            o.logDomain = on;
-            return o;
-        }
-
-        /** Whether the log-domain path is forced for dense costs. */
-        public boolean logDomain() {
-            return logDomain;
-        }
-
-        /** Whether the gauge translation is on. */
-        public boolean translationInvariant() {
-            return translationInvariant;
-        }
-
-        /** Allows ({@code true}, default) or forbids parallel chunks; the results are the same bits either way. */
-        public Options parallel(boolean on) {
-            Options o = copy();
-            o.parallel = on;
-            return o;
-        }
-
-        /** A solver with these options. */
-        public UnbalancedSinkhorn solver() {
-            return new UnbalancedSinkhorn(this);
-        }
-
-        /** \( \varepsilon \). */
-        public double epsilon() {
-            return epsilon;
-        }
-
-        /** \( \rho_a \) (source marginal). */
-        public double rhoSource() {
-            return rhoSource;
-        }
-
-        /** \( \rho_b \) (target marginal). */
-        public double rhoTarget() {
-            return rhoTarget;
-        }
-
-        /** The L1 KKT tolerance. */
-        public double tolerance() {
-            return tolerance;
-        }
-
-        /** The iteration budget. */
-        public int maxIterations() {
-            return maxIterations;
-        }
-
-        /** Whether parallel chunks are allowed. */
-        public boolean parallel() {
-            return parallel;
-        }
-
-        @Override
-        public String toString() {
-            return "UnbalancedSinkhorn.Options[epsilon=" + epsilon + ", rhoSource=" + rhoSource + ", rhoTarget="
-                    + rhoTarget + ", tolerance=" + tolerance + ", maxIterations=" + maxIterations
-                    + ", translationInvariant=" + translationInvariant + ", logDomain=" + logDomain + ", parallel="
-                    + parallel + "]";
-        }
+    /** One line with every setting. */
+    @Override
+    public String toString() {
+        return "UnbalancedSinkhorn[epsilon=" + epsilon + ", rhoSource=" + TextSummary.number(rhoSource)
+                + ", rhoTarget=" + TextSummary.number(rhoTarget) + ", tolerance=" + TextSummary.brief(tolerance)
+                + ", maxIterations=" + maxIterations + ", translationInvariant=" + translationInvariant
+                + ", logDomain=" + logDomain + ", parallel=" + parallel + "]";
     }
 }

@@ -34,7 +34,7 @@ class EntropicBarycenterTest {
         double eps = 0.3;
         double[] b = histogram(rng, 9);
         double[] other = histogram(rng, 9);
-        BarycenterResult r = EntropicBarycenter.options().epsilon(eps).tolerance(1e-13).solver()
+        BarycenterResult r = EntropicBarycenter.of(eps).withTolerance(1e-13)
                 .solve(new double[][] {b, other}, c, new double[] {1, 0});
         double[] expected = new double[9];
         for (int j = 0; j < 9; j++) {
@@ -80,10 +80,10 @@ class EntropicBarycenterTest {
             double[] lambda = histogram(rng, 3);
             // at most 300 iterations: the two paths run the same projections, converged (residual 1e-13, at the
             // same fixed point) or not (then both run all 300)
-            EntropicBarycenter.Options o = EntropicBarycenter.options().epsilon(eps).tolerance(1e-13)
-                    .maxIterations(300);
-            BarycenterResult conv = o.convolutional().solve(inputs, lambda);
-            BarycenterResult dense = o.solver().solve(hist, gridCost(grid), lambda);
+            BarycenterResult conv = ConvolutionalBarycenter.of(eps).withTolerance(1e-13).withMaxIterations(300)
+                    .solve(inputs, lambda);
+            BarycenterResult dense = EntropicBarycenter.of(eps).withTolerance(1e-13).withMaxIterations(300)
+                    .solve(hist, gridCost(grid), lambda);
             // same iteration, same kernel: only the rounding of the kernel sums differs (relative 1e-15 per
             // iteration), amplified by at most the iteration count
             double[] p = dense.weights();
@@ -109,9 +109,9 @@ class EntropicBarycenterTest {
         GridDensity.Grid grid = GridDensity.Grid.of1d(-0.2, 1.2, n);
         GridDensity g0 = GridDensity.fromFunction(grid, x -> Math.exp(-Math.pow(x[0] - 0.3, 2) / (2 * s * s)));
         GridDensity g1 = GridDensity.fromFunction(grid, x -> Math.exp(-Math.pow(x[0] - 0.7, 2) / (2 * s * s)));
-        BarycenterResult r = EntropicBarycenter.options().epsilon(eps).tolerance(1e-11).maxIterations(100_000)
-                .convolutional().solve(new GridDensity[] {g0, g1}, new double[] {0.5, 0.5});
-        assertTrue(r.converged(), "converged: " + r.marginalError());
+        BarycenterResult r = ConvolutionalBarycenter.of(eps).withTolerance(1e-11).withMaxIterations(100_000)
+                .solve(new GridDensity[] {g0, g1}, new double[] {0.5, 0.5});
+        assertTrue(r.converged(), "converged: " + r.error());
         // The objective is sum_k lambda_k [OT_eps^KL(p, b_k)] - eps H(p) + const (B5: the -eps H(P) regulariser is
         // the KL one minus eps(H(p) + H(b))). For p = N(m, sigma^2) and b_k = N(m_k, s^2) in 1-D,
         // OT^KL = (m - m_k)^2 + sigma^2 + s^2 + psi(sigma s), psi' = -2 tau, so m = (m_0 + m_1)/2 and sigma solves
@@ -171,8 +171,8 @@ class EntropicBarycenterTest {
                 costs[k] = CostMatrix.squaredEuclidean(support, y);
             }
             double[] lambda = histogram(rng, count);
-            EntropicBarycenter solver = EntropicBarycenter.options().epsilon(rng.nextDouble(0.1, 1))
-                    .tolerance(1e-12).maxIterations(100_000).solver();
+            EntropicBarycenter solver = EntropicBarycenter.of(rng.nextDouble(0.1, 1))
+                    .withTolerance(1e-12).withMaxIterations(100_000);
             BarycenterResult r = solver.solve(b, costs, lambda);
             assertTrue(r.converged());
             double mass = 0;
@@ -181,7 +181,7 @@ class EntropicBarycenterTest {
                 mass += v;
             }
             // every coupling has mass 1 after its column projection: |sum p - 1| <= sum_k lambda_k |P_k 1 - p|_1
-            assertEquals(1.0, mass, r.marginalError() + 1e-14);
+            assertEquals(1.0, mass, r.error() + 1e-14);
             int[] perm = new int[count];
             for (int k = 0; k < count; k++) {
                 perm[k] = (k + 1) % count;
@@ -204,15 +204,16 @@ class EntropicBarycenterTest {
     @Test
     void badInputIsRejectedNamingTheArgument() {
         CostMatrix c = CostMatrix.of(new double[][] {{0, 1}, {1, 0}});
-        EntropicBarycenter solver = EntropicBarycenter.withDefaults();
+        EntropicBarycenter solver = EntropicBarycenter.of(0.1);
         double[] half = {0.5, 0.5};
         Rejections.assertRejected("lambda", () -> solver.solve(new double[][] {half, half}, c, new double[] {0.5, 0.6}));
         Rejections.assertRejected("histograms[1]", () -> solver.solve(new double[][] {half, {1, 1}}, c, half));
         Rejections.assertRejected("histograms", () -> solver.solve(new double[0][], c, new double[0]));
         GridDensity a = GridDensity.of1d(0, 1, 4, new double[] {1, 1, 1, 1});
         GridDensity b = GridDensity.of1d(0, 2, 4, new double[] {1, 1, 1, 1});
-        Rejections.assertRejected("densities[1]", () -> ConvolutionalBarycenter.options().convolutional()
+        Rejections.assertRejected("densities[1]", () -> ConvolutionalBarycenter.of(0.1)
                 .solve(new GridDensity[] {a, b}, half));
-        Rejections.assertRejected("epsilon", () -> EntropicBarycenter.options().epsilon(0));
+        Rejections.assertRejected("epsilon", () -> EntropicBarycenter.of(0));
+        Rejections.assertRejected("epsilon", () -> ConvolutionalBarycenter.of(Double.NaN));
     }
 }

@@ -39,7 +39,7 @@ class FreeSupportBarycenterTest {
             Arrays.sort(sorted[k]);
         }
         double[] lambda = {0.2, 0.5, 0.3};
-        FreeSupportBarycenter.Result r = FreeSupportBarycenter.withDefaults()
+        FreeSupportBarycenterResult r = FreeSupportBarycenter.withDefaults()
                 .solve(mu, lambda, ParticleMeasure.fromFlat(RandomInputs.gaussianVector(rng, n), 1));
         // 1-D, uniform n-point measures: the optimal plans are the sorting permutations (B9), so the barycenter's
         // quantile function is the lambda-average of the quantile functions, reached after one update
@@ -79,9 +79,9 @@ class FreeSupportBarycenterTest {
             gaussians[k] = GaussianMeasure.of(means[k], covs[k]);
             samples[k] = gaussians[k].sample(n, new SplittableRandom(10 + k));
         }
-        FreeSupportBarycenter.Result r = FreeSupportBarycenter.options().tolerance(1e-10).solver()
+        FreeSupportBarycenterResult r = FreeSupportBarycenter.withDefaults().withTolerance(1e-10)
                 .solve(samples, lambda, GaussianMeasure.standard(2).sample(n, new SplittableRandom(99)));
-        assertTrue(r.converged(), "converged, displacement " + r.displacement());
+        assertTrue(r.converged(), "converged, displacement " + r.error());
         // the mean is exactly the lambda-average of the sample means (each T_k pushes the barycenter onto mu_k)
         double[] mean = r.barycenter().mean();
         for (int q = 0; q < 2; q++) {
@@ -122,14 +122,14 @@ class FreeSupportBarycenterTest {
             ParticleMeasure init = RandomInputs.weightedPointCloud(rng, 12, 2);
             double previous = Double.POSITIVE_INFINITY;
             for (int it = 1; it <= 5; it++) {
-                FreeSupportBarycenter.Result r = FreeSupportBarycenter.options().maxIterations(it).solver()
+                FreeSupportBarycenterResult r = FreeSupportBarycenter.withDefaults().withMaxIterations(it)
                         .solve(mu, lambda, init);
                 // the update minimises a quadratic majorant of F, tight at the current points (exact plans)
                 assertTrue(r.cost() <= previous + 1e-12, "iteration " + it + ": " + r.cost() + " > " + previous);
                 previous = r.cost();
             }
-            FreeSupportBarycenter.Result e = FreeSupportBarycenter.options().maxIterations(3)
-                    .entropic(SinkhornSolver.of(0.1).withTolerance(1e-11)).solver().solve(mu, lambda, init);
+            FreeSupportBarycenterResult e = FreeSupportBarycenter.entropic(SinkhornSolver.of(0.1).withTolerance(1e-11))
+                    .withMaxIterations(3).solve(mu, lambda, init);
             // barycentric maps of couplings with marginal error 1e-11 keep sum_i w_i T_k(x_i) = mean(mu_k)
             double[] mean = e.barycenter().mean();
             for (int q = 0; q < 2; q++) {
@@ -150,6 +150,6 @@ class FreeSupportBarycenterTest {
         Rejections.assertRejected("measures[1]", () -> s.solve(new ParticleMeasure[] {a, b}, new double[] {0.5, 0.5}, a));
         Rejections.assertRejected("lambda", () -> s.solve(new ParticleMeasure[] {a, a}, new double[] {0.5, 0.4}, a));
         Rejections.assertRejected("measures", () -> s.solve(new ParticleMeasure[0], new double[0], a));
-        Rejections.assertRejected("tolerance", () -> FreeSupportBarycenter.options().tolerance(0));
+        Rejections.assertRejected("tolerance", () -> FreeSupportBarycenter.withDefaults().withTolerance(0));
     }
 }

@@ -44,8 +44,8 @@ class UnbalancedSinkhornTest {
         "2.5, 0.4, 1.0, 0.2, 0.7, 0.7"})
     void twoDiracMassesTransportTheClosedFormMass(double ma, double mb, double c, double eps, double ra,
             double rb) {
-        UnbalancedSinkhorn solver = UnbalancedSinkhorn.options().epsilon(eps).rhoSource(ra).rhoTarget(rb)
-                .tolerance(1e-14).maxIterations(1_000_000).solver();
+        UnbalancedSinkhorn solver = UnbalancedSinkhorn.of(eps, ra).withRhoTarget(rb)
+                .withTolerance(1e-14).withMaxIterations(1_000_000);
         SinkhornResult r = solver.solve(new double[] {ma}, new double[] {mb}, CostMatrix.of(new double[][] {{c}}));
         double p = diracMass(ma, mb, c, eps, ra, rb);
         assertTrue(r.converged());
@@ -62,10 +62,11 @@ class UnbalancedSinkhornTest {
     void aHardConstraintTransportsThatMarginalsMass(String side) {
         double ma = 1.7;
         double mb = 0.6;
-        UnbalancedSinkhorn.Options o = UnbalancedSinkhorn.options().epsilon(0.3).rho(2.0).tolerance(1e-14)
-                .maxIterations(100_000);
-        o = side.equals("source") ? o.rhoSource(Double.POSITIVE_INFINITY) : o.rhoTarget(Double.POSITIVE_INFINITY);
-        SinkhornResult r = o.solver().solve(new double[] {ma}, new double[] {mb}, CostMatrix.of(new double[][] {{1}}));
+        UnbalancedSinkhorn o = UnbalancedSinkhorn.of(0.3, 2.0).withTolerance(1e-14)
+                .withMaxIterations(100_000);
+        o = side.equals("source") ? o.withRhoSource(Double.POSITIVE_INFINITY)
+                : o.withRhoTarget(Double.POSITIVE_INFINITY);
+        SinkhornResult r = o.solve(new double[] {ma}, new double[] {mb}, CostMatrix.of(new double[][] {{1}}));
         // the closed form with rho -> infinity on one side: p = m_a (source exact) or p = m_b (target exact)
         assertEquals(side.equals("source") ? ma : mb, r.plan().toDense()[0], 1e-12);
     }
@@ -128,8 +129,8 @@ class UnbalancedSinkhornTest {
         double previousDistance = Double.POSITIVE_INFINITY;
         double previousLeading = Double.POSITIVE_INFINITY;
         for (double rho : new double[] {1, 10, 100, 1e4}) {
-            SinkhornResult r = UnbalancedSinkhorn.options().epsilon(eps).rho(rho).tolerance(1e-13)
-                    .maxIterations(200_000).solver().solve(a, b, cost);
+            SinkhornResult r = UnbalancedSinkhorn.of(eps, rho).withTolerance(1e-13)
+                    .withMaxIterations(200_000).solve(a, b, cost);
             assertTrue(r.converged(), "rho " + rho);
             double gap = balanced.objective() - r.objective();
             // weak duality brackets UOT: D_rho(f*+t, g*-t) <= UOT <= OT_eps (the balanced plan is feasible, KL = 0);
@@ -197,8 +198,8 @@ class UnbalancedSinkhornTest {
             double ra = rng.nextDouble(0.1, 10);
             double rb = rng.nextDouble(0.1, 10);
             double tol = 1e-11;
-            SinkhornResult r = UnbalancedSinkhorn.options().epsilon(eps).rhoSource(ra).rhoTarget(rb).tolerance(tol)
-                    .maxIterations(100_000).solver().solve(a, b, c);
+            SinkhornResult r = UnbalancedSinkhorn.of(eps, ra).withRhoTarget(rb).withTolerance(tol)
+                    .withMaxIterations(100_000).solve(a, b, c);
             assertTrue(r.converged(), "converged, residual " + r.error());
             double[] p = r.plan().toDense();
             double value = primal(p, a, b, c, eps, ra, rb);
@@ -243,8 +244,8 @@ class UnbalancedSinkhornTest {
                     ct[j * n + i] = c.get(i, j);
                 }
             }
-            SinkhornResult s = UnbalancedSinkhorn.options().epsilon(eps).rhoSource(rb).rhoTarget(ra).tolerance(tol)
-                    .maxIterations(100_000).solver().solve(b, a, CostMatrix.of(m, n, ct));
+            SinkhornResult s = UnbalancedSinkhorn.of(eps, rb).withRhoTarget(ra).withTolerance(tol)
+                    .withMaxIterations(100_000).solve(b, a, CostMatrix.of(m, n, ct));
             assertEquals(r.objective(), s.objective(), gap + (s.objective() - s.dualObjective()) + 2 * rounding,
                     "objective symmetric");
             double[] q = s.plan().toDense();
@@ -262,7 +263,7 @@ class UnbalancedSinkhornTest {
         SplittableRandom rng = new SplittableRandom(3);
         ParticleMeasure x = RandomInputs.weightedPointCloud(rng, 20, 2);
         ParticleMeasure y = RandomInputs.weightedPointCloud(rng, 15, 2);
-        UnbalancedSinkhorn solver = UnbalancedSinkhorn.options().epsilon(0.2).rho(0.5).tolerance(1e-12).solver();
+        UnbalancedSinkhorn solver = UnbalancedSinkhorn.of(0.2, 0.5).withTolerance(1e-12);
         SinkhornResult clouds = solver.solve(x, 2.0, y, 0.5);
         SinkhornResult dense = solver.solve(scaled(x.weights(), 2.0), scaled(y.weights(), 0.5),
                 CostMatrix.squaredEuclidean(x, y));
@@ -283,10 +284,10 @@ class UnbalancedSinkhornTest {
         CostMatrix c = CostMatrix.squaredEuclidean(x, y);
         double[] a = scaled(x.weights(), 1.4);
         double[] b = scaled(y.weights(), 0.8);
-        UnbalancedSinkhorn.Options o = UnbalancedSinkhorn.options().epsilon(eps).rho(0.7).tolerance(1e-11)
-                .maxIterations(100_000);
-        SinkhornResult stored = o.solver().solve(a, b, c);
-        SinkhornResult log = o.logDomain(true).solver().solve(a, b, c);
+        UnbalancedSinkhorn o = UnbalancedSinkhorn.of(eps, 0.7).withTolerance(1e-11)
+                .withMaxIterations(100_000);
+        SinkhornResult stored = o.solve(a, b, c);
+        SinkhornResult log = o.withLogDomain(true).solve(a, b, c);
         assertTrue(stored.converged() && log.converged());
         // both are within the KKT residual 1e-11 of the same optimum; at small eps (costs up to ~40, eps = 0.002:
         // kernel entries e^{-20000}) the stored path absorbs and falls back to the log domain where needed
@@ -304,11 +305,11 @@ class UnbalancedSinkhornTest {
         SplittableRandom rng = new SplittableRandom(5);
         ParticleMeasure x = RandomInputs.pointCloud(rng, 700, 2);
         ParticleMeasure y = RandomInputs.pointCloud(rng, 600, 2);
-        UnbalancedSinkhorn.Options o = UnbalancedSinkhorn.options().epsilon(0.1).rho(1).maxIterations(15);
+        UnbalancedSinkhorn o = UnbalancedSinkhorn.of(0.1, 1).withMaxIterations(15);
         for (boolean dense : new boolean[] {false, true}) {
             SinkhornResult[] r = new SinkhornResult[2];
             for (int k = 0; k < 2; k++) {
-                UnbalancedSinkhorn s = o.parallel(k == 0).solver();
+                UnbalancedSinkhorn s = o.withParallel(k == 0);
                 r[k] = dense ? s.solve(scaled(x.weights(), 1.0), scaled(y.weights(), 1.3),
                         CostMatrix.squaredEuclidean(x, y)) : s.solve(x, 1.0, y, 1.3);
             }
@@ -321,7 +322,7 @@ class UnbalancedSinkhornTest {
 
     @Test
     void nonConvergenceIsReportedNotThrown() {
-        SinkhornResult r = UnbalancedSinkhorn.options().epsilon(0.01).rho(100).maxIterations(3).solver()
+        SinkhornResult r = UnbalancedSinkhorn.of(0.01, 100).withMaxIterations(3)
                 .solve(new double[] {0.5, 0.5}, new double[] {0.2, 0.8}, CostMatrix.of(new double[][] {{0, 1}, {1, 0}}));
         assertEquals(3, r.iterations());
         assertTrue(!r.converged() && r.error() > 1e-9 && Double.isFinite(r.objective()));
@@ -330,13 +331,13 @@ class UnbalancedSinkhornTest {
     @Test
     void badInputIsRejectedNamingTheArgument() {
         CostMatrix c = CostMatrix.of(new double[][] {{0, 1}, {1, 0}});
-        UnbalancedSinkhorn s = UnbalancedSinkhorn.withDefaults();
+        UnbalancedSinkhorn s = UnbalancedSinkhorn.of(0.01, 1.0);
         Rejections.assertRejected("a", () -> s.solve(new double[] {1, -1}, new double[] {1, 1}, c));
         Rejections.assertRejected("b", () -> s.solve(new double[] {1, 1}, new double[] {1}, c));
-        Rejections.assertRejected("rho", () -> UnbalancedSinkhorn.options().rho(0));
-        Rejections.assertRejected("rhoTarget", () -> UnbalancedSinkhorn.options().rhoTarget(Double.NaN));
-        Rejections.assertRejected("epsilon", () -> UnbalancedSinkhorn.options().epsilon(-1));
-        Rejections.assertRejected("rho", () -> UnbalancedSinkhorn.options().rho(Double.POSITIVE_INFINITY).solver()
+        Rejections.assertRejected("rho", () -> UnbalancedSinkhorn.of(0.1, 0));
+        Rejections.assertRejected("rhoTarget", () -> UnbalancedSinkhorn.of(0.1, 1).withRhoTarget(Double.NaN));
+        Rejections.assertRejected("epsilon", () -> UnbalancedSinkhorn.of(-1, 1));
+        Rejections.assertRejected("rho", () -> UnbalancedSinkhorn.of(0.01, Double.POSITIVE_INFINITY)
                 .solve(new double[] {1, 1}, new double[] {1, 2}, c));
         Rejections.assertRejected("massX", () -> s.solve(ParticleMeasure.of(new double[][] {{0}}), 0.0,
                 ParticleMeasure.of(new double[][] {{0}}), 1.0));

@@ -1,34 +1,222 @@
 package org.measureflow.ot.sinkhorn;
 
+import org.measureflow.core.Arguments;
+import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.core.parallel.Chunks;
 import org.measureflow.ot.CostMatrix;
 
 /**
- * The ground cost \( C_{ij} \) of one transport problem, seen through the fused log-domain operations Sinkhorn
- * needs. Every operation works on plans written in "log-weight" form
- * \( P_{ij} = \exp((h_i + w_j - C_{ij})/\varepsilon) \), where \( h_i = f_i + \varepsilon \log a_i \) and
- * \( w_j = g_j + \varepsilon \log b_j \) absorb the marginals into the potentials.
+ * The Gibbs kernel \( K_{ij} = e^{-C_{ij}/\varepsilon} \) of a ground cost, applied in the log domain: the fused
+ * log-sum-exp operations of {@link SinkhornSolver}, open to the other scaling algorithms of the {@code ot} module
+ * (unbalanced transport, barycenters). Every operation works on plans written as
+ * \[ P_{ij} = \exp\bigl((h_i + w_j - C_{ij})/\varepsilon\bigr) \]
+ * for "log-weights" \( h \in [-\infty, \infty)^n \), \( w \in [-\infty,\infty)^m \) (for instance
+ * \( h_i = f_i + \varepsilon\log a_i \), \( w_j = g_j + \varepsilon \log b_j \), which absorb the marginals into the
+ * potentials); an entry \( -\infty \) is an atom of weight zero. The central operation is
+ * \[ \mathrm{rowLogSums}(h, w)_i = \log\sum_j e^{(h_i + w_j - C_{ij})/\varepsilon} = \log (P\mathbf 1)_i \]
+ * and its transpose, from which a Sinkhorn half-step is \( f_i \leftarrow f_i - \varepsilon\,\mathrm{rowLogSums}_i \).
  *
- * <p>Rows are processed in fixed chunks (the chunk layout depends only on the sizes), each row or column
- * independently and in a fixed order, so parallel and serial runs give the same bits.
+ * <p>Two grounds: a dense {@link CostMatrix}, read in place ({@link #of(CostMatrix, boolean)}), or two point clouds
+ * with \( C_{ij} = |x_i - y_j|^2 \) computed on the fly, memory \( O((n+m)d) \)
+ * ({@link #of(ParticleMeasure, ParticleMeasure, boolean)}). The sums are robust: one pass shifted by \( h_i \) (resp.
+ * \( w_j \)), accurate when the potentials are near a fixed point, and a max-shifted second pass for any row or
+ * column whose shifted sum leaves \( [10^{-280}, 10^{280}] \): no NaN or overflow for any \( \varepsilon > 0 \).
+ * Rows are processed in fixed chunks ({@link Chunks}; the layout depends only on the sizes), each row or column sum
+ * by one thread in a fixed order, so parallel and serial runs give identical bits.
+ *
+ * <p>Immutable and thread-safe; the arrays passed in are read, never kept, and only the {@code out} arguments are
+ * written. (The class is abstract only to hold its two grounds; it has no other implementations.)
  */
-abstract class Ground {
+public abstract sealed class LogDomainGibbsKernel permits LogDomainGibbsKernel.Dense, LogDomainGibbsKernel.Cloud {
     /** A stale-shift sum inside this range is accurate; outside it the two-pass (max-shifted) sum is used. */
     static final double LOW = 1e-280;
+    /** Upper end of the range of accurate stale-shift sums. */
     static final double HIGH = 1e280;
 
     final int n;
     final int m;
     final boolean parallel;
 
-    Ground(int n, int m, boolean parallel) {
+    LogDomainGibbsKernel(int n, int m, boolean parallel) {
         this.n = n;
         this.m = m;
         this.parallel = parallel;
     }
 
-    /** \( C_{ij} \). */
-    abstract double cost(int i, int j);
+    /**
+     * The kernel of a dense cost matrix (kept by reference; {@link CostMatrix} is immutable).
+     *
+     * @param c        the {@code n x m} cost
+     * @param parallel whether chunks may run on the common fork-join pool (same bits either way)
+     * @return the kernel
+     * @throws IllegalArgumentException if {@code c} is null
+     */
+    public static LogDomainGibbsKernel of(CostMatrix c, boolean parallel) {
+        return new Dense(Arguments.notNull("c", c), parallel);
+    }
+
+    /**
+     * The kernel of the squared Euclidean cost \( C_{ij} = |x_i - y_j|^2 \) (not halved) between the atoms of two
+     * point clouds, computed on the fly; the weights of the measures are not used.
+     *
+     * @param x        the source cloud ({@code n} atoms)
+     * @param y        the target cloud ({@code m} atoms), same dimension
+     * @param parallel whether chunks may run on the common fork-join pool (same bits either way)
+     * @return the kernel
+     * @throws IllegalArgumentException if a measure is null or the dimensions differ
+     */
+    public static LogDomainGibbsKernel of(ParticleMeasure x, ParticleMeasure y, boolean parallel) {
+        return cloud(x, y, parallel);
+    }
+
+    /** The point-cloud ground of two measures, after checking them. */
+    static Cloud cloud(ParticleMeasure x, ParticleMeasure y, boolean parallel) {
+        Arguments.notNull("x", x);
+        Arguments.notNull("y", y);
+        Arguments.sameDimension("y", y.dimension(), x.dimension(), "x");
+        return new Cloud(x.flatPoints(), y.flatPoints(), x.dimension(), parallel);
+    }
+
+    /** An upper bound of \( \max_{ij}|x_i - y_j|^2 \) from one bounding box (cheap: \( O((n+m)d) \)). */
+    static double maxCostBound(double[] xs, double[] ys, int d) {
+        double s = 0;
+        for (int k = 0; k < d; k++) {
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int i = k; i < xs.length; i += d) {
+                lo = Math.min(lo, xs[i]);
+                hi = Math.max(hi, xs[i]);
+            }
+            for (int i = k; i < ys.length; i += d) {
+                lo = Math.min(lo, ys[i]);
+                hi = Math.max(hi, ys[i]);
+            }
+            s += (hi - lo) * (hi - lo);
+        }
+        return s;
+    }
+
+    /** Number of rows {@code n} (source atoms). */
+    public final int rows() {
+        return n;
+    }
+
+    /** Number of columns {@code m} (target atoms). */
+    public final int cols() {
+        return m;
+    }
+
+    /** Whether chunks may run on the common fork-join pool. */
+    public final boolean parallel() {
+        return parallel;
+    }
+
+    /**
+     * The cost's range: \( \max_{ij}|C_{ij}| \) for a dense cost (one pass over the matrix), the squared diameter of
+     * a bounding box of both clouds (an upper bound of \( \max_{ij} C_{ij} \), \( O((n+m)d) \)) for point clouds.
+     *
+     * @return the range, {@code >= 0}
+     */
+    public abstract double costScale();
+
+    /**
+     * The entry \( C_{ij} \).
+     *
+     * @param i the row, in {@code [0, n)}
+     * @param j the column, in {@code [0, m)}
+     * @return \( C_{ij} \)
+     * @throws IllegalArgumentException if an index is out of range
+     */
+    public final double cost(int i, int j) {
+        Arguments.index("i", i, n);
+        Arguments.index("j", j, m);
+        return costEntry(i, j);
+    }
+
+    /**
+     * Row log-sums \( \mathrm{out}_i = \log\sum_j \exp((h_i + w_j - C_{ij})/\varepsilon) = \log (P\mathbf 1)_i \).
+     *
+     * @param h   length {@code n}; entries finite or \( -\infty \)
+     * @param w   length {@code m}; entries finite or \( -\infty \), not all \( -\infty \)
+     * @param eps \( \varepsilon > 0 \)
+     * @param out length {@code n}, overwritten
+     * @throws IllegalArgumentException if an array is null or of the wrong length, or {@code eps} is not finite and
+     *                                  positive
+     */
+    public final void rowLogSums(double[] h, double[] w, double eps, double[] out) {
+        check(h, w, eps, out, n);
+        rowLogSumExp(h, w, eps, out);
+    }
+
+    /**
+     * Column log-sums
+     * \( \mathrm{out}_j = \log\sum_i \exp((h_i + w_j - C_{ij})/\varepsilon) = \log (P^\top\mathbf 1)_j \); arguments as in {@link #rowLogSums}, with {@code out} of length {@code m}.
+     *
+     * @param h   length {@code n}; entries finite or \( -\infty \), not all \( -\infty \)
+     * @param w   length {@code m}; entries finite or \( -\infty \)
+     * @param eps \( \varepsilon > 0 \)
+     * @param out length {@code m}, overwritten
+     * @throws IllegalArgumentException as {@link #rowLogSums}
+     */
+    public final void colLogSums(double[] h, double[] w, double eps, double[] out) {
+        check(h, w, eps, out, m);
+        colLogSumExp(h, w, eps, out);
+    }
+
+    /**
+     * One exact pass over the plan \( P_{ij} = \exp((h_i + w_j - C_{ij})/\varepsilon) \): writes its row sums
+     * \( P\mathbf 1 \) into {@code rows} and column sums \( P^\top\mathbf 1 \) into {@code cols}, and returns the
+     * transport cost \( \langle P, C\rangle \) (column sums and cost are combined from per-chunk partials in chunk
+     * order).
+     *
+     * @param h    length {@code n}
+     * @param w    length {@code m}
+     * @param eps  \( \varepsilon > 0 \)
+     * @param rows length {@code n}, overwritten
+     * @param cols length {@code m}, overwritten
+     * @return \( \langle P, C\rangle \)
+     * @throws IllegalArgumentException if an array is null or of the wrong length, or {@code eps} is not finite and
+     *                                  positive
+     */
+    public final double statistics(double[] h, double[] w, double eps, double[] rows, double[] cols) {
+        check(h, w, eps, rows, n);
+        Arguments.notNull("cols", cols);
+        Arguments.length("cols", cols.length, m);
+        return planStatistics(h, w, eps, rows, cols);
+    }
+
+    /**
+     * The plan \( P_{ij} = \exp((h_i + w_j - C_{ij})/\varepsilon) \) as an {@link EntropicPlan}, evaluated on
+     * demand ({@code h} and {@code w} are copied).
+     *
+     * @param h   length {@code n}
+     * @param w   length {@code m}
+     * @param eps \( \varepsilon > 0 \)
+     * @return the plan
+     * @throws IllegalArgumentException if an array is null or of the wrong length, or {@code eps} is not finite and
+     *                                  positive
+     */
+    public final EntropicPlan plan(double[] h, double[] w, double eps) {
+        Arguments.notNull("h", h);
+        Arguments.notNull("w", w);
+        Arguments.length("h", h.length, n);
+        Arguments.length("w", w.length, m);
+        Arguments.positive("eps", eps);
+        return new EntropicPlan(this, h.clone(), w.clone(), eps);
+    }
+
+    private void check(double[] h, double[] w, double eps, double[] out, int outLength) {
+        Arguments.notNull("h", h);
+        Arguments.notNull("w", w);
+        Arguments.notNull("out", out);
+        Arguments.length("h", h.length, n);
+        Arguments.length("w", w.length, m);
+        Arguments.length("out", out.length, outLength);
+        Arguments.positive("eps", eps);
+    }
+
+    /** \( C_{ij} \), unchecked. */
+    abstract double costEntry(int i, int j);
 
     /** Writes \( C_{ij} \), {@code j = 0..m-1}, into {@code out}. */
     abstract void costRow(int i, double[] out);
@@ -37,14 +225,20 @@ abstract class Ground {
     abstract int flopsPerEntry();
 
     /**
-     * \( \mathrm{out}_i = \log \sum_j \exp((h_i + w_j - C_{ij})/\varepsilon) \), robust: one pass shifted by
-     * \( h_i \) (accurate when the potentials are near a fixed point), and a max-shifted second pass when that sum
-     * leaves {@code [LOW, HIGH]}.
+     * \( \mathrm{out}_i = \log \sum_j \exp((h_i + w_j - C_{ij})/\varepsilon) \), unchecked (the solvers' inner loop),
+     * robust: one pass shifted by \( h_i \), and a max-shifted second pass when that sum leaves {@code [LOW, HIGH]}.
      */
-    abstract void rowLogSums(double[] h, double[] w, double eps, double[] out);
+    abstract void rowLogSumExp(double[] h, double[] w, double eps, double[] out);
 
-    /** \( \mathrm{out}_j = \log \sum_i \exp((h_i + w_j - C_{ij})/\varepsilon) \), robust like {@link #rowLogSums}. */
-    abstract void colLogSums(double[] h, double[] w, double eps, double[] out);
+    /** \( \mathrm{out}_j = \log \sum_i \exp((h_i + w_j - C_{ij})/\varepsilon) \), unchecked, robust likewise. */
+    abstract void colLogSumExp(double[] h, double[] w, double eps, double[] out);
+
+    /** One line: the sizes and the kind of ground. */
+    @Override
+    public String toString() {
+        return "LogDomainGibbsKernel[" + n + "x" + m + ", " + (this instanceof Cloud c
+                ? "|x - y|^2 between point clouds in dimension " + c.d : "dense cost matrix") + "]";
+    }
 
     /** Rows per chunk: a function of {@code n} only, at most ~64 chunks. */
     final int chunkRows() {
@@ -64,10 +258,10 @@ abstract class Ground {
     }
 
     /**
-     * One pass over the plan: row sums {@code rows[i]}, column sums {@code cols[j]}; returns
+     * One pass over the plan, unchecked: row sums {@code rows[i]}, column sums {@code cols[j]}; returns
      * \( \langle P, C\rangle \). Column sums and the cost are combined from per-chunk partials in chunk order.
      */
-    final double statistics(double[] h, double[] w, double eps, double[] rows, double[] cols) {
+    final double planStatistics(double[] h, double[] w, double eps, double[] rows, double[] cols) {
         int chunk = chunkRows();
         int chunks = Chunks.count(n, chunk);
         double[] colPartial = new double[chunks * m];
@@ -181,7 +375,7 @@ abstract class Ground {
     }
 
     /** A dense cost matrix, read in place (never copied). */
-    static final class Dense extends Ground {
+    static final class Dense extends LogDomainGibbsKernel {
         final CostMatrix c;
 
         Dense(CostMatrix c, boolean parallel) {
@@ -190,7 +384,7 @@ abstract class Ground {
         }
 
         @Override
-        double cost(int i, int j) {
+        double costEntry(int i, int j) {
             return c.get(i, j);
         }
 
@@ -207,7 +401,12 @@ abstract class Ground {
         }
 
         @Override
-        void rowLogSums(double[] h, double[] w, double eps, double[] out) {
+        public double costScale() {
+            return c.maxAbs();
+        }
+
+        @Override
+        void rowLogSumExp(double[] h, double[] w, double eps, double[] out) {
             double inv = 1.0 / eps;
             forEach(n, chunkRows(), 20L * m, (chunk, start, end) -> {
                 double[] buf = null;
@@ -231,7 +430,7 @@ abstract class Ground {
         }
 
         @Override
-        void colLogSums(double[] h, double[] w, double eps, double[] out) {
+        void colLogSumExp(double[] h, double[] w, double eps, double[] out) {
             double inv = 1.0 / eps;
             int width = 512;
             forEach(m, width, 20L * n, (chunk, start, end) -> {
@@ -266,7 +465,7 @@ abstract class Ground {
     }
 
     /** Squared Euclidean cost between two point clouds, computed on the fly (memory O((n + m) d)). */
-    static final class Cloud extends Ground {
+    static final class Cloud extends LogDomainGibbsKernel {
         final double[] xs;
         final double[] ys;
         final int d;
@@ -288,7 +487,7 @@ abstract class Ground {
         }
 
         @Override
-        double cost(int i, int j) {
+        double costEntry(int i, int j) {
             double s = 0;
             for (int k = 0; k < d; k++) {
                 double diff = xs[i * d + k] - ys[j * d + k];
@@ -327,7 +526,12 @@ abstract class Ground {
         }
 
         @Override
-        void rowLogSums(double[] h, double[] w, double eps, double[] out) {
+        public double costScale() {
+            return maxCostBound(xs, ys, d);
+        }
+
+        @Override
+        void rowLogSumExp(double[] h, double[] w, double eps, double[] out) {
             double inv = 1.0 / eps;
             forEach(n, chunkRows(), (20L + 3L * d) * m, (chunk, start, end) -> {
                 double[] buf = null;
@@ -375,8 +579,8 @@ abstract class Ground {
         }
 
         @Override
-        void colLogSums(double[] h, double[] w, double eps, double[] out) {
-            transposed().rowLogSums(w, h, eps, out);
+        void colLogSumExp(double[] h, double[] w, double eps, double[] out) {
+            transposed().rowLogSumExp(w, h, eps, out);
         }
 
         /**
