@@ -68,8 +68,9 @@ public final class TextSummary {
         String s = String.format(Locale.ROOT, "%." + (significant - 1) + "e", value);
         int e = s.indexOf('e');
         String mantissa = stripZeros(s.substring(0, e));
-        int exp = Integer.parseInt(s.substring(e + 1));
-        return mantissa + "e" + exp;
+        String exponent = s.substring(e + 1);
+        int exp = Integer.parseInt(exponent);
+        return mantissa + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
     }
 
     private static String stripZeros(String s) {

@@ -16,7 +16,7 @@ class TextSummaryTest {
         assertEquals("17.5", TextSummary.brief(17.5));
         assertEquals("0", TextSummary.brief(0));
         assertEquals("NaN", TextSummary.brief(Double.NaN));
-        assertEquals("1e9", TextSummary.brief(1e9));
+        assertEquals("1e+09", TextSummary.brief(1e9));
         assertEquals("-0.333333", TextSummary.entry(-1.0 / 3));
     }
 

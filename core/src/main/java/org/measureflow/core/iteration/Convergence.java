@@ -63,26 +63,21 @@ public record Convergence(long iterations, double error, double tolerance, Termi
     }
 
     /**
-     * One phrase with the verdict last (where {@code jshell}'s shortened display keeps it), e.g.
-     * {@code 37 iterations, error 4.1e-10 <= 1e-9: converged},
-     * {@code 10000 iterations (the limit), error 0.0013 > 1e-9: NOT CONVERGED},
-     * {@code 50 iterations (stopped by the observer), error 0.0013 > 1e-9: NOT CONVERGED} or
-     * {@code 2000 iterations, final value 0.53: completed}.
+     * One phrase, e.g. {@code converged in 37 iterations (error 4.1e-10 <= 1e-09)} or
+     * {@code NOT CONVERGED: iteration limit reached after 10000 iterations (error 0.0013 > 1e-09)}.
      */
     @Override
     public String toString() {
         String count = iterations + (iterations == 1 ? " iteration" : " iterations");
         String errorText = TextSummary.brief(error);
-        String test = Double.isNaN(tolerance) ? "" : (error <= tolerance ? " <= " : " > ") + TextSummary.brief(tolerance);
         switch (termination) {
             case CONVERGED:
-                return count + ", error " + errorText + test + ": converged";
+                return "converged in " + count + " (error " + errorText + " <= " + TextSummary.brief(tolerance) + ")";
             case COMPLETED:
-                return count + (Double.isNaN(error) ? "" : ", final value " + errorText) + ": completed";
-            case ITERATION_LIMIT:
-                return count + " (the limit), error " + errorText + test + ": NOT CONVERGED";
+                return "completed " + count + (Double.isNaN(error) ? "" : " (final " + errorText + ")");
             default:
-                return count + " (stopped by the observer), error " + errorText + test + ": NOT CONVERGED";
+                return termination.phrase() + " after " + count + " (error " + errorText
+                        + (Double.isNaN(tolerance) ? "" : ", tolerance " + TextSummary.brief(tolerance)) + ")";
         }
     }
 }

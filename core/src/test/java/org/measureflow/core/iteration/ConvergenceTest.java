@@ -27,13 +27,13 @@ class ConvergenceTest {
     }
 
     @Test
-    void theSummaryEndsWithTheVerdict() {
-        assertEquals("37 iterations, error 4.1e-10 <= 1e-9: converged",
+    void theSummaryStartsWithTheVerdict() {
+        assertEquals("converged in 37 iterations (error 4.1e-10 <= 1e-09)",
                 Convergence.tested(37, 4.1e-10, 1e-9, false).toString());
-        assertEquals("10000 iterations (the limit), error 0.0013 > 1e-9: NOT CONVERGED",
+        assertEquals("NOT CONVERGED: iteration limit reached after 10000 iterations (error 0.0013, tolerance 1e-09)",
                 Convergence.tested(10000, 0.0013, 1e-9, false).toString());
-        assertTrue(Convergence.tested(5, 0.0013, 1e-9, true).toString().endsWith("NOT CONVERGED"));
-        assertEquals("1 iteration, final value 0.5: completed", Convergence.completed(1, 0.5, false).toString());
+        assertTrue(Convergence.tested(5, 0.0013, 1e-9, true).toString().startsWith("NOT CONVERGED: stopped"));
+        assertEquals("completed 1 iteration (final 0.5)", Convergence.completed(1, 0.5, false).toString());
     }
 
     @Test

@@ -25,7 +25,9 @@ import org.measureflow.gradientflow.energy.InternalEnergy;
  * and \( \sigma = 2\tau/\varepsilon \), solved by the scaling iterations (Dykstra / generalised Sinkhorn)
  * \[ a \leftarrow \frac{p}{K b}, \qquad b \leftarrow \frac{\mathrm{prox}^{\mathrm{KL}}_{\sigma F}(K^\top a)}{K^\top a},
  *    \qquad \mathrm{prox}^{\mathrm{KL}}_{\sigma F}(z) = \arg\min_q \sigma F(q) + \mathrm{KL}(q\mid z), \]
- * where \( K \) is applied as a separable Gaussian convolution ({@code GibbsKernel}): one iteration costs
+ * where \( K \) is applied as a separable Gaussian convolution
+ * ({@link org.measureflow.ot.sinkhorn.SeparableGibbsKernel}, shared with the convolutional barycenters): one
+ * iteration costs
  * \( O(N R) \) on \( N \) cells with a kernel radius of \( R \) cells, never \( O(N^2) \).
  *
  * <p><b>Energies.</b> The proximal map is separable for internal energies \( \int f(\rho) \) (entropy, porous

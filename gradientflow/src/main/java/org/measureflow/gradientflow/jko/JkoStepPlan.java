@@ -12,6 +12,7 @@ import org.measureflow.core.parallel.Chunks;
 import org.measureflow.gradientflow.energy.GridEnergy;
 import org.measureflow.gradientflow.energy.InternalEnergy;
 import org.measureflow.gradientflow.energy.PotentialEnergy;
+import org.measureflow.ot.sinkhorn.SeparableGibbsKernel;
 
 /**
  * One step of {@link EntropicJko} on one grid for one energy: everything fixed for them (the Gibbs kernel, the
@@ -21,7 +22,7 @@ import org.measureflow.gradientflow.energy.PotentialEnergy;
 final class JkoStepPlan {
     private final GridDensity.Grid grid;
     private final GridEnergy energy;
-    private final GibbsKernel kernel;
+    private final SeparableGibbsKernel kernel;
     private final CellProx prox;
     private final double[] staticPotential;
     private final List<GridEnergy> linearised = new ArrayList<>();
@@ -65,7 +66,7 @@ final class JkoStepPlan {
             entropy -= e / (4 * tau);
         }
         this.eps = e;
-        this.kernel = new GibbsKernel(grid, e);
+        this.kernel = SeparableGibbsKernel.of(grid, e);
         this.prox = new CellProx(sigma, entropy, internal, volume, scheme.upperBound());
     }
 
