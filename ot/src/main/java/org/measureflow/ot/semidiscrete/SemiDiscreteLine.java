@@ -87,7 +87,7 @@ final class SemiDiscreteLine {
     }
 
     /** Masses, dual value, transport cost and centroids of the cells of {@code psi}. */
-    SemiDiscreteResult evaluate(double[] psi, double[] b, long iterations, double tolerance) {
+    SemiDualEvaluation evaluate(double[] psi, double[] b) {
         // lower envelope of l_i(x) = -2 y_i x + y_i^2 - psi_i, points in increasing order (decreasing slopes)
         int[] stack = new int[n];
         int top = 0;
@@ -128,7 +128,7 @@ final class SemiDiscreteLine {
             err = Math.max(err, Math.abs(mass[i] - b[i]));
             centroids[i] = mass[i] > 0 ? first[i] / mass[i] : y[i];
         }
-        return new SemiDiscreteResult(w, mass, err, iterations, err <= tolerance, dual, primal, centroids, 1);
+        return new SemiDualEvaluation(w, mass, err, dual, primal, centroids, 1);
     }
 
     /** The abscissa where the costs of points a and b agree (a left of b). */
