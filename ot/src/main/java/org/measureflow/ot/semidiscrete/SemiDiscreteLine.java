@@ -46,6 +46,7 @@ final class SemiDiscreteLine {
         for (int k = 0; k < n; k++) {
             order[k] = idx[k];
             if (k > 0 && y[order[k]] == y[order[k - 1]]) {
+                // no Arguments rule for distinct points
                 throw new IllegalArgumentException("target: points " + Math.min(order[k], order[k - 1]) + " and "
                         + Math.max(order[k], order[k - 1]) + " coincide, the points must be distinct");
             }

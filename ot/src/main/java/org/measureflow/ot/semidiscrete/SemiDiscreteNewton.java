@@ -290,6 +290,7 @@ public final class SemiDiscreteNewton {
         requirePositiveWeights(target);
         int[] dup = t.firstDuplicate();
         if (dup != null) {
+            // no Arguments rule for distinct points
             throw new IllegalArgumentException("target: points " + dup[0] + " and " + dup[1]
                     + " coincide, the points must be distinct");
         }
