@@ -397,7 +397,8 @@ public final class Arguments {
         notNull(name, indices);
         for (int k = 0; k < indices.length; k++) {
             if (indices[k] < 0 || indices[k] >= size) {
-                throw new IllegalArgumentException(name + "[" + k + "] must be in [0, " + size + "), got " + indices[k]);
+                throw new IllegalArgumentException(name + "[" + k + "] must be in [0, " + size + "), got "
+                        + indices[k]);
             }
         }
         return indices;

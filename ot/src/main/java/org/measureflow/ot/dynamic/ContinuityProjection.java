@@ -140,7 +140,10 @@ final class ContinuityProjection {
         transformX(f, true);
     }
 
-    /** The zero frequency: \( q_l = \Delta t \sum_{k \le l} r_k \), \( \phi_{l+1} = \phi_l - \Delta t\, q_l \), then mean zero. */
+    /**
+     * The zero frequency: \( q_l = \Delta t \sum_{k \le l} r_k \), \( \phi_{l+1} = \phi_l - \Delta t\, q_l \), then
+     * mean zero.
+     */
     private void zeroFrequency(double[] f, int off) {
         int p = g.p;
         int stride = g.nx * g.ny;

@@ -20,7 +20,10 @@ final class StaggeredGrid {
     final double hy;
     /** Whether the grid is 2-D (the y-momentum is then an unknown; in 1-D it stays zero). */
     final boolean twoD;
-    /** Sizes: {@code (p+1) nx ny} densities, {@code p (nx+1) ny} x-momenta, {@code p nx (ny+1)} y-momenta, {@code p nx ny} centred values. */
+    /**
+     * Sizes: {@code (p+1) nx ny} densities, {@code p (nx+1) ny} x-momenta, {@code p nx (ny+1)} y-momenta,
+     * {@code p nx ny} centred values.
+     */
     final int nr;
     final int nmx;
     final int nmy;

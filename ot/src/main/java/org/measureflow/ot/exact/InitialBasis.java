@@ -114,7 +114,7 @@ final class InitialBasis {
         }
     }
 
-    /** The adjacency of the tree, then a preorder walk from the root that sets parents, depths, flows and the thread. */
+    /** The tree's adjacency, then a preorder walk from the root that sets parents, depths, flows and the thread. */
     private void layOut(SpanningTree tree) {
         int nodes = n + m;
         int[] degreeStart = new int[nodes + 1];

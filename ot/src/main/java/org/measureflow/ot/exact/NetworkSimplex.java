@@ -37,8 +37,8 @@ import org.measureflow.ot.GroundCost;
  * doubles; a pivot moves \( \delta = \) the smallest decreasing flow, which leaves that arc at exactly zero and no
  * flow negative. Sources or targets of zero mass are removed before solving (their potentials are then set to
  * the largest value allowed by dual feasibility, \( f_i = \min_j C_{ij} - g_j \), which does not change the dual
- * objective). The marginals must each sum to 1 within {@link Arguments#PROBABILITY_SUM_TOLERANCE}; the remaining rounding
- * imbalance stays unassigned, so the plan's marginals match \( a, b \) up to that imbalance.
+ * objective). The marginals must each sum to 1 within {@link Arguments#PROBABILITY_SUM_TOLERANCE}; the remaining
+ * rounding imbalance stays unassigned, so the plan's marginals match \( a, b \) up to that imbalance.
  *
  * <p>Cost: \( O(n+m) \) memory besides the cost matrix, which is read in place (copied only when atoms of zero
  * mass are removed); each pivot scans at least one block of arcs and walks the subtree it cuts off. Measured on
