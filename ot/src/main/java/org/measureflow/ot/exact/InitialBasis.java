@@ -46,15 +46,21 @@ final class InitialBasis {
 
     /** Each source in turn ships to its cheapest targets with room left (row-minimum rule). */
     private void greedyArcs(double[] a, double[] b) {
+        final CostMatrix c = cost;
+        final int cols = m;
+        final int[] rowOf = arcRow;
+        final int[] colOf = arcCol;
+        final double[] flowOf = arcFlow;
+        int k = 0;
         double[] rb = b.clone();
         for (int i = 0; i < n; i++) {
             double ra = a[i];
             while (ra > 0) {
                 int best = -1;
                 double bestCost = Double.POSITIVE_INFINITY;
-                for (int j = 0; j < m; j++) {
+                for (int j = 0; j < cols; j++) {
                     if (rb[j] > 0) {
-                        double cij = cost.get(i, j);
+                        double cij = c.get(i, j);
                         if (cij < bestCost) {
                             bestCost = cij;
                             best = j;
@@ -64,20 +70,21 @@ final class InitialBasis {
                 if (best < 0) {
                     break; // rounding imbalance: every target is full
                 }
-                arcRow[count] = i;
-                arcCol[count] = best;
+                rowOf[k] = i;
+                colOf[k] = best;
                 if (ra <= rb[best]) {
-                    arcFlow[count] = ra;
+                    flowOf[k] = ra;
                     rb[best] -= ra;
                     ra = 0;
                 } else {
-                    arcFlow[count] = rb[best];
+                    flowOf[k] = rb[best];
                     ra -= rb[best];
                     rb[best] = 0;
                 }
-                count++;
+                k++;
             }
         }
+        count = k;
     }
 
     /**

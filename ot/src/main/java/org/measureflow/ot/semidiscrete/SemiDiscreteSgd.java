@@ -6,6 +6,7 @@ import org.measureflow.core.Arguments;
 import org.measureflow.core.iteration.Convergence;
 import org.measureflow.core.iteration.IterationObserver;
 import org.measureflow.core.iteration.IterationStatus;
+import org.measureflow.core.measure.GaussianMeasure;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.core.measure.PointSampler;
 
@@ -31,9 +32,7 @@ import org.measureflow.core.measure.PointSampler;
  *
  * <p>Randomness: every sample is drawn from the generator given to {@link #solve}, first the {@code steps} samples of
  * the iteration, then the evaluation samples, each point by {@link PointSampler#sample(int, RandomGenerator, double[])}
- * in its order, so the same generator state gives the same bits. Samples are drawn in blocks of 256 points, which
- * for the library's samplers (they draw point after point) is the same stream as one point at a time; a run stopped
- * by its observer has drawn the rest of its current block before the evaluation samples.
+ * in its order ({@code sample(1, rng, x)} per point), so the same generator state gives the same bits.
  *
  * <p>Defaults ({@link #withDefaults()}):
  * <ul>
@@ -61,9 +60,6 @@ public final class SemiDiscreteSgd {
      * deviations off), 6 at 0.3 times it and 18 at 0.1 times it (the iterates have not reached the optimum yet).
      */
     public static final double AUTO_STEP = 1.0;
-    /** Points drawn per call of the sampler. */
-    static final int BLOCK = 256;
-
     private final long steps;
     private final double stepSize;
     private final int evaluationSamples;
@@ -196,7 +192,8 @@ public final class SemiDiscreteSgd {
         }
         double step = Double.isNaN(stepSize) ? AUTO_STEP * (spread > 0 ? spread : 1.0) : stepSize;
         double[] avg = new double[n];
-        long done = ascend(source, y, norms, b, step, avg, rng, observer);
+        PointSampler draw = source instanceof GaussianMeasure g ? new GaussianDraws(g) : source;
+        long done = ascend(draw, y, norms, b, step, avg, rng, observer);
         double mean = 0;
         for (double v : avg) {
             mean += v;
@@ -205,7 +202,7 @@ public final class SemiDiscreteSgd {
         for (int i = 0; i < n; i++) {
             avg[i] -= mean;
         }
-        SemiDualEvaluation at = evaluate(source, y, norms, b, avg, d, rng);
+        SemiDualEvaluation at = evaluate(draw, y, norms, b, avg, d, rng);
         return new SemiDiscreteResult(at, Convergence.tested(done, at.massError(), tolerance, done < steps));
     }
 
@@ -217,17 +214,11 @@ public final class SemiDiscreteSgd {
                         RandomGenerator rng, IterationObserver observer) {
         int n = b.length;
         int d = y.length / n;
+        long total = steps;
         double[] psi = new double[n];
-        double[] block = new double[BLOCK * d];
         double[] x = new double[d];
-        int inBlock = BLOCK;
-        for (long k = 1; k <= steps; k++) {
-            if (inBlock == BLOCK) {
-                source.sample((int) Math.min(BLOCK, steps - k + 1), rng, block);
-                inBlock = 0;
-            }
-            System.arraycopy(block, inBlock * d, x, 0, d);
-            inBlock++;
+        for (long k = 1; k <= total; k++) {
+            source.sample(1, rng, x);
             int best = nearest(x, y, norms, psi, n, d);
             double gk = step / Math.sqrt(k);
             for (int i = 0; i < n; i++) {
@@ -238,11 +229,11 @@ public final class SemiDiscreteSgd {
             for (int i = 0; i < n; i++) {
                 avg[i] += w * (psi[i] - avg[i]);
             }
-            if (!observer.observe(new IterationStatus(k, Double.NaN, (double) k / steps))) {
+            if (!observer.observe(new IterationStatus(k, Double.NaN, (double) k / total))) {
                 return k;
             }
         }
-        return steps;
+        return total;
     }
 
     private static int nearest(double[] x, double[] y, double[] norms, double[] psi, int n, int d) {
@@ -270,18 +261,11 @@ public final class SemiDiscreteSgd {
         int m = evaluationSamples;
         long[] counts = new long[n];
         double[] sums = new double[n * d];
-        double[] block = new double[BLOCK * d];
         double[] x = new double[d];
         double minSum = 0;
         double costSum = 0;
-        int inBlock = BLOCK;
         for (int s = 0; s < m; s++) {
-            if (inBlock == BLOCK) {
-                source.sample(Math.min(BLOCK, m - s), rng, block);
-                inBlock = 0;
-            }
-            System.arraycopy(block, inBlock * d, x, 0, d);
-            inBlock++;
+            source.sample(1, rng, x);
             int best = nearest(x, y, norms, psi, n, d);
             double dist = 0;
             for (int k = 0; k < d; k++) {
@@ -306,6 +290,47 @@ public final class SemiDiscreteSgd {
             }
         }
         return new SemiDualEvaluation(psi, masses, err, dual, costSum / m, centroids, d);
+    }
+
+    /**
+     * The draws of {@link GaussianMeasure#sample(int, RandomGenerator, double[])}, the same numbers in the same order
+     * (\( d \) normals per point, then \( x = m + Lz \) row by row, \( b = 0..a \)), with the work vector allocated
+     * once per solve instead of once per call: the steps draw one point at a time.
+     */
+    private static final class GaussianDraws implements PointSampler {
+        private final int d;
+        private final double[] mean;
+        private final double[] lower; // the Cholesky factor, flat row-major
+        private final double[] z;
+
+        GaussianDraws(GaussianMeasure g) {
+            d = g.dimension();
+            mean = g.mean();
+            lower = g.choleskyFactor().data; // a copy
+            z = new double[d];
+        }
+
+        @Override
+        public int dimension() {
+            return d;
+        }
+
+        @Override
+        public void sample(int count, RandomGenerator rng, double[] out) {
+            for (int i = 0; i < count; i++) {
+                for (int k = 0; k < d; k++) {
+                    z[k] = rng.nextGaussian();
+                }
+                int row = i * d;
+                for (int a = 0; a < d; a++) {
+                    double s = mean[a];
+                    for (int b = 0; b <= a; b++) {
+                        s += lower[a * d + b] * z[b];
+                    }
+                    out[row + a] = s;
+                }
+            }
+        }
     }
 
     @Override

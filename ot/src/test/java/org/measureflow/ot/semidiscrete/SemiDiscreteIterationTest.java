@@ -155,18 +155,29 @@ class SemiDiscreteIterationTest {
     }
 
     @Test
-    void sgdOnAGaussianSourceMatchesTheBlockFreeStream() {
-        // drawing in blocks gives the stream of one-point draws: rebuild the first steps by hand
-        GaussianMeasure g = GaussianMeasure.standard(2);
-        SplittableRandom byBlock = new SplittableRandom(5);
-        double[] block = new double[2 * 300];
-        g.sample(300, byBlock, block);
-        SplittableRandom byPoint = new SplittableRandom(5);
-        double[] x = new double[2];
-        for (int k = 0; k < 300; k++) {
-            g.sample(1, byPoint, x);
-            assertEquals(block[2 * k], x[0], 0);
-            assertEquals(block[2 * k + 1], x[1], 0);
-        }
+    void aGaussianSourceGivesTheBitsOfItsOwnSampler() {
+        // the solver draws Gaussian points without a work allocation per point; the numbers must be those of
+        // GaussianMeasure.sample, which a wrapper (not a GaussianMeasure) reaches
+        GaussianMeasure g = GaussianMeasure.of(new double[] {0.5, 0.2, -0.1},
+                new double[][] {{1, 0.3, 0}, {0.3, 0.7, 0.1}, {0, 0.1, 0.4}});
+        PointSampler wrapped = new PointSampler() {
+            @Override
+            public int dimension() {
+                return g.dimension();
+            }
+
+            @Override
+            public void sample(int n, java.util.random.RandomGenerator rng, double[] out) {
+                g.sample(n, rng, out);
+            }
+        };
+        ParticleMeasure y = ParticleMeasure.fromFlat(new double[] {0, 0, 0, 1, 0, 0, 0, 1, 1, -1, 0, 1}, 3);
+        SemiDiscreteSgd sgd = SemiDiscreteSgd.withDefaults().withSteps(3000).withEvaluationSamples(500);
+        SemiDiscreteResult direct = sgd.solve(g, y, new SplittableRandom(31));
+        SemiDiscreteResult viaWrapper = sgd.solve(wrapped, y, new SplittableRandom(31));
+        assertArrayEquals(viaWrapper.weights(), direct.weights(), 0);
+        assertArrayEquals(viaWrapper.masses(), direct.masses(), 0);
+        assertArrayEquals(viaWrapper.centroids(), direct.centroids(), 0);
+        assertEquals(viaWrapper.objective(), direct.objective(), 0);
     }
 }
