@@ -58,12 +58,12 @@ public class BenamouBrenierBenchmark {
                     x -> Math.exp(-(Math.pow(x[0] - 0.6, 2) + Math.pow(x[1] - 0.55, 2)) / (2 * 0.0064)));
             steps = 16;
         }
-        solver = BenamouBrenier.options().maxIterations(ITERATIONS).tolerance(1e-300).solver();
+        solver = BenamouBrenier.of(steps).withMaxIterations(ITERATIONS).withTolerance(1e-300);
     }
 
     /** {@value #ITERATIONS} iterations; returns the kinetic energy. */
     @Benchmark
     public double fixedIterations() {
-        return solver.solve(rho0, rho1, steps).kineticEnergy();
+        return solver.solve(rho0, rho1).kineticEnergy();
     }
 }

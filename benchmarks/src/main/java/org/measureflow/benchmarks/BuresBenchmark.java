@@ -74,7 +74,7 @@ public class BuresBenchmark {
     /** \( \mathrm{OT}_\varepsilon(\mu, \nu) \) at \( \varepsilon = 1 \) (closed-forms B5). */
     @Benchmark
     public double entropicCost() {
-        return EntropicGaussianOt.cost(mu, nu, 1.0);
+        return EntropicGaussianOt.objective(mu, nu, 1.0);
     }
 
     private static DMatrixRMaj randomCovariance(SplittableRandom rng, int d) {

@@ -57,6 +57,6 @@ public class SemiDiscreteBenchmark {
     /** Newton from zero weights to convergence; returns \( W_2^2 \) (the dual value at the optimum). */
     @Benchmark
     public double newtonUniformSquare() {
-        return solver.solveUniform(0, 1, 0, 1, target).cost();
+        return solver.solveUniform(0, 1, 0, 1, target).objective();
     }
 }

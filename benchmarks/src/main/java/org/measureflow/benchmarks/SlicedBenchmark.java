@@ -1,5 +1,6 @@
 package org.measureflow.benchmarks;
 
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.measureflow.core.measure.ParticleMeasure;
@@ -17,9 +18,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Sliced Wasserstein \( SW_2^2 \) by {@link SlicedWasserstein} (Monte Carlo over \( L \) seeded directions, one
+ * Sliced Wasserstein \( SW_2^2 \) by {@link SlicedWasserstein} (Monte Carlo over \( L \) random directions, one
  * exact 1-D transport by sorting per direction) between the point clouds of {@link SinkhornBenchmark}
- * ({@link WriteInstances#sample}, \( n \) points each, 2-D), \( L = 100 \) directions, seed 0.
+ * ({@link WriteInstances#sample}, \( n \) points each, 2-D), \( L = 100 \) directions drawn from
+ * {@code new SplittableRandom(0)}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,19 +48,19 @@ public class SlicedBenchmark {
     public void setUp() {
         x = WriteInstances.sample(n, true);
         y = WriteInstances.sample(n, false);
-        serial = SlicedWasserstein.options().directions(directions).parallel(false).build();
-        parallel = SlicedWasserstein.options().directions(directions).parallel(true).build();
+        serial = SlicedWasserstein.withDefaults().withDirections(directions).withParallel(false);
+        parallel = SlicedWasserstein.withDefaults().withDirections(directions).withParallel(true);
     }
 
     /** One thread; returns \( \widehat{SW}_2^2 \). */
     @Benchmark
     public double serial() {
-        return serial.compute(x, y).powerP();
+        return serial.distance(x, y, new SplittableRandom(0)).cost();
     }
 
     /** Directions in fixed chunks on the common pool (same bits); returns \( \widehat{SW}_2^2 \). */
     @Benchmark
     public double parallel() {
-        return parallel.compute(x, y).powerP();
+        return parallel.distance(x, y, new SplittableRandom(0)).cost();
     }
 }

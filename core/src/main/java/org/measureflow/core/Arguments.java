@@ -388,4 +388,19 @@ public final class Arguments {
         }
         return (int) p;
     }
+
+    /**
+     * Requires a non-null array of indices {@code 0 <= indices[k] < size}; an entry that breaks the rule is named with
+     * its position, e.g. {@code "rows[3] must be in [0, 10), got 12"}.
+     */
+    public static int[] indices(String name, int[] indices, int size) {
+        notNull(name, indices);
+        for (int k = 0; k < indices.length; k++) {
+            if (indices[k] < 0 || indices[k] >= size) {
+                throw new IllegalArgumentException(name + "[" + k + "] must be in [0, " + size + "), got "
+                        + indices[k]);
+            }
+        }
+        return indices;
+    }
 }

@@ -64,7 +64,7 @@ public final class OtBenamouBrenierDemo implements TourDemo {
     public DemoResult run(Path outDir, boolean quiet) throws Exception {
         GridDensity rho0 = source();
         GridDensity rho1 = target();
-        BenamouBrenierResult r = BenamouBrenier.options().tolerance(1e-5).solver().solve(rho0, rho1, STEPS);
+        BenamouBrenierResult r = BenamouBrenier.of(STEPS).withTolerance(1e-5).solve(rho0, rho1);
         double w2 = OneDimensionalOt.cost(rho0.toParticleMeasure(), rho1.toParticleMeasure(), 2);
 
         XYChart chart = Plots.scatterChart("Benamou-Brenier density path rho(t, x)", "x", "rho(t, x)", 900, 560);
@@ -91,7 +91,7 @@ public final class OtBenamouBrenierDemo implements TourDemo {
         readings.add(DemoResult.Reading.scalar(ENERGY, r.kineticEnergy()));
         readings.add(DemoResult.Reading.scalar(W2, w2));
         readings.add(DemoResult.Reading.scalar("Douglas-Rachford iterations", r.iterations()));
-        readings.add(DemoResult.Reading.scalar("relative fixed-point residual", r.constraintResidual()));
+        readings.add(DemoResult.Reading.scalar("relative fixed-point residual", r.error()));
         readings.add(DemoResult.Reading.scalar("mass at t = 1/2", r.mass(STEPS / 2)));
         return new DemoResult(
                 String.format(Locale.ROOT, "Dynamic OT (Benamou-Brenier) on a %d x %d space-time grid", CELLS, STEPS),

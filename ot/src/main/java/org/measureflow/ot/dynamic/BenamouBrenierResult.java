@@ -3,6 +3,9 @@ package org.measureflow.ot.dynamic;
 import java.util.Arrays;
 
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
+import org.measureflow.core.iteration.Convergence;
+import org.measureflow.core.iteration.IterativeResult;
 import org.measureflow.core.measure.GridDensity;
 
 /**
@@ -18,7 +21,7 @@ import org.measureflow.core.measure.GridDensity;
  * equation \( (\rho_{l+1} - \rho_l)/\Delta t + \mathrm{div}_h m_{l+1/2} = 0 \) with no flux through the boundary and
  * the prescribed end densities, exactly up to rounding, so the mass \( \sum_c \rho_{l,c} |\Delta| \) is the same at
  * every time. The splitting does not force this pair to be non-negative: small negative values (of the order of
- * {@link #constraintResidual()}) can appear where the density is near zero.
+ * {@link #error()}) can appear where the density is near zero.
  *
  * @param grid               the spatial grid (that of the end densities)
  * @param timeSteps          \( P \)
@@ -28,19 +31,19 @@ import org.measureflow.core.measure.GridDensity;
  * @param kineticEnergy      \( \sum_{l,c} \Delta t\, |\Delta|\, |\bar m_{l,c}|^2 / \bar\rho_{l,c} \) of the
  *                           cell-centred variables \( (\bar\rho, \bar m) \) of the splitting: the discrete
  *                           \( \int_0^1\!\!\int |m|^2/\rho \), which approximates \( W_2^2(\rho_0, \rho_1) \)
- * @param iterations         Douglas&ndash;Rachford iterations done
- * @param converged          whether {@code constraintResidual <= tolerance} was reached
- * @param constraintResidual the relative fixed-point residual \( \|y - x\|_2 / \|x\|_2 \) of the splitting: the
- *                           distance between the output \( y = (U, \bar V) \) (continuity exact, energy finite) and
- *                           the output \( x \) that satisfies the interpolation constraint \( \bar V = \mathcal I U \)
- *                           (zero at a fixed point)
+ * @param convergence        Douglas&ndash;Rachford iterations done and, as error, the relative fixed-point residual
+ *                           \( \|y - x\|_2 / \|x\|_2 \) of the splitting: the distance between the output
+ *                           \( y = (U, \bar V) \) (continuity exact, energy finite) and the output \( x \) that
+ *                           satisfies the interpolation constraint \( \bar V = \mathcal I U \) (zero at a fixed
+ *                           point), tested against {@link BenamouBrenier#tolerance()}
  */
 public record BenamouBrenierResult(GridDensity.Grid grid, int timeSteps, double[] density, double[] momentumX,
-                                   double[] momentumY, double kineticEnergy, long iterations, boolean converged,
-                                   double constraintResidual) {
+                                   double[] momentumY, double kineticEnergy, Convergence convergence)
+        implements IterativeResult {
     /** Validates and copies the arrays. */
     public BenamouBrenierResult {
         Arguments.notNull("grid", grid);
+        Arguments.notNull("convergence", convergence);
         Arguments.notNull("density", density);
         Arguments.notNull("momentumX", momentumX);
         Arguments.notNull("momentumY", momentumY);
@@ -112,8 +115,13 @@ public record BenamouBrenierResult(GridDensity.Grid grid, int timeSteps, double[
     }
 
     private void checkSlice(int l) {
-        if (l < 0 || l > timeSteps) {
-            throw new IllegalArgumentException("l must be in [0, " + timeSteps + "], got " + l);
-        }
+        Arguments.inRange("l", l, 0, timeSteps);
+    }
+
+    /** One line: the grid, the time steps, the kinetic energy and how the iteration ended. */
+    @Override
+    public String toString() {
+        return "BenamouBrenierResult[" + grid + ", timeSteps=" + timeSteps + ", kineticEnergy="
+                + TextSummary.number(kineticEnergy) + ", " + convergence + "]";
     }
 }

@@ -1,6 +1,7 @@
 package org.measureflow.ot.dynamic;
 
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.ot.exact.NetworkSimplex;
 import org.measureflow.ot.exact.SparsePlan;
@@ -33,16 +34,27 @@ public final class DisplacementInterpolation {
     }
 
     /**
-     * The interpolation along the exact optimal plan for \( |x-y|^2 \), solved by {@link NetworkSimplex} with its
-     * default options.
+     * The interpolation along the exact optimal plan for \( |x-y|^2 \), solved by
+     * {@link NetworkSimplex#withDefaults()}.
      *
      * @throws IllegalArgumentException if a measure is null or the dimensions differ
      */
     public static DisplacementInterpolation between(ParticleMeasure x, ParticleMeasure y) {
+        return between(x, y, NetworkSimplex.withDefaults());
+    }
+
+    /**
+     * The interpolation along the plan that {@code simplex} finds for \( |x-y|^2 \): the optimal plan, unless the
+     * solver's pivot limit stops it first (then the path is not a geodesic; see {@link #of}).
+     *
+     * @throws IllegalArgumentException if an argument is null or the dimensions differ
+     */
+    public static DisplacementInterpolation between(ParticleMeasure x, ParticleMeasure y, NetworkSimplex simplex) {
         Arguments.notNull("x", x);
         Arguments.notNull("y", y);
-        Arguments.length("y (dimension)", y.dimension(), x.dimension());
-        return of(x, y, NetworkSimplex.withDefaults().solve(x, y).plan());
+        Arguments.notNull("simplex", simplex);
+        Arguments.sameDimension("y", y.dimension(), x.dimension(), "x");
+        return of(x, y, simplex.solve(x, y).plan());
     }
 
     /**
@@ -56,7 +68,7 @@ public final class DisplacementInterpolation {
         Arguments.notNull("x", x);
         Arguments.notNull("y", y);
         Arguments.notNull("plan", plan);
-        Arguments.length("y (dimension)", y.dimension(), x.dimension());
+        Arguments.sameDimension("y", y.dimension(), x.dimension(), "x");
         Arguments.length("plan (sourceSize)", plan.sourceSize(), x.size());
         Arguments.length("plan (targetSize)", plan.targetSize(), y.size());
         int d = x.dimension();
@@ -66,9 +78,7 @@ public final class DisplacementInterpolation {
                 count++;
             }
         }
-        if (count == 0) {
-            throw new IllegalArgumentException("plan must have positive mass, it has none");
-        }
+        Arguments.positive("plan (entries of positive mass)", count);
         double[] xs = new double[count * d];
         double[] ys = new double[count * d];
         double[] mass = new double[count];
@@ -100,10 +110,7 @@ public final class DisplacementInterpolation {
      * @throws IllegalArgumentException unless \( t \in [0, 1] \)
      */
     public ParticleMeasure at(double t) {
-        Arguments.finite("t", t);
-        if (t < 0 || t > 1) {
-            throw new IllegalArgumentException("t must be in [0, 1], got " + t);
-        }
+        Arguments.inRange("t", t, 0, 1);
         double[] flat = new double[xs.length];
         for (int k = 0; k < flat.length; k++) {
             flat[k] = (1 - t) * xs[k] + t * ys[k];
@@ -127,5 +134,12 @@ public final class DisplacementInterpolation {
     /** Dimension \( d \). */
     public int dimension() {
         return d;
+    }
+
+    /** One line: the number of atoms, the dimension and the cost. */
+    @Override
+    public String toString() {
+        return "DisplacementInterpolation[atoms=" + mass.length + ", d=" + d + ", cost=" + TextSummary.number(cost)
+                + "]";
     }
 }

@@ -1,5 +1,7 @@
 package org.measureflow.ot.exact;
 
+import java.util.Arrays;
+
 import org.measureflow.core.Arguments;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.ot.Histograms;
@@ -15,7 +17,10 @@ import org.measureflow.ot.Histograms;
  *
  * <p>For \( p &lt; 1 \) the cost is concave in \( |x-y| \) and the monotone coupling is in general not optimal, so
  * \( p &lt; 1 \) is rejected. Ties between atoms are broken by index, so the result is deterministic. The weights
- * must sum to 1 within {@link Histograms#SUM_TOLERANCE}; the last atoms absorb the rounding imbalance.
+ * must sum to 1 within {@link Arguments#PROBABILITY_SUM_TOLERANCE}; the last atoms absorb the rounding imbalance.
+ *
+ * <p>Names: {@code cost} is the optimal transport cost \( W_p^p \) (for the cost \( |x-y|^p \)), {@code distance}
+ * the metric \( W_p = (W_p^p)^{1/p} \). Stateless: every method is static; inputs are never modified.
  */
 public final class OneDimensionalOt {
     private OneDimensionalOt() {
@@ -70,9 +75,7 @@ public final class OneDimensionalOt {
      * \( \frac1m \sum_j \delta_{y_j} \); see {@link #cost(double[], double[], double[], double[], double)}.
      */
     public static double cost(double[] x, double[] y, double p) {
-        Arguments.notNull("x", x);
-        Arguments.notNull("y", y);
-        return cost(x, uniform("x", x.length), y, uniform("y", y.length), p);
+        return cost(x, uniform("x", x), y, uniform("y", y), p);
     }
 
     /** \( W_p = (W_p^p)^{1/p} \) between uniform measures; see {@link #cost(double[], double[], double)}. */
@@ -80,11 +83,8 @@ public final class OneDimensionalOt {
         return root(cost(x, y, p), p);
     }
 
-    private static double[] uniform(String name, int n) {
-        if (n == 0) {
-            throw new IllegalArgumentException(name + " must not be empty");
-        }
-        return Histograms.uniform(n);
+    private static double[] uniform(String name, double[] atoms) {
+        return Histograms.uniform(Arguments.nonEmpty(name, atoms).length);
     }
 
     /**
@@ -106,30 +106,24 @@ public final class OneDimensionalOt {
      */
     public static SparsePlan monotonePlan(double[] x, double[] a, double[] y, double[] b) {
         Merge merge = new Merge(x, a, y, b);
-        return new SparsePlan(x.length, y.length, java.util.Arrays.copyOf(merge.rows, merge.count),
-                java.util.Arrays.copyOf(merge.cols, merge.count), java.util.Arrays.copyOf(merge.masses, merge.count));
+        return new SparsePlan(x.length, y.length, Arrays.copyOf(merge.rows, merge.count),
+                Arrays.copyOf(merge.cols, merge.count), Arrays.copyOf(merge.masses, merge.count));
     }
 
     private static double root(double value, double p) {
         return p == 1.0 ? value : p == 2.0 ? Math.sqrt(value) : Math.pow(value, 1.0 / p);
     }
 
+    /** The monotone coupling is optimal only for convex costs: \( p \ge 1 \). */
     private static void requireExponent(double p) {
-        if (!(p >= 1) || !Double.isFinite(p)) {
-            throw new IllegalArgumentException("p must be finite and >= 1 (the monotone coupling is optimal only "
-                    + "for convex costs), got " + p);
-        }
+        Arguments.atLeast("p", p, 1.0);
     }
 
     private static void requireOneDimensional(ParticleMeasure x, ParticleMeasure y) {
         Arguments.notNull("x", x);
         Arguments.notNull("y", y);
-        if (x.dimension() != 1) {
-            throw new IllegalArgumentException("x must have dimension 1, got " + x.dimension());
-        }
-        if (y.dimension() != 1) {
-            throw new IllegalArgumentException("y must have dimension 1, got " + y.dimension());
-        }
+        Arguments.sameDimension("x", x.dimension(), 1, "the line");
+        Arguments.sameDimension("y", y.dimension(), 1, "the line");
     }
 
     /** North-west corner rule on the sorted atoms; entries of zero mass are skipped. */
@@ -140,14 +134,8 @@ public final class OneDimensionalOt {
         int count;
 
         Merge(double[] x, double[] a, double[] y, double[] b) {
-            Arguments.finite("x", x);
-            Arguments.finite("y", y);
-            if (x.length == 0) {
-                throw new IllegalArgumentException("x must not be empty");
-            }
-            if (y.length == 0) {
-                throw new IllegalArgumentException("y must not be empty");
-            }
+            Arguments.nonEmpty("x", Arguments.finite("x", x));
+            Arguments.nonEmpty("y", Arguments.finite("y", y));
             Arguments.probabilityVector("a", a, x.length);
             Arguments.probabilityVector("b", b, y.length);
             int n = x.length;

@@ -25,22 +25,9 @@ public record SparsePlan(int sourceSize, int targetSize, int[] rows, int[] cols,
     public SparsePlan {
         Arguments.positive("sourceSize", sourceSize);
         Arguments.positive("targetSize", targetSize);
-        Arguments.notNull("rows", rows);
-        Arguments.notNull("cols", cols);
-        Arguments.notNull("masses", masses);
-        Arguments.length("cols", cols.length, rows.length);
-        Arguments.length("masses", masses.length, rows.length);
-        for (int k = 0; k < rows.length; k++) {
-            if (rows[k] < 0 || rows[k] >= sourceSize) {
-                throw new IllegalArgumentException("rows[" + k + "] must be in [0, " + sourceSize + "), got " + rows[k]);
-            }
-            if (cols[k] < 0 || cols[k] >= targetSize) {
-                throw new IllegalArgumentException("cols[" + k + "] must be in [0, " + targetSize + "), got " + cols[k]);
-            }
-            if (!(masses[k] >= 0) || !Double.isFinite(masses[k])) {
-                throw new IllegalArgumentException("masses[" + k + "] must be finite and >= 0, got " + masses[k]);
-            }
-        }
+        Arguments.indices("rows", rows, sourceSize);
+        Arguments.length("cols", Arguments.indices("cols", cols, targetSize).length, rows.length);
+        Arguments.length("masses", Arguments.nonNegative("masses", masses).length, rows.length);
         rows = rows.clone();
         cols = cols.clone();
         masses = masses.clone();

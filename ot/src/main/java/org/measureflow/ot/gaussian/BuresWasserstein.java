@@ -3,9 +3,8 @@ package org.measureflow.ot.gaussian;
 import java.util.Arrays;
 
 import org.ejml.data.DMatrixRMaj;
-import org.measureflow.core.linalg.FlatMatrices;
-import org.measureflow.core.linalg.SymmetricEigensolver;
 import org.measureflow.core.Arguments;
+import org.measureflow.core.linalg.FlatMatrices;
 import org.measureflow.core.linalg.Spd;
 import org.measureflow.core.measure.AffineMap;
 import org.measureflow.core.measure.GaussianMeasure;
@@ -18,7 +17,7 @@ import org.measureflow.core.measure.GaussianMeasure;
  *    - 2 \operatorname{tr}\big(\Sigma_0^{1/2}\Sigma_1\Sigma_0^{1/2}\big)^{1/2}, \]
  * the linear Monge map \( T(x) = m_1 + A (x - m_0) \),
  * \( A = \Sigma_0^{-1/2}(\Sigma_0^{1/2}\Sigma_1\Sigma_0^{1/2})^{1/2}\Sigma_0^{-1/2} \), McCann's displacement
- * interpolation, and the Bures barycentre.
+ * interpolation; the Bures barycentre is {@link BuresBarycenter}.
  *
  * <p>Stateless: every method is static. Inputs are validated once ({@link GaussianMeasure} already guarantees SPD
  * covariances), and none is modified.
@@ -37,8 +36,6 @@ import org.measureflow.core.measure.GaussianMeasure;
 public final class BuresWasserstein {
     /** Below this fraction of \( \operatorname{tr}\Sigma_0 + \operatorname{tr}\Sigma_1 \) the cancellation-free form is used. */
     static final double REFINE_BELOW = 1e-4;
-    /** Accepted deviation of the barycentre weights' sum from 1. */
-    private static final double WEIGHT_SUM_TOLERANCE = 1e-9;
 
     private BuresWasserstein() {
     }
@@ -96,10 +93,7 @@ public final class BuresWasserstein {
      */
     public static GaussianMeasure geodesic(GaussianMeasure mu, GaussianMeasure nu, double t) {
         checkPair(mu, nu);
-        Arguments.finite("t", t);
-        if (t < 0 || t > 1) {
-            throw new IllegalArgumentException("t must be in [0, 1], got " + t);
-        }
+        Arguments.inRange("t", t, 0, 1);
         if (t == 0) {
             return mu;
         }
@@ -123,138 +117,6 @@ public final class BuresWasserstein {
             m[i] = (1 - t) * m0[i] + t * m1[i];
         }
         return GaussianMeasure.of(m, s);
-    }
-
-    /**
-     * The Bures&ndash;Wasserstein barycentre \( \arg\min_\nu \sum_k w_k W_2^2(\mu_k, \nu) \) of Gaussians
-     * \( \mu_k = \mathcal{N}(m_k, \Sigma_k) \): it is \( \mathcal{N}(\bar m, \bar\Sigma) \) with
-     * \( \bar m = \sum_k w_k m_k \) and \( \bar\Sigma \) the fixed point of
-     * \[ \Sigma \leftarrow \Sigma^{-1/2} \Big( \sum_k w_k (\Sigma^{1/2}\Sigma_k\Sigma^{1/2})^{1/2} \Big)^2 \Sigma^{-1/2}, \]
-     * which converges from any SPD start (&Aacute;lvarez-Esteban, del Barrio, Cuesta-Albertos, Matr&aacute;n 2016);
-     * here the start is \( \sum_k w_k \Sigma_k \). Stops when the relative change in Frobenius norm is at most the
-     * tolerance; non-convergence is reported in the result.
-     *
-     * @param measures at least one Gaussian, all of the same dimension
-     * @param weights  one non-negative weight per measure, summing to 1 (within {@code 1e-9})
-     * @param options  tolerance and iteration cap
-     * @throws IllegalArgumentException on an empty or ragged {@code measures}, or bad {@code weights}
-     */
-    public static BuresBarycenter barycenter(GaussianMeasure[] measures, double[] weights, BarycenterOptions options) {
-        Arguments.notNull("measures", measures);
-        Arguments.notNull("options", options);
-        if (measures.length == 0) {
-            throw new IllegalArgumentException("measures must not be empty");
-        }
-        for (int k = 0; k < measures.length; k++) {
-            Arguments.notNull("measures[" + k + "]", measures[k]);
-        }
-        int d = measures[0].dimension();
-        for (int k = 1; k < measures.length; k++) {
-            if (measures[k].dimension() != d) {
-                throw new IllegalArgumentException("measures[" + k + "] has dimension " + measures[k].dimension()
-                        + ", expected " + d + " (the dimension of measures[0])");
-            }
-        }
-        Arguments.notNull("weights", weights);
-        Arguments.length("weights", weights.length, measures.length);
-        double sum = Arguments.weights("weights", weights);
-        if (Math.abs(sum - 1) > WEIGHT_SUM_TOLERANCE) {
-            throw new IllegalArgumentException("weights must sum to 1, got sum " + sum);
-        }
-        int n = measures.length;
-        double[][] cov = new double[n][];
-        double[] mean = new double[d];
-        double[] s = new double[d * d];
-        for (int k = 0; k < n; k++) {
-            cov[k] = measures[k].covariance().data;
-            double[] mk = measures[k].mean();
-            for (int i = 0; i < d; i++) {
-                mean[i] += weights[k] * mk[i];
-            }
-            for (int i = 0; i < d * d; i++) {
-                s[i] += weights[k] * cov[k][i];
-            }
-        }
-        // work arrays, allocated once per call
-        SymmetricEigensolver eigen = SymmetricEigensolver.of(d);
-        double[] values = new double[d];
-        double[] vectors = new double[d * d];
-        double[] root = new double[d];
-        double[] inverseRoot = new double[d];
-        double[] sHalf = new double[d * d];
-        double[] sInvHalf = new double[d * d];
-        double[] inner = new double[d * d];
-        double[] innerHalf = new double[d * d];
-        double[] q = new double[d * d];
-        double[] y = new double[d * d];
-        double[] next = new double[d * d];
-        double[] tmp = new double[d * d];
-        double residual = Double.POSITIVE_INFINITY;
-        int iterations = 0;
-        while (iterations < options.maxIterations()) {
-            iterations++;
-            eigen.decompose(s, values, vectors);
-            for (int i = 0; i < d; i++) {
-                double lambda = Math.max(values[i], Double.MIN_NORMAL);
-                root[i] = Math.sqrt(lambda);
-                inverseRoot[i] = 1 / root[i];
-            }
-            FlatMatrices.scaledProduct(vectors, root, vectors, d, tmp, sHalf);
-            FlatMatrices.scaledProduct(vectors, inverseRoot, vectors, d, tmp, sInvHalf);
-            FlatMatrices.symmetrise(sHalf, d);
-            FlatMatrices.symmetrise(sInvHalf, d);
-            Arrays.fill(q, 0.0);
-            for (int k = 0; k < n; k++) {
-                if (weights[k] == 0) {
-                    continue;
-                }
-                FlatMatrices.product(sHalf, cov[k], d, tmp);
-                FlatMatrices.product(tmp, sHalf, d, inner);
-                FlatMatrices.symmetrise(inner, d);
-                eigen.decompose(inner, values, vectors);
-                for (int i = 0; i < d; i++) {
-                    root[i] = Math.sqrt(Math.max(values[i], 0));
-                }
-                FlatMatrices.scaledProduct(vectors, root, vectors, d, tmp, innerHalf);
-                for (int i = 0; i < d * d; i++) {
-                    q[i] += weights[k] * innerHalf[i];
-                }
-            }
-            FlatMatrices.symmetrise(q, d);
-            FlatMatrices.product(q, sInvHalf, d, y); // Y = Q S^{-1/2}; the next iterate is Y^T Y
-            for (int i = 0; i < d; i++) {
-                for (int j = i; j < d; j++) {
-                    double acc = 0;
-                    for (int k = 0; k < d; k++) {
-                        acc += y[k * d + i] * y[k * d + j];
-                    }
-                    next[i * d + j] = acc;
-                    next[j * d + i] = acc;
-                }
-            }
-            double diff = 0;
-            double norm = 0;
-            for (int i = 0; i < d * d; i++) {
-                double delta = next[i] - s[i];
-                diff += delta * delta;
-                norm += s[i] * s[i];
-            }
-            residual = Math.sqrt(diff / norm);
-            double[] swap = s;
-            s = next;
-            next = swap;
-            if (residual <= options.tolerance()) {
-                break;
-            }
-        }
-        boolean converged = residual <= options.tolerance();
-        GaussianMeasure bary = GaussianMeasure.of(mean, Pair.matrix(s, d));
-        return new BuresBarycenter(bary, iterations, residual, converged);
-    }
-
-    /** {@link #barycenter(GaussianMeasure[], double[], BarycenterOptions)} with {@link BarycenterOptions#defaults()}. */
-    public static BuresBarycenter barycenter(GaussianMeasure[] measures, double[] weights) {
-        return barycenter(measures, weights, BarycenterOptions.defaults());
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -332,18 +194,12 @@ public final class BuresWasserstein {
     static void checkPair(GaussianMeasure mu, GaussianMeasure nu) {
         Arguments.notNull("mu", mu);
         Arguments.notNull("nu", nu);
-        if (mu.dimension() != nu.dimension()) {
-            throw new IllegalArgumentException("nu has dimension " + nu.dimension() + ", expected "
-                    + mu.dimension() + " (the dimension of mu)");
-        }
+        Arguments.sameDimension("nu", nu.dimension(), mu.dimension(), "mu");
     }
 
     /** \( \mathcal{N}(0, S) \), validated once (SPD), with errors naming the argument. */
     static GaussianMeasure centred(String name, DMatrixRMaj s, int d) {
-        try {
-            return GaussianMeasure.of(new double[d], s);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
-        }
+        Arguments.spd(name, s);
+        return GaussianMeasure.of(new double[d], s);
     }
 }

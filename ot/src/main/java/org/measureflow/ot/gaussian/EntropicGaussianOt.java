@@ -43,38 +43,39 @@ public final class EntropicGaussianOt {
     }
 
     /**
-     * The entropic cost \( \mathrm{OT}_\varepsilon(\alpha, \beta) = |m_a - m_b|^2 + \operatorname{tr}\Sigma_a
-     * + \operatorname{tr}\Sigma_b + \sum_i \psi(\sigma_i) \) (closed-forms B5), the value of the regularised problem
-     * (transport cost plus \( \varepsilon \mathrm{KL} \)).
+     * The objective \( \mathrm{OT}_\varepsilon(\alpha, \beta) = |m_a - m_b|^2 + \operatorname{tr}\Sigma_a
+     * + \operatorname{tr}\Sigma_b + \sum_i \psi(\sigma_i) \) (closed-forms B5): the minimum of the regularised
+     * problem, transport cost plus \( \varepsilon \mathrm{KL} \) (the {@code objective} of an entropic solver, see
+     * {@link #cost} for the transport cost alone).
      *
-     * @throws IllegalArgumentException if {@code eps} is not finite and > 0, or the measures are null or of
+     * @throws IllegalArgumentException if {@code epsilon} is not finite and > 0, or the measures are null or of
      *                                  different dimensions
      */
-    public static double cost(GaussianMeasure alpha, GaussianMeasure beta, double eps) {
-        check(alpha, beta, eps);
+    public static double objective(GaussianMeasure alpha, GaussianMeasure beta, double epsilon) {
+        check(alpha, beta, epsilon);
         int d = alpha.dimension();
         double traces = FlatMatrices.trace(alpha.covariance().data, d) + FlatMatrices.trace(beta.covariance().data, d);
         double sum = 0;
         for (double lambda : Pair.of(alpha, beta).squaredSingularValues()) {
-            sum += psi(Math.sqrt(lambda), eps);
+            sum += psi(Math.sqrt(lambda), epsilon);
         }
         return BuresWasserstein.meanDistanceSquared(alpha.mean(), beta.mean()) + traces + sum;
     }
 
     /**
-     * The transport part \( \int |x-y|^2 d\pi_\varepsilon = |m_a - m_b|^2 + \operatorname{tr}\Sigma_a
+     * The transport cost \( \int |x-y|^2 d\pi_\varepsilon = |m_a - m_b|^2 + \operatorname{tr}\Sigma_a
      * + \operatorname{tr}\Sigma_b - 2 \operatorname{tr} K \) of the optimal entropic plan (without the
      * \( \varepsilon\mathrm{KL} \) term), with \( \operatorname{tr} K = \sum_i \sigma_i \tau(\sigma_i) \) (B5).
      *
-     * @throws IllegalArgumentException as {@link #cost}
+     * @throws IllegalArgumentException as {@link #objective}
      */
-    public static double transportCost(GaussianMeasure alpha, GaussianMeasure beta, double eps) {
-        check(alpha, beta, eps);
+    public static double cost(GaussianMeasure alpha, GaussianMeasure beta, double epsilon) {
+        check(alpha, beta, epsilon);
         int d = alpha.dimension();
         double traces = FlatMatrices.trace(alpha.covariance().data, d) + FlatMatrices.trace(beta.covariance().data, d);
         double sum = 0;
         for (double lambda : Pair.of(alpha, beta).squaredSingularValues()) {
-            sum += crossTerm(lambda, eps);
+            sum += crossTerm(lambda, epsilon);
         }
         return BuresWasserstein.meanDistanceSquared(alpha.mean(), beta.mean()) + Math.max(traces - 2 * sum, 0);
     }
@@ -85,13 +86,13 @@ public final class EntropicGaussianOt {
      * the optimal plan \( \pi_\varepsilon = \mathcal{N}\big((m_a, m_b), [[\Sigma_a, K], [K^\top, \Sigma_b]]\big) \) (B5).
      * It satisfies \( K^2 + \tfrac{\varepsilon}{2} K = \Sigma_a \Sigma_b \); it is not symmetric in general.
      *
-     * @throws IllegalArgumentException as {@link #cost}
+     * @throws IllegalArgumentException as {@link #objective}
      */
-    public static DMatrixRMaj crossCovariance(GaussianMeasure alpha, GaussianMeasure beta, double eps) {
-        check(alpha, beta, eps);
+    public static DMatrixRMaj crossCovariance(GaussianMeasure alpha, GaussianMeasure beta, double epsilon) {
+        check(alpha, beta, epsilon);
         Pair pair = Pair.of(alpha, beta);
         Pair.Spectrum sp = pair.spectrum();
-        return Pair.matrix(pair.similarity(sp, crossValues(sp, eps)), pair.d);
+        return Pair.matrix(pair.similarity(sp, crossValues(sp, epsilon)), pair.d);
     }
 
     /**
@@ -100,13 +101,13 @@ public final class EntropicGaussianOt {
      * positive definite and tends to the Monge matrix of {@link BuresWasserstein#mongeMap} as
      * \( \varepsilon \to 0 \).
      *
-     * @throws IllegalArgumentException as {@link #cost}
+     * @throws IllegalArgumentException as {@link #objective}
      */
-    public static AffineMap entropicMap(GaussianMeasure alpha, GaussianMeasure beta, double eps) {
-        check(alpha, beta, eps);
+    public static AffineMap entropicMap(GaussianMeasure alpha, GaussianMeasure beta, double epsilon) {
+        check(alpha, beta, epsilon);
         Pair pair = Pair.of(alpha, beta);
         Pair.Spectrum sp = pair.spectrum();
-        double[] a = pair.sandwichInverse(sp, crossValues(sp, eps));
+        double[] a = pair.sandwichInverse(sp, crossValues(sp, epsilon));
         return AffineMap.centred(DMatrixRMaj.wrap(pair.d, pair.d, a), alpha.mean(), beta.mean());
     }
 
@@ -119,10 +120,10 @@ public final class EntropicGaussianOt {
      * (B5). It is non-negative and vanishes iff \( \alpha = \beta \); rounding below 0 is clamped to 0, and equal
      * measures give exactly 0.
      *
-     * @throws IllegalArgumentException as {@link #cost}
+     * @throws IllegalArgumentException as {@link #objective}
      */
-    public static double sinkhornDivergence(GaussianMeasure alpha, GaussianMeasure beta, double eps) {
-        check(alpha, beta, eps);
+    public static double sinkhornDivergence(GaussianMeasure alpha, GaussianMeasure beta, double epsilon) {
+        check(alpha, beta, epsilon);
         int d = alpha.dimension();
         double means = BuresWasserstein.meanDistanceSquared(alpha.mean(), beta.mean());
         double[] sa = alpha.covariance().data;
@@ -132,14 +133,14 @@ public final class EntropicGaussianOt {
         }
         double cross = 0;
         for (double lambda : Pair.of(alpha, beta).squaredSingularValues()) {
-            cross += psi(Math.sqrt(lambda), eps);
+            cross += psi(Math.sqrt(lambda), epsilon);
         }
         double self = 0;
         for (double lambda : FlatMatrices.symmetricEigenvalues(sa, d)) {
-            self += psi(Math.max(lambda, 0), eps);
+            self += psi(Math.max(lambda, 0), epsilon);
         }
         for (double lambda : FlatMatrices.symmetricEigenvalues(sb, d)) {
-            self += psi(Math.max(lambda, 0), eps);
+            self += psi(Math.max(lambda, 0), epsilon);
         }
         return means + Math.max(cross - 0.5 * self, 0);
     }
@@ -148,43 +149,40 @@ public final class EntropicGaussianOt {
      * \( \psi(r) = -2 r \tau(r) - \frac{\varepsilon}{2}\log(1 - \tau(r)^2) \), evaluated without cancellation for
      * \( r \ge 0 \) and any \( \varepsilon > 0 \).
      */
-    static double psi(double r, double eps) {
+    static double psi(double r, double epsilon) {
         if (r == 0) {
             return 0;
         }
-        double big = Math.hypot(eps, 4 * r);          // sqrt(eps^2 + 16 r^2)
-        double tau = 4 * r / (big + eps);
+        double big = Math.hypot(epsilon, 4 * r);          // sqrt(epsilon^2 + 16 r^2)
+        double tau = 4 * r / (big + epsilon);
         double log1mTau2;
         if (tau * tau < 0.5) {
             log1mTau2 = Math.log1p(-tau * tau);
         } else {
-            double oneMinusTau = (eps + eps * (eps / (big + 4 * r))) / (big + eps);
+            double oneMinusTau = (epsilon + epsilon * (epsilon / (big + 4 * r))) / (big + epsilon);
             log1mTau2 = Math.log(oneMinusTau) + Math.log1p(tau);
         }
-        return -2 * r * tau - 0.5 * eps * log1mTau2;
+        return -2 * r * tau - 0.5 * epsilon * log1mTau2;
     }
 
     /** \( f(\lambda) = \sigma \tau(\sigma) = 4\lambda / (\sqrt{\varepsilon^2 + 16\lambda} + \varepsilon) \), \( \lambda = \sigma^2 \). */
-    static double crossTerm(double lambda, double eps) {
-        return 4 * lambda / (Math.hypot(eps, 4 * Math.sqrt(lambda)) + eps);
+    static double crossTerm(double lambda, double epsilon) {
+        return 4 * lambda / (Math.hypot(epsilon, 4 * Math.sqrt(lambda)) + epsilon);
     }
 
-    private static double[] crossValues(Pair.Spectrum sp, double eps) {
+    private static double[] crossValues(Pair.Spectrum sp, double epsilon) {
         double[] values = sp.values();
         double[] f = new double[values.length];
         for (int i = 0; i < values.length; i++) {
-            f[i] = crossTerm(values[i], eps);
+            f[i] = crossTerm(values[i], epsilon);
         }
         return f;
     }
 
-    private static void check(GaussianMeasure alpha, GaussianMeasure beta, double eps) {
+    private static void check(GaussianMeasure alpha, GaussianMeasure beta, double epsilon) {
         Arguments.notNull("alpha", alpha);
         Arguments.notNull("beta", beta);
-        if (alpha.dimension() != beta.dimension()) {
-            throw new IllegalArgumentException("beta has dimension " + beta.dimension() + ", expected "
-                    + alpha.dimension() + " (the dimension of alpha)");
-        }
-        Arguments.positive("eps", eps);
+        Arguments.sameDimension("beta", beta.dimension(), alpha.dimension(), "alpha");
+        Arguments.positive("epsilon", epsilon);
     }
 }

@@ -4,11 +4,14 @@
  * <ul>
  *   <li>{@link org.measureflow.ot.gaussian.BuresWasserstein}: the Wasserstein distance
  *       \( W_2^2 = |m_0 - m_1|^2 + \operatorname{tr}\Sigma_0 + \operatorname{tr}\Sigma_1
- *       - 2\operatorname{tr}(\Sigma_0^{1/2}\Sigma_1\Sigma_0^{1/2})^{1/2} \), the linear Monge map, McCann's geodesic
- *       and the Bures barycentre (fixed-point iteration of &Aacute;lvarez-Esteban et al. 2016).</li>
+ *       - 2\operatorname{tr}(\Sigma_0^{1/2}\Sigma_1\Sigma_0^{1/2})^{1/2} \), the linear Monge map and McCann's
+ *       geodesic.</li>
+ *   <li>{@link org.measureflow.ot.gaussian.BuresBarycenter}: the Bures barycentre by the fixed-point iteration of
+ *       &Aacute;lvarez-Esteban et al. 2016, returning a {@link org.measureflow.ot.gaussian.BuresBarycenterResult}.</li>
  *   <li>{@link org.measureflow.ot.gaussian.EntropicGaussianOt}: entropic transport
  *       \( \mathrm{OT}_\varepsilon = \min_\pi \int |x-y|^2 d\pi + \varepsilon \mathrm{KL}(\pi | \alpha\otimes\beta) \)
- *       between Gaussians, its optimal Gaussian plan, entropic map and Sinkhorn divergence.</li>
+ *       between Gaussians (its objective and its transport cost), its optimal Gaussian plan, entropic map and
+ *       Sinkhorn divergence.</li>
  *   <li>{@link org.measureflow.core.measure.AffineMap}: the affine maps \( x \mapsto A x + b \) these return, usable as
  *       {@link org.measureflow.core.measure.PointMap}s for particle push-forwards.</li>
  * </ul>

@@ -2,11 +2,15 @@ package org.measureflow.ot.semidiscrete;
 
 import java.util.Arrays;
 
+import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
+
 /**
  * The Laguerre (power) diagram of weighted points \( (y_i, \psi_i) \) in the plane, clipped to a rectangle \( D \):
  * the cells \( \mathrm{Lag}_i(\psi) = \{x \in D : |x-y_i|^2 - \psi_i \le |x-y_j|^2 - \psi_j\ \forall j\} \), convex
  * polygons (possibly empty) that tile \( D \). With equal weights it is the Voronoi diagram. A snapshot: immutable,
  * every accessor returns a copy. Made by {@link SemiDiscreteNewton#diagram}.
+ * The accessors of cell {@code i} throw {@link IllegalArgumentException} unless {@code 0 <= i < n}.
  */
 public final class LaguerreDiagram {
     private final int[] start;
@@ -45,6 +49,7 @@ public final class LaguerreDiagram {
      * empty.
      */
     public double[] vertices(int i) {
+        Arguments.index("i", i, area.length);
         int b = start[i];
         int e = start[i + 1];
         double[] out = new double[2 * (e - b)];
@@ -60,11 +65,19 @@ public final class LaguerreDiagram {
      * the index {@code j} of the neighbouring cell across it, or {@code -1} on the boundary of the rectangle.
      */
     public int[] neighbours(int i) {
+        Arguments.index("i", i, area.length);
         return Arrays.copyOfRange(label, start[i], start[i + 1]);
     }
 
     /** The (Lebesgue) area of cell {@code i} (shoelace formula). */
     public double area(int i) {
-        return area[i];
+        return area[Arguments.index("i", i, area.length)];
+    }
+
+    /** One line: the number of cells, of vertices, and the cell areas. */
+    @Override
+    public String toString() {
+        return "LaguerreDiagram[n=" + area.length + ", " + start[area.length] + " vertices, areas="
+                + TextSummary.array(area) + "]";
     }
 }

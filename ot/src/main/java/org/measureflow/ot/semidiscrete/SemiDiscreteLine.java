@@ -46,6 +46,7 @@ final class SemiDiscreteLine {
         for (int k = 0; k < n; k++) {
             order[k] = idx[k];
             if (k > 0 && y[order[k]] == y[order[k - 1]]) {
+                // no Arguments rule for distinct points
                 throw new IllegalArgumentException("target: points " + Math.min(order[k], order[k - 1]) + " and "
                         + Math.max(order[k], order[k - 1]) + " coincide, the points must be distinct");
             }
@@ -87,7 +88,7 @@ final class SemiDiscreteLine {
     }
 
     /** Masses, dual value, transport cost and centroids of the cells of {@code psi}. */
-    SemiDiscreteResult evaluate(double[] psi, double[] b, long iterations, double tolerance) {
+    SemiDualEvaluation evaluate(double[] psi, double[] b) {
         // lower envelope of l_i(x) = -2 y_i x + y_i^2 - psi_i, points in increasing order (decreasing slopes)
         int[] stack = new int[n];
         int top = 0;
@@ -128,7 +129,7 @@ final class SemiDiscreteLine {
             err = Math.max(err, Math.abs(mass[i] - b[i]));
             centroids[i] = mass[i] > 0 ? first[i] / mass[i] : y[i];
         }
-        return new SemiDiscreteResult(w, mass, err, iterations, err <= tolerance, dual, primal, centroids, 1);
+        return new SemiDualEvaluation(w, mass, err, dual, primal, centroids, 1);
     }
 
     /** The abscissa where the costs of points a and b agree (a left of b). */

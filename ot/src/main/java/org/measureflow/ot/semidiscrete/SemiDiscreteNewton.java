@@ -1,6 +1,11 @@
 package org.measureflow.ot.semidiscrete;
 
+import java.util.Arrays;
+
 import org.measureflow.core.Arguments;
+import org.measureflow.core.iteration.Convergence;
+import org.measureflow.core.iteration.IterationObserver;
+import org.measureflow.core.iteration.IterationStatus;
 import org.measureflow.core.measure.GridDensity;
 import org.measureflow.core.measure.ParticleMeasure;
 
@@ -29,8 +34,9 @@ import org.measureflow.core.measure.ParticleMeasure;
  * region of zero density), the start becomes the Voronoi diagram of the points shrunk towards the centre of \( D \)
  * (\( \psi_i = |y_i|^2 - |z_i|^2/s \), \( z_i = c + s(y_i - c) \)), and failing that towards the centre of the
  * densest grid cell, which gives every cell positive mass. Iteration stops when \( \max_i |G_i - b_i| \le \) the
- * tolerance; if a line search fails (possible only for a density whose support is disconnected), the result reports
- * {@code converged = false}.
+ * tolerance (this largest mass error is {@link SemiDiscreteResult#error()}); if a line search fails (possible only
+ * for a density whose support is disconnected), the iteration ends there and the result reports it as not converged
+ * ({@link org.measureflow.core.iteration.Termination#ITERATION_LIMIT}, after fewer steps than the limit).
  *
  * <p><b>On a line</b> (a 1-D {@link GridDensity} and 1-D points) no iteration is needed: the optimal cells are the
  * quantile intervals \( [F^{-1}(B_{k-1}), F^{-1}(B_k)] \) of the sorted points (\( B_k \) the cumulative target
@@ -39,84 +45,89 @@ import org.measureflow.core.measure.ParticleMeasure;
  * iterations, with masses, cost and centroids integrated exactly over the cells of the lower envelope of the lines
  * \( x \mapsto -2y_i x + y_i^2 - \psi_i \).
  *
- * <p>Immutable and thread-safe; single-threaded and deterministic. Configured by {@link #options()}.
+ * <p>Defaults ({@link #withDefaults()}):
+ * <ul>
+ * <li>tolerance {@value #DEFAULT_TOLERANCE} on the largest mass error \( \max_i |G_i - b_i| \)
+ *     ({@link #withTolerance(double)});</li>
+ * <li>at most {@value #DEFAULT_MAX_ITERATIONS} Newton steps ({@link #withMaxIterations(long)});</li>
+ * <li>conjugate-gradient relative residual {@value #DEFAULT_CG_TOLERANCE} ({@link #withCgTolerance(double)}).</li>
+ * </ul>
+ *
+ * <p>The cells, their integrals and the facets are computed by the package-private {@code Tessellation} (with its
+ * parts {@code PointBuckets}, {@code PolygonClipper} and {@code GridIntegrals}); the 1-D closed form by
+ * {@code SemiDiscreteLine}.
+ *
+ * <p>Immutable and thread-safe; single-threaded and deterministic.
  */
 public final class SemiDiscreteNewton {
-    private final Options options;
+    /** Default tolerance on the largest mass error: {@value}. */
+    public static final double DEFAULT_TOLERANCE = 1e-10;
+    /** Default limit on Newton steps: {@value}. */
+    public static final long DEFAULT_MAX_ITERATIONS = 100;
+    /** Default relative residual at which conjugate gradients stop: {@value}. */
+    public static final double DEFAULT_CG_TOLERANCE = 1e-10;
 
-    private SemiDiscreteNewton(Options options) {
-        this.options = options;
+    private final double tolerance;
+    private final long maxIterations;
+    private final double cgTolerance;
+
+    private SemiDiscreteNewton(double tolerance, long maxIterations, double cgTolerance) {
+        this.tolerance = tolerance;
+        this.maxIterations = maxIterations;
+        this.cgTolerance = cgTolerance;
     }
 
-    /** The solver with default options. */
+    /** The solver with the defaults listed in the class documentation. */
     public static SemiDiscreteNewton withDefaults() {
-        return new SemiDiscreteNewton(Options.DEFAULTS);
-    }
-
-    /** The default options, to be changed by the withers and turned into a solver by {@link Options#solver()}. */
-    public static Options options() {
-        return Options.DEFAULTS;
-    }
-
-    /** This solver's options. */
-    public Options getOptions() {
-        return options;
+        return new SemiDiscreteNewton(DEFAULT_TOLERANCE, DEFAULT_MAX_ITERATIONS, DEFAULT_CG_TOLERANCE);
     }
 
     /**
-     * Immutable options of {@link SemiDiscreteNewton}. Defaults: tolerance \( 10^{-10} \) on
-     * \( \max_i |G_i - b_i| \), 100 Newton steps at most, conjugate-gradient relative tolerance \( 10^{-10} \).
+     * This solver with another tolerance: it stops when \( \max_i |G_i(\psi) - b_i| \le \) {@code tolerance}.
+     *
+     * @param tolerance finite and {@code > 0}
+     * @return a new solver; this one is unchanged
+     * @throws IllegalArgumentException if {@code tolerance} is not finite and positive
      */
-    public static final class Options {
-        static final Options DEFAULTS = new Options(1e-10, 100, 1e-10);
-        private final double tolerance;
-        private final int maxIterations;
-        private final double cgTolerance;
+    public SemiDiscreteNewton withTolerance(double tolerance) {
+        return new SemiDiscreteNewton(Arguments.positive("tolerance", tolerance), maxIterations, cgTolerance);
+    }
 
-        private Options(double tolerance, int maxIterations, double cgTolerance) {
-            this.tolerance = tolerance;
-            this.maxIterations = maxIterations;
-            this.cgTolerance = cgTolerance;
-        }
+    /**
+     * This solver with another limit on Newton steps.
+     *
+     * @param maxIterations {@code >= 1}
+     * @return a new solver; this one is unchanged
+     * @throws IllegalArgumentException if {@code maxIterations < 1}
+     */
+    public SemiDiscreteNewton withMaxIterations(long maxIterations) {
+        return new SemiDiscreteNewton(tolerance, Arguments.positive("maxIterations", maxIterations), cgTolerance);
+    }
 
-        /** Stop when \( \max_i |G_i(\psi) - b_i| \le \) {@code tolerance} (finite, {@code > 0}). */
-        public Options tolerance(double tolerance) {
-            return new Options(Arguments.positive("tolerance", tolerance), maxIterations, cgTolerance);
-        }
+    /**
+     * This solver with another relative residual at which the conjugate gradients of each Newton direction stop.
+     *
+     * @param cgTolerance in {@code (0, 1)}
+     * @return a new solver; this one is unchanged
+     * @throws IllegalArgumentException if {@code cgTolerance} is not in {@code (0, 1)}
+     */
+    public SemiDiscreteNewton withCgTolerance(double cgTolerance) {
+        return new SemiDiscreteNewton(tolerance, maxIterations, Arguments.inOpenRange("cgTolerance", cgTolerance, 0, 1));
+    }
 
-        /** Limit on Newton steps ({@code >= 1}). */
-        public Options maxIterations(int maxIterations) {
-            return new Options(tolerance, Arguments.positive("maxIterations", maxIterations), cgTolerance);
-        }
+    /** The tolerance on the largest mass error. */
+    public double tolerance() {
+        return tolerance;
+    }
 
-        /** Relative residual at which conjugate gradients stop ({@code 0 < cgTolerance < 1}). */
-        public Options cgTolerance(double cgTolerance) {
-            Arguments.positive("cgTolerance", cgTolerance);
-            if (!(cgTolerance < 1)) {
-                throw new IllegalArgumentException("cgTolerance must be < 1, got " + cgTolerance);
-            }
-            return new Options(tolerance, maxIterations, cgTolerance);
-        }
+    /** The limit on Newton steps. */
+    public long maxIterations() {
+        return maxIterations;
+    }
 
-        /** The tolerance on the largest mass error. */
-        public double tolerance() {
-            return tolerance;
-        }
-
-        /** The limit on Newton steps. */
-        public int maxIterations() {
-            return maxIterations;
-        }
-
-        /** The relative conjugate-gradient tolerance. */
-        public double cgTolerance() {
-            return cgTolerance;
-        }
-
-        /** The solver with these options. */
-        public SemiDiscreteNewton solver() {
-            return new SemiDiscreteNewton(this);
-        }
+    /** The relative conjugate-gradient tolerance. */
+    public double cgTolerance() {
+        return cgTolerance;
     }
 
     /**
@@ -127,67 +138,107 @@ public final class SemiDiscreteNewton {
      *                                  points, or a point of weight 0
      */
     public SemiDiscreteResult solveUniform(double xlo, double xhi, double ylo, double yhi, ParticleMeasure target) {
-        return solve(GridDensity.of2d(xlo, xhi, 1, ylo, yhi, 1, new double[] {1.0}), target, null);
+        return solveUniform(xlo, xhi, ylo, yhi, target, IterationObserver.none());
+    }
+
+    /**
+     * {@link #solveUniform(double, double, double, double, ParticleMeasure)} watched by an observer (see
+     * {@link #solve(GridDensity, ParticleMeasure, IterationObserver)}).
+     */
+    public SemiDiscreteResult solveUniform(double xlo, double xhi, double ylo, double yhi, ParticleMeasure target,
+                                           IterationObserver observer) {
+        GridDensity uniform = GridDensity.of2d(xlo, xhi, 1, ylo, yhi, 1, new double[] {1.0});
+        return solveFrom(uniform, target, null, observer);
     }
 
     /**
      * Transport from the piecewise-constant {@code density} (normalised to mass 1; its grid's box is the domain
      * \( D \)) to {@code target}: in 2-D by Newton from \( \psi_0 = 0 \), in 1-D in closed form.
      *
-     * @throws IllegalArgumentException if the density has zero mass, the target's dimension differs from the
-     *                                  density's, two points coincide, or a point has weight 0
+     * @throws IllegalArgumentException if the density has zero mass or a dimension other than 1 or 2, the target's
+     *                                  dimension differs from the density's, two points coincide, or a point has
+     *                                  weight 0
      */
     public SemiDiscreteResult solve(GridDensity density, ParticleMeasure target) {
-        return solve(density, target, null);
+        return solveFrom(density, target, null, IterationObserver.none());
     }
 
     /**
-     * {@link #solve(GridDensity, ParticleMeasure)} from the initial weights {@code initialWeights} (copied;
-     * {@code null} means zero), for instance a previous solution (checked, but not needed, in 1-D).
+     * {@link #solve(GridDensity, ParticleMeasure)} watched by an observer, called after every Newton step with the
+     * step count and the largest mass error; returning {@code false} stops the iteration (the result then reports
+     * {@link org.measureflow.core.iteration.Termination#STOPPED} unless that step met the tolerance). The 1-D closed
+     * form takes no step and never calls it.
+     *
+     * @throws IllegalArgumentException as {@link #solve(GridDensity, ParticleMeasure)}, or if {@code observer} is null
+     */
+    public SemiDiscreteResult solve(GridDensity density, ParticleMeasure target, IterationObserver observer) {
+        return solveFrom(density, target, null, observer);
+    }
+
+    /**
+     * {@link #solve(GridDensity, ParticleMeasure)} from the initial weights {@code initialWeights} (copied), for
+     * instance a previous solution (checked, but not needed, in 1-D).
+     *
+     * @throws IllegalArgumentException as {@link #solve(GridDensity, ParticleMeasure)}, or if {@code initialWeights}
+     *                                  is null, has the wrong length or a non-finite entry
      */
     public SemiDiscreteResult solve(GridDensity density, ParticleMeasure target, double[] initialWeights) {
+        return solve(density, target, initialWeights, IterationObserver.none());
+    }
+
+    /**
+     * {@link #solve(GridDensity, ParticleMeasure, double[])} watched by an observer (see
+     * {@link #solve(GridDensity, ParticleMeasure, IterationObserver)}).
+     */
+    public SemiDiscreteResult solve(GridDensity density, ParticleMeasure target, double[] initialWeights,
+                                    IterationObserver observer) {
+        Arguments.finite("initialWeights", initialWeights);
+        return solveFrom(density, target, initialWeights, observer);
+    }
+
+    /** The solve from {@code initialWeights}, or from zero if it is null. */
+    private SemiDiscreteResult solveFrom(GridDensity density, ParticleMeasure target, double[] initialWeights,
+                                         IterationObserver observer) {
+        Arguments.notNull("observer", observer);
         if (density != null && density.dimension() == 1) {
             SemiDiscreteLine line = line(density, target);
             if (initialWeights != null) {
-                Arguments.finite("initialWeights", initialWeights);
                 Arguments.length("initialWeights", initialWeights.length, target.size());
             }
             double[] b = target.weights();
-            return line.evaluate(line.optimalWeights(b), b, 0, options.tolerance);
+            SemiDualEvaluation at = line.evaluate(line.optimalWeights(b), b);
+            return new SemiDiscreteResult(at, Convergence.tested(0, at.massError(), tolerance, false));
         }
         Tessellation tess = tessellation(density, target);
         int n = target.size();
         double[] psi = new double[n];
         if (initialWeights != null) {
-            Arguments.finite("initialWeights", initialWeights);
             Arguments.length("initialWeights", initialWeights.length, n);
             System.arraycopy(initialWeights, 0, psi, 0, n);
         }
-        return newton(tess, target.weights(), psi);
+        return newton(tess, target.weights(), psi, observer);
     }
 
     /**
-     * The semi-dual \( \Phi(\psi) \), cell masses, mass error and centroids at the given weights, without iterating
-     * ({@code iterations = 0}; {@code converged} tells whether the mass error is within the tolerance). Since
-     * \( \partial_i \Phi = b_i - G_i(\psi) \), this also gives the gradient of the dual.
+     * The semi-dual \( \Phi(\psi) \), cell masses, mass error, transport cost and centroids at the given weights,
+     * without iterating. Since \( \partial_i \Phi = b_i - G_i(\psi) \), this also gives the gradient of the dual.
      *
-     * @throws IllegalArgumentException as {@link #solve(GridDensity, ParticleMeasure)}, or if {@code weights} has
-     *                                  the wrong length or a non-finite entry
+     * @throws IllegalArgumentException as {@link #solve(GridDensity, ParticleMeasure)}, or if {@code weights} is
+     *                                  null, has the wrong length or a non-finite entry
      */
-    public SemiDiscreteResult evaluate(GridDensity density, ParticleMeasure target, double[] weights) {
+    public SemiDualEvaluation evaluate(GridDensity density, ParticleMeasure target, double[] weights) {
         if (density != null && density.dimension() == 1) {
             SemiDiscreteLine line = line(density, target);
             Arguments.finite("weights", weights);
             Arguments.length("weights", weights.length, target.size());
-            return line.evaluate(weights.clone(), target.weights(), 0, options.tolerance);
+            return line.evaluate(weights.clone(), target.weights());
         }
         Tessellation t = tessellation(density, target);
         Arguments.finite("weights", weights);
         Arguments.length("weights", weights.length, target.size());
         double[] psi = weights.clone();
         t.build(psi);
-        double[] b = target.weights();
-        return result(t, b, psi, 0, maxError(t, b) <= options.tolerance);
+        return evaluation(t, target.weights(), psi);
     }
 
     /**
@@ -199,11 +250,12 @@ public final class SemiDiscreteNewton {
      */
     public static LaguerreDiagram diagram(GridDensity.Grid grid, ParticleMeasure target, double[] weights) {
         Arguments.notNull("grid", grid);
+        Arguments.sameDimension("grid", grid.dimension(), 2, "the plane");
         Arguments.finite("weights", weights);
         Arguments.notNull("target", target);
         Arguments.length("weights", weights.length, target.size());
         double[] ones = new double[grid.size()];
-        java.util.Arrays.fill(ones, 1.0);
+        Arrays.fill(ones, 1.0);
         Tessellation t = tessellation(GridDensity.of(grid, ones), target);
         t.build(weights);
         return new LaguerreDiagram(t);
@@ -211,35 +263,23 @@ public final class SemiDiscreteNewton {
 
     static SemiDiscreteLine line(GridDensity density, ParticleMeasure target) {
         Arguments.notNull("target", target);
-        Arguments.length("target (dimension)", target.dimension(), 1);
-        double m = density.mass();
-        if (!(m > 0)) {
-            throw new IllegalArgumentException("density must have positive mass, got " + m);
-        }
+        Arguments.sameDimension("target", target.dimension(), 1, "density");
+        Arguments.positive("density (mass)", density.mass());
         requirePositiveWeights(target);
         return new SemiDiscreteLine(density, target);
     }
 
+    /** Every Laguerre cell must receive mass: \( b_i &gt; 0 \). */
     private static void requirePositiveWeights(ParticleMeasure target) {
-        for (int i = 0; i < target.size(); i++) {
-            if (!(target.weight(i) > 0)) {
-                throw new IllegalArgumentException("target: the weight of point " + i
-                        + " must be > 0 (every Laguerre cell must receive mass), got " + target.weight(i));
-            }
-        }
+        Arguments.positive("target weights", target.weights());
     }
 
     static Tessellation tessellation(GridDensity density, ParticleMeasure target) {
         Arguments.notNull("density", density);
         Arguments.notNull("target", target);
-        if (density.dimension() != 2) {
-            throw new IllegalArgumentException("density must be 1-D or 2-D, got dimension " + density.dimension());
-        }
-        Arguments.length("target (dimension)", target.dimension(), 2);
-        double m = density.mass();
-        if (!(m > 0)) {
-            throw new IllegalArgumentException("density must have positive mass, got " + m);
-        }
+        Arguments.inRange("density (dimension)", density.dimension(), 1, 2);
+        Arguments.sameDimension("target", target.dimension(), 2, "density");
+        double m = Arguments.positive("density (mass)", density.mass());
         double[] v = density.values();
         for (int c = 0; c < v.length; c++) {
             v[c] /= m;
@@ -250,13 +290,15 @@ public final class SemiDiscreteNewton {
         requirePositiveWeights(target);
         int[] dup = t.firstDuplicate();
         if (dup != null) {
+            // no Arguments rule for distinct points
             throw new IllegalArgumentException("target: points " + dup[0] + " and " + dup[1]
                     + " coincide, the points must be distinct");
         }
         return t;
     }
 
-    private SemiDiscreteResult newton(Tessellation t, double[] b, double[] psi) {
+    /** Damped Newton from {@code psi} (overwritten with the final weights). */
+    private SemiDiscreteResult newton(Tessellation t, double[] b, double[] psi, IterationObserver observer) {
         int n = b.length;
         double[] d = new double[n];
         double[] rhs = new double[n];
@@ -278,9 +320,10 @@ public final class SemiDiscreteNewton {
         double eps0 = 0.5 * Math.min(minB, minMass);
         double err2 = errorNorm(t, b);
         double errMax = maxError(t, b);
-        int iter = 0;
+        long iter = 0;
         boolean stuck = !(minMass > 0);
-        while (!stuck && errMax > options.tolerance && iter < options.maxIterations) {
+        boolean stopped = false;
+        while (!stuck && !stopped && errMax > tolerance && iter < maxIterations) {
             for (int i = 0; i < n; i++) {
                 rhs[i] = b[i] - t.mass[i];
             }
@@ -308,12 +351,14 @@ public final class SemiDiscreteNewton {
             if (!accepted) {
                 t.build(psi);
                 stuck = true;
-                break;
+            } else {
+                System.arraycopy(trial, 0, psi, 0, n);
+                errMax = maxError(t, b);
             }
-            System.arraycopy(trial, 0, psi, 0, n);
-            errMax = maxError(t, b);
+            stopped = !observer.observe(new IterationStatus(iter, errMax, Double.NaN));
         }
-        return result(t, b, psi, iter, errMax <= options.tolerance);
+        SemiDualEvaluation at = evaluation(t, b, psi);
+        return new SemiDiscreteResult(at, Convergence.tested(iter, at.massError(), tolerance, stopped));
     }
 
     private static double minMass(Tessellation t) {
@@ -416,7 +461,7 @@ public final class SemiDiscreteNewton {
                 r[i] -= alpha * q[i];
                 rn += r[i] * r[i];
             }
-            if (Math.sqrt(rn) <= options.cgTolerance * rn0) {
+            if (Math.sqrt(rn) <= cgTolerance * rn0) {
                 break;
             }
             double rzNew = 0;
@@ -440,8 +485,8 @@ public final class SemiDiscreteNewton {
         }
     }
 
-    private static SemiDiscreteResult result(Tessellation t, double[] b, double[] psi, long iterations,
-                                             boolean converged) {
+    /** The semi-dual and the cell integrals of the last built tessellation, at the weights {@code psi}. */
+    private static SemiDualEvaluation evaluation(Tessellation t, double[] b, double[] psi) {
         int n = b.length;
         double mean = 0;
         for (double v : psi) {
@@ -466,12 +511,12 @@ public final class SemiDiscreteNewton {
                 centroids[2 * i + 1] = t.pointY(i);
             }
         }
-        return new SemiDiscreteResult(w, t.mass.clone(), err, iterations, converged, dual, primal, centroids, 2);
+        return new SemiDualEvaluation(w, t.mass.clone(), err, dual, primal, centroids, 2);
     }
 
     @Override
     public String toString() {
-        return "SemiDiscreteNewton[tolerance=" + options.tolerance + ", maxIterations=" + options.maxIterations
-                + "]";
+        return "SemiDiscreteNewton[tolerance=" + tolerance + ", maxIterations=" + maxIterations + ", cgTolerance="
+                + cgTolerance + "]";
     }
 }

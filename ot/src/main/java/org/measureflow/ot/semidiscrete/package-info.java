@@ -14,10 +14,11 @@
  *       constant on a {@link org.measureflow.core.measure.GridDensity}, with exact polygonal cells
  *       ({@link org.measureflow.ot.semidiscrete.LaguerreDiagram}).</li>
  *   <li>{@link org.measureflow.ot.semidiscrete.SemiDiscreteSgd}: averaged stochastic gradient ascent (Genevay et
- *       al. 2016) for a density known through a {@link org.measureflow.ot.semidiscrete.DensitySampler}, in any
+ *       al. 2016) for a density known through a {@link org.measureflow.core.measure.PointSampler}, in any
  *       dimension.</li>
- *   <li>{@link org.measureflow.ot.semidiscrete.SemiDiscreteResult}: weights, cell masses, mass error, dual value,
- *       transport cost and cell centroids (for Lloyd-type quantisation).</li>
+ *   <li>{@link org.measureflow.ot.semidiscrete.SemiDualEvaluation}: weights, cell masses, mass error, the semi-dual
+ *       (objective), the transport cost and cell centroids (for Lloyd-type quantisation), held by every
+ *       {@link org.measureflow.ot.semidiscrete.SemiDiscreteResult} with its convergence.</li>
  * </ul>
  */
 package org.measureflow.ot.semidiscrete;

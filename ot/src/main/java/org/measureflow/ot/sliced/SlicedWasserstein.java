@@ -1,6 +1,7 @@
 package org.measureflow.ot.sliced;
 
-import java.util.SplittableRandom;
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
 
 import org.measureflow.core.Arguments;
 import org.measureflow.core.measure.ParticleMeasure;
@@ -12,7 +13,7 @@ import org.measureflow.ot.exact.OneDimensionalOt;
  * \( \nu = \sum_j b_j \delta_{y_j} \) in \( \mathbb R^d \) (Rabin, Peyr&eacute;, Delon, Bernot 2011):
  * \[ SW_p^p(\mu,\nu) = \int_{S^{d-1}} W_p^p(\theta\sharp\mu, \theta\sharp\nu)\,d\sigma(\theta), \qquad
  *    \theta\sharp\mu = \sum_i a_i \delta_{\langle\theta, x_i\rangle}, \]
- * with \( \sigma \) the uniform measure on the sphere, estimated by Monte Carlo over \( L \) seeded directions,
+ * with \( \sigma \) the uniform measure on the sphere, estimated by Monte Carlo over \( L \) random directions,
  * \( \widehat{SW}_p^p = \frac1L\sum_l W_p^p(\theta_l\sharp\mu, \theta_l\sharp\nu) \) (unbiased, standard error
  * \( O(L^{-1/2}) \), reported). Each one-dimensional term is exact: the quantile formula
  * \( W_p^p = \int_0^1 |F^{-1}_{\theta\sharp\mu} - F^{-1}_{\theta\sharp\nu}|^p \) by sorting
@@ -21,48 +22,103 @@ import org.measureflow.ot.exact.OneDimensionalOt;
  * direction is \( \pm 1 \) and \( SW_p = W_p \).
  *
  * <p>Directions are normalised standard Gaussian vectors \( \theta = G/|G| \) (uniform on the sphere by rotation
- * invariance), drawn from {@code new SplittableRandom(seed)} in order before any work starts, so the result depends
- * only on the seed. The directions are processed in fixed chunks ({@link Chunks}), optionally in parallel, and the
- * per-direction values are summed in direction order: parallel and serial runs give identical bits.
+ * invariance), drawn from the caller's generator in order before any work starts ({@link #randomDirections}), so the
+ * result depends only on the generator's state: {@code distance(x, y, new SplittableRandom(seed))} is reproducible.
+ * The directions are processed in fixed chunks ({@link Chunks}), optionally in parallel, and the per-direction
+ * costs are summed in direction order: parallel and serial runs give identical bits.
+ *
+ * <p>Names: {@code cost} is \( \widehat{SW}_p^p \) (the mean of the one-dimensional transport costs),
+ * {@code distance} the metric \( \widehat{SW}_p \).
+ *
+ * <p>Defaults ({@link #withDefaults()}):
+ * <ul>
+ * <li>\( L = \) {@value #DEFAULT_DIRECTIONS} directions ({@link #withDirections(int)});</li>
+ * <li>exponent \( p = \) {@value #DEFAULT_P} ({@link #withP(double)});</li>
+ * <li>parallel chunks allowed ({@link #withParallel(boolean)}; the bits are the same either way).</li>
+ * </ul>
+ *
+ * <p>Immutable and thread-safe.
  */
 public final class SlicedWasserstein {
-    private final Options options;
+    /** Default number of random directions: {@value}. */
+    public static final int DEFAULT_DIRECTIONS = 100;
+    /** Default exponent: {@value}. */
+    public static final double DEFAULT_P = 2.0;
 
-    private SlicedWasserstein(Options options) {
-        this.options = options;
+    private final int directions;
+    private final double p;
+    private final boolean parallel;
+
+    private SlicedWasserstein(int directions, double p, boolean parallel) {
+        this.directions = directions;
+        this.p = p;
+        this.parallel = parallel;
     }
 
-    /** The default options (see {@link Options}). */
-    public static Options options() {
-        return Options.DEFAULTS;
-    }
-
-    /** The estimator with the given options. */
-    public static SlicedWasserstein of(Options options) {
-        return new SlicedWasserstein(Arguments.notNull("options", options));
-    }
-
-    /** The estimator with the default options. */
+    /** The estimator with the defaults listed in the class documentation. */
     public static SlicedWasserstein withDefaults() {
-        return new SlicedWasserstein(Options.DEFAULTS);
-    }
-
-    /** This estimator's options. */
-    public Options getOptions() {
-        return options;
+        return new SlicedWasserstein(DEFAULT_DIRECTIONS, DEFAULT_P, true);
     }
 
     /**
-     * \( L \) directions uniform on \( S^{d-1} \): normalised standard Gaussian vectors drawn in order from
-     * {@code new SplittableRandom(seed)}, row-major {@code count * d}.
+     * This estimator with another number \( L \) of random directions.
      *
-     * @throws IllegalArgumentException unless {@code count > 0} and {@code d > 0}
+     * @param directions {@code > 0}
+     * @return a new estimator; this one is unchanged
+     * @throws IllegalArgumentException if {@code directions <= 0}
      */
-    public static double[] directions(int count, int d, long seed) {
+    public SlicedWasserstein withDirections(int directions) {
+        return new SlicedWasserstein(Arguments.positive("directions", directions), p, parallel);
+    }
+
+    /**
+     * This estimator with another exponent \( p \) of the cost \( |s - t|^p \) on the line (the monotone coupling is
+     * optimal only for convex costs).
+     *
+     * @param p finite and {@code >= 1}
+     * @return a new estimator; this one is unchanged
+     * @throws IllegalArgumentException if {@code p} is not finite and {@code >= 1}
+     */
+    public SlicedWasserstein withP(double p) {
+        return new SlicedWasserstein(directions, Arguments.atLeast("p", p, 1.0), parallel);
+    }
+
+    /**
+     * This estimator with parallel chunks of directions allowed ({@code true}) or forbidden; the bits are the same.
+     *
+     * @param parallel whether chunks may run on the common pool
+     * @return a new estimator; this one is unchanged
+     */
+    public SlicedWasserstein withParallel(boolean parallel) {
+        return new SlicedWasserstein(directions, p, parallel);
+    }
+
+    /** The number \( L \) of random directions. */
+    public int directions() {
+        return directions;
+    }
+
+    /** The exponent \( p \). */
+    public double p() {
+        return p;
+    }
+
+    /** Whether parallel chunks are allowed. */
+    public boolean parallel() {
+        return parallel;
+    }
+
+    /**
+     * \( L \) = {@code count} directions uniform on \( S^{d-1} \): normalised standard Gaussian vectors, drawn in order
+     * from {@code rng} (\( d \) Gaussians each), row-major {@code count * d}.
+     *
+     * @throws IllegalArgumentException unless {@code count > 0}, {@code d > 0} and {@code rng} is not null
+     */
+    public static double[] randomDirections(int count, int d, RandomGenerator rng) {
         Arguments.positive("count", count);
         Arguments.positive("d", d);
-        SplittableRandom rng = new SplittableRandom(seed);
-        double[] theta = new double[count * d];
+        Arguments.notNull("rng", rng);
+        double[] theta = new double[Arguments.product("count * d", count, d)];
         for (int l = 0; l < count; l++) {
             double norm;
             do {
@@ -82,43 +138,57 @@ public final class SlicedWasserstein {
     }
 
     /**
-     * The estimate of \( SW_p \) between two point clouds of the same dimension.
+     * The estimate of \( SW_p \) between two point clouds of the same dimension over {@link #directions()} random
+     * directions drawn from {@code rng} ({@link #randomDirections}).
      *
-     * @throws IllegalArgumentException if a measure is null or the dimensions differ
+     * @throws IllegalArgumentException if an argument is null or the dimensions differ
      */
-    public SlicedResult compute(ParticleMeasure x, ParticleMeasure y) {
+    public SlicedWassersteinResult distance(ParticleMeasure x, ParticleMeasure y, RandomGenerator rng) {
         Arguments.notNull("x", x);
         Arguments.notNull("y", y);
-        int d = x.dimension();
-        if (y.dimension() != d) {
-            throw new IllegalArgumentException("y has dimension " + y.dimension() + ", expected " + d
-                    + " (the dimension of x)");
-        }
-        return compute(x, y, directions(options.directions, d, options.seed));
+        Arguments.sameDimension("y", y.dimension(), x.dimension(), "x");
+        Arguments.notNull("rng", rng);
+        return distance(x, y, randomDirections(directions, x.dimension(), rng));
     }
 
     /**
      * The estimate of \( SW_p \) over the given directions (row-major {@code L * d}; each row is used as given, so
-     * pass unit vectors).
+     * pass unit vectors); {@link #directions()} is not used.
      *
      * @throws IllegalArgumentException if a measure is null, the dimensions differ, or {@code theta} is not a
      *                                  non-empty finite array of a multiple of {@code d} entries
      */
-    public SlicedResult compute(ParticleMeasure x, ParticleMeasure y, double[] theta) {
+    public SlicedWassersteinResult distance(ParticleMeasure x, ParticleMeasure y, double[] theta) {
         Arguments.notNull("x", x);
         Arguments.notNull("y", y);
         int d = x.dimension();
-        if (y.dimension() != d) {
-            throw new IllegalArgumentException("y has dimension " + y.dimension() + ", expected " + d
-                    + " (the dimension of x)");
-        }
-        Arguments.finite("theta", theta);
-        if (theta.length == 0 || theta.length % d != 0) {
+        Arguments.sameDimension("y", y.dimension(), d, "x");
+        Arguments.nonEmpty("theta", Arguments.finite("theta", theta));
+        if (theta.length % d != 0) {
+            // no Arguments rule for "a multiple of"
             throw new IllegalArgumentException("theta must hold a positive multiple of d = " + d
                     + " entries, got " + theta.length);
         }
         int count = theta.length / d;
-        double p = options.p;
+        double[] costs = projectedCosts(x, y, theta, count);
+        double sum = 0;
+        for (double v : costs) {
+            sum += v;
+        }
+        double mean = sum / count;
+        double squares = 0;
+        for (double v : costs) {
+            squares += (v - mean) * (v - mean);
+        }
+        double se = count > 1 ? Math.sqrt(squares / (count - 1) / count) : 0.0;
+        double distance = p == 1.0 ? mean : p == 2.0 ? Math.sqrt(mean) : Math.pow(mean, 1.0 / p);
+        return new SlicedWassersteinResult(mean, distance, se, count, costs);
+    }
+
+    /** \( W_p^p(\theta_l\sharp\mu, \theta_l\sharp\nu) \) for each of the {@code count} directions, in fixed chunks. */
+    private double[] projectedCosts(ParticleMeasure x, ParticleMeasure y, double[] theta, int count) {
+        int d = x.dimension();
+        double exponent = p;
         double[] xs = x.flatPoints();
         double[] ys = y.flatPoints();
         double[] a = x.weights();
@@ -135,36 +205,25 @@ public final class SlicedWasserstein {
             for (int l = start; l < end; l++) {
                 project(xs, theta, l, d, px);
                 project(ys, theta, l, d, py);
-                values[l] = sorted ? sortedPowerP(px, py, p) : OneDimensionalOt.cost(px, a, py, b, p);
+                values[l] = sorted ? sortedPowerP(px, py, exponent) : OneDimensionalOt.cost(px, a, py, b, exponent);
             }
         };
         int chunkRows = Math.max(1, (count + 63) / 64);
         long perDirection = 20L * (n + m) * (d + 1);
-        if (options.parallel) {
+        if (parallel) {
             Chunks.forEach(count, chunkRows, perDirection, body);
         } else {
             for (int c = 0; c < Chunks.count(count, chunkRows); c++) {
                 body.run(c, c * chunkRows, Math.min(count, (c + 1) * chunkRows));
             }
         }
-        double sum = 0;
-        for (double v : values) {
-            sum += v;
-        }
-        double mean = sum / count;
-        double squares = 0;
-        for (double v : values) {
-            squares += (v - mean) * (v - mean);
-        }
-        double se = count > 1 ? Math.sqrt(squares / (count - 1) / count) : 0.0;
-        double distance = p == 1.0 ? mean : p == 2.0 ? Math.sqrt(mean) : Math.pow(mean, 1.0 / p);
-        return new SlicedResult(mean, distance, se, count, values);
+        return values;
     }
 
     /** \( \frac1n\sum_i |x_{(i)} - y_{(i)}|^p \) for equal-size uniform measures; sorts both arrays in place. */
     private static double sortedPowerP(double[] x, double[] y, double p) {
-        java.util.Arrays.sort(x);
-        java.util.Arrays.sort(y);
+        Arrays.sort(x);
+        Arrays.sort(y);
         double s = 0;
         boolean square = p == 2.0;
         for (int i = 0; i < x.length; i++) {
@@ -186,90 +245,8 @@ public final class SlicedWasserstein {
         }
     }
 
-    /**
-     * Immutable configuration of {@link SlicedWasserstein}. Defaults: {@code directions = 100} (\( L \)),
-     * {@code p = 2}, {@code seed = 0}, {@code parallel = true} (identical results either way).
-     */
-    public static final class Options {
-        static final Options DEFAULTS = new Options();
-
-        int directions = 100;
-        double p = 2.0;
-        long seed = 0L;
-        boolean parallel = true;
-
-        private Options() {
-        }
-
-        private Options copy() {
-            Options o = new Options();
-            o.directions = directions;
-            o.p = p;
-            o.seed = seed;
-            o.parallel = parallel;
-            return o;
-        }
-
-        /** The number \( L > 0 \) of random directions. */
-        public Options directions(int count) {
-            Options o = copy();
-            o.directions = Arguments.positive("directions", count);
-            return o;
-        }
-
-        /** The exponent \( p \ge 1 \) of the cost \( |s - t|^p \) on the line. */
-        public Options p(double p) {
-            if (!(p >= 1) || !Double.isFinite(p)) {
-                throw new IllegalArgumentException("p must be finite and >= 1, got " + p);
-            }
-            Options o = copy();
-            o.p = p;
-            return o;
-        }
-
-        /** The seed of the directions. */
-        public Options seed(long seed) {
-            Options o = copy();
-            o.seed = seed;
-            return o;
-        }
-
-        /** Allows ({@code true}, default) or forbids parallel chunks of directions; the bits are the same. */
-        public Options parallel(boolean on) {
-            Options o = copy();
-            o.parallel = on;
-            return o;
-        }
-
-        /** An estimator with these options. */
-        public SlicedWasserstein build() {
-            return new SlicedWasserstein(this);
-        }
-
-        /** \( L \). */
-        public int directions() {
-            return directions;
-        }
-
-        /** \( p \). */
-        public double p() {
-            return p;
-        }
-
-        /** The seed. */
-        public long seed() {
-            return seed;
-        }
-
-        /** Whether parallel chunks are allowed. */
-        public boolean parallel() {
-            return parallel;
-        }
-
-        @Override
-        public String toString() {
-            return "SlicedWasserstein.Options[directions=" + directions + ", p=" + p + ", seed=" + seed
-                    + ", parallel=" + parallel + "]";
-        }
+    @Override
+    public String toString() {
+        return "SlicedWasserstein[directions=" + directions + ", p=" + p + ", parallel=" + parallel + "]";
     }
 }

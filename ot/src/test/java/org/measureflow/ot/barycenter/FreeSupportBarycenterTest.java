@@ -15,6 +15,7 @@ import org.measureflow.core.measure.GaussianMeasure;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.ot.Histograms;
 import org.measureflow.ot.gaussian.BuresBarycenter;
+import org.measureflow.ot.gaussian.BuresBarycenterResult;
 import org.measureflow.ot.gaussian.BuresWasserstein;
 import org.measureflow.ot.sinkhorn.SinkhornSolver;
 import org.measureflow.testing.Property;
@@ -94,7 +95,7 @@ class FreeSupportBarycenterTest {
         // the Bures barycenter of the populations (B4 fixed point) against the Gaussian with the barycenter's
         // moments: the sample covariances are off by about |S| sqrt(2/n) = 0.07 |S| per entry, so the Bures distance
         // of the moments is O(sqrt(tr S) * 0.07); 0.1 (a squared-distance unit of the data) is about three times that
-        BuresBarycenter bures = BuresWasserstein.barycenter(gaussians, lambda);
+        BuresBarycenterResult bures = BuresBarycenter.withDefaults().solve(gaussians, lambda);
         GaussianMeasure fitted = GaussianMeasure.of(mean, r.barycenter().covariance());
         double w2 = BuresWasserstein.squaredDistance(fitted, bures.barycenter());
         assertTrue(w2 < 0.1 * 0.1, "W2^2 between the fitted barycenter and the Bures barycenter: " + w2);
@@ -104,7 +105,7 @@ class FreeSupportBarycenterTest {
         for (int k = 0; k < 3; k++) {
             empirical[k] = GaussianMeasure.of(samples[k].mean(), samples[k].covariance());
         }
-        double w2Empirical = BuresWasserstein.squaredDistance(fitted, BuresWasserstein.barycenter(empirical, lambda)
+        double w2Empirical = BuresWasserstein.squaredDistance(fitted, BuresBarycenter.withDefaults().solve(empirical, lambda)
                 .barycenter());
         assertTrue(w2Empirical < 0.05 * 0.05, "W2^2 to the empirical Bures barycenter: " + w2Empirical);
     }

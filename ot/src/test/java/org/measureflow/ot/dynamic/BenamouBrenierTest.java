@@ -1,9 +1,15 @@
 package org.measureflow.ot.dynamic;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
+import org.measureflow.core.iteration.IterationStatus;
+import org.measureflow.core.iteration.Termination;
 import org.measureflow.core.measure.GridDensity;
 import org.measureflow.testing.Rejections;
 
@@ -32,9 +38,9 @@ class BenamouBrenierTest {
         double[] midpointError = new double[sizes.length];
         for (int k = 0; k < sizes.length; k++) {
             int n = sizes[k];
-            BenamouBrenierResult r = BenamouBrenier.options().tolerance(5e-6).maxIterations(8000).solver()
-                    .solve(gaussian(n, M0, S0), gaussian(n, M1, S1), n);
-            assertTrue(r.converged(), "n = " + n + ": residual " + r.constraintResidual());
+            BenamouBrenierResult r = BenamouBrenier.of(n).withTolerance(5e-6).withMaxIterations(8000)
+                    .solve(gaussian(n, M0, S0), gaussian(n, M1, S1));
+            assertTrue(r.converged(), "n = " + n + ": " + r);
             energyError[k] = Math.abs(r.kineticEnergy() - w2);
             GridDensity mid = gaussian(n, 0.5 * (M0 + M1), 0.5 * (S0 + S1));
             double[] v = r.densityValues(n / 2);
@@ -63,7 +69,7 @@ class BenamouBrenierTest {
     @Test
     void endDensitiesAreReproducedAndEqualEndsCostNothing() {
         GridDensity rho = gaussian(24, 0.5, 0.1);
-        BenamouBrenierResult r = BenamouBrenier.withDefaults().solve(rho, rho, 8);
+        BenamouBrenierResult r = BenamouBrenier.of(8).solve(rho, rho);
         // the projection onto the continuity constraint sets the end slices to the data exactly
         double[] first = r.densityValues(0);
         double[] last = r.densityValues(8);
@@ -86,8 +92,8 @@ class BenamouBrenierTest {
                 x -> Math.exp(-((x[0] - a[0]) * (x[0] - a[0]) + (x[1] - a[1]) * (x[1] - a[1])) / (2 * s * s)));
         GridDensity rho1 = GridDensity.fromFunction(g,
                 x -> Math.exp(-((x[0] - b[0]) * (x[0] - b[0]) + (x[1] - b[1]) * (x[1] - b[1])) / (2 * s * s)));
-        BenamouBrenierResult r = BenamouBrenier.options().tolerance(1e-4).solver().solve(rho0, rho1, 16);
-        assertTrue(r.converged(), "residual " + r.constraintResidual());
+        BenamouBrenierResult r = BenamouBrenier.of(16).withTolerance(1e-4).solve(rho0, rho1);
+        assertTrue(r.converged(), r.toString());
         double shift2 = (b[0] - a[0]) * (b[0] - a[0]) + (b[1] - a[1]) * (b[1] - a[1]);
         // a translation's W2^2 is the squared shift; at h = 1/32 the 1-D study above has a relative energy error
         // below 1e-3, and the tolerance 1e-4 on the residual adds about as much: allow 1 %
@@ -116,21 +122,71 @@ class BenamouBrenierTest {
         GridDensity.Grid g2 = GridDensity.Grid.of2d(0, 1, nx, 0, 0.5, ny);
         GridDensity r0 = GridDensity.fromFunction(g2, x -> f0.value(g2.cellIndex(x, 0) / ny) * (1.2 + Math.sin(6 * x[1])));
         GridDensity r1 = GridDensity.fromFunction(g2, x -> f1.value(g2.cellIndex(x, 0) / ny) * (1.2 + Math.sin(6 * x[1])));
-        BenamouBrenier solver = BenamouBrenier.options().tolerance(1e-5).solver();
-        BenamouBrenierResult one = solver.solve(f0, f1, steps);
-        BenamouBrenierResult two = solver.solve(r0, r1, steps);
+        BenamouBrenier solver = BenamouBrenier.of(steps).withTolerance(1e-5);
+        BenamouBrenierResult one = solver.solve(f0, f1);
+        BenamouBrenierResult two = solver.solve(r0, r1);
         assertTrue(one.converged() && two.converged());
         // equal minima; each solve stops at a residual of 1e-5 (measured energy gap 8e-6 relative)
         assertEquals(one.kineticEnergy(), two.kineticEnergy(), 1e-4 * one.kineticEnergy());
     }
 
     @Test
+    void theObserverSeesEveryIterationAndCanStopIt() {
+        GridDensity rho0 = gaussian(16, M0, S0);
+        GridDensity rho1 = gaussian(16, M1, S1);
+        BenamouBrenier solver = BenamouBrenier.of(8);
+        BenamouBrenierResult full = solver.solve(rho0, rho1);
+        assertTrue(full.converged() && full.iterations() > 10, full.toString());
+        List<IterationStatus> seen = new ArrayList<>();
+        BenamouBrenierResult watched = solver.solve(rho0, rho1, s -> seen.add(s));
+        assertEquals(full.iterations(), seen.size());
+        // the last status carries the residual the result reports, and watching does not change the bits
+        assertEquals(full.error(), seen.get(seen.size() - 1).error(), 0);
+        assertTrue(full.error() <= full.tolerance());
+        assertArrayEquals(full.density(), watched.density(), 0);
+        BenamouBrenierResult stopped = solver.solve(rho0, rho1, s -> s.iteration() < 10);
+        assertEquals(Termination.STOPPED, stopped.termination());
+        assertEquals(10, stopped.iterations());
+        assertEquals(seen.get(9).error(), stopped.error(), 0);
+        assertTrue(stopped.toString().contains("NOT CONVERGED: stopped by the observer after 10 iterations"),
+                stopped.toString());
+        BenamouBrenierResult limited = solver.withMaxIterations(10).solve(rho0, rho1);
+        assertEquals(Termination.ITERATION_LIMIT, limited.termination());
+        // a limit of 10 and a stop after 10 are the same 10 iterations
+        assertArrayEquals(stopped.density(), limited.density(), 0);
+    }
+
+    @Test
+    void withersReturnNewSolversAndKeepTheOtherSettings() {
+        BenamouBrenier base = BenamouBrenier.of(6);
+        BenamouBrenier changed = base.withMaxIterations(50).withTolerance(1e-3).withGamma(0.5).withRelaxation(1.2)
+                .withTimeSteps(9);
+        assertEquals(6, base.timeSteps());
+        assertEquals(BenamouBrenier.DEFAULT_MAX_ITERATIONS, base.maxIterations());
+        assertEquals(BenamouBrenier.DEFAULT_TOLERANCE, base.tolerance(), 0);
+        assertTrue(Double.isNaN(base.gamma()));
+        assertEquals(BenamouBrenier.DEFAULT_RELAXATION, base.relaxation(), 0);
+        assertEquals(9, changed.timeSteps());
+        assertEquals(50, changed.maxIterations());
+        assertEquals(1e-3, changed.tolerance(), 0);
+        assertEquals(0.5, changed.gamma(), 0);
+        assertEquals(1.2, changed.relaxation(), 0);
+        assertEquals("BenamouBrenier[timeSteps=6, maxIterations=5000, tolerance=1.0E-5, gamma=automatic, "
+                + "relaxation=1.8]", base.toString());
+        GridDensity rho = gaussian(8, 0.5, 0.1);
+        String text = base.solve(rho, rho).toString();
+        assertTrue(text.startsWith("BenamouBrenierResult[Grid[[0.0, 1.0]/8], timeSteps=6, kineticEnergy="), text);
+        assertTrue(text.contains("converged in "), text);
+    }
+
+    @Test
     void rejectsBadArguments() {
         GridDensity a = gaussian(8, 0.5, 0.1);
         GridDensity other = GridDensity.fromFunction(GridDensity.Grid.of1d(0, 2, 8), x -> 1);
-        Rejections.assertRejected("rho1", () -> BenamouBrenier.withDefaults().solve(a, other, 4));
-        Rejections.assertRejected("timeSteps", () -> BenamouBrenier.withDefaults().solve(a, a, 1));
-        Rejections.assertRejected("relaxation", () -> BenamouBrenier.options().relaxation(2));
-        Rejections.assertRejected("gamma", () -> BenamouBrenier.options().gamma(-1));
+        Rejections.assertRejected("rho1", () -> BenamouBrenier.of(4).solve(a, other));
+        Rejections.assertRejected("timeSteps", () -> BenamouBrenier.of(1));
+        Rejections.assertRejected("timeSteps", () -> BenamouBrenier.of(4).withTimeSteps(1));
+        Rejections.assertRejected("relaxation", () -> BenamouBrenier.of(4).withRelaxation(2));
+        Rejections.assertRejected("gamma", () -> BenamouBrenier.of(4).withGamma(-1));
     }
 }

@@ -86,7 +86,7 @@ class DisplacementInterpolationTest {
     void rejectsMismatchedInputs() {
         ParticleMeasure x = ParticleMeasure.fromFlat(new double[] {0, 1}, 1);
         ParticleMeasure y = ParticleMeasure.fromFlat(new double[] {0, 1, 2, 3}, 2);
-        Rejections.assertRejected("y (dimension)", () -> DisplacementInterpolation.between(x, y));
+        Rejections.assertRejected("y", () -> DisplacementInterpolation.between(x, y));
         DisplacementInterpolation p = DisplacementInterpolation.between(x, x);
         Rejections.assertRejected("t", () -> p.at(1.5));
     }

@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.measureflow.core.iteration.IterationStatus;
+import org.measureflow.core.iteration.Termination;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.ot.CostMatrix;
 import org.measureflow.ot.GroundCost;
@@ -271,6 +276,101 @@ class NetworkSimplexTest {
         assertTrue(r.cost() >= full.cost() - 1e-12);
         assertEquals(1, NetworkSimplex.withDefaults().withMaxIterations(1).maxIterations());
         assertEquals(NetworkSimplex.DEFAULT_MAX_ITERATIONS, NetworkSimplex.withDefaults().maxIterations());
+    }
+
+    @Test
+    void anObserverThatStopsLeavesAFeasiblePlanAndReportsStopped() {
+        SplittableRandom rng = new SplittableRandom(3);
+        int n = 40;
+        double[] a = Histograms.uniform(n);
+        CostMatrix c = randomCost(rng, n, n);
+        assertTrue(SOLVER.solve(a, a, c).iterations() > 3, "the instance needs more than 3 pivots");
+        List<IterationStatus> seen = new ArrayList<>();
+        ExactOtResult r = SOLVER.solve(a, a, c, status -> {
+            seen.add(status);
+            return status.iteration() < 3;
+        });
+        assertEquals(Termination.STOPPED, r.termination());
+        assertFalse(r.converged());
+        assertEquals(3, r.iterations());
+        assertEquals(3, seen.size());
+        for (int k = 0; k < 3; k++) {
+            assertEquals(k + 1, seen.get(k).iteration());
+            // each status carries the violation of the arc that entered, which exceeded the threshold
+            assertTrue(seen.get(k).error() > r.tolerance());
+            assertTrue(Double.isNaN(seen.get(k).fractionDone()));
+        }
+        // marginals are preserved by every pivot: rounding of O(n) additions of 1/n
+        assertArrayEquals(a, r.plan().sourceMarginal(), 1e-12);
+        assertArrayEquals(a, r.plan().targetMarginal(), 1e-12);
+        assertTrue(r.error() > r.tolerance(), "a stopped solve still has an entering arc");
+        assertTrue(r.toString().contains("NOT CONVERGED: stopped by the observer after 3 iterations"), r.toString());
+    }
+
+    @ParameterizedTest(name = "limit {0}")
+    @ValueSource(longs = {0, 1})
+    void iterationLimitsOfZeroAndOnePivotReportTheLimit(long limit) {
+        SplittableRandom rng = new SplittableRandom(3);
+        int n = 40;
+        double[] a = Histograms.uniform(n);
+        CostMatrix c = randomCost(rng, n, n);
+        ExactOtResult r = NetworkSimplex.withDefaults().withMaxIterations(limit).solve(a, a, c);
+        assertEquals(Termination.ITERATION_LIMIT, r.termination());
+        assertEquals(limit, r.iterations());
+        assertTrue(r.error() > r.tolerance());
+        // the greedy start and every pivot keep the marginals: rounding of O(n) additions of 1/n
+        assertArrayEquals(a, r.plan().sourceMarginal(), 1e-12);
+        assertArrayEquals(a, r.plan().targetMarginal(), 1e-12);
+        assertTrue(r.toString().contains("NOT CONVERGED: iteration limit reached after " + limit), r.toString());
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("org.measureflow.testing.Seeds#few")
+    void convergedErrorIsTheLargestDualViolationAndWithinTheThreshold(long seed) {
+        Property.check(seed, rng -> {
+            int n = 1 + rng.nextInt(80);
+            int m = 1 + rng.nextInt(80);
+            double[] a = Histograms.normalised("a", RandomInputs.positiveWeights(rng, n));
+            double[] b = Histograms.normalised("b", RandomInputs.positiveWeights(rng, m));
+            CostMatrix c = rng.nextBoolean() ? randomCost(rng, n, m) : squaredEuclidean(rng, n, m);
+            ExactOtResult r = SOLVER.solve(a, b, c);
+            assertEquals(Termination.CONVERGED, r.termination());
+            assertEquals(1e-13 * c.maxAbs(), r.tolerance(), 0);
+            assertTrue(r.error() >= 0 && r.error() <= r.tolerance(), r.toString());
+            // the error is max(0, -min_ij (C_ij - g_j) - f_i), evaluated as the last pricing does: same bits
+            double[] f = r.f();
+            double[] g = r.g();
+            double min = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                double row = Double.POSITIVE_INFINITY;
+                for (int j = 0; j < m; j++) {
+                    row = Math.min(row, c.get(i, j) - g[j]);
+                }
+                min = Math.min(min, row - f[i]);
+            }
+            assertEquals(Math.max(0, -min), r.error(), 0);
+        });
+    }
+
+    @Test
+    void toStringsShowSizesCostAndConvergence() {
+        ParticleMeasure x = ParticleMeasure.of(new double[][] {{0}, {1}, {3}}, new double[] {.2, .5, .3});
+        ParticleMeasure y = ParticleMeasure.of(new double[][] {{-1}, {2}}, new double[] {.6, .4});
+        ExactOtResult r = SOLVER.solve(x, y);
+        String text = r.toString();
+        assertTrue(text.startsWith("ExactOtResult[n=3, m=2, cost=" + r.cost() + ", plan: 4 entries, converged in "),
+                text);
+        assertEquals("NetworkSimplex[maxIterations=5]", SOLVER.withMaxIterations(5).toString());
+        assertTrue(r.plan().toString().startsWith("SparsePlan[3x2, 4 entries: (0,0)=0.2"), r.plan().toString());
+    }
+
+    @Test
+    void withMaxIterationsReturnsANewSolverAndKeepsTheOriginal() {
+        NetworkSimplex limited = SOLVER.withMaxIterations(5);
+        assertEquals(5, limited.maxIterations());
+        assertEquals(NetworkSimplex.DEFAULT_MAX_ITERATIONS, SOLVER.maxIterations());
+        assertEquals(7, limited.withMaxIterations(7).maxIterations());
+        assertEquals(5, limited.maxIterations());
     }
 
     @Test

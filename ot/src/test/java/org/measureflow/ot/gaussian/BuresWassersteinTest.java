@@ -328,8 +328,8 @@ class BuresWassersteinTest {
             GaussianMeasure mu = random(rng, d, 30);
             GaussianMeasure nu = random(rng, d, 30);
             double t = rng.nextDouble(0.05, 0.95);
-            BuresBarycenter bary = BuresWasserstein.barycenter(new GaussianMeasure[]{mu, nu}, new double[]{1 - t, t});
-            assertTrue(bary.converged(), "residual " + bary.residual());
+            BuresBarycenterResult bary = BuresBarycenter.withDefaults().solve(new GaussianMeasure[]{mu, nu}, new double[]{1 - t, t});
+            assertTrue(bary.converged(), bary.toString());
             GaussianMeasure mc = BuresWasserstein.geodesic(mu, nu, t);
             // the fixed point is reached to the 1e-12 tolerance; the two formulas agree to rounding
             assertTrue(TestMatrices.maxAbsDiff(bary.barycenter().covariance(), mc.covariance()) < 1e-9);
@@ -344,7 +344,7 @@ class BuresWassersteinTest {
     @Test
     void barycenterOfOneGaussianIsItself() {
         GaussianMeasure mu = random(new SplittableRandom(3), 4, 1e3);
-        BuresBarycenter bary = BuresWasserstein.barycenter(new GaussianMeasure[]{mu}, new double[]{1});
+        BuresBarycenterResult bary = BuresBarycenter.withDefaults().solve(new GaussianMeasure[]{mu}, new double[]{1});
         assertTrue(bary.converged());
         assertEquals(1, bary.iterations()); // the start sum_k w_k S_k is already the fixed point
         assertTrue(relErr(bary.barycenter().covariance(), mu.covariance()) < 1e-12); // cond 1e3 rounding
@@ -377,7 +377,7 @@ class BuresWassersteinTest {
         for (int i = 0; i < d; i++) {
             rootMean[i] *= rootMean[i];
         }
-        BuresBarycenter bary = BuresWasserstein.barycenter(ms, w);
+        BuresBarycenterResult bary = BuresBarycenter.withDefaults().solve(ms, w);
         assertTrue(bary.converged());
         // (sum_k w_k S_k^{1/2})^2 in the common basis; rounding of O(1) quantities
         assertTrue(relErr(bary.barycenter().covariance(), rotated(q, rootMean)) < 1e-11);
@@ -387,11 +387,12 @@ class BuresWassersteinTest {
     void barycenterReportsNonConvergenceInsteadOfThrowing() {
         SplittableRandom rng = new SplittableRandom(5);
         GaussianMeasure[] ms = {random(rng, 3, 100), random(rng, 3, 100), random(rng, 3, 100)};
-        BuresBarycenter bary = BuresWasserstein.barycenter(ms, new double[]{0.2, 0.3, 0.5},
-                BarycenterOptions.defaults().maxIterations(1).tolerance(1e-15));
+        BuresBarycenterResult bary = BuresBarycenter.withDefaults().withMaxIterations(1).withTolerance(1e-15)
+                .solve(ms, new double[]{0.2, 0.3, 0.5});
         assertFalse(bary.converged());
         assertEquals(1, bary.iterations());
-        assertTrue(bary.residual() > 1e-15);
+        assertTrue(bary.error() > 1e-15);
+        assertTrue(bary.toString().contains("NOT CONVERGED: iteration limit reached after 1 iteration"), bary.toString());
     }
 
     @Test
@@ -404,13 +405,13 @@ class BuresWassersteinTest {
         assertMessage("s1", () -> BuresWasserstein.squaredBuresDistance(CommonOps_DDRM.identity(2), CommonOps_DDRM.identity(3)));
         assertMessage("s1", () -> BuresWasserstein.squaredBuresDistance(CommonOps_DDRM.identity(2),
                 new DMatrixRMaj(new double[][]{{1, 2}, {2, 1}})));
-        assertMessage("measures", () -> BuresWasserstein.barycenter(new GaussianMeasure[0], new double[0]));
-        assertMessage("measures[1]", () -> BuresWasserstein.barycenter(new GaussianMeasure[]{a, b}, new double[]{.5, .5}));
-        assertMessage("weights", () -> BuresWasserstein.barycenter(new GaussianMeasure[]{a, a}, new double[]{.5, .6}));
-        assertMessage("weights[0]", () -> BuresWasserstein.barycenter(new GaussianMeasure[]{a, a}, new double[]{-.5, 1.5}));
-        assertMessage("weights", () -> BuresWasserstein.barycenter(new GaussianMeasure[]{a, a}, new double[]{1}));
-        assertMessage("tolerance", () -> BarycenterOptions.defaults().tolerance(0));
-        assertMessage("maxIterations", () -> BarycenterOptions.defaults().maxIterations(0));
+        assertMessage("measures", () -> BuresBarycenter.withDefaults().solve(new GaussianMeasure[0], new double[0]));
+        assertMessage("measures[1]", () -> BuresBarycenter.withDefaults().solve(new GaussianMeasure[]{a, b}, new double[]{.5, .5}));
+        assertMessage("weights", () -> BuresBarycenter.withDefaults().solve(new GaussianMeasure[]{a, a}, new double[]{.5, .6}));
+        assertMessage("weights[0]", () -> BuresBarycenter.withDefaults().solve(new GaussianMeasure[]{a, a}, new double[]{-.5, 1.5}));
+        assertMessage("weights", () -> BuresBarycenter.withDefaults().solve(new GaussianMeasure[]{a, a}, new double[]{1}));
+        assertMessage("tolerance", () -> BuresBarycenter.withDefaults().withTolerance(0));
+        assertMessage("maxIterations", () -> BuresBarycenter.withDefaults().withMaxIterations(0));
     }
 
     static void assertMessage(String name, Runnable call) {

@@ -35,7 +35,7 @@ class EntropicGaussianOtTest {
         double[] divergence = {1.4333740664, 1.4279611178, 1.4084460399};
         for (int i = 0; i < 3; i++) {
             // B5 golden values to 10 decimals; the spec asks for 1e-8
-            assertEquals(cost[i], EntropicGaussianOt.cost(goldenSource(), goldenTarget(), eps[i]), 1e-9, "OT eps=" + eps[i]);
+            assertEquals(cost[i], EntropicGaussianOt.objective(goldenSource(), goldenTarget(), eps[i]), 1e-9, "OT eps=" + eps[i]);
             assertEquals(divergence[i], EntropicGaussianOt.sinkhornDivergence(goldenSource(), goldenTarget(), eps[i]), 1e-9,
                     "S eps=" + eps[i]);
         }
@@ -46,8 +46,8 @@ class EntropicGaussianOtTest {
         GaussianMeasure a = GaussianMeasure.of1d(0.3, 0.8);
         GaussianMeasure b = GaussianMeasure.of1d(-0.5, 1.7);
         // B5 gives 8 decimals (half a unit in the last place)
-        assertEquals(2.13492567, EntropicGaussianOt.cost(a, b, 0.5), 5e-9);
-        assertEquals(2.93931693, EntropicGaussianOt.cost(a, b, 2), 5e-9);
+        assertEquals(2.13492567, EntropicGaussianOt.objective(a, b, 0.5), 5e-9);
+        assertEquals(2.93931693, EntropicGaussianOt.objective(a, b, 2), 5e-9);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -58,7 +58,7 @@ class EntropicGaussianOtTest {
             GaussianMeasure a = random(rng, d, 100);
             GaussianMeasure b = random(rng, d, 100);
             double eps = Math.pow(10, rng.nextDouble(-1, 1));
-            double ours = EntropicGaussianOt.cost(a, b, eps);
+            double ours = EntropicGaussianOt.objective(a, b, eps);
             double scale = CommonOps_DDRM.trace(a.covariance()) + CommonOps_DDRM.trace(b.covariance()) + 1;
             // three closed forms through different factorisations: agreement to rounding of O(scale) sums
             assertEquals(spectralCost(a, b, eps), ours, 1e-10 * scale, "spectral");
@@ -88,7 +88,7 @@ class EntropicGaussianOtTest {
             double[] sigma = singularValues(a, b);
             double previous = Double.POSITIVE_INFINITY;
             for (double eps : new double[]{1e-1, 1e-3, 1e-5}) {
-                double error = EntropicGaussianOt.cost(a, b, eps) - w2;
+                double error = EntropicGaussianOt.objective(a, b, eps) - w2;
                 assertTrue(error > 0 && error < previous, "error must shrink monotonically: " + error + " at " + eps);
                 previous = error;
                 // first-order expansion: OT_eps - W2^2 = sum_i (eps/2)(1 + log(2 sigma_i/eps)) + O(eps^2 / sigma_min)
@@ -115,8 +115,8 @@ class EntropicGaussianOtTest {
             assertTrue(s >= 0);
             assertEquals(0.0, EntropicGaussianOt.sinkhornDivergence(a, a, eps), 1e-12);
             assertEquals(0.0, EntropicGaussianOt.sinkhornDivergence(a, GaussianMeasure.of(a.mean(), a.covariance()), eps), 1e-12);
-            double definition = EntropicGaussianOt.cost(a, b, eps) - 0.5 * EntropicGaussianOt.cost(a, a, eps)
-                    - 0.5 * EntropicGaussianOt.cost(b, b, eps);
+            double definition = EntropicGaussianOt.objective(a, b, eps) - 0.5 * EntropicGaussianOt.objective(a, a, eps)
+                    - 0.5 * EntropicGaussianOt.objective(b, b, eps);
             double scale = CommonOps_DDRM.trace(a.covariance()) + CommonOps_DDRM.trace(b.covariance()) + 1;
             // the definition cancels traces of size `scale`, so it carries rounding ~1e-15 * scale
             assertEquals(definition, s, 1e-11 * scale);
@@ -134,7 +134,7 @@ class EntropicGaussianOtTest {
         double frob = NormOps_DDRM.normF(diff);
         // psi(r) = -2 r^2/eps + O(r^4/eps^3), so S_eps = |ma - mb|^2 + |Sa - Sb|_F^2 / eps + O(eps^-3)
         assertEquals(frob * frob, (s - 1) * eps, 1e-6);
-        double c = EntropicGaussianOt.cost(a, b, 1e12);
+        double c = EntropicGaussianOt.objective(a, b, 1e12);
         assertEquals(1 + 3 + 3, c, 1e-9); // tends to E|X - Y|^2 under the product coupling
     }
 
@@ -158,7 +158,7 @@ class EntropicGaussianOtTest {
                 // transport cost <pi, C> = |dm|^2 + tr Sa + tr Sb - 2 tr K
                 double transport = BuresWasserstein.meanDistanceSquared(a.mean(), b.mean())
                         + CommonOps_DDRM.trace(a.covariance()) + CommonOps_DDRM.trace(b.covariance()) - 2 * CommonOps_DDRM.trace(k);
-                assertEquals(transport, EntropicGaussianOt.transportCost(a, b, eps), 1e-10 * (1 + transport));
+                assertEquals(transport, EntropicGaussianOt.cost(a, b, eps), 1e-10 * (1 + transport));
             }
         });
     }
@@ -197,7 +197,7 @@ class EntropicGaussianOtTest {
         GaussianMeasure a = goldenSource();
         GaussianMeasure b = goldenTarget();
         double w2 = BuresWasserstein.squaredDistance(a, b);
-        double c = EntropicGaussianOt.cost(a, b, 1e-12);
+        double c = EntropicGaussianOt.objective(a, b, 1e-12);
         // error ~ d (eps/2)(1 + log(2 sigma/eps)) ~ 3e-11
         assertTrue(Double.isFinite(c) && c > w2 && c - w2 < 1e-10, "cost " + c + " vs " + w2);
         assertTrue(EntropicGaussianOt.sinkhornDivergence(a, b, 1e-12) > 0);
@@ -208,12 +208,12 @@ class EntropicGaussianOtTest {
     void invalidArgumentsAreRejectedWithTheirNames() {
         GaussianMeasure a = GaussianMeasure.standard(2);
         GaussianMeasure b = GaussianMeasure.standard(3);
-        assertMessage("beta", () -> EntropicGaussianOt.cost(a, b, 1));
-        assertMessage("eps", () -> EntropicGaussianOt.cost(a, a, 0));
-        assertMessage("eps", () -> EntropicGaussianOt.sinkhornDivergence(a, a, -1));
-        assertMessage("eps", () -> EntropicGaussianOt.crossCovariance(a, a, Double.NaN));
-        assertMessage("eps", () -> EntropicGaussianOt.entropicMap(a, a, Double.POSITIVE_INFINITY));
-        assertMessage("alpha", () -> EntropicGaussianOt.transportCost(null, a, 1));
+        assertMessage("beta", () -> EntropicGaussianOt.objective(a, b, 1));
+        assertMessage("epsilon", () -> EntropicGaussianOt.objective(a, a, 0));
+        assertMessage("epsilon", () -> EntropicGaussianOt.sinkhornDivergence(a, a, -1));
+        assertMessage("epsilon", () -> EntropicGaussianOt.crossCovariance(a, a, Double.NaN));
+        assertMessage("epsilon", () -> EntropicGaussianOt.entropicMap(a, a, Double.POSITIVE_INFINITY));
+        assertMessage("alpha", () -> EntropicGaussianOt.cost(null, a, 1));
     }
 
     // ----- reference implementations, straight from the formulas of closed-forms B5 -----

@@ -71,7 +71,7 @@ class SemiDiscreteNewtonTest {
             assertEquals(y0 + h / 2, centroid[1], 1e-12, "centroid y");
         }
         // each point sits at the centre of its square of side h: int |x - c|^2 = h^2 * (h^2/12 + h^2/12) per cell
-        assertEquals(h * h / 6, r.cost(), 1e-14);
+        assertEquals(h * h / 6, r.objective(), 1e-14);
         assertEquals(h * h / 6, r.cost(), 1e-14);
     }
 
@@ -88,7 +88,7 @@ class SemiDiscreteNewtonTest {
             assertEquals(0, r.weights()[c], 1e-12, "weight " + c);
             assertEquals(1.0 / (k * k), r.masses()[c], 1e-12, "mass " + c);
         }
-        assertEquals(1.0 / (6 * k * k), r.cost(), 1e-14);
+        assertEquals(1.0 / (6 * k * k), r.objective(), 1e-14);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -100,7 +100,7 @@ class SemiDiscreteNewtonTest {
             double[] b = y.weights();
             SemiDiscreteResult r = SemiDiscreteNewton.withDefaults().solveUniform(0, 1, 0, 1, y);
             assertTrue(r.converged(), "converged in " + r.iterations());
-            assertTrue(r.maxMassError() <= 1e-10, "error " + r.maxMassError());
+            assertTrue(r.error() <= 1e-10, "error " + r.error());
             // independent check: the shoelace areas of the exported polygons (uniform density: mass = area)
             LaguerreDiagram cells = SemiDiscreteNewton.diagram(UNIT.grid(), y, r.weights());
             double total = 0;
@@ -111,7 +111,7 @@ class SemiDiscreteNewtonTest {
             // the cells tile the square: areas sum to 1 up to rounding
             assertEquals(1, total, 1e-12);
             // at the optimum the dual value is the primal cost of the Laguerre map (zero duality gap)
-            assertEquals(r.cost(), r.cost(), 1e-9);
+            assertEquals(r.cost(), r.objective(), 1e-9);
         });
     }
 
@@ -195,12 +195,12 @@ class SemiDiscreteNewtonTest {
             double[] v = {1, 1, 1, 0};
             GridDensity rho = GridDensity.of2d(0, 1, 2, 0, 1, 2, v);
             SemiDiscreteResult r = SemiDiscreteNewton.withDefaults().solve(rho, y);
-            assertTrue(r.converged(), "converged: error " + r.maxMassError() + " after " + r.iterations());
+            assertTrue(r.converged(), "converged: error " + r.error() + " after " + r.iterations());
             for (int i = 0; i < n; i++) {
                 assertEquals(1.0 / n, r.masses()[i], 1e-6, "mass of cell " + i);
             }
             SemiDiscreteResult u = SemiDiscreteNewton.withDefaults().solveUniform(0, 1, 0, 1, y);
-            assertTrue(u.converged(), "uniform: error " + u.maxMassError());
+            assertTrue(u.converged(), "uniform: error " + u.error());
             // the optimal weights do not depend on the start: Voronoi-start = warm start from the solution
             SemiDiscreteResult again = SemiDiscreteNewton.withDefaults().solve(rho, y, r.weights());
             assertEquals(0, again.iterations());
@@ -219,7 +219,7 @@ class SemiDiscreteNewtonTest {
             for (int i = 0; i < 30; i++) {
                 assertEquals(uniform.weights()[i], grid.weights()[i], 1e-8, "weight " + i);
             }
-            assertEquals(uniform.cost(), grid.cost(), 1e-12);
+            assertEquals(uniform.objective(), grid.objective(), 1e-12);
         });
     }
 
@@ -239,7 +239,7 @@ class SemiDiscreteNewtonTest {
             }
             GridDensity rho = GridDensity.of2d(0, 1, 4, 0, 1, 3, v);
             SemiDiscreteNewton solver = SemiDiscreteNewton.withDefaults();
-            SemiDiscreteResult at = solver.evaluate(rho, y, psi);
+            SemiDualEvaluation at = solver.evaluate(rho, y, psi);
             double[] b = y.weights();
             double step = 1e-5;
             for (int i = 0; i < n; i += 3) {
@@ -247,7 +247,7 @@ class SemiDiscreteNewtonTest {
                 double[] minus = psi.clone();
                 plus[i] += step;
                 minus[i] -= step;
-                double fd = (solver.evaluate(rho, y, plus).cost() - solver.evaluate(rho, y, minus).cost()) / (2 * step);
+                double fd = (solver.evaluate(rho, y, plus).objective() - solver.evaluate(rho, y, minus).objective()) / (2 * step);
                 // Phi is C^2 (Hessian = minus the Laplacian, continuous) and the Hessian changes on the scale of the
                 // cells (~0.1 for 15 points), so the central difference error is ~ step^2 / 0.1^3 = 1e-7
                 assertEquals(b[i] - at.masses()[i], fd, 1e-7, "dPhi/dpsi_" + i);
@@ -266,9 +266,9 @@ class SemiDiscreteNewtonTest {
         // moving each grid square's mass to its centre costs W2^2(rho, rho_h) <= h^2/6 =: delta^2, and
         // |W2^2(rho,nu) - W2^2(rho_h,nu)| <= delta (W2(rho,nu) + W2(rho_h,nu)) (triangle inequality)
         double delta = Math.sqrt(1.0 / (6.0 * k * k));
-        double w = Math.sqrt(r.cost());
-        assertEquals(discrete, r.cost(), delta * (2 * w + delta));
-        assertTrue(Math.abs(discrete - r.cost()) < 0.05 * r.cost(), "within 5%: " + discrete + " vs " + r.cost());
+        double w = Math.sqrt(r.objective());
+        assertEquals(discrete, r.objective(), delta * (2 * w + delta));
+        assertTrue(Math.abs(discrete - r.objective()) < 0.05 * r.objective(), "within 5%: " + discrete + " vs " + r.objective());
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -307,7 +307,7 @@ class SemiDiscreteNewtonTest {
                 assertEquals(r2.centroids()[2 * i], r1.centroids()[i], 1e-8, "centroid " + i);
             }
             // the 2-D cost adds int |y - 0.5|^2 = 1/12 over the unit height
-            assertEquals(r2.cost(), r1.cost() + 1.0 / 12, 1e-9);
+            assertEquals(r2.objective(), r1.objective() + 1.0 / 12, 1e-9);
             // the 1-D value is W2^2 by the quantile formula (closed forms item 11), checked on a fine discretisation:
             // |W2^2(rho, nu) - W2^2(rho_h, nu)| <= delta (2 W + delta), delta = h / sqrt(12) for cells of width h
             int k = 2000;
@@ -320,7 +320,7 @@ class SemiDiscreteNewtonTest {
             double w2 = org.measureflow.ot.exact.OneDimensionalOt.cost(centres,
                     org.measureflow.ot.Histograms.normalised("m", masses), x, b, 2);
             double delta = 1.0 / (k * Math.sqrt(12));
-            assertEquals(w2, r1.cost(), delta * (2 * Math.sqrt(w2) + delta));
+            assertEquals(w2, r1.objective(), delta * (2 * Math.sqrt(w2) + delta));
         });
     }
 
@@ -338,7 +338,7 @@ class SemiDiscreteNewtonTest {
             GridDensity rho = GridDensity.of1d(0, 1, 5, new double[] {1, 0.5, 2, 0, 1.5});
             ParticleMeasure y = ParticleMeasure.fromFlat(x, 1);
             SemiDiscreteNewton solver = SemiDiscreteNewton.withDefaults();
-            SemiDiscreteResult at = solver.evaluate(rho, y, psi);
+            SemiDualEvaluation at = solver.evaluate(rho, y, psi);
             double total = 0;
             for (double m : at.masses()) {
                 total += m;
@@ -361,7 +361,7 @@ class SemiDiscreteNewtonTest {
                 double[] minus = psi.clone();
                 plus[i] += step;
                 minus[i] -= step;
-                double fd = (solver.evaluate(rho, y, plus).cost() - solver.evaluate(rho, y, minus).cost()) / (2 * step);
+                double fd = (solver.evaluate(rho, y, plus).objective() - solver.evaluate(rho, y, minus).objective()) / (2 * step);
                 assertEquals(1.0 / n - at.masses()[i], fd, tol, "dPhi/dpsi_" + i);
             }
         });
@@ -377,7 +377,7 @@ class SemiDiscreteNewtonTest {
         Rejections.assertRejected("target", () -> SemiDiscreteNewton.withDefaults().solve(segment,
                 ParticleMeasure.fromFlat(new double[] {0.3, 0.3}, 1)));
         Rejections.assertRejected("target", () -> SemiDiscreteNewton.withDefaults().solve(segment, gridPoints(2)));
-        Rejections.assertRejected("tolerance", () -> SemiDiscreteNewton.options().tolerance(0));
+        Rejections.assertRejected("tolerance", () -> SemiDiscreteNewton.withDefaults().withTolerance(0));
         ParticleMeasure empty = ParticleMeasure.fromFlat(new double[] {0.2, 0.5, 0.7, 0.5}, 2, new double[] {1, 0});
         Rejections.assertRejected("target", () -> SemiDiscreteNewton.withDefaults().solveUniform(0, 1, 0, 1, empty));
         Rejections.assertRejected("initialWeights",

@@ -36,7 +36,7 @@ class SinkhornGaussianClosedFormTest {
         double sigma = Math.sqrt((variance(r.f()) + variance(r.g())) / N);
         // The objective of an iterate with L1 marginal error e differs from the optimum by at most e * (range f + range g).
         double optimisation = r.error() * (range(r.f()) + range(r.g()));
-        double exact = EntropicGaussianOt.cost(alpha, beta, EPS);
+        double exact = EntropicGaussianOt.objective(alpha, beta, EPS);
         assertEquals(exact, r.objective(), 5 * sigma + optimisation + 1.0 / N,
                 "OT_eps: sigma = " + sigma + ", exact = " + exact);
 
