@@ -216,8 +216,11 @@ public final class AttentionField implements ParticleField {
      * @throws IllegalArgumentException if the schedule returns null or a layer of another dimension
      */
     static Attention layer(AttentionSchedule schedule, double t, int d) {
-        Attention attention = Arguments.notNull("schedule.at(" + t + ")", schedule.at(t));
-        Arguments.sameDimension("d", d, attention.dimension(), "the layer schedule.at(" + t + ")");
+        Attention attention = schedule.at(t);
+        if (attention == null || attention.dimension() != d) { // names built only on failure: called per evaluation
+            Arguments.notNull("schedule.at(" + t + ")", attention);
+            Arguments.sameDimension("d", d, attention.dimension(), "the layer schedule.at(" + t + ")");
+        }
         return attention;
     }
 

@@ -83,6 +83,8 @@ public final class SelfAttention {
         double uniform = 1.0 / n;
         int rows = rowsPerChunk(n);
         long costPerRow = (long) heads * n * (3L * d + 20);
+        // Over 80 lines on purpose: the block loop below is the hot loop of the module, kept in one lambda with its
+        // work arrays allocated once per chunk; splitting it would pass those arrays through calls per block.
         Chunks.forEach(n, rows, costPerRow, (chunk, start, end) -> {
             double[] logits = new double[BLOCK * n];
             double[] queries = new double[BLOCK * d];

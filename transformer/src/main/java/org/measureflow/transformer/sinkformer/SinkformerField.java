@@ -234,8 +234,11 @@ public final class SinkformerField implements ParticleField {
     }
 
     private Attention layer(double t, int d) {
-        Attention attention = Arguments.notNull("schedule.at(" + t + ")", schedule.at(t));
-        Arguments.sameDimension("d", d, attention.dimension(), "the layer schedule.at(" + t + ")");
+        Attention attention = schedule.at(t);
+        if (attention == null || attention.dimension() != d) { // names built only on failure: called per evaluation
+            Arguments.notNull("schedule.at(" + t + ")", attention);
+            Arguments.sameDimension("d", d, attention.dimension(), "the layer schedule.at(" + t + ")");
+        }
         return attention;
     }
 
