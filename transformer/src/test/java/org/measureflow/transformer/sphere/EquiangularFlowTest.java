@@ -76,6 +76,11 @@ class EquiangularFlowTest {
         }
         Rejections.assertRejected("rho", () -> Sphere.equiangular(6, -0.2));
         Rejections.assertRejected("n", () -> Sphere.equiangular(1, 0.5));
+        Rejections.assertRejected("n", () -> EquiangularFlow.rate(0.5, 1, 1, Normalisation.SOFTMAX));
+        Rejections.assertRejected("d", () -> Sphere.uniform(3, 1, new SplittableRandom(1)));
+        Rejections.assertRejected("x", () -> Sphere.project(new double[2], new double[]{1, 0}));
+        Rejections.assertRejected("tokens", () -> Sphere.normalise(ParticleMeasure.of(new double[][]{{1, 0},
+                {0, 0}})));
     }
 
     @Test
