@@ -16,12 +16,13 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.measureflow.core.measure.GaussianMeasure;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.core.ode.RungeKutta4;
+import org.measureflow.core.ode.StepObserver;
 import org.measureflow.transformer.attention.AttentionField;
 import org.measureflow.transformer.attention.AttentionHead;
 import org.measureflow.transformer.attention.AttentionSchedule;
 import org.measureflow.transformer.diagnostics.TokenDiagnostics;
 import org.measureflow.transformer.dynamics.TokenFlow;
-import org.measureflow.transformer.dynamics.TokenTrajectory;
+import org.measureflow.transformer.dynamics.TokenFlowResult;
 import org.measureflow.transformer.gaussian.GaussianAttentionClosure;
 import org.measureflow.transformer.gaussian.GaussianClosureResult;
 import org.measureflow.transformer.sphere.Sphere;
@@ -122,15 +123,15 @@ public final class TransformerDemo implements TourDemo {
     private static List<String> clustering(Path outDir, List<DemoResult.Reading> readings,
                                            java.util.function.DoubleConsumer progress) throws IOException {
         ParticleMeasure tokens = Sphere.uniform(TOKENS, 2, new SplittableRandom(7));
-        AttentionField field = AttentionField.of(AttentionHead.identity(2, BETA)).onSphere(true);
+        AttentionField field = AttentionField.of(AttentionHead.identity(2, BETA)).withSphereProjection(true);
         double end = RING_DEPTHS[RING_DEPTHS.length - 1];
         int samples = 121; // every 0.25 in depth: the ring depths are among them
         double[] depths = new double[samples];
         for (int k = 0; k < samples; k++) {
             depths[k] = end * k / (samples - 1);
         }
-        TokenTrajectory run = TokenFlow.integrate(RungeKutta4.of(0.05), field, tokens, depths);
-        progress.accept(1.0);
+        TokenFlowResult run = TokenFlow.of(field, RungeKutta4.of(0.05)).integrate(tokens, depths,
+                StepObserver.progress(progress));
         double[] counts = new double[samples];
         for (int k = 0; k < samples; k++) {
             counts[k] = TokenDiagnostics.clusterCount(run.at(k), CLUSTER_COSINE);
@@ -181,9 +182,9 @@ public final class TransformerDemo implements TourDemo {
         for (int k = 0; k < points; k++) {
             depths[k] = GAUSSIAN_DEPTH * k / (points - 1);
         }
-        TokenTrajectory particles = TokenFlow.integrate(RungeKutta4.of(GAUSSIAN_DEPTH / (points - 1)),
-                AttentionField.of(head), tokens, depths);
-        progress.accept(0.9);
+        TokenFlowResult particles = TokenFlow.of(AttentionField.of(head),
+                RungeKutta4.of(GAUSSIAN_DEPTH / (points - 1))).integrate(tokens, depths,
+                StepObserver.progress(fraction -> progress.accept(0.9 * fraction)));
         double[] fine = new double[101];
         for (int k = 0; k < fine.length; k++) {
             fine[k] = GAUSSIAN_DEPTH * k / (fine.length - 1);

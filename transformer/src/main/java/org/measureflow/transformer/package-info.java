@@ -6,8 +6,8 @@
  *
  * <p>Sub-packages, by concept:
  * <ul>
- * <li>{@link org.measureflow.transformer.attention}: attention heads, layers, depth schedules, the attention
- *     kernel and the attention field (a {@link org.measureflow.core.field.ParticleField});</li>
+ * <li>{@link org.measureflow.transformer.attention}: attention heads, layers, depth schedules, self-attention
+ *     of all tokens and the attention field (a {@link org.measureflow.core.field.ParticleField});</li>
  * <li>{@link org.measureflow.transformer.sinkformer}: doubly stochastic (Sinkhorn) attention;</li>
  * <li>{@link org.measureflow.transformer.dynamics}: the discrete transformer (eq. 26) and the continuous-depth
  *     flow (eq. 28);</li>

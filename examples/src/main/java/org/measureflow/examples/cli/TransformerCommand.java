@@ -11,15 +11,18 @@ import java.util.concurrent.Callable;
 import org.ejml.data.DMatrixRMaj;
 import org.knowm.xchart.XYChart;
 import org.measureflow.core.field.ParticleField;
+import org.measureflow.core.iteration.IterationObserver;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.core.ode.RungeKutta4;
+import org.measureflow.core.ode.StepObserver;
 import org.measureflow.examples.Plots;
 import org.measureflow.examples.Progress;
+import org.measureflow.ot.sinkhorn.SinkhornSolver;
 import org.measureflow.transformer.attention.AttentionField;
 import org.measureflow.transformer.attention.AttentionHead;
 import org.measureflow.transformer.diagnostics.TokenDiagnostics;
 import org.measureflow.transformer.dynamics.DiscreteTransformer;
-import org.measureflow.transformer.dynamics.TokenTrajectory;
+import org.measureflow.transformer.dynamics.TokenFlow;
 import org.measureflow.transformer.sinkformer.SinkformerField;
 import org.measureflow.transformer.sphere.Sphere;
 
@@ -40,6 +43,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "matrices as CSV)."},
         footer = {"", "Exit status: 0 success, 1 the run failed, 2 bad input."})
 public final class TransformerCommand implements Callable<Integer> {
+    /** The Sinkhorn scaling of {@code --sinkhorn}: the Sinkformer's epsilon = 1, L1 marginal error 1e-10. */
+    private static final SinkhornSolver SINKHORN = SinkhornSolver.of(1.0).withTolerance(1e-10);
+
     @Spec
     private CommandSpec spec;
 
@@ -114,21 +120,23 @@ public final class TransformerCommand implements Callable<Integer> {
         }
         try {
             ParticleMeasure input = sphere ? Sphere.normalise(x) : x;
-            ParticleField field = sinkhorn ? SinkformerField.of(head).onSphere(sphere)
-                    : AttentionField.of(head).causal(causal).onSphere(sphere);
+            ParticleField field = sinkhorn
+                    ? SinkformerField.of(head, SINKHORN).withSphereProjection(sphere)
+                    : AttentionField.of(head).withCausal(causal).withSphereProjection(sphere);
             long t0 = System.nanoTime();
             ParticleMeasure output;
             String how;
-            if (layers > 0) {
-                how = String.format(Locale.ROOT, "%d layers of eq. 26 (skip connections, 1/L scaling)", layers);
-                DiscreteTransformer net = DiscreteTransformer.of(field, layers).depth(depth).renormalise(sphere);
-                output = Progress.whileRunning("transformer", quiet, () -> net.apply(input));
-            } else {
-                how = "the transformer ODE (eq. 28), RK4 with h = depth / 100";
-                TokenTrajectory traj = Progress.whileRunning("transformer", quiet, () ->
-                        org.measureflow.transformer.dynamics.TokenFlow.integrate(RungeKutta4.of(depth / 100), field,
-                                input, depth));
-                output = traj.last();
+            try (Progress progress = Progress.start("transformer", quiet)) {
+                if (layers > 0) {
+                    how = String.format(Locale.ROOT, "%d layers of eq. 26 (skip connections, 1/L scaling)", layers);
+                    DiscreteTransformer net = DiscreteTransformer.of(field, layers).withDepth(depth)
+                            .withRenormalisation(sphere);
+                    output = net.run(input, layers, IterationObserver.progress(progress)).last();
+                } else {
+                    how = "the transformer ODE (eq. 28), RK4 with h = depth / 100";
+                    output = TokenFlow.of(field, RungeKutta4.of(depth / 100))
+                            .integrate(input, new double[]{depth}, StepObserver.progress(progress)).last();
+                }
             }
             double seconds = (System.nanoTime() - t0) * 1e-9;
             stdout.printf(Locale.ROOT, "tokens          %s (%d tokens, dimension %d)%n", tokens, x.size(),

@@ -206,8 +206,9 @@ class FileCommandsTest {
                 PointCsv.read(Paths.get("data/tokens.csv"), false));
         ParticleMeasure y = org.measureflow.transformer.dynamics.DiscreteTransformer.of(
                 org.measureflow.transformer.attention.AttentionField.of(
-                        org.measureflow.transformer.attention.AttentionHead.identity(3, 1)).onSphere(true), 30)
-                .depth(3).renormalise(true).apply(x);
+                        org.measureflow.transformer.attention.AttentionHead.identity(3, 1))
+                        .withSphereProjection(true), 30)
+                .withDepth(3).withRenormalisation(true).apply(x);
         Matcher m = Pattern.compile("min cosine\\s+\\S+ -> (\\S+)").matcher(r.out());
         assertTrue(m.find(), r.out());
         // Printed with 6 decimals.

@@ -9,7 +9,7 @@ import org.measureflow.core.Arguments;
  * \[ v(x;\mu) = \sum_{h=1}^H V_h \frac{\int e^{\langle Q_h x, K_h y\rangle} y\, d\mu(y)}
  * {\int e^{\langle Q_h x, K_h y\rangle} d\mu(y)} \]
  * (survey eq. 27 with several heads; the survey's remark after eq. 26 on multi-head attention). All heads act on
- * the same dimension \( d \). Immutable.
+ * the same dimension \( d \). Made by {@link #of(AttentionHead...)} (the heads are required); immutable.
  */
 public final class Attention {
     private final AttentionHead[] heads;
@@ -26,17 +26,9 @@ public final class Attention {
      * @throws IllegalArgumentException if there is no head, a head is null, or the heads have different dimensions
      */
     public static Attention of(AttentionHead... heads) {
-        Arguments.notNull("heads", heads);
-        if (heads.length == 0) {
-            throw new IllegalArgumentException("heads must not be empty");
-        }
-        AttentionHead[] copy = heads.clone();
-        for (int h = 0; h < copy.length; h++) {
-            Arguments.notNull("heads[" + h + "]", copy[h]);
-            if (copy[h].dimension() != copy[0].dimension()) {
-                throw new IllegalArgumentException("heads[" + h + "] has dimension " + copy[h].dimension()
-                        + ", expected " + copy[0].dimension() + " (the dimension of heads[0])");
-            }
+        AttentionHead[] copy = Arguments.noNulls("heads", Arguments.nonEmpty("heads", heads).clone());
+        for (int h = 1; h < copy.length; h++) {
+            Arguments.sameDimension("heads[" + h + "]", copy[h].dimension(), copy[0].dimension(), "heads[0]");
         }
         return new Attention(copy);
     }
@@ -57,12 +49,15 @@ public final class Attention {
         return heads.length;
     }
 
-    /** Head number {@code h}, {@code 0 <= h < size()}. */
+    /**
+     * Head number {@code h}.
+     *
+     * @param h the index, {@code 0 <= h < size()}
+     * @return the head
+     * @throws IllegalArgumentException if {@code h} is out of range
+     */
     public AttentionHead head(int h) {
-        if (h < 0 || h >= heads.length) {
-            throw new IllegalArgumentException("h must be in [0, " + heads.length + "), got " + h);
-        }
-        return heads[h];
+        return heads[Arguments.index("h", h, heads.length)];
     }
 
     /** The heads, in order (an unmodifiable list). */
@@ -70,6 +65,7 @@ public final class Attention {
         return List.of(heads);
     }
 
+    /** One line: the dimension and the number of heads, e.g. {@code Attention[d=2, heads=3]}. */
     @Override
     public String toString() {
         return "Attention[d=" + d + ", heads=" + heads.length + "]";

@@ -2,6 +2,7 @@ package org.measureflow.transformer.attention;
 
 import org.ejml.data.DMatrixRMaj;
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
 
 /**
  * One attention head: query, key and value matrices \( Q, K, V \in \mathbb{R}^{d \times d} \) (survey eq. 26).
@@ -14,7 +15,10 @@ import org.measureflow.core.Arguments;
  * against every key costs one matrix&ndash;vector product \( a = K^\top Q x \) and then one dot product
  * \( \langle a, y\rangle \) per key.
  *
- * <p>Immutable and thread-safe; the matrices are copied in and out.
+ * <p>Made by {@link #of(DMatrixRMaj, DMatrixRMaj, DMatrixRMaj)} (the three matrices are required: they have no
+ * default), {@link #identity(int, double)} or {@link #scalar(double, double, double)}; changed by
+ * {@link #withQuery(DMatrixRMaj)}, {@link #withKey(DMatrixRMaj)} and {@link #withValue(DMatrixRMaj)}. Immutable and
+ * thread-safe; the matrices are copied in and out.
  */
 public final class AttentionHead {
     private final int d;
@@ -88,6 +92,45 @@ public final class AttentionHead {
         Arguments.finite("k", k);
         Arguments.finite("v", v);
         return new AttentionHead(1, new double[]{q}, new double[]{k}, new double[]{v});
+    }
+
+    /**
+     * This head with another query matrix.
+     *
+     * @param query \( Q \), {@code d x d}, finite
+     * @return a new head (this one is unchanged)
+     * @throws IllegalArgumentException if {@code query} is null, not {@code d x d} or holds a non-finite entry
+     */
+    public AttentionHead withQuery(DMatrixRMaj query) {
+        return new AttentionHead(d, checked("query", query), key, value);
+    }
+
+    /**
+     * This head with another key matrix.
+     *
+     * @param key \( K \), {@code d x d}, finite
+     * @return a new head (this one is unchanged)
+     * @throws IllegalArgumentException if {@code key} is null, not {@code d x d} or holds a non-finite entry
+     */
+    public AttentionHead withKey(DMatrixRMaj key) {
+        return new AttentionHead(d, query, checked("key", key), value);
+    }
+
+    /**
+     * This head with another value matrix.
+     *
+     * @param value \( V \), {@code d x d}, finite
+     * @return a new head (this one is unchanged)
+     * @throws IllegalArgumentException if {@code value} is null, not {@code d x d} or holds a non-finite entry
+     */
+    public AttentionHead withValue(DMatrixRMaj value) {
+        return new AttentionHead(d, query, key, checked("value", value));
+    }
+
+    private double[] checked(String name, DMatrixRMaj m) {
+        Arguments.shape(name, m, d, d);
+        Arguments.finite(name, m);
+        return flat(m);
     }
 
     private static double[] flat(DMatrixRMaj m) {
@@ -175,8 +218,13 @@ public final class AttentionHead {
         }
     }
 
+    /**
+     * One line: the dimension and the three matrices (by value up to 4 x 4, by shape and first entries beyond),
+     * e.g. {@code AttentionHead[d=2, query=[[2, 0], [0, 2]], key=[[1, 0], [0, 1]], value=[[1, 0], [0, 1]]]}.
+     */
     @Override
     public String toString() {
-        return "AttentionHead[d=" + d + "]";
+        return "AttentionHead[d=" + d + ", query=" + TextSummary.matrix(query, d, d) + ", key="
+                + TextSummary.matrix(key, d, d) + ", value=" + TextSummary.matrix(value, d, d) + "]";
     }
 }

@@ -10,22 +10,39 @@ import org.measureflow.core.Arguments;
  *
  * <p>{@link #at(double)} is called once per field evaluation and must be cheap and allocation-free: return
  * prebuilt {@link Attention} objects (as {@link #constant(Attention)} and {@link #layers(double, List)} do), and
- * be safe to call from several threads.
+ * be safe to call from several threads. The schedules made by the factories below describe themselves in one
+ * line ({@code toString()}).
  */
 @FunctionalInterface
 public interface AttentionSchedule {
-    /** The attention layer at depth (time) {@code t}. Must return a non-null layer of a fixed dimension. */
+    /**
+     * The attention layer at depth (time) {@code t}. Must return a non-null layer of a fixed dimension.
+     *
+     * @param t the depth
+     * @return the layer at that depth
+     */
     Attention at(double t);
 
-    /** The same layer at every depth. */
+    /**
+     * The same layer at every depth.
+     *
+     * @param attention the layer
+     * @return the schedule
+     * @throws IllegalArgumentException if {@code attention} is null
+     */
     static AttentionSchedule constant(Attention attention) {
-        Arguments.notNull("attention", attention);
-        return t -> attention;
+        return new ConstantAttentionSchedule(Arguments.notNull("attention", attention));
     }
 
-    /** The one-head layer {@code head} at every depth. */
+    /**
+     * The one-head layer {@code head} at every depth.
+     *
+     * @param head the head
+     * @return the schedule
+     * @throws IllegalArgumentException if {@code head} is null
+     */
     static AttentionSchedule constant(AttentionHead head) {
-        return constant(Attention.of(head));
+        return constant(Attention.of(Arguments.notNull("head", head)));
     }
 
     /**
@@ -34,29 +51,19 @@ public interface AttentionSchedule {
      * first layer and depths from \( T \) on the last. With {@code depth = 1} and a discrete transformer of
      * \( L \) layers, layer \( \ell \) of eq. 26 sees exactly {@code layers.get(l)}.
      *
+     * @param depth  \( T \), finite and {@code > 0}
+     * @param layers the layers \( \ell = 0..L-1 \), at least one, all of one dimension
+     * @return the schedule
      * @throws IllegalArgumentException if {@code depth} is not positive, the list is empty or holds null, or the
      *                                  layers have different dimensions
      */
     static AttentionSchedule layers(double depth, List<Attention> layers) {
         Arguments.positive("depth", depth);
-        Arguments.notNull("layers", layers);
-        if (layers.isEmpty()) {
-            throw new IllegalArgumentException("layers must not be empty");
+        Arguments.nonEmpty("layers", layers);
+        Attention[] list = Arguments.noNulls("layers", layers.toArray(new Attention[0]));
+        for (int l = 1; l < list.length; l++) {
+            Arguments.sameDimension("layers[" + l + "]", list[l].dimension(), list[0].dimension(), "layers[0]");
         }
-        Attention[] list = layers.toArray(new Attention[0]);
-        for (int l = 0; l < list.length; l++) {
-            Arguments.notNull("layers[" + l + "]", list[l]);
-            if (list[l].dimension() != list[0].dimension()) {
-                throw new IllegalArgumentException("layers[" + l + "] has dimension " + list[l].dimension()
-                        + ", expected " + list[0].dimension());
-            }
-        }
-        int count = list.length;
-        return t -> {
-            // the small relative nudge keeps t = l T / L, computed with rounding, inside slice l
-            double u = t / depth * count * (1 + 1e-12);
-            int l = u < 0 || Double.isNaN(u) ? 0 : (int) Math.min(count - 1, Math.floor(u));
-            return list[l];
-        };
+        return new LayeredAttentionSchedule(depth, list);
     }
 }

@@ -1,5 +1,7 @@
 package org.measureflow.transformer.diagnostics;
 
+import java.util.Arrays;
+
 import org.measureflow.core.Arguments;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.core.parallel.Chunks;
@@ -33,46 +35,33 @@ public final class TokenDiagnostics {
      * The number of clusters: connected components of the graph with an edge between \( i \) and \( j \) when
      * \( \cos(x_i, x_j) \ge \) {@code cosineThreshold}.
      *
+     * @param tokens          the tokens, none zero
      * @param cosineThreshold in \( [-1, 1] \)
+     * @return the number of clusters, between 1 and {@code n}
      * @throws IllegalArgumentException if the threshold is outside \( [-1, 1] \) or a token is zero
      */
     public static int clusterCount(ParticleMeasure tokens, double cosineThreshold) {
-        Arguments.notNull("tokens", tokens);
-        if (!(cosineThreshold >= -1 && cosineThreshold <= 1)) {
-            throw new IllegalArgumentException("cosineThreshold must be in [-1, 1], got " + cosineThreshold);
+        int[] labels = clusterLabels(tokens, cosineThreshold);
+        int count = 0;
+        for (int label : labels) {
+            count = Math.max(count, label + 1);
         }
-        int n = tokens.size();
-        int d = tokens.dimension();
-        double[] u = directions(tokens);
-        int[] parent = new int[n];
-        for (int i = 0; i < n; i++) {
-            parent[i] = i;
-        }
-        int components = n;
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                if (dot(u, i, j, d) >= cosineThreshold) {
-                    int a = find(parent, i);
-                    int b = find(parent, j);
-                    if (a != b) {
-                        parent[Math.max(a, b)] = Math.min(a, b);
-                        components--;
-                    }
-                }
-            }
-        }
-        return components;
+        return count;
     }
 
     /**
      * The cluster labels: {@code labels[i]} is the cluster of token {@code i}, numbered 0, 1, ... in order of first
-     * appearance; same graph as {@link #clusterCount(ParticleMeasure, double)}.
+     * appearance; same graph as {@link #clusterCount(ParticleMeasure, double)} (single linkage, by
+     * union&ndash;find).
+     *
+     * @param tokens          the tokens, none zero
+     * @param cosineThreshold in \( [-1, 1] \)
+     * @return {@code n} labels
+     * @throws IllegalArgumentException if the threshold is outside \( [-1, 1] \) or a token is zero
      */
     public static int[] clusterLabels(ParticleMeasure tokens, double cosineThreshold) {
         Arguments.notNull("tokens", tokens);
-        if (!(cosineThreshold >= -1 && cosineThreshold <= 1)) {
-            throw new IllegalArgumentException("cosineThreshold must be in [-1, 1], got " + cosineThreshold);
-        }
+        Arguments.inRange("cosineThreshold", cosineThreshold, -1, 1);
         int n = tokens.size();
         int d = tokens.dimension();
         double[] u = directions(tokens);
@@ -93,7 +82,7 @@ public final class TokenDiagnostics {
         }
         int[] label = new int[n];
         int[] rootLabel = new int[n];
-        java.util.Arrays.fill(rootLabel, -1);
+        Arrays.fill(rootLabel, -1);
         int next = 0;
         for (int i = 0; i < n; i++) {
             int r = find(parent, i);
@@ -179,7 +168,7 @@ public final class TokenDiagnostics {
         Arguments.finite("x", x);
         int d = head.dimension();
         Arguments.length("x", x.length, d);
-        Arguments.length("tokens' dimension", tokens.dimension(), d);
+        Arguments.sameDimension("tokens", tokens.dimension(), d, "head");
         int n = tokens.size();
         double[] logits = new double[n];
         double max = Double.NEGATIVE_INFINITY;
@@ -200,6 +189,7 @@ public final class TokenDiagnostics {
         for (int i = 0; i < tokens.size(); i++) {
             double s = dot(u, i, i, d);
             if (!(s > 0)) {
+                // a rule Arguments cannot state: every token non-zero
                 throw new IllegalArgumentException("tokens: token " + i + " is zero; its direction is undefined");
             }
             double inv = 1.0 / Math.sqrt(s);

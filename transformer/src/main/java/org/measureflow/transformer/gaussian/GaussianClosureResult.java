@@ -4,10 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.ejml.data.DMatrixRMaj;
+import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
 import org.measureflow.core.ode.IntegrationResult;
 
 /**
- * The solution of the Gaussian closure (survey eq. 30) on \( [0, t_1] \), or up to a detected blow-up.
+ * The solution of the Gaussian closure (survey eq. 30) on \( [0, t_1] \), or up to a detected blow-up. An ODE
+ * integration, not an iteration with a tolerance: how it ended is its {@link Status}, which says when the covariance
+ * blew up.
  *
  * @param times           the recorded times that were reached, increasing (accessor copies)
  * @param means           the mean \( m(t) \) at each recorded time (copies)
@@ -39,8 +43,20 @@ public record GaussianClosureResult(double[] times, List<double[]> means, List<D
         INTEGRATOR_FAILED
     }
 
-    /** Copies every array and matrix. */
+    /**
+     * Validates and copies every array and matrix.
+     *
+     * @throws IllegalArgumentException if an argument other than {@code integration} is null, or the recorded
+     *                                  lists do not match the recorded times
+     */
     public GaussianClosureResult {
+        Arguments.notNull("times", times);
+        Arguments.length("means", Arguments.notNull("means", means).size(), times.length);
+        Arguments.length("covariances", Arguments.notNull("covariances", covariances).size(), times.length);
+        Arguments.notNull("finalMean", finalMean);
+        Arguments.shape("finalCovariance", finalCovariance, finalMean.length, finalMean.length);
+        Arguments.notNull("status", status);
+        Arguments.notNull("message", message);
         times = times.clone();
         means = copyVectors(means);
         covariances = copyMatrices(covariances);
@@ -48,7 +64,11 @@ public record GaussianClosureResult(double[] times, List<double[]> means, List<D
         finalCovariance = finalCovariance.copy();
     }
 
-    /** Whether a blow-up was detected (status other than {@link Status#COMPLETED}). */
+    /**
+     * Whether a blow-up was detected (status other than {@link Status#COMPLETED}).
+     *
+     * @return {@code true} for {@link Status#BLOW_UP} and {@link Status#INTEGRATOR_FAILED}
+     */
     public boolean blewUp() {
         return status != Status.COMPLETED;
     }
@@ -78,9 +98,28 @@ public record GaussianClosureResult(double[] times, List<double[]> means, List<D
         return finalCovariance.copy();
     }
 
-    /** Number of recorded times reached. */
+    /**
+     * Number of recorded times reached.
+     *
+     * @return the number of recorded times
+     */
     public int size() {
         return times.length;
+    }
+
+    /**
+     * One line: the dimension, how the integration ended (and the blow-up time estimate when it did not complete),
+     * the recorded times, the final moments and the integrator's counts, e.g. {@code GaussianClosureResult[d=1,
+     * BLOW_UP (covariance trace exceeded 1000000.0 x its initial value at t = 0.505), blowUpTime=0.505, times=[],
+     * finalMean=[3.1], finalCovariance=[[500000]], IntegrationResult[...]]}.
+     */
+    @Override
+    public String toString() {
+        return "GaussianClosureResult[d=" + finalMean.length + ", " + status + " (" + message + ")"
+                + (status == Status.COMPLETED ? "" : ", blowUpTime=" + TextSummary.number(blowUpTime))
+                + ", times=" + TextSummary.array(times) + ", finalMean=" + TextSummary.array(finalMean)
+                + ", finalCovariance=" + TextSummary.matrix(finalCovariance) + ", "
+                + (integration == null ? "no IntegrationResult (the integrator failed)" : integration) + "]";
     }
 
     private static List<double[]> copyVectors(List<double[]> list) {

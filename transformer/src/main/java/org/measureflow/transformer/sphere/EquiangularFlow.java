@@ -22,6 +22,12 @@ public final class EquiangularFlow {
     /**
      * The right-hand side \( \dot\rho \) above.
      *
+     * @param rho           the cosine \( \rho \), finite
+     * @param n             the number of tokens, {@code >= 2}
+     * @param beta          the inverse temperature \( \beta \), finite
+     * @param normalisation softmax (\( Z_i = \sum_k e^{\beta\langle x_i,x_k\rangle} \)) or unnormalised
+     *                      (\( Z_i = n \))
+     * @return \( \dot\rho \)
      * @throws IllegalArgumentException if {@code n < 2}, {@code rho} or {@code beta} is not finite, or
      *                                  {@code normalisation} is null
      */
@@ -29,9 +35,7 @@ public final class EquiangularFlow {
         Arguments.finite("rho", rho);
         Arguments.finite("beta", beta);
         Arguments.notNull("normalisation", normalisation);
-        if (n < 2) {
-            throw new IllegalArgumentException("n must be >= 2, got " + n);
-        }
+        Arguments.atLeast("n", n, 2);
         return unchecked(rho, n, beta, normalisation == Normalisation.SOFTMAX);
     }
 
@@ -47,6 +51,13 @@ public final class EquiangularFlow {
     /**
      * \( \rho(t) \) from \( \rho(0) = \rho_0 \), integrated by {@code integrator}.
      *
+     * @param rho0          the initial cosine, finite
+     * @param n             the number of tokens, {@code >= 2}
+     * @param beta          the inverse temperature, finite
+     * @param normalisation softmax or unnormalised
+     * @param t             the time, finite and {@code >= 0}
+     * @param integrator    the ODE method
+     * @return \( \rho(t) \)
      * @throws IllegalArgumentException on invalid arguments or a negative or non-finite {@code t}
      */
     public static double solve(double rho0, int n, double beta, Normalisation normalisation, double t,

@@ -3,6 +3,7 @@ package org.measureflow.transformer.sphere;
 import java.util.random.RandomGenerator;
 
 import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
 import org.measureflow.core.measure.ParticleMeasure;
 
 /**
@@ -22,9 +23,7 @@ public final class Sphere {
      */
     public static ParticleMeasure uniform(int n, int d, RandomGenerator rng) {
         Arguments.positive("n", n);
-        if (d < 2) {
-            throw new IllegalArgumentException("d must be >= 2 for a sphere of positive dimension, got " + d);
-        }
+        Arguments.atLeast("d", d, 2);
         Arguments.notNull("rng", rng);
         double[] x = new double[n * d];
         for (int i = 0; i < n; i++) {
@@ -60,6 +59,7 @@ public final class Sphere {
                 s += x[i * d + k] * x[i * d + k];
             }
             if (!(s > 0)) {
+                // a rule Arguments cannot state: every token non-zero
                 throw new IllegalArgumentException("tokens: token " + i + " is zero and cannot be normalised");
             }
             double inv = 1.0 / Math.sqrt(s);
@@ -87,7 +87,9 @@ public final class Sphere {
             norm2 += x[k] * x[k];
         }
         if (!(norm2 > 0)) {
-            throw new IllegalArgumentException("x must be non-zero");
+            // a rule Arguments cannot state: a non-zero vector
+            throw new IllegalArgumentException("x must be non-zero (the tangent space at 0 is undefined), got "
+                    + TextSummary.array(x));
         }
         double[] out = v.clone();
         for (int k = 0; k < x.length; k++) {
@@ -105,13 +107,8 @@ public final class Sphere {
      * @throws IllegalArgumentException if {@code n < 2} or \( \rho \notin (-1/(n-1), 1) \)
      */
     public static ParticleMeasure equiangular(int n, double rho) {
-        if (n < 2) {
-            throw new IllegalArgumentException("n must be >= 2, got " + n);
-        }
-        if (!(rho > -1.0 / (n - 1)) || !(rho < 1)) {
-            throw new IllegalArgumentException("rho must be in (-1/(n-1), 1) = (" + (-1.0 / (n - 1)) + ", 1), got "
-                    + rho);
-        }
+        Arguments.atLeast("n", n, 2);
+        Arguments.inOpenRange("rho", rho, -1.0 / (n - 1), 1);
         // Cholesky G = L L^T of G = (1 - rho) I + rho 11^T; the rows of L are the points
         double[] l = new double[n * n];
         for (int i = 0; i < n; i++) {

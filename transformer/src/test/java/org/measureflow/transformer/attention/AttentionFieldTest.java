@@ -24,7 +24,7 @@ import org.measureflow.testing.RandomInputs;
 import org.measureflow.testing.Rejections;
 import org.measureflow.transformer.sphere.Sphere;
 
-/** {@link AttentionField} and {@link AttentionKernel} against the definition (survey eq. 27) and its symmetries. */
+/** {@link AttentionField} and {@link SelfAttention} against the definition (survey eq. 27) and its symmetries. */
 class AttentionFieldTest {
     /** Rounding of sums of n terms of size O(1) with O(1) logits: a few hundred ulps is ample. */
     private static final double ROUNDING = 1e-12;
@@ -42,8 +42,8 @@ class AttentionFieldTest {
             for (Normalisation norm : Normalisation.values()) {
                 for (boolean causal : new boolean[]{false, true}) {
                     for (boolean sphere : new boolean[]{false, true}) {
-                        AttentionField field = AttentionField.of(layer).normalisation(norm).causal(causal)
-                                .onSphere(sphere);
+                        AttentionField field = AttentionField.of(layer).withNormalisation(norm).withCausal(causal)
+                                .withSphereProjection(sphere);
                         double[] out = new double[n * d];
                         field.velocities(0.3, x, n, d, w, out);
                         double[] expected = bruteForce(layer, x, n, d, w, causal, norm, sphere);
@@ -61,7 +61,7 @@ class AttentionFieldTest {
         SplittableRandom rng = new SplittableRandom(3);
         int n = 9;
         int d = 3;
-        AttentionField field = AttentionField.of(randomHead(rng, d, 1.0)).normalisation(Normalisation.UNNORMALISED);
+        AttentionField field = AttentionField.of(randomHead(rng, d, 1.0)).withNormalisation(Normalisation.UNNORMALISED);
         double[] x = RandomInputs.pointCloud(rng, n, d).flatPoints();
         double[] uniform = new double[n];
         java.util.Arrays.fill(uniform, 1.0 / n);
@@ -136,8 +136,8 @@ class AttentionFieldTest {
             for (boolean causal : new boolean[]{false, true}) {
                 double[] out = new double[n * d];
                 double[] outAugmented = new double[n * (d + 1)];
-                AttentionField.of(head).causal(causal).velocities(0, x, n, d, null, out);
-                AttentionField.of(augmented).causal(causal).velocities(0, xa, n, d + 1, null, outAugmented);
+                AttentionField.of(head).withCausal(causal).velocities(0, x, n, d, null, out);
+                AttentionField.of(augmented).withCausal(causal).velocities(0, xa, n, d + 1, null, outAugmented);
                 for (int i = 0; i < n; i++) {
                     for (int k = 0; k < d; k++) {
                         // logits of size O(1) are shifted by 1000, so they lose ~1000 ulp(1) = 2e-13 each
@@ -179,7 +179,7 @@ class AttentionFieldTest {
         AttentionHead head = randomHead(rng, d, 1.0);
         ParticleMeasure tokens = RandomInputs.weightedPointCloud(rng, n, d);
         for (boolean causal : new boolean[]{false, true}) {
-            AttentionField field = AttentionField.of(head).causal(causal);
+            AttentionField field = AttentionField.of(head).withCausal(causal);
             double[] a = field.attentionMatrix(0, tokens, 0);
             double[] x = tokens.flatPoints();
             double[] expected = field.velocities(0, tokens);
@@ -226,7 +226,7 @@ class AttentionFieldTest {
         SplittableRandom rng = new SplittableRandom(8);
         int n = 700;
         int d = 4;
-        AttentionField field = AttentionField.of(randomHead(rng, d, 1.0)).causal(true);
+        AttentionField field = AttentionField.of(randomHead(rng, d, 1.0)).withCausal(true);
         ParticleMeasure tokens = RandomInputs.pointCloud(rng, n, d);
         double[] a = field.velocities(0, tokens);
         double[] b = field.velocities(0, tokens);
@@ -239,19 +239,66 @@ class AttentionFieldTest {
     }
 
     @Test
+    void withersKeepTheOtherSettingsAndLeaveTheOriginalUnchanged() {
+        AttentionHead head = AttentionHead.identity(2, 3);
+        AttentionField base = AttentionField.of(head);
+        AttentionField changed = base.withCausal(true).withNormalisation(Normalisation.UNNORMALISED)
+                .withSphereProjection(true);
+        assertTrue(changed.causal() && changed.sphereProjection());
+        assertEquals(Normalisation.UNNORMALISED, changed.normalisation());
+        assertTrue(!changed.withCausal(false).causal() && changed.withCausal(false).sphereProjection()
+                && changed.withCausal(false).normalisation() == Normalisation.UNNORMALISED);
+        assertTrue(!base.causal() && !base.sphereProjection() && base.normalisation() == Normalisation.SOFTMAX);
+        assertTrue(changed.schedule() == base.schedule() && changed.dimension() == 2);
+        assertEquals("AttentionField[d=2, normalisation=UNNORMALISED, causal=true, sphereProjection=true, "
+                + "schedule=constant Attention[d=2, heads=1]]", changed.toString());
+
+        DMatrixRMaj q = new DMatrixRMaj(new double[][]{{1, 2}, {3, 4}});
+        AttentionHead withQuery = head.withQuery(q);
+        assertArrayEquals(q.data, withQuery.query().data, 0.0);
+        assertArrayEquals(head.key().data, withQuery.key().data, 0.0);
+        assertArrayEquals(head.value().data, withQuery.value().data, 0.0);
+        assertArrayEquals(new double[]{3, 0, 0, 3}, head.query().data, 0.0, "the original keeps its query");
+        // K^T Q follows the new query: K = I, so it is Q itself
+        assertArrayEquals(q.data, withQuery.keyTransposeQuery().data, 0.0);
+        assertArrayEquals(new double[]{1, 2, 3, 4}, head.withKey(q).key().data, 0.0);
+        assertArrayEquals(new double[]{1, 2, 3, 4}, head.withValue(q).value().data, 0.0);
+        assertEquals("AttentionHead[d=2, query=[[1, 2], [3, 4]], key=[[1, 0], [0, 1]], value=[[1, 0], [0, 1]]]",
+                withQuery.toString());
+        Rejections.assertRejected("query", () -> head.withQuery(new DMatrixRMaj(3, 3)));
+        Rejections.assertRejected("value", () -> head.withValue(new DMatrixRMaj(new double[][]{{1, 0},
+                {0, Double.NaN}})));
+    }
+
+    @Test
+    void schedulesDescribeThemselves() {
+        Attention layer = Attention.of(AttentionHead.identity(2, 1), AttentionHead.identity(2, 2));
+        assertEquals("constant Attention[d=2, heads=2]", AttentionSchedule.constant(layer).toString());
+        assertEquals("3 layers over depth 1.5 (Attention[d=2, heads=2] first)",
+                AttentionSchedule.layers(1.5, List.of(layer, layer, layer)).toString());
+    }
+
+    @Test
     void rejectsBadInput() {
         AttentionHead head = AttentionHead.identity(2, 1);
         Rejections.assertRejected("key", () -> AttentionHead.of(new DMatrixRMaj(2, 2), new DMatrixRMaj(3, 3),
                 new DMatrixRMaj(2, 2)));
         Rejections.assertRejected("heads[1]", () -> Attention.of(head, AttentionHead.identity(3, 1)));
+        Rejections.assertRejected("heads", () -> Attention.of());
+        Rejections.assertRejected("heads[0]", () -> Attention.of((AttentionHead) null));
+        Rejections.assertRejected("h", () -> Attention.of(head).head(1));
+        Rejections.assertRejected("layers[1]", () -> AttentionSchedule.layers(1, List.of(Attention.of(head),
+                Attention.of(AttentionHead.identity(3, 1)))));
+        Rejections.assertRejected("d", () -> AttentionField.of(head).attentionMatrix(0,
+                ParticleMeasure.of(new double[][]{{1, 0, 0}}), 0));
         Rejections.assertRejected("d", () -> AttentionField.of(head).velocities(0, new double[6], 2, 3, null,
                 new double[6]));
-        Rejections.assertRejected("out", () -> AttentionKernel.evaluate(Attention.of(head), new double[4], 2, 2,
+        Rejections.assertRejected("out", () -> SelfAttention.evaluate(Attention.of(head), new double[4], 2, 2,
                 null, false, Normalisation.SOFTMAX, false, new double[3]));
         Rejections.assertRejected("beta", () -> AttentionHead.identity(2, Double.NaN));
         Rejections.assertRejected("depth", () -> AttentionSchedule.layers(0, List.of(Attention.of(head))));
         assertThrows(IllegalStateException.class, () -> AttentionField.of(AttentionHead.identity(1, 1000))
-                .normalisation(Normalisation.UNNORMALISED)
+                .withNormalisation(Normalisation.UNNORMALISED)
                 .velocities(0, new double[]{1, 1}, 2, 1, null, new double[2]));
     }
 }

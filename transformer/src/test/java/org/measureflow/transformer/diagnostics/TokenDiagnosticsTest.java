@@ -21,7 +21,7 @@ import org.measureflow.transformer.attention.AttentionFixtures;
 import org.measureflow.transformer.attention.AttentionHead;
 import org.measureflow.transformer.attention.Normalisation;
 import org.measureflow.transformer.dynamics.TokenFlow;
-import org.measureflow.transformer.dynamics.TokenTrajectory;
+import org.measureflow.transformer.dynamics.TokenFlowResult;
 import org.measureflow.transformer.sphere.Sphere;
 
 /** {@link TokenDiagnostics}: clusters, cosines, the interaction energy and the log-partition functional. */
@@ -91,12 +91,12 @@ class TokenDiagnosticsTest {
                 tokens = ParticleMeasure.fromFlat(tokens.flatPoints(), 3, RandomInputs.positiveWeights(rng, n));
             }
             AttentionField field = AttentionField.of(AttentionHead.identity(3, beta))
-                    .normalisation(Normalisation.UNNORMALISED).onSphere(true);
+                    .withNormalisation(Normalisation.UNNORMALISED).withSphereProjection(true);
             double[] depths = new double[21];
             for (int k = 0; k < depths.length; k++) {
                 depths[k] = 0.25 * k;
             }
-            TokenTrajectory run = TokenFlow.integrate(RungeKutta4.of(0.05), field, tokens, depths);
+            TokenFlowResult run = TokenFlow.of(field, RungeKutta4.of(0.05)).integrate(tokens, depths);
             double previous = TokenDiagnostics.interactionEnergy(run.at(0), beta);
             for (int k = 1; k < run.size(); k++) {
                 double energy = TokenDiagnostics.interactionEnergy(run.at(k), beta);
@@ -117,7 +117,7 @@ class TokenDiagnosticsTest {
         ParticleMeasure tokens = ParticleMeasure.fromFlat(Sphere.uniform(n, 3, rng).flatPoints(), 3,
                 RandomInputs.positiveWeights(rng, n));
         AttentionField field = AttentionField.of(AttentionHead.identity(3, beta))
-                .normalisation(Normalisation.UNNORMALISED).onSphere(true);
+                .withNormalisation(Normalisation.UNNORMALISED).withSphereProjection(true);
         double[] v = field.velocities(0, tokens);
         double rate = 0;
         for (int i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 package org.measureflow.transformer.gaussian;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +30,10 @@ import org.measureflow.transformer.attention.AttentionSchedule;
 
 /** {@link GaussianAttentionClosure} against spec item 16 and B8(a)-(c), and against 20,000 attention particles. */
 class GaussianAttentionClosureTest {
+    /** The closure of Sinkhorn (doubly stochastic) attention, other settings at their defaults. */
+    private static final GaussianAttentionClosure SINKHORN = GaussianAttentionClosure.withDefaults()
+            .withAttentionWeights(GaussianAttentionClosure.AttentionWeights.SINKHORN);
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("org.measureflow.testing.Seeds#many")
     void ratesAreTheSpecFormulasSummedOverHeads(long seed) {
@@ -38,8 +43,8 @@ class GaussianAttentionClosureTest {
             AttentionHead b = AttentionFixtures.randomHead(rng, d, 1.0);
             double[] m = RandomInputs.gaussianVector(rng, d);
             DMatrixRMaj s = RandomInputs.spd(rng, d);
-            GaussianAttentionClosure.Rates rates = GaussianAttentionClosure.rates(Attention.of(a, b), m, s,
-                    GaussianAttentionClosure.Kernel.SOFTMAX);
+            GaussianAttentionClosure.Rates rates = GaussianAttentionClosure.withDefaults().rates(Attention.of(a, b), m,
+                    s);
             // m' = sum_h V_h (I + S K_h^T Q_h) m,  S' = B S + S B^T with B = sum_h V_h S K_h^T Q_h (spec B8(a))
             DMatrixRMaj bsum = TestMatrices.plus(slope(a, s), 1, slope(b, s));
             double[] expectedMean = new double[d];
@@ -69,7 +74,7 @@ class GaussianAttentionClosureTest {
         double v = 0.9;
         double m0 = 0.4;
         double s0 = 0.8;
-        double tStar = GaussianAttentionClosure.scalarBlowUpTime(q, k, v, s0);
+        double tStar = ScalarGaussianClosure.blowUpTime(q, k, v, s0);
         assertEquals(1 / (2 * v * k * q * s0), tStar, 1e-15);
         double[] times = {0.2 * tStar, 0.5 * tStar, 0.8 * tStar};
         GaussianClosureResult r = GaussianAttentionClosure.withDefaults().solve(GaussianMeasure.of1d(m0,
@@ -78,8 +83,8 @@ class GaussianAttentionClosureTest {
         assertTrue(Double.isNaN(r.blowUpTime()));
         for (int i = 0; i < times.length; i++) {
             // DormandPrince54 at rtol 1e-10: the relative error stays ~1e-9 while s grows 5-fold
-            double s = GaussianAttentionClosure.scalarVariance(q, k, v, s0, times[i]);
-            double m = GaussianAttentionClosure.scalarMean(q, k, v, m0, s0, times[i]);
+            double s = ScalarGaussianClosure.variance(q, k, v, s0, times[i]);
+            double m = ScalarGaussianClosure.mean(q, k, v, m0, s0, times[i]);
             assertEquals(s, r.covariances().get(i).get(0, 0), 1e-8 * s);
             assertEquals(m, r.means().get(i)[0], 1e-8 * Math.abs(m));
         }
@@ -91,7 +96,7 @@ class GaussianAttentionClosureTest {
         double k = 0.6;
         double v = 1.5;
         double s0 = 0.5;
-        double tStar = GaussianAttentionClosure.scalarBlowUpTime(q, k, v, s0);
+        double tStar = ScalarGaussianClosure.blowUpTime(q, k, v, s0);
         GaussianClosureResult r = GaussianAttentionClosure.withDefaults().solve(GaussianMeasure.of1d(0.2,
                 Math.sqrt(s0)), AttentionSchedule.constant(AttentionHead.scalar(q, k, v)), 3 * tStar);
         assertTrue(r.blewUp(), r.message());
@@ -108,7 +113,7 @@ class GaussianAttentionClosureTest {
         double q = 1.0;
         double k = -1.0;
         double v = 2.0;
-        assertEquals(Double.POSITIVE_INFINITY, GaussianAttentionClosure.scalarBlowUpTime(q, k, v, 1.0));
+        assertEquals(Double.POSITIVE_INFINITY, ScalarGaussianClosure.blowUpTime(q, k, v, 1.0));
         GaussianClosureResult r = GaussianAttentionClosure.withDefaults().solve(GaussianMeasure.of1d(0.0, 1.0),
                 AttentionSchedule.constant(AttentionHead.scalar(q, k, v)), 10);
         assertEquals(GaussianClosureResult.Status.COMPLETED, r.status());
@@ -127,8 +132,8 @@ class GaussianAttentionClosureTest {
         double m = 0.3;
         double sig = Math.abs(q * k) * s;
         double r = (Math.sqrt(1 + 4 * sig * sig) - 1) / (2 * sig);
-        GaussianAttentionClosure.Rates rates = GaussianAttentionClosure.rates(Attention.of(AttentionHead.scalar(q,
-                k, v)), new double[]{m}, new DMatrixRMaj(new double[][]{{s}}), GaussianAttentionClosure.Kernel.SINKHORN);
+        GaussianAttentionClosure.Rates rates = SINKHORN.rates(Attention.of(AttentionHead.scalar(q, k, v)),
+                new double[]{m}, new DMatrixRMaj(new double[][]{{s}}));
         assertEquals(v * m, rates.mean()[0], 1e-15);
         assertEquals(2 * v * Math.signum(q * k) * r * s, rates.covariance().get(0, 0), 1e-15);
     }
@@ -159,8 +164,7 @@ class GaussianAttentionClosureTest {
                     TestMatrices.mult(TestMatrices.transpose(w), half));
             DMatrixRMaj slope = TestMatrices.mult(head.value(), TestMatrices.transpose(c),
                     Spd.inverse(s));
-            AffineMap gamma = GaussianAttentionClosure.field(Attention.of(head), m, s,
-                    GaussianAttentionClosure.Kernel.SINKHORN);
+            AffineMap gamma = SINKHORN.field(Attention.of(head), m, s);
             // two routes through eigen- and singular value decompositions of well-conditioned d x d matrices
             assertTrue(TestMatrices.maxAbsDiff(slope, gamma.matrix()) <= 1e-10 * (1 + TestMatrices.frob(slope)));
             // the doubly stochastic field maps the mean to V m: the mean moves as m' = V m (spec B8(b))
@@ -219,7 +223,61 @@ class GaussianAttentionClosureTest {
                 1));
         Rejections.assertRejected("t1", () -> GaussianAttentionClosure.withDefaults().solve(GaussianMeasure.standard(2),
                 schedule, 0));
-        Rejections.assertRejected("blowUpFactor", () -> GaussianAttentionClosure.options().blowUpFactor(0.5));
-        Rejections.assertRejected("t", () -> GaussianAttentionClosure.scalarVariance(1, 1, 1, 1, 0.6));
+        Rejections.assertRejected("blowUpFactor", () -> GaussianAttentionClosure.withDefaults().withBlowUpFactor(0.5));
+        Rejections.assertRejected("blowUpFactor", () -> GaussianAttentionClosure.withDefaults()
+                .withBlowUpFactor(Double.POSITIVE_INFINITY));
+        Rejections.assertRejected("t", () -> ScalarGaussianClosure.variance(1, 1, 1, 1, 0.6));
+    }
+
+    @Test
+    void withersKeepTheOtherSettingsAndLeaveTheOriginalUnchanged() {
+        GaussianAttentionClosure base = GaussianAttentionClosure.withDefaults();
+        RungeKutta4 rk4 = RungeKutta4.of(0.01);
+        GaussianAttentionClosure changed = base.withBlowUpFactor(100).withIntegrator(rk4);
+        assertEquals(100.0, changed.blowUpFactor(), 0.0);
+        assertTrue(changed.integrator() == rk4);
+        assertEquals(GaussianAttentionClosure.AttentionWeights.SOFTMAX, changed.attentionWeights());
+        assertEquals(1e6, base.blowUpFactor(), 0.0);
+        assertTrue(base.integrator() != rk4);
+        GaussianAttentionClosure sinkhorn = changed.withAttentionWeights(GaussianAttentionClosure.AttentionWeights
+                .SINKHORN);
+        assertTrue(sinkhorn.integrator() == rk4 && sinkhorn.blowUpFactor() == 100);
+        assertEquals("GaussianAttentionClosure[attentionWeights=SINKHORN, blowUpFactor=100.0, integrator=" + rk4 + "]",
+                sinkhorn.toString());
+    }
+
+    @Test
+    void resultsAndRatesSummariseThemselvesInOneLine() {
+        GaussianMeasure start = GaussianMeasure.of1d(0.2, 1.0);
+        AttentionSchedule schedule = AttentionSchedule.constant(AttentionHead.scalar(1, 1, 1));
+        GaussianClosureResult blowUp = GaussianAttentionClosure.withDefaults().solve(start, schedule, 3, 0.25);
+        String text = blowUp.toString();
+        assertTrue(text.startsWith("GaussianClosureResult[d=1, BLOW_UP (covariance trace exceeded 1000000.0 x its "
+                + "initial value at t = "), text);
+        assertTrue(text.contains(", blowUpTime=" + blowUp.blowUpTime() + ", times=[0.25], finalMean=[")
+                && text.endsWith(blowUp.integration() + "]"), text);
+        GaussianClosureResult done = GaussianAttentionClosure.withDefaults().solve(start, schedule, 0.25);
+        assertTrue(done.toString().startsWith("GaussianClosureResult[d=1, COMPLETED (reached t = 0.25), times=[], "),
+                done.toString());
+        GaussianAttentionClosure.Rates rates = GaussianAttentionClosure.withDefaults().rates(Attention.of(
+                AttentionHead.scalar(1, 1, 1)), new double[]{0.5}, new DMatrixRMaj(new double[][]{{2}}));
+        // m' = v (1 + k q s) m = 1.5, s' = 2 v k q s^2 = 8
+        assertEquals("Rates[d=1, mean=[1.5], covariance=[[8]]]", rates.toString());
+    }
+
+    @Test
+    void recordedTimesAreTheIntegratorsDenseOutputAtThoseTimes() {
+        // the recorded moments are the dense output of the integration to t1, at the requested times in any order;
+        // a time beyond t1 is not reached, a negative one lies before the start
+        GaussianMeasure start = GaussianMeasure.of1d(0.3, Math.sqrt(0.4));
+        AttentionSchedule schedule = AttentionSchedule.constant(AttentionHead.scalar(0.5, 0.8, 1.1));
+        GaussianClosureResult r = GaussianAttentionClosure.withDefaults().solve(start, schedule, 0.5, 0.5, -1, 0.2,
+                0, 0.7);
+        assertArrayEquals(new double[]{0, 0.2, 0.5}, r.times(), 0.0);
+        assertEquals(start.covariance().get(0, 0), r.covariances().get(0).get(0, 0), 0.0, "the start, exactly");
+        assertEquals(r.finalCovariance().get(0, 0), r.covariances().get(2).get(0, 0), 0.0);
+        // rtol 1e-10 against the closed form s(t) = s0/(1 - 2vkq s0 t)
+        assertEquals(ScalarGaussianClosure.variance(0.5, 0.8, 1.1, 0.4, 0.2), r.covariances().get(1).get(0, 0),
+                1e-8);
     }
 }

@@ -15,7 +15,7 @@ import org.measureflow.transformer.attention.AttentionField;
 import org.measureflow.transformer.attention.AttentionHead;
 import org.measureflow.transformer.attention.Normalisation;
 import org.measureflow.transformer.dynamics.TokenFlow;
-import org.measureflow.transformer.dynamics.TokenTrajectory;
+import org.measureflow.transformer.dynamics.TokenFlowResult;
 
 /** The equiangular solution of the clustering dynamics on the sphere, spec B8(d). */
 class EquiangularFlowTest {
@@ -30,12 +30,12 @@ class EquiangularFlowTest {
     void equiangularTokensStayEquiangularAndFollowTheScalarOde(Normalisation normalisation, int n, double beta,
                                                                double rho0) {
         ParticleMeasure tokens = Sphere.equiangular(n, rho0);
-        AttentionField field = AttentionField.of(AttentionHead.identity(n, beta)).normalisation(normalisation)
-                .onSphere(true);
+        AttentionField field = AttentionField.of(AttentionHead.identity(n, beta)).withNormalisation(normalisation)
+                .withSphereProjection(true);
         // both ODEs solved to rtol 1e-12: their global errors are ~1e-11, far below the 1e-8 asked
         DormandPrince54 dopri = DormandPrince54.withDefaults().withRelativeTolerance(1e-12).withAbsoluteTolerance(1e-14);
         double[] depths = {0.5, 1, 2, 3};
-        TokenTrajectory run = TokenFlow.integrate(dopri, field, tokens, depths);
+        TokenFlowResult run = TokenFlow.of(field, dopri).integrate(tokens, depths);
         for (int k = 0; k < depths.length; k++) {
             double rho = EquiangularFlow.solve(rho0, n, beta, normalisation, depths[k], dopri);
             ParticleMeasure x = run.at(k);
@@ -76,6 +76,11 @@ class EquiangularFlowTest {
         }
         Rejections.assertRejected("rho", () -> Sphere.equiangular(6, -0.2));
         Rejections.assertRejected("n", () -> Sphere.equiangular(1, 0.5));
+        Rejections.assertRejected("n", () -> EquiangularFlow.rate(0.5, 1, 1, Normalisation.SOFTMAX));
+        Rejections.assertRejected("d", () -> Sphere.uniform(3, 1, new SplittableRandom(1)));
+        Rejections.assertRejected("x", () -> Sphere.project(new double[2], new double[]{1, 0}));
+        Rejections.assertRejected("tokens", () -> Sphere.normalise(ParticleMeasure.of(new double[][]{{1, 0},
+                {0, 0}})));
     }
 
     @Test

@@ -6,7 +6,8 @@ import org.measureflow.core.Arguments;
 import org.measureflow.core.parallel.Chunks;
 
 /**
- * The attention of all tokens at once, computed stably and in parallel: for tokens \( x_1..x_n \in \mathbb{R}^d \),
+ * Self-attention of all tokens at once (every token attends to every token of the same set, or to those before it
+ * under a causal mask), computed stably, in parallel and without an \( n \times n \) matrix: for tokens \( x_1..x_n \in \mathbb{R}^d \),
  * heads \( (Q_h, K_h, V_h) \), logits \( \ell^h_{ij} = \langle Q_h x_i, K_h x_j\rangle \) and per-key biases
  * \( c^h_j \) (the log-weights \( \log w_j \) of the token measure, survey eq. 27, or a Sinkhorn potential),
  * \[ v_i = \sum_h V_h \frac{\sum_{j \in J(i)} e^{\ell^h_{ij} + c^h_j} x_j}{\sum_{j \in J(i)} e^{\ell^h_{ij} + c^h_j}}
@@ -30,13 +31,13 @@ import org.measureflow.core.parallel.Chunks;
  * ({@link Chunks}) run on both cores for large \( n \). Every query's sums run in a fixed order that does not
  * depend on its block or chunk, so the result has the same bits whatever the number of threads.
  */
-public final class AttentionKernel {
+public final class SelfAttention {
     /** Number of row chunks for large {@code n} (fixed, so chunk boundaries depend on {@code n} only). */
     private static final int CHUNKS = 64;
     /** Queries processed together, sharing each key load. */
     static final int BLOCK = 4;
 
-    private AttentionKernel() {
+    private SelfAttention() {
     }
 
     /**
@@ -64,7 +65,9 @@ public final class AttentionKernel {
         Arguments.notNull("out", out);
         Arguments.length("out", out.length, n * d);
         if (out == points) {
-            throw new IllegalArgumentException("out must not be the points array");
+            // aliasing is a rule Arguments cannot state: the outputs would overwrite tokens still to be read
+            throw new IllegalArgumentException("out must not be the points array (outputs would overwrite the tokens"
+                    + " while they are read)");
         }
         int heads = attention.size();
         if (columnBias != null) {
@@ -80,6 +83,8 @@ public final class AttentionKernel {
         double uniform = 1.0 / n;
         int rows = rowsPerChunk(n);
         long costPerRow = (long) heads * n * (3L * d + 20);
+        // Over 80 lines on purpose: the block loop below is the hot loop of the module, kept in one lambda with its
+        // work arrays allocated once per chunk; splitting it would pass those arrays through calls per block.
         Chunks.forEach(n, rows, costPerRow, (chunk, start, end) -> {
             double[] logits = new double[BLOCK * n];
             double[] queries = new double[BLOCK * d];
@@ -223,7 +228,7 @@ public final class AttentionKernel {
         Arguments.notNull("points", points);
         Arguments.positive("n", n);
         Arguments.positive("d", d);
-        Arguments.length("d", d, attention.dimension());
+        Arguments.sameDimension("d", d, attention.dimension(), "the attention layer");
         Arguments.length("points", points.length, n * d);
         Arguments.finite("points", points); // O(n d) next to the O(n^2 d) work: no NaN passes silently
     }
