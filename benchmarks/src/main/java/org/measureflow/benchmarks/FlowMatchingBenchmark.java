@@ -5,8 +5,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.measureflow.core.measure.GaussianMeasure;
 import org.measureflow.core.measure.ParticleMeasure;
+import org.measureflow.core.measure.PointSampler;
 import org.measureflow.core.ode.RungeKutta4;
-import org.measureflow.flowmatching.PointSampler;
 import org.measureflow.flowmatching.coupling.Coupling;
 import org.measureflow.flowmatching.field.EmpiricalFlowMatchingField;
 import org.measureflow.core.nn.Activation;
@@ -75,15 +75,15 @@ public class FlowMatchingBenchmark {
     /** 100 Adam steps of 256 independent pairs; returns the last loss. */
     @Benchmark
     public double trainIndependent() {
-        return FlowMatchingTrainer.options().steps(100).hiddenLayers(layers).trainer().train(latent, data)
-                .lossHistory()[99];
+        return FlowMatchingTrainer.withDefaults().withSteps(100).withHiddenLayers(layers)
+                .train(latent, data, new SplittableRandom(0)).lossHistory()[99];
     }
 
     /** 100 Adam steps of 256 minibatch-OT pairs (one 256 x 256 network simplex per step); returns the last loss. */
     @Benchmark
     public double trainExactOt() {
-        return FlowMatchingTrainer.options().steps(100).hiddenLayers(layers).coupling(Coupling.exactOt()).trainer()
-                .train(latent, data).lossHistory()[99];
+        return FlowMatchingTrainer.withDefaults().withSteps(100).withHiddenLayers(layers)
+                .withCoupling(Coupling.exactOt()).train(latent, data, new SplittableRandom(0)).lossHistory()[99];
     }
 
     /** 10^4 latent points to t = 1 by RK4 with h = 0.05 (80 field evaluations per point). */

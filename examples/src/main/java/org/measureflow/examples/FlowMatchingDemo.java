@@ -12,17 +12,18 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.measureflow.core.measure.ParticleMeasure;
+import org.measureflow.core.measure.PointSampler;
 import org.measureflow.core.ode.RungeKutta4;
 import org.measureflow.core.ode.StepObserver;
 import org.measureflow.core.ode.TrajectoryRecorder;
-import org.measureflow.flowmatching.PointSampler;
 import org.measureflow.flowmatching.coupling.Coupling;
 import org.measureflow.flowmatching.learned.FlowMatchingTrainer;
 import org.measureflow.flowmatching.learned.TrainingResult;
 import org.measureflow.flowmatching.sampling.FlowSampler;
 import org.measureflow.flowmatching.sampling.PathStraightness;
-import org.measureflow.flowmatching.sampling.SampleQuality;
 import org.measureflow.flowmatching.sampling.SampleResult;
+import org.measureflow.ot.sinkhorn.SinkhornDivergence;
+import org.measureflow.ot.sinkhorn.SinkhornSolver;
 
 /**
  * The flow-matching demo ({@code flowmatching-trajectories}): a learned field \( v_\theta \) trained on the
@@ -36,6 +37,9 @@ public final class FlowMatchingDemo implements TourDemo {
     public static final String NAME = "flowmatching-trajectories";
     /** Entropic regularisation of the quality measure (squared-distance units; the scene is ~8 wide). */
     public static final double EPSILON = 0.05;
+    /** The quality measure: the Sinkhorn divergence at {@link #EPSILON}, solved to an L1 marginal error of 1e-7. */
+    public static final SinkhornDivergence QUALITY = SinkhornDivergence.of(SinkhornSolver.of(EPSILON)
+            .withTolerance(1e-7));
     /** Label prefix of the Sinkhorn divergence readings. */
     public static final String DIVERGENCE = "Sinkhorn divergence S_eps(generated, held-out), eps=0.05, ";
     /** Label prefix of the straightness readings. */
@@ -126,10 +130,12 @@ public final class FlowMatchingDemo implements TourDemo {
     public static Run train(String name, Coupling coupling, Config config, java.util.function.DoubleConsumer progress) {
         ParticleMeasure data = twoMoons(20_000, 1);
         ParticleMeasure heldOut = twoMoons(config.samples(), 2);
-        TrainingResult trained = FlowMatchingTrainer.options().steps(config.steps()).batchSize(config.batch())
-                .hiddenWidth(64).hiddenLayers(2).coupling(coupling).seed(7)
-                .listener((step, steps, loss) -> progress.accept((double) step / steps))
-                .trainer().train(eightGaussians(), PointSampler.of(data));
+        TrainingResult trained = FlowMatchingTrainer.withDefaults().withSteps(config.steps())
+                .withBatchSize(config.batch()).withHiddenWidth(64).withHiddenLayers(2).withCoupling(coupling)
+                .train(eightGaussians(), PointSampler.of(data), new SplittableRandom(7), status -> {
+                    progress.accept(status.fractionDone());
+                    return true;
+                });
         double[] latent = new double[2 * config.samples()];
         eightGaussians().sample(config.samples(), new SplittableRandom(3), latent);
         ParticleMeasure start = ParticleMeasure.fromFlat(latent, 2);
@@ -142,7 +148,7 @@ public final class FlowMatchingDemo implements TourDemo {
         }
         TrajectoryRecorder recorder = TrajectoryRecorder.atTimes(times);
         rk4.advect(ParticleMeasure.fromFlat(pathStart, 2), trained.field().onParticles(), 0, 1, recorder);
-        double divergence = SampleQuality.sinkhornDivergence(result.samples(), heldOut, EPSILON);
+        double divergence = QUALITY.value(result.samples(), heldOut);
         double straightness = PathStraightness.of(trained.field(), start, rk4, 0, 1, 20);
         return new Run(name, trained, result.samples(), recorder.states(), divergence, straightness);
     }

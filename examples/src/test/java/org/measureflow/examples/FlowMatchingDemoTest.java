@@ -9,7 +9,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.measureflow.flowmatching.sampling.SampleQuality;
+import org.measureflow.ot.sinkhorn.SinkhornDivergence;
+import org.measureflow.ot.sinkhorn.SinkhornSolver;
 
 /** {@link FlowMatchingDemo} on a short training run: its picture and the numbers it prints. */
 class FlowMatchingDemoTest {
@@ -22,8 +23,8 @@ class FlowMatchingDemoTest {
         for (FlowMatchingDemo.Run run : runs) {
             double printed = result.reading(FlowMatchingDemo.DIVERGENCE + run.coupling()).values()[0];
             // The printed number is the library's Sinkhorn divergence of the run's samples to held-out data.
-            double recomputed = SampleQuality.sinkhornDivergence(run.samples(), FlowMatchingDemo.twoMoons(300, 2),
-                    FlowMatchingDemo.EPSILON);
+            double recomputed = SinkhornDivergence.of(SinkhornSolver.of(FlowMatchingDemo.EPSILON).withTolerance(1e-7))
+                    .value(run.samples(), FlowMatchingDemo.twoMoons(300, 2));
             assertEquals(recomputed, printed, 1e-9);
             assertTrue(printed >= -1e-6, "a divergence is non-negative");
         }

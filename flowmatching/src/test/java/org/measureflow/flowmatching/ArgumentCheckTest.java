@@ -5,6 +5,7 @@ import static org.measureflow.testing.Rejections.assertRejected;
 
 import java.util.SplittableRandom;
 
+import org.measureflow.ot.sinkhorn.SinkhornSolver;
 import org.junit.jupiter.api.Test;
 import org.measureflow.core.measure.GaussianMeasure;
 import org.measureflow.core.measure.ParticleMeasure;
@@ -38,11 +39,13 @@ class ArgumentCheckTest {
 
     @Test
     void trainerRejectsBadOptionsAndMismatchedSamplers() {
-        assertRejected("steps", () -> FlowMatchingTrainer.options().steps(0));
-        assertRejected("batchSize", () -> FlowMatchingTrainer.options().batchSize(-1));
-        assertRejected("learningRate", () -> FlowMatchingTrainer.options().learningRate(Double.NaN));
-        assertRejected("data", () -> FlowMatchingTrainer.options().steps(1).trainer().train(
-                PointSampler.of(GaussianMeasure.standard(2)), PointSampler.of(GaussianMeasure.standard(3))));
+        assertRejected("steps", () -> FlowMatchingTrainer.withDefaults().withSteps(0));
+        assertRejected("batchSize", () -> FlowMatchingTrainer.withDefaults().withBatchSize(-1));
+        assertRejected("learningRate", () -> FlowMatchingTrainer.withDefaults().withLearningRate(Double.NaN));
+        assertRejected("data", () -> FlowMatchingTrainer.withDefaults().withSteps(1).train(
+                GaussianMeasure.standard(2), GaussianMeasure.standard(3), new SplittableRandom(1)));
+        assertRejected("rng", () -> FlowMatchingTrainer.withDefaults().withSteps(1).train(
+                GaussianMeasure.standard(2), GaussianMeasure.standard(2), null));
     }
 
     @Test
@@ -53,7 +56,7 @@ class ArgumentCheckTest {
         double[] c0 = x0.clone();
         double[] c1 = x1.clone();
         Coupling.exactOt().pair(x0, x1, 20, 2, rng);
-        Coupling.sinkhorn(0.1).pair(x0, x1, 20, 2, rng);
+        Coupling.sinkhorn(SinkhornSolver.of(0.1)).pair(x0, x1, 20, 2, rng);
         assertArrayEquals(c0, x0, 0.0);
         assertArrayEquals(c1, x1, 0.0);
         EmpiricalFlowMatchingField field = EmpiricalFlowMatchingField.of(ParticleMeasure.fromFlat(x1, 2));

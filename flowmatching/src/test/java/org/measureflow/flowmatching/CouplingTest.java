@@ -7,6 +7,8 @@ import static org.measureflow.testing.Rejections.assertRejected;
 
 import java.util.SplittableRandom;
 
+import org.measureflow.ot.sinkhorn.SinkhornSolver;
+import org.measureflow.core.measure.PointSampler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -113,7 +115,7 @@ class CouplingTest {
             // permutation decay like exp(-c/eps) with c of the order of the cost gap; eps = gap/60 makes them
             // negligible, so the row-wise draw returns the optimal pairing.
             double eps = Math.min(1e-2, (two[1] - two[0]) / 60);
-            int[] pi = Coupling.sinkhorn(eps).pair(x0, x1, n, 2, rng);
+            int[] pi = Coupling.sinkhorn(SinkhornSolver.of(eps).withTolerance(1e-6)).pair(x0, x1, n, 2, rng);
             assertEquals(best, cost(x0, x1, pi, 2), 1e-9 * (1 + best));
         });
     }
@@ -122,7 +124,7 @@ class CouplingTest {
     void independentCouplingKeepsTheDrawnPairs() {
         int[] pi = Coupling.independent().pair(new double[8], new double[8], 4, 2, new SplittableRandom(1));
         assertArrayEquals(new int[]{0, 1, 2, 3}, pi);
-        assertRejected("epsilon", () -> Coupling.sinkhorn(0));
+        assertRejected("solver", () -> Coupling.sinkhorn(null));
     }
 
     @Test
@@ -163,10 +165,11 @@ class CouplingTest {
             blobs[2 * i + 1] = 0.3 * dataRng.nextGaussian();
         }
         PointSampler data = PointSampler.of(ParticleMeasure.fromFlat(blobs, 2));
-        FlowMatchingTrainer.Options base = FlowMatchingTrainer.options().steps(600).batchSize(128).hiddenWidth(32)
-                .seed(3);
-        TrainingResult independent = base.coupling(Coupling.independent()).trainer().train(latent, data);
-        TrainingResult ot = base.coupling(Coupling.exactOt()).trainer().train(latent, data);
+        FlowMatchingTrainer base = FlowMatchingTrainer.withDefaults().withSteps(600).withBatchSize(128)
+                .withHiddenWidth(32);
+        TrainingResult independent = base.withCoupling(Coupling.independent()).train(latent, data,
+                new SplittableRandom(3));
+        TrainingResult ot = base.withCoupling(Coupling.exactOt()).train(latent, data, new SplittableRandom(3));
         ParticleMeasure starts = GaussianMeasure.standard(2).sample(400, new SplittableRandom(21));
         double sIndependent = PathStraightness.of(independent.field(), starts, RungeKutta4.of(0.05), 0, 1, 16);
         double sOt = PathStraightness.of(ot.field(), starts, RungeKutta4.of(0.05), 0, 1, 16);

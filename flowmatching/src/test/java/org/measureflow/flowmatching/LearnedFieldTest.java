@@ -23,12 +23,16 @@ class LearnedFieldTest {
         GaussianMeasure target = GaussianMeasure.of(new double[]{2, -1},
                 TestMatrices.of(new double[][]{{0.6, 0.3}, {0.3, 0.5}}));
         int[] calls = new int[1];
-        TrainingResult trained = FlowMatchingTrainer.options().steps(1500).batchSize(256).hiddenWidth(48)
-                .seed(4).listener((step, steps, loss) -> calls[0]++).trainer()
-                .train(PointSampler.of(source), PointSampler.of(target));
+        TrainingResult trained = FlowMatchingTrainer.withDefaults().withSteps(1500).withBatchSize(256)
+                .withHiddenWidth(48).train(source, target, new SplittableRandom(4), status -> {
+                    calls[0]++;
+                    return true;
+                });
         System.out.printf("trained %d steps in %.2f s, loss %.4f -> %.4f%n", trained.steps(), trained.seconds(),
                 trained.lossHistory()[0], trained.finalLoss(100));
         assertEquals(1500, calls[0]);
+        assertEquals(1500, trained.iterations());
+        assertTrue(trained.converged(), "a completed budget counts as converged");
         int n = 10_000;
         SampleResult samples = FlowSampler.sample(trained.field(), source.sample(n, new SplittableRandom(8)),
                 RungeKutta4.of(0.1));

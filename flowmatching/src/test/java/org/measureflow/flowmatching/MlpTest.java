@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.measureflow.flowmatching.interpolant.LinearInterpolant;
 import org.measureflow.core.nn.Activation;
 import org.measureflow.flowmatching.learned.Mlp;
+import org.measureflow.flowmatching.learned.MlpSquaredErrorGradient;
 import org.measureflow.flowmatching.learned.MlpVelocityField;
 import org.measureflow.testing.Property;
 
@@ -54,7 +55,7 @@ class MlpTest {
                 targets[i] = rng.nextGaussian();
             }
             double[] grad = new double[net.parameterCount()];
-            double value = net.lossAndGradient(inputs, targets, rows, grad, net.workspace(rows));
+            double value = MlpSquaredErrorGradient.of(net, rows).lossAndGradient(inputs, targets, rows, grad);
             assertEquals(loss(net, inputs, targets, rows), value, 1e-13 * (1 + value), "loss");
             double[] theta = net.parameters();
             double h = 1e-5;
@@ -83,7 +84,7 @@ class MlpTest {
         double[] inputs = {0.3, -1.2, 1.5, 0.4, -0.7, 0.9};
         double[] targets = {0.1, -0.3, 0.6};
         double[] grad = new double[net.parameterCount()];
-        net.lossAndGradient(inputs, targets, 3, grad, net.workspace(3));
+        MlpSquaredErrorGradient.of(net, 3).lossAndGradient(inputs, targets, 3, grad);
         double[] theta = net.parameters();
         double h = 1e-7;
         for (int p = 0; p < theta.length; p++) {
@@ -139,9 +140,9 @@ class MlpTest {
         }
         double[] g1 = new double[net.parameterCount()];
         double[] g2 = new double[net.parameterCount()];
-        double l1 = net.lossAndGradient(inputs, targets, rows, g1, net.workspace(rows));
+        double l1 = MlpSquaredErrorGradient.of(net, rows).lossAndGradient(inputs, targets, rows, g1);
         double l2 = java.util.concurrent.ForkJoinPool.commonPool().submit(
-                () -> net.lossAndGradient(inputs, targets, rows, g2, net.workspace(rows))).join();
+                () -> MlpSquaredErrorGradient.of(net, rows).lossAndGradient(inputs, targets, rows, g2)).join();
         assertEquals(l1, l2, 0.0);
         assertArrayEquals(g1, g2, 0.0);
     }
@@ -170,8 +171,11 @@ class MlpTest {
         Mlp net = Mlp.initialised(new int[]{3, 4, 3}, Activation.TANH, new SplittableRandom(1));
         assertRejected("network", () -> MlpVelocityField.of(net, LinearInterpolant.instance()));
         Mlp ok = Mlp.initialised(new int[]{3, 4, 2}, Activation.TANH, new SplittableRandom(1));
-        assertRejected("inputs", () -> ok.lossAndGradient(new double[5], new double[4], 2,
-                new double[ok.parameterCount()], ok.workspace(2)));
+        MlpSquaredErrorGradient loss = MlpSquaredErrorGradient.of(ok, 2);
+        assertRejected("inputs", () -> loss.lossAndGradient(new double[5], new double[4], 2,
+                new double[ok.parameterCount()]));
+        assertRejected("rows", () -> loss.lossAndGradient(new double[9], new double[6], 3,
+                new double[ok.parameterCount()]));
         assertTrue(ok.toString().contains("26"));
     }
 }

@@ -11,12 +11,13 @@ import org.measureflow.core.measure.GaussianMeasure;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.core.ode.RungeKutta4;
 import org.measureflow.examples.Progress;
-import org.measureflow.flowmatching.PointSampler;
+import org.measureflow.core.measure.PointSampler;
 import org.measureflow.flowmatching.coupling.Coupling;
 import org.measureflow.flowmatching.learned.FlowMatchingTrainer;
 import org.measureflow.flowmatching.learned.TrainingResult;
 import org.measureflow.flowmatching.sampling.FlowSampler;
-import org.measureflow.flowmatching.sampling.SampleQuality;
+import org.measureflow.ot.sinkhorn.SinkhornDivergence;
+import org.measureflow.ot.sinkhorn.SinkhornSolver;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -101,7 +102,7 @@ public final class FlowMatchCommand implements Callable<Integer> {
         switch (coupling.toLowerCase(Locale.ROOT)) {
             case "independent" -> pairing = Coupling.independent();
             case "ot" -> pairing = Coupling.exactOt();
-            case "sinkhorn" -> pairing = Coupling.sinkhorn(0.05);
+            case "sinkhorn" -> pairing = Coupling.sinkhorn(SinkhornSolver.of(0.05).withTolerance(1e-6));
             default -> {
                 return CommandSupport.badInput(err, "flowmatch", "--coupling must be independent, ot or sinkhorn, got '"
                         + coupling + "'");
@@ -145,9 +146,12 @@ public final class FlowMatchCommand implements Callable<Integer> {
         try {
             TrainingResult trained;
             try (Progress progress = Progress.start("flowmatch: training", quiet)) {
-                trained = FlowMatchingTrainer.options().steps(steps).batchSize(batch).coupling(pairing).seed(seed)
-                        .listener((s, total, loss) -> progress.accept((double) s / total)).trainer()
-                        .train(PointSampler.of(GaussianMeasure.standard(d)), PointSampler.of(train));
+                trained = FlowMatchingTrainer.withDefaults().withSteps(steps).withBatchSize(batch)
+                        .withCoupling(pairing).train(GaussianMeasure.standard(d), PointSampler.of(train),
+                                new SplittableRandom(seed), status -> {
+                                    progress.accept(status.fractionDone());
+                                    return true;
+                                });
             }
             ParticleMeasure latent = GaussianMeasure.standard(d).sample(samples, new SplittableRandom(seed + 1));
             ParticleMeasure standard = FlowSampler.sample(trained.field(), latent, RungeKutta4.of(0.05)).samples();
@@ -160,7 +164,8 @@ public final class FlowMatchCommand implements Callable<Integer> {
             ParticleMeasure generated = ParticleMeasure.fromFlat(flat, d);
             PointCsv.write(out, generated);
             double divergence = Progress.whileRunning("flowmatch: quality", quiet,
-                    () -> SampleQuality.sinkhornDivergence(generated, heldOut, eps));
+                    () -> SinkhornDivergence.of(SinkhornSolver.of(eps).withTolerance(1e-7)).value(generated,
+                            heldOut));
             stdout.printf(Locale.ROOT, "data            %s (%d points, dimension %d; %d for training, %d held out)%n",
                     data, n, d, train.size(), held);
             stdout.printf(Locale.ROOT, "coupling        %s%n", pairing);

@@ -19,7 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.examples.Mflow;
-import org.measureflow.flowmatching.sampling.SampleQuality;
+import org.measureflow.ot.sinkhorn.SinkhornDivergence;
+import org.measureflow.ot.sinkhorn.SinkhornSolver;
 import org.measureflow.ot.exact.NetworkSimplex;
 import org.measureflow.ot.sinkhorn.SinkhornResult;
 import org.measureflow.ot.sinkhorn.SinkhornSolver;
@@ -165,7 +166,8 @@ class FileCommandsTest {
         for (int c = 0; c < 2; c++) {
             var += data.covariance().get(c, c) / 2;
         }
-        double expected = SampleQuality.sinkhornDivergence(samples, ParticleMeasure.fromFlat(flat, 2), 0.05 * var);
+        double expected = SinkhornDivergence.of(SinkhornSolver.of(0.05 * var).withTolerance(1e-7)).value(samples,
+                ParticleMeasure.fromFlat(flat, 2));
         // The samples file holds the doubles in full; the printout has 6 significant digits.
         assertEquals(expected, number(r.out(), "(eps = " + String.format(java.util.Locale.ROOT, "%.4g", 0.05 * var)
                 + ")"), 1e-5 * Math.abs(expected) + 1e-9);

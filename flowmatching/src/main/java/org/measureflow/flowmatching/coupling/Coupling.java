@@ -2,6 +2,8 @@ package org.measureflow.flowmatching.coupling;
 
 import java.util.random.RandomGenerator;
 
+import org.measureflow.ot.sinkhorn.SinkhornSolver;
+
 /**
  * A coupling of two minibatches of equal size \( n \): latent points \( x_0^{(i)} \) and data points
  * \( x_1^{(j)} \), both with uniform weights. It returns, for each latent point \( i \), the index \( j = \pi(i) \)
@@ -46,8 +48,16 @@ public interface Coupling {
         return new ExactOtCoupling();
     }
 
-    /** Minibatch entropic OT with regularisation {@code epsilon} (see {@link SinkhornCoupling}). */
-    static Coupling sinkhorn(double epsilon) {
-        return new SinkhornCoupling(epsilon);
+    /**
+     * Minibatch entropic OT (see {@link SinkhornCoupling}), each minibatch's plan solved by {@code solver}
+     * (its \( \varepsilon \) is in the units of the squared distances, e.g.
+     * {@code SinkhornSolver.of(0.05).withTolerance(1e-6)}).
+     *
+     * @param solver the Sinkhorn solver of each minibatch
+     * @return the coupling
+     * @throws IllegalArgumentException if {@code solver} is null
+     */
+    static Coupling sinkhorn(SinkhornSolver solver) {
+        return new SinkhornCoupling(solver);
     }
 }

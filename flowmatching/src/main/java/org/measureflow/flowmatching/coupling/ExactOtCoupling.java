@@ -18,8 +18,8 @@ import org.measureflow.ot.exact.SparsePlan;
 public final class ExactOtCoupling implements Coupling {
     private final NetworkSimplex solver = NetworkSimplex.withDefaults();
 
-    /** The coupling; stateless. */
-    public ExactOtCoupling() {
+    /** The coupling ({@link Coupling#exactOt()}); stateless. */
+    ExactOtCoupling() {
     }
 
     @Override

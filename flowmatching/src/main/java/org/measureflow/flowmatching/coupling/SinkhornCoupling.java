@@ -12,29 +12,23 @@ import org.measureflow.ot.sinkhorn.SinkhornSolver;
 /**
  * Minibatch entropic OT coupling: the Sinkhorn plan \( P_\varepsilon \) of
  * \( \min_P \langle C, P\rangle + \varepsilon\,\mathrm{KL}(P | a\otimes b) \), \( C_{ij} = |x_0^{(i)} - x_1^{(j)}|^2 \)
- * (absolute \( \varepsilon \), in the units of the squared distances), and each latent point \( i \) paired with
+ * (the solver's \( \varepsilon \), its tolerance and iteration limit), and each latent point \( i \) paired with
  * \( j \) drawn from the row's conditional law \( P_{ij}/a_i \). Drawing row by row keeps every latent point exactly
  * once (OT-CFM implementations often draw pairs from the whole plan with replacement instead; both target the same
  * joint law). As \( \varepsilon \to 0 \) this tends to {@link ExactOtCoupling}, as \( \varepsilon \to \infty \) to
  * the independent coupling.
  */
 public final class SinkhornCoupling implements Coupling {
-    private final double epsilon;
     private final SinkhornSolver solver;
 
-    /**
-     * The coupling with regularisation {@code epsilon}.
-     *
-     * @throws IllegalArgumentException unless {@code epsilon > 0}
-     */
-    public SinkhornCoupling(double epsilon) {
-        this.epsilon = Arguments.positive("epsilon", epsilon);
-        this.solver = SinkhornSolver.of(epsilon).withTolerance(1e-6);
+    /** The coupling ({@link Coupling#sinkhorn(SinkhornSolver)}). */
+    SinkhornCoupling(SinkhornSolver solver) {
+        this.solver = Arguments.notNull("solver", solver);
     }
 
-    /** \( \varepsilon \). */
-    public double epsilon() {
-        return epsilon;
+    /** @return the solver of each minibatch's entropic plan */
+    public SinkhornSolver sinkhorn() {
+        return solver;
     }
 
     @Override
@@ -63,6 +57,6 @@ public final class SinkhornCoupling implements Coupling {
 
     @Override
     public String toString() {
-        return "sinkhorn(eps=" + epsilon + ")";
+        return "sinkhorn(" + solver + ")";
     }
 }

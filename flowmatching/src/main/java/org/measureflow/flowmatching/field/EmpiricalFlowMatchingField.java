@@ -196,7 +196,7 @@ public final class EmpiricalFlowMatchingField implements DenoisingField {
         long cost = 4L * k * (d + 2);
         return (t, points, n, dim, weights, out) -> {
             if (dim != d) {
-                throw new IllegalArgumentException("points have dimension " + dim + ", expected " + d);
+                Arguments.sameDimension("points", dim, d, "field");
             }
             Chunks.forEach(n, 64, cost, (chunk, start, end) -> {
                 for (int i = start; i < end; i++) {

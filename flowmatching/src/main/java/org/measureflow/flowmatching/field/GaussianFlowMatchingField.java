@@ -71,10 +71,7 @@ public final class GaussianFlowMatchingField implements DenoisingField {
         Arguments.notNull("source", source);
         Arguments.notNull("target", target);
         Arguments.notNull("interpolant", interpolant);
-        if (source.dimension() != target.dimension()) {
-            throw new IllegalArgumentException("target has dimension " + target.dimension()
-                    + ", expected the source's dimension " + source.dimension());
-        }
+        Arguments.sameDimension("target", target.dimension(), source.dimension(), "source");
         return new GaussianFlowMatchingField(source, target, interpolant);
     }
 
@@ -213,9 +210,7 @@ public final class GaussianFlowMatchingField implements DenoisingField {
     }
 
     private void checkTime(double t) {
-        if (!(t >= 0 && t <= 1)) {
-            throw new IllegalArgumentException("t must be in [0, 1], got " + t);
-        }
+        Arguments.inRange("t", t, 0, 1);
     }
 
     /** Brings the calling thread's cached \( m_t, \dot m_t, A_t \) and the factor of \( S_t \) to time {@code t}. */

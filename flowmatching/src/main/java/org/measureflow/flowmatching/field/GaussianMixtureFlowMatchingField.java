@@ -72,17 +72,13 @@ public final class GaussianMixtureFlowMatchingField implements DenoisingField {
         Arguments.notNull("weights", weights);
         Arguments.notNull("components", components);
         Arguments.notNull("interpolant", interpolant);
-        if (components.length == 0) {
-            throw new IllegalArgumentException("components must not be empty");
-        }
+        Arguments.nonEmpty("components", components);
         Arguments.length("weights", weights.length, components.length);
         Arguments.weights("weights", weights);
         for (int j = 0; j < components.length; j++) {
             Arguments.notNull("components[" + j + "]", components[j]);
-            if (components[j].dimension() != components[0].dimension()) {
-                throw new IllegalArgumentException("components[" + j + "] has dimension " + components[j].dimension()
-                        + ", expected " + components[0].dimension());
-            }
+            Arguments.sameDimension("components[" + j + "]", components[j].dimension(), components[0].dimension(),
+                    "components[0]");
         }
         return new GaussianMixtureFlowMatchingField(weights, components, interpolant);
     }
@@ -211,9 +207,7 @@ public final class GaussianMixtureFlowMatchingField implements DenoisingField {
     }
 
     private void prepare(Workspace w, double t) {
-        if (!(t >= 0 && t <= 1)) {
-            throw new IllegalArgumentException("t must be in [0, 1], got " + t);
-        }
+        Arguments.inRange("t", t, 0, 1);
         double a = interpolant.alpha(t);
         double b = interpolant.beta(t);
         for (int j = 0; j < k; j++) {

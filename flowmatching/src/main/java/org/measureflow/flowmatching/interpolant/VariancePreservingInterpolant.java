@@ -50,10 +50,7 @@ public final class VariancePreservingInterpolant implements Interpolant {
     public static VariancePreservingInterpolant of(double rateMin, double rateMax) {
         Arguments.positive("rateMin", rateMin);
         Arguments.positive("rateMax", rateMax);
-        if (rateMax < rateMin) {
-            throw new IllegalArgumentException("rateMax must be >= rateMin, got rateMin = " + rateMin
-                    + ", rateMax = " + rateMax);
-        }
+        Arguments.atLeast("rateMax", rateMax, rateMin);
         return new VariancePreservingInterpolant(rateMin, rateMax);
     }
 

@@ -9,7 +9,7 @@ import org.measureflow.core.Arguments;
  * \( \hat m_k = m_k/(1-\beta_1^k) \), \( \hat v_k = v_k/(1-\beta_2^k) \). Holds the moment estimates of one
  * parameter vector; updates it in place without allocating.
  */
-public final class Adam {
+final class Adam {
     private final double learningRate;
     private final double beta1;
     private final double beta2;
@@ -24,7 +24,7 @@ public final class Adam {
      * @throws IllegalArgumentException unless {@code learningRate > 0}, {@code 0 <= beta1, beta2 &lt; 1},
      *                                  {@code epsilon > 0} and {@code size > 0}
      */
-    public Adam(int size, double learningRate, double beta1, double beta2, double epsilon) {
+    Adam(int size, double learningRate, double beta1, double beta2, double epsilon) {
         Arguments.positive("size", size);
         Arguments.positive("learningRate", learningRate);
         Arguments.positive("epsilon", epsilon);
@@ -43,12 +43,12 @@ public final class Adam {
     }
 
     /** Adam with the usual \( \beta_1 = 0.9 \), \( \beta_2 = 0.999 \), \( \epsilon = 10^{-8} \). */
-    public Adam(int size, double learningRate) {
+    Adam(int size, double learningRate) {
         this(size, learningRate, 0.9, 0.999, 1e-8);
     }
 
     /** One update of {@code parameters} in place with step size {@code learningRate * rateFactor}. */
-    public void update(double[] parameters, double[] gradient, double rateFactor) {
+    void update(double[] parameters, double[] gradient, double rateFactor) {
         step++;
         double c1 = 1 - Math.pow(beta1, step);
         double c2 = 1 - Math.pow(beta2, step);
@@ -62,12 +62,12 @@ public final class Adam {
     }
 
     /** One update with the base learning rate. */
-    public void update(double[] parameters, double[] gradient) {
+    void update(double[] parameters, double[] gradient) {
         update(parameters, gradient, 1);
     }
 
     /** Number of updates so far. */
-    public int steps() {
+    int steps() {
         return step;
     }
 }

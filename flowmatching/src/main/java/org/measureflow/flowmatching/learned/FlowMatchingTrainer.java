@@ -1,10 +1,15 @@
 package org.measureflow.flowmatching.learned;
 
-import java.util.SplittableRandom;
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
 
-import org.measureflow.core.nn.Activation;
 import org.measureflow.core.Arguments;
-import org.measureflow.flowmatching.PointSampler;
+import org.measureflow.core.TextSummary;
+import org.measureflow.core.iteration.Convergence;
+import org.measureflow.core.iteration.IterationObserver;
+import org.measureflow.core.iteration.IterationStatus;
+import org.measureflow.core.measure.PointSampler;
+import org.measureflow.core.nn.Activation;
 import org.measureflow.flowmatching.coupling.Coupling;
 import org.measureflow.flowmatching.interpolant.Interpolant;
 import org.measureflow.flowmatching.interpolant.LinearInterpolant;
@@ -15,215 +20,287 @@ import org.measureflow.flowmatching.interpolant.LinearInterpolant;
  *    \dot\beta_t X_1)\big|^2, \qquad X_t = \alpha_t X_0 + \beta_t X_1 , \]
  * whose minimiser is the conditional-expectation field of Prop. 3.1. Each step draws a batch of latent points and a
  * batch of data points, pairs them with the {@link Coupling} \( \pi \) (independent, or minibatch OT as in OT-CFM),
- * draws one time per pair, and takes one {@link Adam} step on the batch loss computed by backpropagation.
+ * draws one time per pair, and takes one Adam step (Kingma and Ba 2015, \( \beta_1 = 0.9, \beta_2 = 0.999 \),
+ * \( \epsilon = 10^{-8} \)) on the batch loss computed by backpropagation ({@link MlpSquaredErrorGradient}).
  *
- * <p>Configured by an immutable {@link Options} object; defaults: 3 hidden layers of width 64 with
- * {@link Activation#SILU}, 2000 steps, batch 256, learning rate \( 10^{-3} \) (Adam's usual \( \beta_1 = 0.9,
- * \beta_2 = 0.999 \)), linear interpolant, independent coupling, seed 0, no listener. Same options and seed, same
- * bits, on one core or two.
+ * <p>An immutable configured object: {@code FlowMatchingTrainer.withDefaults().withSteps(5000).withCoupling(
+ * Coupling.exactOt())}. Defaults:
+ * <ul>
+ * <li>3 hidden layers of width 64 with {@link Activation#SILU};</li>
+ * <li>2000 steps of batch 256, learning rate \( 10^{-3} \);</li>
+ * <li>the linear interpolant \( \alpha_t = 1 - t, \beta_t = t \) and the independent coupling.</li>
+ * </ul>
+ * Every random number (initial weights, batches, times, stochastic couplings) comes from the generator passed to
+ * {@link #train}: the same generator state gives the same bits, on one core or two.
  */
 public final class FlowMatchingTrainer {
-    private final Options options;
+    private final int hiddenWidth;
+    private final int hiddenLayers;
+    private final Activation activation;
+    private final long steps;
+    private final int batchSize;
+    private final double learningRate;
+    private final Interpolant interpolant;
+    private final Coupling coupling;
 
-    private FlowMatchingTrainer(Options options) {
-        this.options = options;
-    }
-
-    /** Options with the defaults listed in the class documentation. */
-    public static Options options() {
-        return new Options(64, 3, Activation.SILU, 2000, 256, 1e-3, LinearInterpolant.instance(),
-                Coupling.independent(), 0L, TrainingListener.none());
-    }
-
-    /** The options of this trainer. */
-    public Options optionsUsed() {
-        return options;
+    private FlowMatchingTrainer(int hiddenWidth, int hiddenLayers, Activation activation, long steps, int batchSize,
+                                double learningRate, Interpolant interpolant, Coupling coupling) {
+        this.hiddenWidth = hiddenWidth;
+        this.hiddenLayers = hiddenLayers;
+        this.activation = activation;
+        this.steps = steps;
+        this.batchSize = batchSize;
+        this.learningRate = learningRate;
+        this.interpolant = interpolant;
+        this.coupling = coupling;
     }
 
     /**
-     * Trains a new network from the seed's initialisation.
+     * The trainer with the defaults listed in the class comment.
      *
-     * @param latent sampler of \( X_0 \)
-     * @param data   sampler of \( X_1 \), same dimension
-     * @throws IllegalArgumentException on null samplers or a dimension mismatch
+     * @return the trainer
      */
-    public TrainingResult train(PointSampler latent, PointSampler data) {
+    public static FlowMatchingTrainer withDefaults() {
+        return new FlowMatchingTrainer(64, 3, Activation.SILU, 2000, 256, 1e-3, LinearInterpolant.instance(),
+                Coupling.independent());
+    }
+
+    /**
+     * @param width the width of each hidden layer, {@code > 0}
+     * @return a trainer with that width
+     * @throws IllegalArgumentException if {@code width <= 0}
+     */
+    public FlowMatchingTrainer withHiddenWidth(int width) {
+        return new FlowMatchingTrainer(Arguments.positive("hiddenWidth", width), hiddenLayers, activation, steps,
+                batchSize, learningRate, interpolant, coupling);
+    }
+
+    /**
+     * @param layers the number of hidden layers, {@code > 0}
+     * @return a trainer with that depth
+     * @throws IllegalArgumentException if {@code layers <= 0}
+     */
+    public FlowMatchingTrainer withHiddenLayers(int layers) {
+        return new FlowMatchingTrainer(hiddenWidth, Arguments.positive("hiddenLayers", layers), activation, steps,
+                batchSize, learningRate, interpolant, coupling);
+    }
+
+    /**
+     * @param value the hidden activation \( \sigma \)
+     * @return a trainer with that activation
+     * @throws IllegalArgumentException if {@code value} is null
+     */
+    public FlowMatchingTrainer withActivation(Activation value) {
+        return new FlowMatchingTrainer(hiddenWidth, hiddenLayers, Arguments.notNull("activation", value), steps,
+                batchSize, learningRate, interpolant, coupling);
+    }
+
+    /**
+     * @param count the number of Adam steps, {@code > 0}
+     * @return a trainer with that budget
+     * @throws IllegalArgumentException if {@code count <= 0}
+     */
+    public FlowMatchingTrainer withSteps(long count) {
+        return new FlowMatchingTrainer(hiddenWidth, hiddenLayers, activation, Arguments.positive("steps", count),
+                batchSize, learningRate, interpolant, coupling);
+    }
+
+    /**
+     * @param size the number of pairs per step, {@code > 0}
+     * @return a trainer with that batch size
+     * @throws IllegalArgumentException if {@code size <= 0}
+     */
+    public FlowMatchingTrainer withBatchSize(int size) {
+        return new FlowMatchingTrainer(hiddenWidth, hiddenLayers, activation, steps,
+                Arguments.positive("batchSize", size), learningRate, interpolant, coupling);
+    }
+
+    /**
+     * @param rate Adam's step size \( \eta \), finite and {@code > 0}
+     * @return a trainer with that learning rate
+     * @throws IllegalArgumentException unless {@code rate} is finite and positive
+     */
+    public FlowMatchingTrainer withLearningRate(double rate) {
+        return new FlowMatchingTrainer(hiddenWidth, hiddenLayers, activation, steps, batchSize,
+                Arguments.positive("learningRate", rate), interpolant, coupling);
+    }
+
+    /**
+     * @param value the interpolant \( X_t = \alpha_t X_0 + \beta_t X_1 \)
+     * @return a trainer with that interpolant
+     * @throws IllegalArgumentException if {@code value} is null
+     */
+    public FlowMatchingTrainer withInterpolant(Interpolant value) {
+        return new FlowMatchingTrainer(hiddenWidth, hiddenLayers, activation, steps, batchSize, learningRate,
+                Arguments.notNull("interpolant", value), coupling);
+    }
+
+    /**
+     * @param value the minibatch coupling \( \pi \)
+     * @return a trainer with that coupling
+     * @throws IllegalArgumentException if {@code value} is null
+     */
+    public FlowMatchingTrainer withCoupling(Coupling value) {
+        return new FlowMatchingTrainer(hiddenWidth, hiddenLayers, activation, steps, batchSize, learningRate,
+                interpolant, Arguments.notNull("coupling", value));
+    }
+
+    /** @return the width of each hidden layer */
+    public int hiddenWidth() {
+        return hiddenWidth;
+    }
+
+    /** @return the number of hidden layers */
+    public int hiddenLayers() {
+        return hiddenLayers;
+    }
+
+    /** @return the hidden activation */
+    public Activation activation() {
+        return activation;
+    }
+
+    /** @return the number of Adam steps */
+    public long steps() {
+        return steps;
+    }
+
+    /** @return the number of pairs per step */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** @return Adam's step size */
+    public double learningRate() {
+        return learningRate;
+    }
+
+    /** @return the interpolant */
+    public Interpolant interpolant() {
+        return interpolant;
+    }
+
+    /** @return the minibatch coupling */
+    public Coupling coupling() {
+        return coupling;
+    }
+
+    /**
+     * Trains a new network, initialised from {@code rng} (LeCun-normal weights, zero biases).
+     *
+     * @param latent sampler of \( X_0 \) (a {@link org.measureflow.core.measure.GaussianMeasure} is one)
+     * @param data   sampler of \( X_1 \), same dimension ({@link PointSampler#of(org.measureflow.core.measure
+     *               .ParticleMeasure)} resamples a data set)
+     * @param rng    the source of every random number of the run
+     * @return the trained field and the loss history
+     * @throws IllegalArgumentException on null arguments or a dimension mismatch
+     * @throws IllegalStateException    if the loss stops being finite (the learning rate is too large)
+     */
+    public TrainingResult train(PointSampler latent, PointSampler data, RandomGenerator rng) {
+        return train(latent, data, rng, IterationObserver.none());
+    }
+
+    /**
+     * {@link #train(PointSampler, PointSampler, RandomGenerator)}, reporting every step to {@code observer} with the
+     * minibatch loss as error and {@code step / steps} as the fraction done. Training stops after a step for which
+     * the observer returns {@code false}; the result then reports
+     * {@link org.measureflow.core.iteration.Termination#STOPPED}.
+     *
+     * @param latent   sampler of \( X_0 \)
+     * @param data     sampler of \( X_1 \), same dimension
+     * @param rng      the source of every random number of the run
+     * @param observer called after every step
+     * @return the trained field and the loss history
+     * @throws IllegalArgumentException on null arguments or a dimension mismatch
+     * @throws IllegalStateException    if the loss stops being finite (the learning rate is too large)
+     */
+    public TrainingResult train(PointSampler latent, PointSampler data, RandomGenerator rng,
+                                IterationObserver observer) {
         Arguments.notNull("latent", latent);
         Arguments.notNull("data", data);
+        Arguments.notNull("rng", rng);
+        Arguments.notNull("observer", observer);
         int d = latent.dimension();
-        if (data.dimension() != d) {
-            throw new IllegalArgumentException("data has dimension " + data.dimension() + ", expected the latent's "
-                    + d);
-        }
-        int[] sizes = new int[options.hiddenLayers + 2];
+        Arguments.sameDimension("data", data.dimension(), d, "latent");
+        int batch = batchSize;
+        Arguments.product("batchSize * (d + 1)", batch, d + 1);
+        Arguments.atMost("steps (one loss per step is kept)", steps, Integer.MAX_VALUE - 8);
+        int[] sizes = new int[hiddenLayers + 2];
         sizes[0] = d + 1;
-        for (int l = 1; l <= options.hiddenLayers; l++) {
-            sizes[l] = options.hiddenWidth;
+        for (int l = 1; l <= hiddenLayers; l++) {
+            sizes[l] = hiddenWidth;
         }
         sizes[sizes.length - 1] = d;
-        SplittableRandom rng = new SplittableRandom(options.seed);
-        double[] theta = Mlp.initialised(sizes, options.activation, rng).parameters();
-        Mlp model = Mlp.sharing(sizes, options.activation, theta);
-        Mlp.Workspace workspace = model.workspace(options.batchSize);
-        Adam adam = new Adam(theta.length, options.learningRate);
-        int batch = options.batchSize;
+        double[] theta = Mlp.initialised(sizes, activation, rng).parameters();
+        Mlp model = Mlp.sharing(sizes, activation, theta);
+        MlpSquaredErrorGradient lossGradient = MlpSquaredErrorGradient.of(model, batch);
+        Adam adam = new Adam(theta.length, learningRate);
         double[] x0 = new double[batch * d];
         double[] x1 = new double[batch * d];
         double[] inputs = new double[batch * (d + 1)];
         double[] targets = new double[batch * d];
         double[] gradient = new double[theta.length];
-        double[] history = new double[options.steps];
-        Interpolant interpolant = options.interpolant;
+        double[] history = new double[(int) steps];
         long start = System.nanoTime();
-        for (int step = 0; step < options.steps; step++) {
+        long done = 0;
+        boolean stopped = false;
+        for (long step = 1; step <= steps; step++) {
             latent.sample(batch, rng, x0);
             data.sample(batch, rng, x1);
-            int[] pi = options.coupling.pair(x0, x1, batch, d, rng);
-            for (int i = 0; i < batch; i++) {
-                double t = rng.nextDouble();
-                double a = interpolant.alpha(t);
-                double b = interpolant.beta(t);
-                double ad = interpolant.alphaDot(t);
-                double bd = interpolant.betaDot(t);
-                int j = pi[i];
-                for (int c = 0; c < d; c++) {
-                    double u0 = x0[i * d + c];
-                    double u1 = x1[j * d + c];
-                    inputs[i * (d + 1) + c] = a * u0 + b * u1;
-                    targets[i * d + c] = ad * u0 + bd * u1;
-                }
-                inputs[i * (d + 1) + d] = t;
-            }
-            double loss = model.lossAndGradient(inputs, targets, batch, gradient, workspace);
+            int[] pi = coupling.pair(x0, x1, batch, d, rng);
+            pairsAtRandomTimes(x0, x1, pi, batch, d, rng, inputs, targets);
+            double loss = lossGradient.lossAndGradient(inputs, targets, batch, gradient);
             if (!Double.isFinite(loss)) {
-                throw new IllegalStateException("training diverged at step " + (step + 1) + " (loss = " + loss
+                throw new IllegalStateException("training diverged at step " + step + " (loss = " + loss
                         + "); lower the learning rate");
             }
             adam.update(theta, gradient);
-            history[step] = loss;
-            options.listener.onStep(step + 1, options.steps, loss);
+            history[(int) step - 1] = loss;
+            done = step;
+            if (!observer.observe(new IterationStatus(step, loss, (double) step / steps)) && step < steps) {
+                stopped = true;
+                break;
+            }
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
-        MlpVelocityField field = MlpVelocityField.of(Mlp.of(sizes, options.activation, theta), interpolant);
-        return new TrainingResult(field, history, (long) options.steps * batch, seconds);
+        MlpVelocityField field = MlpVelocityField.of(Mlp.of(sizes, activation, theta), interpolant);
+        double[] losses = done == steps ? history : Arrays.copyOf(history, (int) done);
+        return new TrainingResult(field, losses, done * batch, seconds,
+                Convergence.completed(done, losses[losses.length - 1], stopped));
     }
 
     /**
-     * Immutable options with withers; {@link #trainer()} builds the trainer.
+     * The regression pairs of one batch: for each latent point \( i \), a time \( t \sim U[0,1] \), the input
+     * \( (X_t, t) \) with \( X_t = \alpha_t x_0^{(i)} + \beta_t x_1^{(\pi(i))} \) and the target
+     * \( \dot\alpha_t x_0^{(i)} + \dot\beta_t x_1^{(\pi(i))} \).
      */
-    public static final class Options {
-        private final int hiddenWidth;
-        private final int hiddenLayers;
-        private final Activation activation;
-        private final int steps;
-        private final int batchSize;
-        private final double learningRate;
-        private final Interpolant interpolant;
-        private final Coupling coupling;
-        private final long seed;
-        private final TrainingListener listener;
-
-        private Options(int hiddenWidth, int hiddenLayers, Activation activation, int steps, int batchSize,
-                        double learningRate, Interpolant interpolant, Coupling coupling, long seed,
-                        TrainingListener listener) {
-            this.hiddenWidth = hiddenWidth;
-            this.hiddenLayers = hiddenLayers;
-            this.activation = activation;
-            this.steps = steps;
-            this.batchSize = batchSize;
-            this.learningRate = learningRate;
-            this.interpolant = interpolant;
-            this.coupling = coupling;
-            this.seed = seed;
-            this.listener = listener;
+    private void pairsAtRandomTimes(double[] x0, double[] x1, int[] pi, int batch, int d, RandomGenerator rng,
+                                    double[] inputs, double[] targets) {
+        for (int i = 0; i < batch; i++) {
+            double t = rng.nextDouble();
+            double a = interpolant.alpha(t);
+            double b = interpolant.beta(t);
+            double ad = interpolant.alphaDot(t);
+            double bd = interpolant.betaDot(t);
+            int j = pi[i];
+            for (int c = 0; c < d; c++) {
+                double u0 = x0[i * d + c];
+                double u1 = x1[j * d + c];
+                inputs[i * (d + 1) + c] = a * u0 + b * u1;
+                targets[i * d + c] = ad * u0 + bd * u1;
+            }
+            inputs[i * (d + 1) + d] = t;
         }
+    }
 
-        private Options copy(int hiddenWidth, int hiddenLayers, Activation activation, int steps, int batchSize,
-                             double learningRate, Interpolant interpolant, Coupling coupling, long seed,
-                             TrainingListener listener) {
-            return new Options(hiddenWidth, hiddenLayers, activation, steps, batchSize, learningRate, interpolant,
-                    coupling, seed, listener);
-        }
-
-        /** Width of each hidden layer (default 64). */
-        public Options hiddenWidth(int width) {
-            Arguments.positive("hiddenWidth", width);
-            return copy(width, hiddenLayers, activation, steps, batchSize, learningRate, interpolant, coupling,
-                    seed, listener);
-        }
-
-        /** Number of hidden layers (default 3; at least 1). */
-        public Options hiddenLayers(int layers) {
-            Arguments.positive("hiddenLayers", layers);
-            return copy(hiddenWidth, layers, activation, steps, batchSize, learningRate, interpolant, coupling,
-                    seed, listener);
-        }
-
-        /** Hidden activation (default SiLU). */
-        public Options activation(Activation act) {
-            Arguments.notNull("activation", act);
-            return copy(hiddenWidth, hiddenLayers, act, steps, batchSize, learningRate, interpolant, coupling, seed,
-                    listener);
-        }
-
-        /** Number of Adam steps (default 2000). */
-        public Options steps(int count) {
-            Arguments.positive("steps", count);
-            return copy(hiddenWidth, hiddenLayers, activation, count, batchSize, learningRate, interpolant,
-                    coupling, seed, listener);
-        }
-
-        /** Pairs per step (default 256). */
-        public Options batchSize(int size) {
-            Arguments.positive("batchSize", size);
-            return copy(hiddenWidth, hiddenLayers, activation, steps, size, learningRate, interpolant, coupling,
-                    seed, listener);
-        }
-
-        /** Adam's learning rate (default \( 10^{-3} \)). */
-        public Options learningRate(double rate) {
-            Arguments.positive("learningRate", rate);
-            return copy(hiddenWidth, hiddenLayers, activation, steps, batchSize, rate, interpolant, coupling, seed,
-                    listener);
-        }
-
-        /** The interpolant (default linear). */
-        public Options interpolant(Interpolant value) {
-            Arguments.notNull("interpolant", value);
-            return copy(hiddenWidth, hiddenLayers, activation, steps, batchSize, learningRate, value, coupling,
-                    seed, listener);
-        }
-
-        /** The minibatch coupling (default independent). */
-        public Options coupling(Coupling value) {
-            Arguments.notNull("coupling", value);
-            return copy(hiddenWidth, hiddenLayers, activation, steps, batchSize, learningRate, interpolant, value,
-                    seed, listener);
-        }
-
-        /** Seed of the initialisation and of every draw (default 0). */
-        public Options seed(long value) {
-            return copy(hiddenWidth, hiddenLayers, activation, steps, batchSize, learningRate, interpolant,
-                    coupling, value, listener);
-        }
-
-        /** Progress callback after every step (default none). */
-        public Options listener(TrainingListener value) {
-            Arguments.notNull("listener", value);
-            return copy(hiddenWidth, hiddenLayers, activation, steps, batchSize, learningRate, interpolant,
-                    coupling, seed, value);
-        }
-
-        /** The trainer with these options. */
-        public FlowMatchingTrainer trainer() {
-            return new FlowMatchingTrainer(this);
-        }
-
-        @Override
-        public String toString() {
-            return "FlowMatchingTrainer.Options[width=" + hiddenWidth + ", layers=" + hiddenLayers + ", "
-                    + activation + ", steps=" + steps + ", batch=" + batchSize + ", lr=" + learningRate + ", "
-                    + interpolant + ", coupling=" + coupling + ", seed=" + seed + "]";
-        }
+    /**
+     * One line: {@code FlowMatchingTrainer[hidden 3 x 64 SILU, steps=2000, batchSize=256, learningRate=0.001,
+     * LinearInterpolant, coupling=independent]}.
+     */
+    @Override
+    public String toString() {
+        return "FlowMatchingTrainer[hidden " + hiddenLayers + " x " + hiddenWidth + " " + activation + ", steps="
+                + steps + ", batchSize=" + batchSize + ", learningRate=" + TextSummary.number(learningRate) + ", "
+                + interpolant + ", coupling=" + coupling + "]";
     }
 }

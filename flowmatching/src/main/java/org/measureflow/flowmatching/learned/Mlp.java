@@ -10,7 +10,6 @@ import java.util.random.RandomGenerator;
 
 import org.measureflow.core.nn.Activation;
 import org.measureflow.core.Arguments;
-import org.measureflow.core.parallel.Chunks;
 
 /**
  * A fully connected network \( f_\theta = L_K \circ \sigma \circ L_{K-1} \circ \cdots \circ \sigma \circ L_1 \) with
@@ -18,12 +17,8 @@ import org.measureflow.core.parallel.Chunks;
  * layer): the parametric model \( v_\theta \) of the flow-matching regression (survey eq. 8).
  *
  * <p>Parameters live in one flat array, layer by layer: \( W_l \) (row-major, \( n_l \times n_{l-1} \)) then
- * \( b_l \). {@link #lossAndGradient} computes the mean squared error
- * \( \mathcal L(\theta) = \frac1B \sum_{i=1}^B |f_\theta(u_i) - y_i|^2 \) and its gradient by backpropagation:
- * with \( \delta_K = \tfrac2B (f_\theta(u_i) - y_i) \), \( \nabla_{W_l}\mathcal L = \sum_i \delta_l a_{l-1}^\top \),
- * \( \nabla_{b_l}\mathcal L = \sum_i \delta_l \), \( \delta_{l-1} = \sigma'(z_{l-1}) \odot W_l^\top\delta_l \).
- * The batch is cut into fixed chunks of rows whose gradients are summed in chunk order, so both cores give the
- * same bits as one. {@link #inputJacobianTrace(double[], int)} gives \( \partial f_c / \partial u_c \) by forward-mode
+ * \( b_l \). {@link MlpSquaredErrorGradient} computes the batch mean squared error and its gradient by
+ * backpropagation. {@link #inputJacobianTrace(double[], int)} gives \( \partial f_c / \partial u_c \) by forward-mode
  * differentiation, for exact divergences.
  *
  * <p>Instances are immutable; training produces new ones ({@link #withParameters}).
@@ -79,14 +74,9 @@ public final class Mlp {
 
     private static int[] checkedSizes(int[] sizes) {
         Arguments.notNull("sizes", sizes);
-        if (sizes.length < 2) {
-            throw new IllegalArgumentException("sizes must list at least an input and an output size, got "
-                    + Arrays.toString(sizes));
-        }
-        for (int s : sizes) {
-            if (s <= 0) {
-                throw new IllegalArgumentException("sizes must be > 0, got " + Arrays.toString(sizes));
-            }
+        Arguments.atLeast("sizes.length (an input and an output size at least)", sizes.length, 2);
+        for (int l = 0; l < sizes.length; l++) {
+            Arguments.positive("sizes[" + l + "]", sizes[l]);
         }
         return sizes.clone();
     }
@@ -165,13 +155,33 @@ public final class Mlp {
         return theta.length;
     }
 
+    /** The layer widths, not copied (for this package's loops). */
+    int[] layerSizes() {
+        return sizes;
+    }
+
+    /** The parameter array itself, not copied: the trainer's network updates it in place. */
+    double[] liveParameters() {
+        return theta;
+    }
+
+    /** Offset of \( W_l \) in the parameter array. */
+    int weightOffset(int layer) {
+        return weightOffset[layer];
+    }
+
+    /** Offset of \( b_l \) in the parameter array. */
+    int biasOffset(int layer) {
+        return biasOffset[layer];
+    }
+
     /** A copy of the parameters. */
     public double[] parameters() {
         return theta.clone();
     }
 
     /** Writes the parameters with every weight matrix transposed into {@code out} (biases copied). */
-    private void transposeWeights(double[] params, double[] out) {
+    void transposeWeights(double[] params, double[] out) {
         for (int l = 0; l + 1 < sizes.length; l++) {
             int nIn = sizes[l];
             int nOut = sizes[l + 1];
@@ -189,7 +199,7 @@ public final class Mlp {
      * \( z = W a + b \) for one row, as axpys over the columns of \( W \) (contiguous in the transposed layout, so
      * the JIT vectorises them), written to {@code z[zOff ..]}.
      */
-    private static void affine(double[] wt, int w, int b, int nIn, int nOut, double[] a, int aOff, double[] z,
+    static void affine(double[] wt, int w, int b, int nIn, int nOut, double[] a, int aOff, double[] z,
                                int zOff) {
         System.arraycopy(wt, b, z, zOff, nOut);
         for (int k = 0; k < nIn; k++) {
@@ -300,180 +310,8 @@ public final class Mlp {
      */
     public double inputJacobianTrace(double[] input, int m) {
         Arguments.length("input", input.length, inputSize());
-        if (m < 0 || m > Math.min(inputSize(), outputSize())) {
-            throw new IllegalArgumentException("m must be in [0, min(input, output size)], got " + m);
-        }
+        Arguments.inRange("m", m, 0, Math.min(inputSize(), outputSize()));
         return inputJacobianTrace(input, 0, m, rowScratch());
-    }
-
-    /** Work arrays for {@link #lossAndGradient} on batches of up to {@code rows} rows; reuse across steps. */
-    public Workspace workspace(int rows) {
-        Arguments.positive("rows", rows);
-        return new Workspace(rows);
-    }
-
-    /**
-     * The mean squared error \( \frac1B \sum_i |f_\theta(u_i) - y_i|^2 \) over a batch, and its gradient with
-     * respect to the parameters, written into {@code gradient}.
-     *
-     * @param inputs    \( B \times n_0 \), row-major
-     * @param targets   \( B \times n_K \), row-major
-     * @param rows      \( B \)
-     * @param gradient  receives \( \nabla_\theta \mathcal L \) (length {@link #parameterCount()})
-     * @param workspace from {@link #workspace(int)} with at least {@code rows} rows
-     * @return the loss
-     */
-    public double lossAndGradient(double[] inputs, double[] targets, int rows, double[] gradient,
-                                  Workspace workspace) {
-        Arguments.positive("rows", rows);
-        Arguments.length("inputs", inputs.length, rows * inputSize());
-        Arguments.length("targets", targets.length, rows * outputSize());
-        Arguments.length("gradient", gradient.length, theta.length);
-        if (workspace.rows < rows || !Arrays.equals(workspace.sizes, sizes)) {
-            throw new IllegalArgumentException("workspace was made for " + workspace.rows
-                    + " rows of another network or fewer rows than " + rows);
-        }
-        int chunks = Chunks.count(rows, CHUNK_ROWS);
-        // theta may have changed since construction (the trainer updates it in place): transpose it now.
-        transposeWeights(theta, workspace.transposed);
-        for (int c = 0; c < chunks; c++) {
-            workspace.chunks[c].transposed = workspace.transposed;
-        }
-        long costPerRow = 6L * theta.length;
-        Chunks.forEach(rows, CHUNK_ROWS, costPerRow, (chunk, start, end) ->
-                chunkLossAndGradient(inputs, targets, rows, start, end, workspace.chunks[chunk]));
-        Arrays.fill(gradient, 0);
-        double loss = 0;
-        for (int c = 0; c < chunks; c++) {
-            ChunkBuffers buf = workspace.chunks[c];
-            loss += buf.loss;
-            double[] g = buf.gradient;
-            for (int i = 0; i < g.length; i++) {
-                gradient[i] += g[i];
-            }
-        }
-        return loss;
-    }
-
-    private void chunkLossAndGradient(double[] inputs, double[] targets, int batch, int start, int end,
-                                      ChunkBuffers buf) {
-        int layers = sizes.length - 1;
-        int r = end - start;
-        double[][] act = buf.activations;
-        double[][] pre = buf.preActivations;
-        Arrays.fill(buf.gradient, 0);
-        System.arraycopy(inputs, start * sizes[0], act[0], 0, r * sizes[0]);
-        for (int l = 0; l < layers; l++) {
-            int nIn = sizes[l];
-            int nOut = sizes[l + 1];
-            int w = weightOffset[l];
-            int b = biasOffset[l];
-            boolean last = l == layers - 1;
-            double[] ain = act[l];
-            double[] z = pre[l + 1];
-            double[] aout = act[l + 1];
-            double[] wt = buf.transposed;
-            for (int i = 0; i < r; i++) {
-                int outRow = i * nOut;
-                affine(wt, w, b, nIn, nOut, ain, i * nIn, z, outRow);
-                for (int o = 0; o < nOut; o++) {
-                    aout[outRow + o] = last ? z[outRow + o] : activation.value(z[outRow + o]);
-                }
-            }
-        }
-        int nOutLast = sizes[layers];
-        double[] out = act[layers];
-        double[] delta = buf.deltaA;
-        double[] deltaPrev = buf.deltaB;
-        double scale = 2.0 / batch;
-        double loss = 0;
-        for (int i = 0; i < r; i++) {
-            for (int o = 0; o < nOutLast; o++) {
-                double e = out[i * nOutLast + o] - targets[(start + i) * nOutLast + o];
-                loss += e * e;
-                delta[i * nOutLast + o] = scale * e;
-            }
-        }
-        buf.loss = loss / batch;
-        double[] g = buf.gradient;
-        for (int l = layers - 1; l >= 0; l--) {
-            int nIn = sizes[l];
-            int nOut = sizes[l + 1];
-            int w = weightOffset[l];
-            int b = biasOffset[l];
-            double[] ain = act[l];
-            for (int i = 0; i < r; i++) {
-                int inRow = i * nIn;
-                for (int o = 0; o < nOut; o++) {
-                    double dl = delta[i * nOut + o];
-                    g[b + o] += dl;
-                    int wRow = w + o * nIn;
-                    for (int k = 0; k < nIn; k++) {
-                        g[wRow + k] += dl * ain[inRow + k];
-                    }
-                }
-            }
-            if (l > 0) {
-                double[] zPrev = pre[l];
-                for (int i = 0; i < r; i++) {
-                    int inRow = i * nIn;
-                    Arrays.fill(deltaPrev, inRow, inRow + nIn, 0);
-                    for (int o = 0; o < nOut; o++) {
-                        double dl = delta[i * nOut + o];
-                        int wRow = w + o * nIn;
-                        for (int k = 0; k < nIn; k++) {
-                            deltaPrev[inRow + k] += dl * theta[wRow + k];
-                        }
-                    }
-                    for (int k = 0; k < nIn; k++) {
-                        deltaPrev[inRow + k] *= activation.derivative(zPrev[inRow + k]);
-                    }
-                }
-                double[] tmp = delta;
-                delta = deltaPrev;
-                deltaPrev = tmp;
-            }
-        }
-    }
-
-    /** Per-chunk activations, deltas and partial gradients for {@link #lossAndGradient}. */
-    public final class Workspace {
-        private final int rows;
-        private final int[] sizes;
-        private final ChunkBuffers[] chunks;
-        private final double[] transposed = new double[theta.length];
-
-        private Workspace(int rows) {
-            this.rows = rows;
-            this.sizes = Mlp.this.sizes;
-            int count = Chunks.count(rows, CHUNK_ROWS);
-            this.chunks = new ChunkBuffers[count];
-            for (int c = 0; c < count; c++) {
-                chunks[c] = new ChunkBuffers(sizes, maxWidth, theta.length);
-            }
-        }
-    }
-
-    private static final class ChunkBuffers {
-        final double[][] activations;
-        final double[][] preActivations;
-        final double[] deltaA;
-        final double[] deltaB;
-        final double[] gradient;
-        double[] transposed;
-        double loss;
-
-        ChunkBuffers(int[] sizes, int maxWidth, int parameters) {
-            activations = new double[sizes.length][];
-            preActivations = new double[sizes.length][];
-            for (int l = 0; l < sizes.length; l++) {
-                activations[l] = new double[CHUNK_ROWS * sizes[l]];
-                preActivations[l] = new double[CHUNK_ROWS * sizes[l]];
-            }
-            deltaA = new double[CHUNK_ROWS * maxWidth];
-            deltaB = new double[CHUNK_ROWS * maxWidth];
-            gradient = new double[parameters];
-        }
     }
 
     /**

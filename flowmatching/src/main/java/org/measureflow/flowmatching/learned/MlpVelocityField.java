@@ -93,7 +93,7 @@ public final class MlpVelocityField implements FlowMatchingField {
         long cost = 2L * network.parameterCount();
         return (t, points, n, dim, weights, out) -> {
             if (dim != d) {
-                throw new IllegalArgumentException("points have dimension " + dim + ", expected " + d);
+                Arguments.sameDimension("points", dim, d, "field");
             }
             Chunks.forEach(n, 256, cost, (chunk, start, end) -> {
                 for (int i = start; i < end; i++) {

@@ -63,9 +63,7 @@ public final class DiffusionSampler {
         }
         int n = latent.size();
         int d = latent.dimension();
-        if (d != field.dimension()) {
-            throw new IllegalArgumentException("latent has dimension " + d + ", expected " + field.dimension());
-        }
+        Arguments.sameDimension("latent", d, field.dimension(), "field");
         ThreadLocal<double[]> scratch = ThreadLocal.withInitial(() -> new double[d]);
         OdeSystem drift = OdeSystem.of(n * d, (t, y, dydt) -> {
             double g2 = noiseSquared.applyAsDouble(t);

@@ -55,9 +55,7 @@ public final class FlowSampler {
      */
     public static SampleResult sampleDenoised(DenoisingField field, ParticleMeasure latent, OdeIntegrator integrator,
                                               double tEnd) {
-        if (!(tEnd > 0 && tEnd < 1)) {
-            throw new IllegalArgumentException("tEnd must be in (0, 1), got " + tEnd);
-        }
+        Arguments.inOpenRange("tEnd", tEnd, 0, 1);
         SampleResult raw = sample(field, latent, integrator, 0, tEnd, StepObserver.none());
         ParticleMeasure denoised = denoise(field, raw.samples(), tEnd);
         return new SampleResult(denoised, raw.fieldEvaluations() + 1, raw.integration());
@@ -68,9 +66,7 @@ public final class FlowSampler {
         Arguments.notNull("field", field);
         Arguments.notNull("points", points);
         int d = points.dimension();
-        if (d != field.dimension()) {
-            throw new IllegalArgumentException("points have dimension " + d + ", expected " + field.dimension());
-        }
+        Arguments.sameDimension("points", d, field.dimension(), "field");
         double[] x = points.flatPoints();
         double[] out = new double[x.length];
         Chunks.forEach(points.size(), 64, 1L << 12, (chunk, start, end) -> {
@@ -82,8 +78,6 @@ public final class FlowSampler {
     }
 
     static void checkTime(String name, double t) {
-        if (!(t >= 0 && t <= 1)) {
-            throw new IllegalArgumentException(name + " must be in [0, 1], got " + t);
-        }
+        Arguments.inRange(name, t, 0, 1);
     }
 }

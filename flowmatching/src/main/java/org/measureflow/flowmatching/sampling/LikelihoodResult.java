@@ -1,5 +1,6 @@
 package org.measureflow.flowmatching.sampling;
 
+import org.measureflow.core.TextSummary;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.core.ode.IntegrationResult;
 
@@ -29,5 +30,15 @@ public record LikelihoodResult(double[] logDensities, ParticleMeasure latentPoin
             s += v;
         }
         return s / logDensities.length;
+    }
+
+    /**
+     * One line: {@code LikelihoodResult[n=500, mean log-density=-2.81, logDensities=[-2.5, -3.1, ...] (500),
+     * IntegrationResult[...]]}.
+     */
+    @Override
+    public String toString() {
+        return "LikelihoodResult[n=" + logDensities.length + ", mean log-density=" + TextSummary.number(mean())
+                + ", logDensities=" + TextSummary.array(logDensities) + ", " + integration + "]";
     }
 }

@@ -41,10 +41,8 @@ public final class LogLikelihood {
         FlowSampler.checkTime("t0", t0);
         FlowSampler.checkTime("t1", t1);
         int d = field.dimension();
-        if (points.dimension() != d || latent.dimension() != d) {
-            throw new IllegalArgumentException("points (dimension " + points.dimension() + ") and latent (dimension "
-                    + latent.dimension() + ") must have the field's dimension " + d);
-        }
+        Arguments.sameDimension("points", points.dimension(), d, "field");
+        Arguments.sameDimension("latent", latent.dimension(), d, "field");
         int n = points.size();
         int w = d + 1;
         double[] state = new double[n * w];

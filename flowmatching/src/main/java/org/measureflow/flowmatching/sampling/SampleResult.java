@@ -11,4 +11,10 @@ import org.measureflow.core.ode.IntegrationResult;
  * @param integration      the integrator's counts
  */
 public record SampleResult(ParticleMeasure samples, long fieldEvaluations, IntegrationResult integration) {
+    /** One line: {@code SampleResult[n=1000, d=2, field evaluations per sample=41, IntegrationResult[...]]}. */
+    @Override
+    public String toString() {
+        return "SampleResult[n=" + samples.size() + ", d=" + samples.dimension() + ", field evaluations per sample="
+                + fieldEvaluations + ", " + integration + "]";
+    }
 }

@@ -1,0 +1,12 @@
+package org.measureflow.flowmatching;
+
+import org.junit.jupiter.api.Test;
+import org.measureflow.testing.ApiDialect;
+
+/** The public API of {@code flowmatching}, every package, follows docs/api-dialect.md in every point a machine can check. */
+class ApiDialectTest {
+    @Test
+    void publicApiFollowsTheDialect() {
+        ApiDialect.assertFollowed("org.measureflow.flowmatching");
+    }
+}
