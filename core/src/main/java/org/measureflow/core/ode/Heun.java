@@ -65,7 +65,7 @@ public final class Heun extends FixedStepIntegrator implements OdeIntegrator {
         @Override
         void stages() {
             combination.into(stage, start).plus(h, k1).apply();
-            evaluate(startTime + h, stage, k2);
+            evaluate(endTime, stage, k2);           // the grid time itself: never past t1 by rounding
             combination.into(end, start).plus(0.5 * h, k1).plus(0.5 * h, k2).apply();
         }
     }

@@ -76,7 +76,7 @@ public final class RungeKutta4 extends FixedStepIntegrator implements OdeIntegra
             combination.into(stage, start).plus(half, k2).apply();
             evaluate(startTime + half, stage, k3);
             combination.into(stage, start).plus(h, k3).apply();
-            evaluate(startTime + h, stage, k4);
+            evaluate(endTime, stage, k4);           // the grid time itself: never past t1 by rounding
             double sixth = h / 6;
             double third = h / 3;
             combination.into(end, start).plus(sixth, k1).plus(third, k2).plus(third, k3).plus(sixth, k4).apply();
