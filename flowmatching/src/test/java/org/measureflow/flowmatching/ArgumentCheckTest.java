@@ -35,6 +35,9 @@ class ArgumentCheckTest {
         assertRejected("components[1]", () -> GaussianMixtureFlowMatchingField.of(new double[]{1, 1},
                 new GaussianMeasure[]{g2, g3}));
         assertRejected("data", () -> EmpiricalFlowMatchingField.of(null));
+        // |y|^2 = 2e320 overflows: the softmax of the field would be NaN everywhere
+        assertRejected("data", () -> EmpiricalFlowMatchingField.of(ParticleMeasure.fromFlat(
+                new double[]{1e160, 0, -1e160, 1}, 2)));
     }
 
     @Test

@@ -54,6 +54,10 @@ public final class EmpiricalFlowMatchingField implements DenoisingField {
             for (int c = 0; c < d; c++) {
                 s += y[j * d + c] * y[j * d + c];
             }
+            if (!Double.isFinite(s)) {
+                throw new IllegalArgumentException("data: the squared norm of point " + j
+                        + " overflows double precision (" + s + "); rescale the data (the field is scale-covariant)");
+            }
             squaredNorms[j] = s;
         }
         this.scratch = ThreadLocal.withInitial(() -> new double[d + 2]);
@@ -67,7 +71,8 @@ public final class EmpiricalFlowMatchingField implements DenoisingField {
     /**
      * The field of an arbitrary interpolant to the data set.
      *
-     * @throws IllegalArgumentException on null arguments
+     * @throws IllegalArgumentException on null arguments, or data whose squared norms overflow double precision
+     *                                  (coordinates beyond about 1e154)
      */
     public static EmpiricalFlowMatchingField of(ParticleMeasure data, Interpolant interpolant) {
         Arguments.notNull("data", data);

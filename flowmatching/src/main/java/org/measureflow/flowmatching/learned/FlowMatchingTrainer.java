@@ -252,7 +252,7 @@ public final class FlowMatchingTrainer {
             double loss = lossGradient.lossAndGradient(inputs, targets, batch, gradient);
             if (!Double.isFinite(loss)) {
                 throw new IllegalStateException("training diverged at step " + step + " (loss = " + loss
-                        + "); lower the learning rate");
+                        + "): lower the learning rate, or standardise the data if their scale is far from 1");
             }
             adam.update(theta, gradient);
             history[(int) step - 1] = loss;
