@@ -10,12 +10,13 @@ import java.io.IOException;
  * <li>{@code file:line: problem} for text files, e.g. {@code a.csv:3: '2x' is not a decimal number (column 2)};</li>
  * <li>{@code file: offset N: problem} for binary files, {@code N} the byte offset from the start of the file (of
  *     the {@code .npy} entry inside an {@code .npz} archive), e.g.
- *     {@code a.npy: offset 10: the header must start with '{'};</li>
+ *     {@code a.npy: offset 20: header: data type '<c16' is not supported ...};</li>
  * <li>{@code file: problem} when the problem has no place in the file, e.g. {@code a.csv: no such file}.</li>
  * </ul>
  * An array inside an {@code .npz} archive is named {@code archive.npz[name]}. It is an {@link IOException}, so a
- * caller that does not tell bad data from other I/O failures can catch that alone; every method of this package
- * throws only this subclass, with the underlying exception, if any, as its cause.
+ * caller that does not tell bad data from other I/O failures can catch that alone; every failure to read or write a
+ * file in this package is this subclass, with the underlying exception, if any, as its cause (bad arguments, such as
+ * a null path or a non-finite value to write, are {@link IllegalArgumentException}s).
  */
 public final class DataFileException extends IOException {
     private static final long serialVersionUID = 1L;

@@ -324,17 +324,15 @@ public final class Npy {
     /** Writes a 1-D {@code .npy} array of little-endian int64 (NumPy's default integer type). */
     static void writeIndices(OutputStream out, int[] values) throws IOException {
         out.write(NpyHeader.format("<i8", false, new long[]{values.length}));
-        byte[] buffer = new byte[CHUNK];
-        LongBuffer longs = ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
-        int per = CHUNK / Long.BYTES;
-        for (int k = 0; k < values.length; k += per) {
-            int n = Math.min(per, values.length - k);
-            longs.clear();
-            for (int i = 0; i < n; i++) {
-                longs.put(values[k + i]);
+        ByteBuffer bytes = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        for (int v : values) {
+            if (!bytes.hasRemaining()) {
+                out.write(bytes.array(), 0, bytes.position());
+                bytes.clear();
             }
-            out.write(buffer, 0, n * Long.BYTES);
+            bytes.putLong(v);
         }
+        out.write(bytes.array(), 0, bytes.position());
     }
 
     /** Writes a 0-d {@code .npy} array of ASCII bytes ({@code np.array(b'coo')}, type {@code '|S3'}). */

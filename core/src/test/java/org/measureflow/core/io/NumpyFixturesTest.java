@@ -34,13 +34,18 @@ class NumpyFixturesTest {
         }
     }
 
+    /** {@code (k - shift) / 7} for {@code k = 0 .. count - 1}: the script's arange-based formula. */
+    static double[] sevenths(int count, int shift) {
+        double[] v = new double[count];
+        for (int k = 0; k < count; k++) {
+            v[k] = (k - shift) / 7.0;
+        }
+        return v;
+    }
+
     /** M[i, j] = (4 i + j - 5) / 7, row-major 3 x 4. */
     static double[] matrix() {
-        double[] m = new double[12];
-        for (int k = 0; k < 12; k++) {
-            m[k] = (k - 5) / 7.0;
-        }
-        return m;
+        return sevenths(12, 5);
     }
 
     /** v[k] = sqrt(k + 1), k = 0..4. */
@@ -165,11 +170,7 @@ class NumpyFixturesTest {
 
     /** P[i, j] = (2 i + j - 3) / 7, shape (5, 2). */
     static double[] cloud() {
-        double[] p = new double[10];
-        for (int k = 0; k < 10; k++) {
-            p[k] = (k - 3) / 7.0;
-        }
-        return p;
+        return sevenths(10, 3);
     }
 
     /** w[k] = (k + 1) / 15. */
