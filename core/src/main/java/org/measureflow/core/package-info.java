@@ -5,6 +5,7 @@
  * algebra on EJML.
  *
  * <p>Sub-packages: {@link org.measureflow.core.measure}, {@link org.measureflow.core.field},
- * {@link org.measureflow.core.ode}, {@link org.measureflow.core.linalg}, {@link org.measureflow.core.parallel}.
+ * {@link org.measureflow.core.ode}, {@link org.measureflow.core.linalg}, {@link org.measureflow.core.parallel},
+ * {@link org.measureflow.core.io} (reading and writing CSV, NumPy {@code .npy} and {@code .npz} data).
  */
 package org.measureflow.core;
