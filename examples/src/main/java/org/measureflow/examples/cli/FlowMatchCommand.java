@@ -172,8 +172,18 @@ public final class FlowMatchCommand extends FileCommand {
             throw CommandFailure.badInput(data + ": the coordinates' variance overflows double precision ("
                     + meanVariance + "); rescale the data");
         }
-        ParticleMeasure train = subset(all, perm, held, n, mean, scale);
-        ParticleMeasure heldOut = subset(all, perm, 0, held, null, null);
+        ParticleMeasure train;
+        ParticleMeasure heldOut;
+        ParticleMeasure reference;
+        try {
+            train = subset(all, perm, held, n, mean, scale);
+            heldOut = subset(all, perm, 0, held, null, null);
+            reference = first(heldOut, QUALITY_POINTS);
+        } catch (IllegalArgumentException e) {
+            // a part of the seeded split whose weights are all zero
+            throw CommandFailure.badInput(data + ": the training or held-out part of the rows (seed " + seed
+                    + ") cannot be a measure: " + e.getMessage());
+        }
         int steps = Math.max(200, (int) Math.min(Integer.MAX_VALUE, (long) epochs * train.size() / batch));
         double eps = epsilon != null ? epsilon : 0.05 * (meanVariance > 0 ? meanVariance : 1);
         CommandSupport.positive("the divergence's epsilon (0.05 x mean variance)", eps);
@@ -196,7 +206,6 @@ public final class FlowMatchCommand extends FileCommand {
             CommandSupport.finiteResult("the final training loss", trained.finalLoss(50));
             CommandSupport.finitePoints("the samples", generated);
             ParticleMeasure judged = first(generated, QUALITY_POINTS);
-            ParticleMeasure reference = first(heldOut, QUALITY_POINTS);
             long cap = qualityCap(judged.size(), reference.size());
             SinkhornDivergenceResult quality = Progress.whileRunning("flowmatch: quality", quiet,
                     () -> SinkhornDivergence.of(SinkhornSolver.of(eps).withTolerance(QUALITY_TOLERANCE)
