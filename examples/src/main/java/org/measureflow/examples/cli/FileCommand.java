@@ -58,6 +58,11 @@ abstract class FileCommand implements Callable<Integer> {
                         + m + "); nothing written", e);
             }
             return report(err, ExitStatus.BAD_INPUT, "the input was rejected: " + m, e);
+        } catch (IllegalStateException | ArithmeticException e) {
+            // how the library's solvers report a numerical failure of a run (training diverged, scalings left the
+            // floating-point range, an overflow): the run ended without a result to trust
+            return report(err, ExitStatus.NOT_CONVERGED, "the run failed: " + e.getMessage() + "; nothing written",
+                    e);
         } catch (Throwable t) {
             return report(err, ExitStatus.INTERNAL_ERROR, "internal error: " + t.getClass().getSimpleName()
                     + (t.getMessage() == null ? "" : ": " + t.getMessage())

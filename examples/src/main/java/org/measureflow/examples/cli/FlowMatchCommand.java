@@ -234,7 +234,7 @@ public final class FlowMatchCommand extends FileCommand {
         } catch (IllegalStateException e) {
             throw CommandFailure.notConverged("training failed: " + e.getMessage() + "; no samples written");
         } catch (Exception e) {
-            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+            throw e instanceof RuntimeException r ? r : new RuntimeException(e);
         }
     }
 

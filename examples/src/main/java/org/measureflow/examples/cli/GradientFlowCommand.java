@@ -166,8 +166,9 @@ public final class GradientFlowCommand extends FileCommand {
         if (!(confinement >= 0) || !Double.isFinite(confinement)) {
             return "--confinement must be a finite number >= 0, got " + confinement;
         }
-        if (!(diffusion >= 0) || !Double.isFinite(diffusion)) {
-            return "--diffusion must be a finite number >= 0, got " + diffusion;
+        if (!(diffusion >= 0) || !Double.isFinite(2 * diffusion)) {
+            return "--diffusion must be a number >= 0 with 2 D finite (the noise is sqrt(2 D) dW), got "
+                    + Limits.number(diffusion);
         }
         if (porous != null && (!(porous > 1) || !Double.isFinite(porous))) {
             return "--porous must be a finite exponent > 1, got " + porous;
@@ -334,6 +335,11 @@ public final class GradientFlowCommand extends FileCommand {
             double pad = 0.25 * (hi[c] - lo[c]) + spread;
             lo[c] -= pad;
             hi[c] += pad;
+            if (!Double.isFinite(lo[c]) || !Double.isFinite(hi[c]) || !Double.isFinite(hi[c] - lo[c])) {
+                throw CommandFailure.badInput(String.format(Locale.ROOT, "the JKO grid around %s, padded by the "
+                        + "spread 4 sqrt(2 D T) of --diffusion %s and --time %s, exceeds double precision; rescale the "
+                        + "points or the coefficients", points, Limits.number(diffusion), Limits.number(time)));
+            }
         }
         GridDensity.Grid g = d == 1 ? GridDensity.Grid.of1d(lo[0], hi[0], cells)
                 : GridDensity.Grid.of2d(lo[0], hi[0], cells, lo[1], hi[1], cells);

@@ -150,9 +150,10 @@ public final class OtCommand extends FileCommand {
             String sizes = x.size() + " x " + y.size() + " points";
             long start;
             if (epsilon == null) {
+                boolean sinkhornFits = entries * MIN_ITERATIONS <= MAX_SINKHORN_EVALUATIONS;
                 Limits.atMost("exact OT of " + sizes, entries, MAX_EXACT_ENTRIES, "cost entries (n x m, "
-                        + Limits.bytes(8 * entries) + ")", "use --epsilon (Sinkhorn stores no cost matrix) or fewer "
-                        + "points");
+                        + Limits.bytes(8 * entries) + ")", sinkhornFits
+                        ? "use --epsilon (Sinkhorn stores no cost matrix) or fewer points" : "use fewer points");
                 needsMemory("the " + x.size() + " x " + y.size() + " cost matrix of exact OT",
                         8 * entries * (hasZeroWeight(x) || hasZeroWeight(y) ? 2 : 1)
                                 + 256.0 * (x.size() + y.size()));

@@ -37,7 +37,10 @@ class FileCommandsTest {
     }
 
     static Run run(String... args) {
-        CommandLine cl = Mflow.commandLine();
+        return run(Mflow.commandLine(), args);
+    }
+
+    static Run run(CommandLine cl, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out));

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,25 +53,21 @@ class HostileInputTest {
     record Run(int status, String out, String err) {
     }
 
+    static Run run(CommandLine cl, String... args) {
+        FileCommandsTest.Run r = FileCommandsTest.run(cl, args);
+        return new Run(r.status(), r.out(), r.err());
+    }
+
+    static Run run(String... args) {
+        return run(Mflow.commandLine(), args);
+    }
+
     static Path hostile(String name) {
         try {
             return Paths.get(HostileInputTest.class.getResource("/hostile/" + name).toURI());
         } catch (Exception e) {
             throw new AssertionError("missing resource hostile/" + name, e);
         }
-    }
-
-    static Run run(CommandLine cl, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int status = cl.execute(args);
-        return new Run(status, out.toString(), err.toString());
-    }
-
-    static Run run(String... args) {
-        return run(Mflow.commandLine(), args);
     }
 
     /** Point clouds too large for the limits (the limits are checked before anything runs, so these runs are fast). */
@@ -239,6 +233,10 @@ class HostileInputTest {
                         "gradientflow --points {H}/valid-small.csv --confinement -1 --picture {D}/pic.png"),
                 Arguments.of(2, "'NaN' is not a decimal number", "gradientflow {G} --diffusion NaN"),
                 Arguments.of(2, "'Infinity' is not a decimal number", "gradientflow {G} --diffusion Infinity"),
+                Arguments.of(2, "--diffusion must be a number >= 0 with 2 D finite (the noise is sqrt(2 D) dW), got "
+                        + "1e308", "gradientflow {G} --diffusion 1e308"),
+                Arguments.of(2, "the JKO grid around", "gradientflow {G} --method jko --diffusion 1e307 --time 100 "
+                        + "--step 1"),
                 Arguments.of(2, "--porous must be a finite exponent > 1, got 1.0",
                         "gradientflow {G} --method jko --porous 1"),
                 Arguments.of(2, "--porous needs --method jko", "gradientflow {G} --porous 2"),
@@ -351,6 +349,8 @@ class HostileInputTest {
                     throw new OutOfMemoryError("Java heap space");
                 }
                 case "bug" -> throw new NullPointerException("a bug\nover two lines");
+                case "solver-failure" -> throw new IllegalStateException("the scalings left the floating-point "
+                        + "range at cell 910");
                 default -> throw new IllegalArgumentException("tokens must be distinct, got 2 equal ones");
             }
         }
@@ -398,6 +398,15 @@ class HostileInputTest {
         assertEquals(ExitStatus.BAD_INPUT, r.status());
         assertOneLineFailure("failing", r);
         assertTrue(r.err().contains("the input was rejected: tokens must be distinct"), r.err());
+    }
+
+    @Test
+    void aNumericalFailureOfASolverIsNotConvergedInOneLine() {
+        Run r = run(withFailingCommand(), "failing", "--with", "solver-failure");
+        assertEquals(ExitStatus.NOT_CONVERGED, r.status());
+        assertOneLineFailure("failing", r);
+        assertTrue(r.err().contains("the run failed: the scalings left the floating-point range at cell 910; "
+                + "nothing written"), r.err());
     }
 
     @Test
