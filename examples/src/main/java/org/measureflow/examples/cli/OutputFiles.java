@@ -123,6 +123,20 @@ public final class OutputFiles implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes one file atomically: to a temporary file beside it, then moved over it.
+     *
+     * @throws IOException naming the file if it cannot be written
+     */
+    public static void writeAtomically(Path file, Writer writer) throws IOException {
+        try (OutputFiles files = new OutputFiles()) {
+            files.write(files.declare("file", file), writer);
+            files.commit();
+        } catch (CommandFailure e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
     /** Deletes the temporary files not moved into place (after a failure). */
     @Override
     public void close() {
