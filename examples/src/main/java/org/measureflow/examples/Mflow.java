@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Properties;
 
+import org.measureflow.examples.cli.ExitStatus;
+import org.measureflow.examples.cli.StrictParsing;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -22,7 +25,10 @@ import picocli.CommandLine.Spec;
         description = "measureflow: flows of probability measures (optimal transport, flow matching, "
                 + "Wasserstein gradient flows) in plain Java.",
         commandListHeading = "%nCommands:%n",
-        footer = {"", "Exit status: 0 success, 1 a command failed, 2 bad usage."})
+        footer = {"", ExitStatus.HELP, "",
+            "Limits on the work a run may ask for are listed in each command's help. Give Java more memory with "
+                    + "MFLOW_JAVA_OPTS=-Xmx8g ./mflow ...; MFLOW_DEBUG=1 or --debug prints the stack trace of an "
+                    + "internal error."})
 public final class Mflow implements Runnable {
     @Spec
     private CommandSpec spec;
@@ -50,7 +56,7 @@ public final class Mflow implements Runnable {
         cl.addSubcommand(new org.measureflow.examples.cli.FlowMatchCommand());
         cl.addSubcommand(new org.measureflow.examples.cli.GradientFlowCommand());
         cl.addSubcommand(new org.measureflow.examples.cli.TransformerCommand());
-        return cl;
+        return StrictParsing.apply(cl);
     }
 
     /**
@@ -59,7 +65,16 @@ public final class Mflow implements Runnable {
      */
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        System.exit(commandLine().execute(args));
+        int status;
+        try {
+            status = commandLine().execute(args);
+        } catch (Throwable t) {
+            // nothing escapes the commands; this is the last guard of the one-line rule
+            System.err.println("mflow: internal error: " + t.getClass().getSimpleName()
+                    + (t.getMessage() == null ? "" : ": " + t.getMessage().replaceAll("\\s*\\R\\s*", " ")));
+            status = ExitStatus.INTERNAL_ERROR;
+        }
+        System.exit(status);
     }
 
     /** The project version, from a resource filtered by Maven, and the Java runtime. */

@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import javax.imageio.ImageIO;
 
 import org.measureflow.core.measure.GridDensity;
+import org.measureflow.examples.cli.OutputFiles;
 import org.measureflow.ot.barycenter.BarycenterResult;
 import org.measureflow.ot.barycenter.ConvolutionalBarycenter;
 
@@ -178,7 +178,7 @@ public final class OtBarycenterDemo implements TourDemo {
             }
         }
         g.dispose();
-        ImageIO.write(image, "png", file.toFile());
+        OutputFiles.writeAtomically(file, f -> Plots.writePng(image, f));
     }
 
     private static int colour(double v) {

@@ -1,7 +1,9 @@
 package org.measureflow.examples;
 
 import java.awt.Color;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +17,8 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.measureflow.core.measure.ParticleMeasure;
+import org.measureflow.examples.cli.CommandFailure;
+import org.measureflow.examples.cli.OutputFiles;
 
 /**
  * Small plotting helpers shared by the demos: a house style for XChart scatter plots, particle clouds and
@@ -28,25 +32,60 @@ public final class Plots {
 
     /**
      * Saves {@code chart} as {@code outDir/stem.png} and {@code outDir/stem.svg}, creating {@code outDir} if
-     * needed.
+     * needed. Both files are written to temporary files first and then moved into place ({@link OutputFiles}): a
+     * failure leaves no partial picture and keeps the previous one.
      *
      * @return the two file names, relative to {@code outDir}: {@code [stem.png, stem.svg]}
      * @throws IOException if a file cannot be written
      */
     public static List<String> save(XYChart chart, Path outDir, String stem) throws IOException {
+        checkStem(stem);
+        Files.createDirectories(outDir);
+        try (OutputFiles files = new OutputFiles()) {
+            OutputFiles.Output png = files.declare("picture", outDir.resolve(stem + ".png"));
+            OutputFiles.Output svg = files.declare("picture", outDir.resolve(stem + ".svg"));
+            files.write(png, f -> writePng(chart, f));
+            files.write(svg, f -> writeSvg(chart, f));
+            files.commit();
+        } catch (CommandFailure e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        return List.of(stem + ".png", stem + ".svg");
+    }
+
+    /** Writes {@code chart} as a PNG image to {@code file} (created or replaced, not atomically). */
+    public static void writePng(XYChart chart, Path file) throws IOException {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+        }
+    }
+
+    /** Writes {@code chart} as an SVG document to {@code file} (created or replaced, not atomically). */
+    public static void writeSvg(XYChart chart, Path file) throws IOException {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+            VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        }
+    }
+
+    /** Writes {@code image} as a PNG to {@code file}, failing if no PNG writer is available. */
+    public static void writePng(java.awt.image.RenderedImage image, Path file) throws IOException {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+            if (!javax.imageio.ImageIO.write(image, "png", out)) {
+                throw new IOException("no PNG writer available");
+            }
+        }
+    }
+
+    private static void checkStem(String stem) {
         if (stem == null || stem.isEmpty() || stem.contains("/") || stem.contains("\\")) {
             throw new IllegalArgumentException("stem must be a non-empty file name without a directory, got " + stem);
         }
-        Files.createDirectories(outDir);
-        String base = outDir.resolve(stem).toString();
-        BitmapEncoder.saveBitmap(chart, base, BitmapEncoder.BitmapFormat.PNG);
-        VectorGraphicsEncoder.saveVectorGraphic(chart, base, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-        return List.of(stem + ".png", stem + ".svg");
     }
 
     /**
      * Saves several charts side by side in one PNG, {@code outDir/stem.png}, and each chart as its own SVG,
-     * {@code outDir/stem-1.svg}, {@code outDir/stem-2.svg}, ...
+     * {@code outDir/stem-1.svg}, {@code outDir/stem-2.svg}, ..., each written to a temporary file first and moved
+     * into place once all are written.
      *
      * @return the file names, relative to {@code outDir}, the PNG first
      * @throws IOException if a file cannot be written
@@ -55,9 +94,7 @@ public final class Plots {
         if (charts.isEmpty()) {
             throw new IllegalArgumentException("charts must not be empty");
         }
-        if (stem == null || stem.isEmpty() || stem.contains("/") || stem.contains("\\")) {
-            throw new IllegalArgumentException("stem must be a non-empty file name without a directory, got " + stem);
-        }
+        checkStem(stem);
         Files.createDirectories(outDir);
         List<java.awt.image.BufferedImage> images = new java.util.ArrayList<>();
         int width = 0;
@@ -80,13 +117,18 @@ public final class Plots {
         }
         g.dispose();
         List<String> names = new java.util.ArrayList<>();
-        names.add(stem + ".png");
-        javax.imageio.ImageIO.write(all, "png", outDir.resolve(stem + ".png").toFile());
-        for (int k = 0; k < charts.size(); k++) {
-            String name = stem + "-" + (k + 1);
-            VectorGraphicsEncoder.saveVectorGraphic(charts.get(k), outDir.resolve(name).toString(),
-                    VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-            names.add(name + ".svg");
+        try (OutputFiles files = new OutputFiles()) {
+            names.add(stem + ".png");
+            files.write(files.declare("picture", outDir.resolve(stem + ".png")), f -> writePng(all, f));
+            for (int k = 0; k < charts.size(); k++) {
+                String name = stem + "-" + (k + 1) + ".svg";
+                XYChart chart = charts.get(k);
+                files.write(files.declare("picture", outDir.resolve(name)), f -> writeSvg(chart, f));
+                names.add(name);
+            }
+            files.commit();
+        } catch (CommandFailure e) {
+            throw new IOException(e.getMessage(), e);
         }
         return List.copyOf(names);
     }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.measureflow.examples.cli.OutputFiles;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -75,7 +77,8 @@ public final class TourCommand implements Callable<Integer> {
         }
         Path index = out.resolve("index.html");
         try {
-            Files.writeString(index, SummaryPage.html(entries, Mflow.Version.projectVersion()));
+            String html = SummaryPage.html(entries, Mflow.Version.projectVersion());
+            OutputFiles.writeAtomically(index, f -> Files.writeString(f, html));
         } catch (IOException e) {
             stderr.println("mflow tour: cannot write " + index + ": " + oneLine(e));
             return 1;

@@ -1,7 +1,10 @@
 package org.measureflow.examples;
 
 import java.awt.Color;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +20,7 @@ import org.measureflow.core.measure.GaussianMeasure;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.core.ode.RungeKutta4;
 import org.measureflow.core.ode.StepObserver;
+import org.measureflow.examples.cli.OutputFiles;
 import org.measureflow.transformer.attention.AttentionField;
 import org.measureflow.transformer.attention.AttentionHead;
 import org.measureflow.transformer.attention.AttentionSchedule;
@@ -167,8 +171,11 @@ public final class TransformerDemo implements TourDemo {
 
         List<String> files = Plots.save(rings, outDir, CLUSTERING);
         // the PNG shows both panels; the SVG keeps the token rings
-        BitmapEncoder.saveBitmap(List.of(rings, count), 1, 2, outDir.resolve(CLUSTERING).toString(),
-                BitmapEncoder.BitmapFormat.PNG);
+        OutputFiles.writeAtomically(outDir.resolve(CLUSTERING + ".png"), f -> {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(f))) {
+                BitmapEncoder.saveBitmap(List.of(rings, count), 1, 2, out, BitmapEncoder.BitmapFormat.PNG);
+            }
+        });
         return files;
     }
 

@@ -1,17 +1,13 @@
 package org.measureflow.examples.cli;
 
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
-
-import javax.imageio.ImageIO;
 
 import org.measureflow.core.measure.GridDensity;
 
 /**
  * 2-D grid densities drawn as grey-level images side by side (white = 0, black = the largest value of each panel),
- * saved as one PNG.
+ * in one image.
  */
 final class DensityImage {
     private static final int PIXELS = 360;
@@ -19,8 +15,8 @@ final class DensityImage {
     private DensityImage() {
     }
 
-    /** Saves the densities (2-D grids) side by side into {@code file}; returns the file name. */
-    static List<String> saveSideBySide(List<GridDensity> densities, Path file) throws IOException {
+    /** The densities (2-D grids) side by side in one image. */
+    static BufferedImage sideBySide(List<GridDensity> densities) {
         BufferedImage image = new BufferedImage(PIXELS * densities.size() + 10 * (densities.size() - 1), PIXELS,
                 BufferedImage.TYPE_INT_RGB);
         for (int x = 0; x < image.getWidth(); x++) {
@@ -47,7 +43,6 @@ final class DensityImage {
                 }
             }
         }
-        ImageIO.write(image, "png", file.toFile());
-        return List.of(file.getFileName().toString());
+        return image;
     }
 }

@@ -1,11 +1,9 @@
 package org.measureflow.examples.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 
 import org.measureflow.core.measure.GaussianMeasure;
 import org.measureflow.core.measure.ParticleMeasure;
@@ -17,12 +15,11 @@ import org.measureflow.flowmatching.learned.FlowMatchingTrainer;
 import org.measureflow.flowmatching.learned.TrainingResult;
 import org.measureflow.flowmatching.sampling.FlowSampler;
 import org.measureflow.ot.sinkhorn.SinkhornDivergence;
+import org.measureflow.ot.sinkhorn.SinkhornDivergenceResult;
 import org.measureflow.ot.sinkhorn.SinkhornSolver;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code mflow flowmatch}: trains a flow-matching MLP (survey eq. 8) from a standard Gaussian latent to the user's
@@ -32,17 +29,44 @@ import picocli.CommandLine.Model.CommandSpec;
  * <p>The data are standardised coordinate by coordinate before training (the network sees \( (x - m)/s \)) and the
  * samples are mapped back, so the default learning rate suits any scale. The held-out part is a seeded random
  * {@code --holdout} fraction of the rows; the Sinkhorn divergence uses \( \varepsilon = 0.05 \) times the mean
- * coordinate variance unless {@code --epsilon} is given.
+ * coordinate variance unless {@code --epsilon} is given, and at most {@link #QUALITY_POINTS} samples and as many
+ * held-out points (the first ones: both are random draws) so that its cost stays bounded.
+ *
+ * <p>Limits (checked before training, see {@link Limits}): {@link #MAX_SAMPLES} samples, a batch of at most
+ * {@link #MAX_BATCH} pairs, {@link #MAX_STEPS} steps, {@link #MAX_PAIRS} pairs in all (steps x batch), and at most
+ * {@link #MAX_OT_COUPLING_ENTRIES} (OT coupling) or {@link #MAX_SINKHORN_COUPLING_ENTRIES} (Sinkhorn coupling)
+ * minibatch cost entries in all (steps x batch^2). A diverged training, non-finite samples or a divergence that is not finite or whose Sinkhorn
+ * solves did not converge is exit status 3, and no samples are written.
  */
 @Command(name = "flowmatch", mixinStandardHelpOptions = true,
         description = {"Flow matching on your data (CSV: one point per row, optional header, optional 'weight' "
                 + "column): trains an MLP field from N(0, I), samples, and prints the Sinkhorn divergence of the "
                 + "samples to held-out data."},
-        footer = {"", "Exit status: 0 success, 1 training failed, 2 bad input (the message names the file and "
-                + "line)."})
-public final class FlowMatchCommand implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
+        footer = {"", "Limits: --samples <= 300000; --batch <= 65536; steps = max(200, epochs x rows / batch) <= "
+                + "1e6; steps x batch <= 2.5e6 training pairs; steps x batch^2 <= 2e9 minibatch cost entries with "
+                + "--coupling ot, 1e8 with --coupling sinkhorn. The divergence uses at most 2000 samples and 2000 "
+                + "held-out points. Coordinates up to 1e150 in magnitude.",
+                "", ExitStatus.HELP})
+public final class FlowMatchCommand extends FileCommand {
+    /** Largest {@code --samples}: 100,000 samples (RK4, 20 steps) took 30 s on 2 cores. */
+    static final int MAX_SAMPLES = 300_000;
+    /** Largest {@code --batch}. */
+    static final int MAX_BATCH = 65_536;
+    /** Largest number of training steps. */
+    static final double MAX_STEPS = 1e6;
+    /**
+     * Largest number of training pairs, steps x batch: the default training (625 steps of 256 pairs, 1.6e5) took
+     * 7.4 s on 2 cores, so 2.5e6 is under two minutes.
+     */
+    static final double MAX_PAIRS = 2.5e6;
+    /** Largest number of minibatch cost entries of the exact OT coupling, steps x batch^2 (8.4e8 took 12 s). */
+    static final double MAX_OT_COUPLING_ENTRIES = 2e9;
+    /** Largest number of minibatch cost entries of the Sinkhorn coupling, steps x batch^2 (4.1e7 took 42 s). */
+    static final double MAX_SINKHORN_COUPLING_ENTRIES = 1e8;
+    /** Most generated and held-out points the Sinkhorn divergence is computed on. */
+    static final int QUALITY_POINTS = 2000;
+    /** Sinkhorn's tolerance in the divergence (that of {@code SampleQuality.sinkhornDivergence}). */
+    static final double QUALITY_TOLERANCE = 1e-7;
 
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "Data points (CSV).")
     private Path data;
@@ -89,36 +113,50 @@ public final class FlowMatchCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    int run() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        ParticleMeasure all;
-        try {
-            all = PointCsv.read(data, weighted);
-        } catch (CsvFormatException e) {
-            return CommandSupport.badInput(err, "flowmatch", e.getMessage());
-        }
         Coupling pairing;
         switch (coupling.toLowerCase(Locale.ROOT)) {
             case "independent" -> pairing = Coupling.independent();
             case "ot" -> pairing = Coupling.exactOt();
             case "sinkhorn" -> pairing = Coupling.sinkhorn(SinkhornSolver.of(0.05).withTolerance(1e-6));
-            default -> {
-                return CommandSupport.badInput(err, "flowmatch", "--coupling must be independent, ot or sinkhorn, got '"
-                        + coupling + "'");
-            }
+            default -> throw CommandFailure.badInput("--coupling must be independent, ot or sinkhorn, got '"
+                    + coupling + "'");
         }
-        if (samples < 1 || epochs < 1 || batch < 1) {
-            return CommandSupport.badInput(err, "flowmatch", "--samples, --epochs and --batch must be >= 1");
-        }
+        CommandSupport.inRange("--samples", samples, 1, MAX_SAMPLES);
+        CommandSupport.inRange("--epochs", epochs, 1, Integer.MAX_VALUE);
+        CommandSupport.inRange("--batch", batch, 1, MAX_BATCH);
         if (!(holdout > 0 && holdout < 1)) {
-            return CommandSupport.badInput(err, "flowmatch", "--holdout must be in (0, 1), got " + holdout);
+            throw CommandFailure.badInput("--holdout must be in (0, 1), got " + holdout);
         }
+        if (epsilon != null) {
+            CommandSupport.positive("--epsilon", epsilon);
+        }
+        try (OutputFiles outputs = new OutputFiles()) {
+            OutputFiles.Output samplesFile = outputs.declare("--out", out);
+            ParticleMeasure all = PointCsv.read(data, weighted);
+            return run(all, pairing, outputs, samplesFile, stdout);
+        }
+    }
+
+    private int run(ParticleMeasure all, Coupling pairing, OutputFiles outputs, OutputFiles.Output samplesFile,
+                    PrintWriter stdout) {
         int n = all.size();
         int held = (int) Math.round(holdout * n);
         if (held < 1 || n - held < 2) {
-            return CommandSupport.badInput(err, "flowmatch", data + ": " + n + " points are too few to hold out "
-                    + holdout + " of them and train on the rest");
+            throw CommandFailure.badInput(data + ": " + n + " points are too few to hold out " + holdout
+                    + " of them and train on the rest");
+        }
+        double requestedSteps = Math.max(200, Math.floor((double) epochs * (n - held) / batch));
+        Limits.atMost("--epochs " + epochs + " x " + (n - held) + " training rows / --batch " + batch,
+                requestedSteps, MAX_STEPS, "steps");
+        Limits.atMost(Limits.count(requestedSteps) + " steps x --batch " + batch, requestedSteps * batch,
+                MAX_PAIRS, "training pairs");
+        if (!coupling.equalsIgnoreCase("independent")) {
+            Limits.atMost(Limits.count(requestedSteps) + " steps of --coupling " + coupling + " on batches of "
+                    + batch, requestedSteps * batch * batch, coupling.equalsIgnoreCase("ot") ? MAX_OT_COUPLING_ENTRIES
+                    : MAX_SINKHORN_COUPLING_ENTRIES, "minibatch cost entries (steps x batch^2)");
+            needsMemory("the " + batch + " x " + batch + " minibatch cost matrix", 16.0 * batch * batch);
         }
         int d = all.dimension();
         int[] perm = shuffled(n, seed);
@@ -130,19 +168,25 @@ public final class FlowMatchCommand implements Callable<Integer> {
             scale[c] = v > 0 ? Math.sqrt(v) : 1;
             meanVariance += v / d;
         }
+        if (!Double.isFinite(meanVariance)) {
+            throw CommandFailure.badInput(data + ": the coordinates' variance overflows double precision ("
+                    + meanVariance + "); rescale the data");
+        }
         ParticleMeasure train;
         ParticleMeasure heldOut;
+        ParticleMeasure reference;
         try {
             train = subset(all, perm, held, n, mean, scale);
             heldOut = subset(all, perm, 0, held, null, null);
+            reference = first(heldOut, QUALITY_POINTS);
         } catch (IllegalArgumentException e) {
-            return CommandSupport.badInput(err, "flowmatch", data + ": " + e.getMessage());
+            // a part of the seeded split whose weights are all zero
+            throw CommandFailure.badInput(data + ": the training or held-out part of the rows (seed " + seed
+                    + ") cannot be a measure: " + e.getMessage());
         }
         int steps = Math.max(200, (int) Math.min(Integer.MAX_VALUE, (long) epochs * train.size() / batch));
         double eps = epsilon != null ? epsilon : 0.05 * (meanVariance > 0 ? meanVariance : 1);
-        if (!(eps > 0)) {
-            return CommandSupport.badInput(err, "flowmatch", "--epsilon must be > 0, got " + eps);
-        }
+        CommandSupport.positive("the divergence's epsilon (0.05 x mean variance)", eps);
         try {
             TrainingResult trained;
             try (Progress progress = Progress.start("flowmatch: training", quiet)) {
@@ -162,25 +206,63 @@ public final class FlowMatchCommand implements Callable<Integer> {
                 }
             }
             ParticleMeasure generated = ParticleMeasure.fromFlat(flat, d);
-            PointCsv.write(out, generated);
-            double divergence = Progress.whileRunning("flowmatch: quality", quiet,
-                    () -> SinkhornDivergence.of(SinkhornSolver.of(eps).withTolerance(1e-7)).value(generated,
-                            heldOut));
+            CommandSupport.finiteResult("the final training loss", trained.finalLoss(50));
+            CommandSupport.finitePoints("the samples", generated);
+            ParticleMeasure judged = first(generated, QUALITY_POINTS);
+            long cap = qualityCap(judged.size(), reference.size());
+            SinkhornDivergenceResult quality = Progress.whileRunning("flowmatch: quality", quiet,
+                    () -> SinkhornDivergence.of(SinkhornSolver.of(eps).withTolerance(QUALITY_TOLERANCE)
+                            .withMaxIterations(cap)).valueAndGradient(judged, reference));
+            double divergence = quality.value();
             stdout.printf(Locale.ROOT, "data            %s (%d points, dimension %d; %d for training, %d held out)%n",
                     data, n, d, train.size(), held);
             stdout.printf(Locale.ROOT, "coupling        %s%n", pairing);
             stdout.printf(Locale.ROOT, "training        %d steps of %d pairs, %.1f s, final loss %.5g%n",
                     trained.steps(), batch, trained.seconds(), trained.finalLoss(50));
-            stdout.printf(Locale.ROOT, "samples         %d written to %s%n", samples, out);
-            stdout.printf(Locale.ROOT, "sinkhorn divergence to held-out data (eps = %.4g)  %.6g%n", eps, divergence);
+            String on = judged.size() < samples || reference.size() < held ? String.format(Locale.ROOT,
+                    " on %d samples and %d held-out points", judged.size(), reference.size()) : "";
+            stdout.printf(Locale.ROOT, "sinkhorn divergence to held-out data (eps = %.4g)  %.6g%s%n", eps, divergence,
+                    on);
             stdout.flush();
-            return 0;
-        } catch (IOException e) {
-            return CommandSupport.badInput(err, "flowmatch", "cannot write " + out + ": " + e.getMessage());
+            if (!quality.converged()) {
+                throw CommandFailure.notConverged("the Sinkhorn divergence did not converge (" + quality.convergence()
+                        + "); no samples written; raise --epsilon");
+            }
+            CommandSupport.finiteResult("the Sinkhorn divergence", divergence);
+            outputs.write(samplesFile, f -> PointCsv.write(f, generated));
+            outputs.commit();
+            stdout.printf(Locale.ROOT, "samples         %d written to %s%n", samples, out);
+            stdout.flush();
+            return ExitStatus.SUCCESS;
+        } catch (IllegalStateException e) {
+            throw CommandFailure.notConverged("training failed: " + e.getMessage() + "; no samples written");
         } catch (Exception e) {
-            err.println("mflow flowmatch: training failed: " + e.getMessage());
-            return CommandSupport.FAILED;
+            throw e instanceof RuntimeException r ? r : new RuntimeException(e);
         }
+    }
+
+    /**
+     * The divergence's iteration cap: Sinkhorn's default of 10,000 lowered so that the three problems
+     * ({@code k x h}, {@code k x k}, {@code h x h} cost entries per iteration) stay within the Sinkhorn limit of
+     * {@code mflow ot}.
+     */
+    private static long qualityCap(int k, int h) {
+        double perIteration = (double) k * h + (double) k * k + (double) h * h;
+        return (long) Math.max(OtCommand.MIN_ITERATIONS, Math.min(OtCommand.DEFAULT_MAX_ITERATIONS,
+                Math.floor(OtCommand.MAX_SINKHORN_EVALUATIONS / perIteration)));
+    }
+
+    /** The first {@code k} points of {@code m} (all of them if it has no more), weights renormalised. */
+    private static ParticleMeasure first(ParticleMeasure m, int k) {
+        if (m.size() <= k) {
+            return m;
+        }
+        int d = m.dimension();
+        double[] flat = java.util.Arrays.copyOf(m.flatPoints(), k * d);
+        if (m.isUniform()) {
+            return ParticleMeasure.fromFlat(flat, d);
+        }
+        return ParticleMeasure.fromFlat(flat, d, java.util.Arrays.copyOf(m.weights(), k));
     }
 
     /**

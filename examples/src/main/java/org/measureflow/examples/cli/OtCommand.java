@@ -1,5 +1,6 @@
 package org.measureflow.examples.cli;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -7,10 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.examples.ConvergenceProgress;
+import org.measureflow.examples.Plots;
 import org.measureflow.ot.GroundCost;
 import org.measureflow.ot.exact.ExactOtResult;
 import org.measureflow.ot.exact.NetworkSimplex;
@@ -22,24 +26,47 @@ import org.measureflow.ot.sinkhorn.SinkhornSolver;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code mflow ot}: optimal transport between two point clouds read from CSV files, with the cost
  * \( c(x, y) = |x - y|^2 \): exact (network simplex, survey eq. 10) or entropic (Sinkhorn,
  * \( \min_P \langle C, P\rangle + \varepsilon\mathrm{KL}(P | a\otimes b) \)). Prints the transport cost, the
- * iterations, the L1 marginal error and the time, as text or JSON; optionally writes the plan as sparse triples.
+ * iterations, the L1 marginal error and the time, as text or JSON; optionally writes the plan as sparse triples and
+ * a picture.
+ *
+ * <p>Limits (checked before running, see {@link Limits}): exact OT stores the \( n \times m \) cost matrix and takes
+ * at most {@link #MAX_EXACT_ENTRIES} entries; Sinkhorn on the clouds stores no cost matrix and evaluates at most
+ * {@link #MAX_SINKHORN_EVALUATIONS} cost entries, \( n m \times \) its iteration cap (which is lowered to fit when
+ * not given); a Sinkhorn {@code --plan} has at most {@link #MAX_PLAN_ENTRIES} entries to scan. A plan that does not
+ * meet the marginals, a non-finite cost or a Sinkhorn run that stops above its tolerance is exit status 3, and
+ * nothing is written.
  */
 @Command(name = "ot", mixinStandardHelpOptions = true,
         description = {"Optimal transport between two point clouds (CSV: one point per row, optional header, "
                 + "optional 'weight' column), cost |x - y|^2.",
                 "Exact by the network simplex (default) or entropic by Sinkhorn with --epsilon."},
-        footer = {"", "Exit status: 0 success, 1 the solver failed, 2 bad input (the message names the file and "
-                + "line)."})
-public final class OtCommand implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
+        footer = {"", "Limits: exact OT on at most n x m = 3e8 cost entries (about a minute on 2 cores; the n x m "
+                + "cost matrix takes 8 n m bytes of memory); Sinkhorn on at most 5e9 cost-entry evaluations "
+                + "(n x m x iterations; without --max-iterations the cap of 10000 is lowered to fit, and at least "
+                + "100 iterations must fit); --plan with --epsilon on at most n x m = 1e7 entries. Coordinates "
+                + "up to 1e150 in magnitude.",
+                "", ExitStatus.HELP})
+public final class OtCommand extends FileCommand {
+    /** Largest {@code n * m} of exact OT: the network simplex took 52 s on 16,000 x 16,000 points (2 cores). */
+    static final double MAX_EXACT_ENTRIES = 3e8;
+    /**
+     * Largest number of cost-entry evaluations of Sinkhorn on clouds, {@code n * m * iterations}: 80 iterations on
+     * 2,000 x 2,000 points (3.2e8) took 6.8 s on 2 cores, so 5e9 is under two minutes.
+     */
+    static final double MAX_SINKHORN_EVALUATIONS = 5e9;
+    /** Default iteration cap of Sinkhorn (the solver's default). */
+    static final long DEFAULT_MAX_ITERATIONS = 10_000;
+    /** Fewest iterations a lowered Sinkhorn cap may leave before the request is refused. */
+    static final long MIN_ITERATIONS = 100;
+    /** Largest {@code n * m} scanned to write a Sinkhorn plan (a file of up to that many lines). */
+    static final double MAX_PLAN_ENTRIES = 1e7;
+    /** Largest L1 marginal error of an exact plan: rounding of the masses, far above it means a broken plan. */
+    static final double EXACT_MARGINAL_TOLERANCE = 1e-9;
 
     @Option(names = "--source", required = true, paramLabel = "FILE", description = "Source points (CSV).")
     private Path source;
@@ -63,6 +90,10 @@ public final class OtCommand implements Callable<Integer> {
     @Option(names = "--tolerance", paramLabel = "TOL", defaultValue = "1e-9",
             description = "Sinkhorn's L1 marginal tolerance (default: ${DEFAULT-VALUE}).")
     private double tolerance;
+
+    @Option(names = "--max-iterations", paramLabel = "N",
+            description = "Sinkhorn's iteration cap (default: 10000, lowered so that n x m x N <= 5e9).")
+    private Long maxIterations;
 
     @Option(names = "--weighted", description = "Without a header, read the last column as weights.")
     private boolean weighted;
@@ -88,34 +119,45 @@ public final class OtCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    int run() throws CsvFormatException {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        ParticleMeasure x;
-        ParticleMeasure y;
-        try {
-            x = PointCsv.read(source, weighted);
-            y = PointCsv.read(target, weighted);
-        } catch (CsvFormatException e) {
-            return CommandSupport.badInput(err, "ot", e.getMessage());
+        Double epsilon = method.epsilon;
+        if (epsilon != null) {
+            CommandSupport.positive("--epsilon", epsilon);
         }
-        if (x.dimension() != y.dimension()) {
-            return CommandSupport.badInput(err, "ot", String.format(Locale.ROOT,
-                    "%s has points of dimension %d but %s has dimension %d", target, y.dimension(), source,
-                    x.dimension()));
+        CommandSupport.positive("--tolerance", tolerance);
+        if (maxIterations != null) {
+            if (epsilon == null) {
+                throw CommandFailure.badInput("--max-iterations is Sinkhorn's iteration cap: it needs --epsilon");
+            }
+            CommandSupport.inRange("--max-iterations", maxIterations, 1, Long.MAX_VALUE);
         }
-        if (method.epsilon != null && !(method.epsilon > 0 && Double.isFinite(method.epsilon))) {
-            return CommandSupport.badInput(err, "ot", "--epsilon must be a finite number > 0, got " + method.epsilon);
-        }
-        if (picture != null && x.dimension() != 2) {
-            return CommandSupport.badInput(err, "ot", "--picture needs 2-D points, got dimension " + x.dimension());
-        }
-        if (!(tolerance > 0)) {
-            return CommandSupport.badInput(err, "ot", "--tolerance must be > 0, got " + tolerance);
-        }
-        try {
-            long start = System.nanoTime();
-            if (method.epsilon == null) {
+        try (OutputFiles outputs = new OutputFiles()) {
+            OutputFiles.Output planFile = plan == null ? null : outputs.declare("--plan", plan);
+            CommandSupport.Picture pictureFiles = picture == null ? null
+                    : CommandSupport.declarePicture(outputs, "--picture", picture);
+            ParticleMeasure x = PointCsv.read(source, weighted);
+            ParticleMeasure y = PointCsv.read(target, weighted);
+            if (x.dimension() != y.dimension()) {
+                throw CommandFailure.badInput(String.format(Locale.ROOT,
+                        "%s has points of dimension %d but %s has dimension %d", target, y.dimension(), source,
+                        x.dimension()));
+            }
+            if (picture != null && x.dimension() != 2) {
+                throw CommandFailure.badInput("--picture needs 2-D points, got dimension " + x.dimension());
+            }
+            double entries = (double) x.size() * y.size();
+            String sizes = x.size() + " x " + y.size() + " points";
+            long start;
+            if (epsilon == null) {
+                boolean sinkhornFits = entries * MIN_ITERATIONS <= MAX_SINKHORN_EVALUATIONS;
+                Limits.atMost("exact OT of " + sizes, entries, MAX_EXACT_ENTRIES, "cost entries (n x m, "
+                        + Limits.bytes(8 * entries) + ")", sinkhornFits
+                        ? "use --epsilon (Sinkhorn stores no cost matrix) or fewer points" : "use fewer points");
+                needsMemory("the " + x.size() + " x " + y.size() + " cost matrix of exact OT",
+                        8 * entries * (hasZeroWeight(x) || hasZeroWeight(y) ? 2 : 1)
+                                + 256.0 * (x.size() + y.size()));
+                start = System.nanoTime();
                 ExactOtResult r;
                 // the network simplex has no tolerance and no fraction done: the bar counts its pivots
                 try (ConvergenceProgress progress = ConvergenceProgress.start("ot", quiet, Double.NaN)) {
@@ -125,35 +167,84 @@ public final class OtCommand implements Callable<Integer> {
                 double marginal = marginalError(r.plan(), x, y);
                 report(out, "exact (network simplex)", x, y, r.cost(), Double.NaN, r.iterations(), marginal,
                         r.converged(), seconds);
-                if (plan != null) {
-                    writeSparse(plan, r.plan());
+                if (!r.converged()) {
+                    throw CommandFailure.notConverged("the network simplex stopped before optimality: "
+                            + r.convergence() + "; nothing written");
                 }
-                if (picture != null) {
-                    drawExact(x, y, r.plan(), out);
+                CommandSupport.finiteResult("the transport cost", r.cost());
+                if (!(marginal <= EXACT_MARGINAL_TOLERANCE)) {
+                    throw CommandFailure.notConverged("the exact plan misses the marginals by " + marginal
+                            + " (L1, more than " + EXACT_MARGINAL_TOLERANCE + "); nothing written");
                 }
+                if (planFile != null) {
+                    outputs.write(planFile, f -> writeSparse(f, r.plan()));
+                }
+                List<String> drawn = pictureFiles == null ? List.of()
+                        : CommandSupport.writePicture(outputs, pictureFiles, exactChart(x, y, r.plan()));
+                outputs.commit();
+                written(out, drawn);
             } else {
-                SinkhornSolver solver = SinkhornSolver.of(method.epsilon).withTolerance(tolerance);
+                long cap = sinkhornCap(entries, sizes);
+                if (plan != null) {
+                    Limits.atMost("--plan with --epsilon on " + sizes, entries, MAX_PLAN_ENTRIES,
+                            "plan entries (n x m)");
+                }
+                SinkhornSolver solver = SinkhornSolver.of(epsilon).withTolerance(tolerance).withMaxIterations(cap);
+                start = System.nanoTime();
                 SinkhornResult r;
                 try (ConvergenceProgress progress = ConvergenceProgress.start("ot", quiet, tolerance)) {
                     r = solver.solve(x, y, progress);
                 }
                 double seconds = (System.nanoTime() - start) * 1e-9;
-                report(out, "sinkhorn eps=" + method.epsilon, x, y, r.cost(), r.objective(), r.iterations(),
-                        r.error(), r.converged(), seconds);
-                if (plan != null) {
-                    writeEntropic(plan, r.plan());
+                report(out, "sinkhorn eps=" + epsilon, x, y, r.cost(), r.objective(), r.iterations(), r.error(),
+                        r.converged(), seconds);
+                if (!r.converged()) {
+                    throw CommandFailure.notConverged(String.format(Locale.ROOT, "Sinkhorn did not converge: "
+                            + "marginal error %s > tolerance %s after %d iterations (cap %d); nothing written; "
+                            + "raise --epsilon, --tolerance or --max-iterations", Limits.number(r.error()),
+                            Limits.number(tolerance), r.iterations(), cap));
                 }
-                if (picture != null) {
-                    drawEntropic(x, y, r, out);
+                CommandSupport.finiteResult("the transport cost", r.cost());
+                CommandSupport.finiteResult("the entropic objective", r.objective());
+                if (planFile != null) {
+                    outputs.write(planFile, f -> writeEntropic(f, r.plan()));
                 }
+                List<String> drawn = pictureFiles == null ? List.of()
+                        : CommandSupport.writePicture(outputs, pictureFiles, entropicChart(x, y, r));
+                outputs.commit();
+                written(out, drawn);
             }
-            return 0;
-        } catch (IOException e) {
-            return CommandSupport.badInput(err, "ot", "cannot write " + plan + ": " + e.getMessage());
-        } catch (RuntimeException e) {
-            err.println("mflow ot: the solver failed: " + e.getMessage());
-            return CommandSupport.FAILED;
+            return ExitStatus.SUCCESS;
         }
+    }
+
+    /**
+     * Sinkhorn's iteration cap: {@code --max-iterations} if given (refused beyond the evaluation limit), otherwise
+     * the default lowered so that {@code n * m * cap} fits, refused when fewer than {@link #MIN_ITERATIONS} fit.
+     */
+    private long sinkhornCap(double entries, String sizes) {
+        if (maxIterations != null) {
+            Limits.atMost("Sinkhorn on " + sizes + " with --max-iterations " + maxIterations,
+                    entries * maxIterations, MAX_SINKHORN_EVALUATIONS, "cost-entry evaluations (n x m x N)");
+            return maxIterations;
+        }
+        long fit = (long) Math.min(DEFAULT_MAX_ITERATIONS, Math.floor(MAX_SINKHORN_EVALUATIONS / entries));
+        if (fit < MIN_ITERATIONS) {
+            throw CommandFailure.badInput("Sinkhorn on " + sizes + " asks for " + Limits.count(entries)
+                    + " cost entries per iteration; the limit of " + Limits.count(MAX_SINKHORN_EVALUATIONS)
+                    + " evaluations leaves " + fit + " iterations, fewer than " + MIN_ITERATIONS
+                    + "; use fewer points");
+        }
+        return fit;
+    }
+
+    private static boolean hasZeroWeight(ParticleMeasure m) {
+        for (int i = 0; i < m.size(); i++) {
+            if (m.weight(i) == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** L1 marginal error of a sparse plan: \( \sum_i |P1 - a|_i + \sum_j |P^\top 1 - b|_j \). */
@@ -194,9 +285,20 @@ public final class OtCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "marginal error  %.3e (L1)%n", marginal);
             out.printf(Locale.ROOT, "converged       %s%n", converged);
             out.printf(Locale.ROOT, "time            %.3f s%n", seconds);
-            if (plan != null) {
-                out.printf(Locale.ROOT, "plan            %s%n", plan);
-            }
+        }
+        out.flush();
+    }
+
+    /** After the outputs are in place, names them (text mode). */
+    private void written(PrintWriter out, List<String> drawn) {
+        if (json) {
+            return;
+        }
+        if (plan != null) {
+            out.printf(Locale.ROOT, "plan            %s%n", plan);
+        }
+        if (!drawn.isEmpty()) {
+            out.printf(Locale.ROOT, "picture         %s%n", String.join(", ", drawn));
         }
         out.flush();
     }
@@ -208,6 +310,9 @@ public final class OtCommand implements Callable<Integer> {
                 if (p.mass(k) > 0) {
                     w.println(p.row(k) + "," + p.col(k) + "," + p.mass(k));
                 }
+            }
+            if (w.checkError()) {
+                throw new IOException("write error");
             }
         }
     }
@@ -230,44 +335,38 @@ public final class OtCommand implements Callable<Integer> {
                     }
                 }
             }
+            if (w.checkError()) {
+                throw new IOException("write error");
+            }
         }
     }
 
-    private void drawExact(ParticleMeasure x, ParticleMeasure y, SparsePlan p, PrintWriter out) throws IOException {
-        org.knowm.xchart.XYChart chart = org.measureflow.examples.Plots.scatterChart(
-                "Exact optimal plan (network simplex)", "x1", "x2", 800, 800);
-        java.awt.Color grey = new java.awt.Color(120, 120, 120, 90);
+    private static XYChart exactChart(ParticleMeasure x, ParticleMeasure y, SparsePlan p) {
+        XYChart chart = Plots.scatterChart("Exact optimal plan (network simplex)", "x1", "x2", 800, 800);
+        Color grey = new Color(120, 120, 120, 90);
         for (int k = 0; k < p.size(); k++) {
             int i = p.row(k);
             int j = p.col(k);
-            org.knowm.xchart.XYSeries s = chart.addSeries("plan " + k,
-                    new double[]{x.coordinate(i, 0), y.coordinate(j, 0)},
+            XYSeries s = chart.addSeries("plan " + k, new double[]{x.coordinate(i, 0), y.coordinate(j, 0)},
                     new double[]{x.coordinate(i, 1), y.coordinate(j, 1)});
-            s.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Line);
-            s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            s.setMarker(SeriesMarkers.NONE);
             s.setLineColor(grey);
             s.setShowInLegend(false);
         }
-        savePicture(chart, x, y, out);
+        return withClouds(chart, x, y);
     }
 
-    private void drawEntropic(ParticleMeasure x, ParticleMeasure y, SinkhornResult r, PrintWriter out)
-            throws IOException {
-        org.knowm.xchart.XYChart chart = org.measureflow.examples.Plots.scatterChart(
-                "Sinkhorn plan: barycentric map T(x_i) = sum_j P_ij y_j / a_i", "x1", "x2", 800, 800);
-        org.measureflow.examples.Plots.addParticles(chart, "T(x_i)", x.withFlatPoints(r.plan().barycentricMap()),
-                new java.awt.Color(20, 160, 60));
-        savePicture(chart, x, y, out);
+    private static XYChart entropicChart(ParticleMeasure x, ParticleMeasure y, SinkhornResult r) {
+        XYChart chart = Plots.scatterChart("Sinkhorn plan: barycentric map T(x_i) = sum_j P_ij y_j / a_i", "x1",
+                "x2", 800, 800);
+        Plots.addParticles(chart, "T(x_i)", x.withFlatPoints(r.plan().barycentricMap()), new Color(20, 160, 60));
+        return withClouds(chart, x, y);
     }
 
-    private void savePicture(org.knowm.xchart.XYChart chart, ParticleMeasure x, ParticleMeasure y, PrintWriter out)
-            throws IOException {
-        org.measureflow.examples.Plots.addParticles(chart, "source", x, new java.awt.Color(40, 90, 200));
-        org.measureflow.examples.Plots.addParticles(chart, "target", y, new java.awt.Color(220, 60, 40));
-        List<String> files = CommandSupport.savePicture(chart, picture);
-        if (!json) {
-            out.printf(Locale.ROOT, "picture         %s%n", String.join(", ", files));
-            out.flush();
-        }
+    private static XYChart withClouds(XYChart chart, ParticleMeasure x, ParticleMeasure y) {
+        Plots.addParticles(chart, "source", x, new Color(40, 90, 200));
+        Plots.addParticles(chart, "target", y, new Color(220, 60, 40));
+        return chart;
     }
 }

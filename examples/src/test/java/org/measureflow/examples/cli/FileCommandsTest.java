@@ -38,7 +38,10 @@ class FileCommandsTest {
     }
 
     static Run run(String... args) {
-        CommandLine cl = Mflow.commandLine();
+        return run(Mflow.commandLine(), args);
+    }
+
+    static Run run(CommandLine cl, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out));
@@ -108,7 +111,7 @@ class FileCommandsTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "ragged.csv|ragged.csv:4: 1 values, expected 2 (as in the header)",
-            "not-a-number.csv|not-a-number.csv:2: 'abc' is not a number (column 2)",
+            "not-a-number.csv|not-a-number.csv:2: 'abc' is not a decimal number (column 2)",
             "empty.csv|empty.csv: no points",
             "header-only.csv|header-only.csv: no points",
             "negative-weight.csv|negative-weight.csv:3: negative weight -0.5",
