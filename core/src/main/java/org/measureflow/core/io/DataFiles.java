@@ -102,6 +102,30 @@ public final class DataFiles {
     }
 
     /**
+     * Reads a point cloud whose weights, where the file does not name them, may stand in its last column: the rule
+     * of the {@code mflow} command's {@code --weighted} flag. With {@code lastColumnWeights} false this is
+     * {@link #readPoints(Path)}. With it true: a text file with a header takes the weights from its column named
+     * {@code weight} and is uniform without one (the header names every column); a text file without a header, an
+     * {@code .npy} or {@code .npz} file is read as by {@link #readWeightedPoints(Path)}.
+     *
+     * @param file              the file
+     * @param lastColumnWeights whether a file that does not name its columns holds the weights in the last one
+     * @return the measure, weights normalised by their sum
+     * @throws DataFileException as {@link #readPoints(Path)} and {@link #readWeightedPoints(Path)}
+     */
+    public static ParticleMeasure readPoints(Path file, boolean lastColumnWeights) throws DataFileException {
+        if (!lastColumnWeights) {
+            return readPoints(file);
+        }
+        if (kind(file) == Kind.TEXT) {
+            Table t = CsvReader.read(file);
+            int column = weightColumn(t);
+            return points(t, column >= 0 || t.header != null ? column : t.cols - 1, null);
+        }
+        return readWeightedPoints(file);
+    }
+
+    /**
      * Reads a weighted point cloud. Text: weights from the column named {@code weight}, or, in a file without a
      * header, from the last column. {@code .npy}: the last column of an {@code (n, d + 1)} array. {@code .npz}: the
      * arrays {@code points} and {@code weights}, or the last column of the archive's only array.

@@ -153,14 +153,18 @@ public final class OutputFiles implements AutoCloseable {
     }
 
     /**
-     * A new empty file {@code .<name>.<pid>-<k>.part} in the target's directory, created with the default
-     * permissions (those the target would get), unlike {@link Files#createTempFile}'s owner-only ones.
+     * A new empty file {@code .<name>.<pid>-<k>.part.<ext>} in the target's directory (it keeps the target's
+     * extension, by which the data writers choose the format), created with the default permissions (those the
+     * target would get), unlike {@link Files#createTempFile}'s owner-only ones.
      */
     private static Path temporaryBeside(Path target) throws IOException {
-        String stem = "." + target.getFileName() + "." + ProcessHandle.current().pid() + "-";
+        String name = target.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String extension = dot > 0 ? name.substring(dot) : "";
+        String stem = "." + name + "." + ProcessHandle.current().pid() + "-";
         for (int k = 0; ; k++) {
             try {
-                return Files.createFile(target.resolveSibling(stem + k + ".part"));
+                return Files.createFile(target.resolveSibling(stem + k + ".part" + extension));
             } catch (FileAlreadyExistsException e) {
                 if (k >= 1000) {
                     throw e;

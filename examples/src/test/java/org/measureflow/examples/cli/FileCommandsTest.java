@@ -110,11 +110,11 @@ class FileCommandsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "ragged.csv|ragged.csv:4: 1 values, expected 2 (as in the header)",
+            "ragged.csv|ragged.csv:4: 1 value, expected 2 (as in the header",
             "not-a-number.csv|not-a-number.csv:2: 'abc' is not a decimal number (column 2)",
             "empty.csv|empty.csv: no points",
             "header-only.csv|header-only.csv: no points",
-            "negative-weight.csv|negative-weight.csv:3: negative weight -0.5",
+            "negative-weight.csv|negative-weight.csv:3: the weight -0.5 is not a finite number >= 0",
             "three-d.csv|has points of dimension 2 but",
     })
     void malformedInputGivesOneLineAndExitStatusTwo(String file, String message) throws Exception {

@@ -184,7 +184,7 @@ class HostileInputTest {
                 Arguments.of(2, "is a directory, not a file", "ot {V} --plan {D}"),
                 Arguments.of(2, "--plan and --picture both write", "ot {V} --plan {D}/pic.png --picture {D}/pic"),
                 Arguments.of(2, "no/such/file.csv: no such file", "ot --source no/such/file.csv --target {H}/valid-small.csv"),
-                Arguments.of(2, ": is a directory, not a CSV file", "ot --source {D} --target {H}/valid-small.csv"),
+                Arguments.of(2, ": is a directory, not a data file", "ot --source {D} --target {H}/valid-small.csv"),
                 Arguments.of(2, "--picture needs 2-D points, got dimension 3",
                         "ot --source {H}/three-dimensional.csv --target {H}/three-dimensional.csv --picture {D}/pic"),
                 Arguments.of(2, "has points of dimension 2 but",

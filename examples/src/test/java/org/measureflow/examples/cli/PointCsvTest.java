@@ -67,7 +67,7 @@ class PointCsvTest {
     void aFirstRowWithOneNumberIsDataNotAHeader() {
         CsvFormatException e = assertThrows(CsvFormatException.class,
                 () -> PointCsv.read(file("typo-first-row.csv"), false));
-        assertTrue(e.getMessage().endsWith("typo-first-row.csv:1: '2x' is not a decimal number (column 2); a "
-                + "header row would have no numeric field"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("typo-first-row.csv:1: '2x' is not a decimal number (column 2); numbers "
+                + "are written like 12, -0.5 or 1.5e-3, and a header row holds no number"), e.getMessage());
     }
 }
