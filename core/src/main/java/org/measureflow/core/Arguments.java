@@ -390,6 +390,40 @@ public final class Arguments {
     }
 
     /**
+     * Requires that a number computed from the named argument(s) is finite: the guard against a result that overflows
+     * (or, as {@code NaN}, cancels infinities) although every input was finite. The message names the argument, the
+     * quantity and the value, e.g. {@code "x: the log-density overflows double precision (got -Infinity)"}.
+     *
+     * @param name     the argument (or arguments, {@code "x and y"}) whose values make the quantity
+     * @param quantity what was computed, e.g. {@code "the log-density"}
+     * @param value    the computed value
+     * @return {@code value}
+     */
+    public static double finiteResult(String name, String quantity, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(name + ": " + quantity + " overflows double precision (got " + value
+                    + ")");
+        }
+        return value;
+    }
+
+    /**
+     * Requires that every entry of an array computed from the named argument(s) is finite; see
+     * {@link #finiteResult(String, String, double)}. The message gives the first bad entry's index.
+     *
+     * @return {@code values}
+     */
+    public static double[] finiteResult(String name, String quantity, double[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                throw new IllegalArgumentException(name + ": " + quantity + " overflows double precision (entry " + i
+                        + " is " + values[i] + ")");
+            }
+        }
+        return values;
+    }
+
+    /**
      * Requires a non-null array of indices {@code 0 <= indices[k] < size}; an entry that breaks the rule is named with
      * its position, e.g. {@code "rows[3] must be in [0, 10), got 12"}.
      */
