@@ -69,12 +69,29 @@ public final class ApiFuzz {
      * @param documented an exception type other than {@link IllegalArgumentException} that the entry point documents
      *                   for runs that cannot go on (the ODE integrators' {@link IllegalStateException} on an
      *                   overflowing state), or {@code null}
+     * @param infinite   paths of result numbers (as in {@link #assertFinite(Object)}'s messages, indices removed, e.g.
+     *                   {@code "result.costs"}) whose documentation allows {@code +Infinity} (a \( p \)-th power
+     *                   beyond the double range); never {@code NaN} or {@code -Infinity}
      */
-    public record EntryPoint(String name, Set<String> arguments, Call call, Class<? extends Throwable> documented) {
+    public record EntryPoint(String name, Set<String> arguments, Call call, Class<? extends Throwable> documented,
+                             Set<String> infinite) {
         /** This entry point, also allowed to end in its documented exception type {@code type}. */
         public EntryPoint allowing(Class<? extends Throwable> type) {
-            return new EntryPoint(name, arguments, call, type);
+            return new EntryPoint(name, arguments, call, type, infinite);
         }
+
+        /** This entry point, whose results may hold {@code +Infinity} at the documented {@code paths}. */
+        public EntryPoint allowingInfinity(String... paths) {
+            return new EntryPoint(name, arguments, call, documented, Set.of(paths));
+        }
+    }
+
+    /**
+     * One call of {@code entry} with the seed of a reported failure, for debugging: returns the result or lets the
+     * exception through.
+     */
+    public static Object replay(EntryPoint entry, long seed) throws Exception {
+        return entry.call().run(Hostile.of(new SplittableRandom(seed)));
     }
 
     /**
@@ -87,7 +104,7 @@ public final class ApiFuzz {
                 names.add(a.strip());
             }
         }
-        return new EntryPoint(name, names, call, null);
+        return new EntryPoint(name, names, call, null, Set.of());
     }
 
     /**
@@ -179,7 +196,7 @@ public final class ApiFuzz {
             return e.getClass().getSimpleName() + ": " + e.getMessage() + (at == null ? "" : " at " + at);
         }
         try {
-            assertFinite(result);
+            walk("result", result, new IdentityHashMap<>(), entry.infinite());
         } catch (AssertionError e) {
             return e.getMessage();
         }
@@ -208,16 +225,16 @@ public final class ApiFuzz {
      * @throws AssertionError naming the path of the first bad number, e.g. {@code "result.plan.masses[3] = NaN"}
      */
     public static void assertFinite(Object result) {
-        walk("result", result, new IdentityHashMap<>());
+        walk("result", result, new IdentityHashMap<>(), Set.of());
     }
 
-    private static void walk(String path, Object value, IdentityHashMap<Object, Boolean> seen) {
+    private static void walk(String path, Object value, IdentityHashMap<Object, Boolean> seen, Set<String> infinite) {
         if (value == null || value instanceof String || value instanceof Boolean || value instanceof Enum<?>
                 || value instanceof Integer || value instanceof Long) {
             return;
         }
         if (value instanceof Double v) {
-            number(path, v);
+            number(path, v, infinite);
             return;
         }
         if (seen.put(value, Boolean.TRUE) != null) {
@@ -225,45 +242,46 @@ public final class ApiFuzz {
         }
         if (value instanceof double[] a) {
             for (int i = 0; i < a.length; i++) {
-                number(path + "[" + i + "]", a[i]);
+                number(path + "[" + i + "]", a[i], infinite);
             }
         } else if (value instanceof Object[] a) {
             for (int i = 0; i < a.length; i++) {
-                walk(path + "[" + i + "]", a[i], seen);
+                walk(path + "[" + i + "]", a[i], seen, infinite);
             }
         } else if (value instanceof DMatrixRMaj m) {
             for (int i = 0; i < m.getNumElements(); i++) {
-                number(path + "(" + i / Math.max(1, m.numCols) + "," + i % Math.max(1, m.numCols) + ")", m.data[i]);
+                int cols = Math.max(1, m.numCols);
+                number(path + "(" + i / cols + "," + i % cols + ")", m.data[i], infinite);
             }
         } else if (value instanceof ParticleMeasure p) {
-            walk(path + ".points", p.flatPoints(), seen);
-            walk(path + ".weights", p.weights(), seen);
+            walk(path + ".points", p.flatPoints(), seen, infinite);
+            walk(path + ".weights", p.weights(), seen, infinite);
         } else if (value instanceof GaussianMeasure g) {
-            walk(path + ".mean", g.mean(), seen);
-            walk(path + ".covariance", g.covariance(), seen);
-            number(path + ".logDeterminant", g.logDeterminant());
+            walk(path + ".mean", g.mean(), seen, infinite);
+            walk(path + ".covariance", g.covariance(), seen, infinite);
+            number(path + ".logDeterminant", g.logDeterminant(), infinite);
         } else if (value instanceof GridDensity g) {
-            walk(path + ".values", g.values(), seen);
-            number(path + ".mass", g.mass());
-            number(path + ".cellVolume", g.cellVolume());
+            walk(path + ".values", g.values(), seen, infinite);
+            number(path + ".mass", g.mass(), infinite);
+            number(path + ".cellVolume", g.cellVolume(), infinite);
         } else if (value instanceof Convergence c) {
             convergence(path, c);
         } else if (value instanceof Collection<?> c) {
             int i = 0;
             for (Object o : c) {
-                walk(path + "[" + i++ + "]", o, seen);
+                walk(path + "[" + i++ + "]", o, seen, infinite);
             }
         } else if (value instanceof Optional<?> o) {
             if (o.isPresent()) {
-                walk(path + ".get", o.get(), seen);
+                walk(path + ".get", o.get(), seen, infinite);
             }
         } else if (value instanceof OptionalDouble o) {
             if (o.isPresent()) {
-                number(path + ".getAsDouble", o.getAsDouble());
+                number(path + ".getAsDouble", o.getAsDouble(), infinite);
             }
         } else if (value.getClass().isRecord()) {
             for (RecordComponent rc : value.getClass().getRecordComponents()) {
-                walk(path + "." + rc.getName(), component(value, rc.getAccessor()), seen);
+                walk(path + "." + rc.getName(), component(value, rc.getAccessor()), seen, infinite);
             }
         }
         if (value instanceof IterativeResult r && !value.getClass().isRecord()) {
@@ -307,5 +325,13 @@ public final class ApiFuzz {
         if (!Double.isFinite(v)) {
             throw new AssertionError(path + " = " + v);
         }
+    }
+
+    /** {@link #number(String, double)}, allowing {@code +Infinity} where the path (without indices) is listed. */
+    private static void number(String path, double v, Set<String> infinite) {
+        if (v == Double.POSITIVE_INFINITY && infinite.contains(path.replaceAll("\\[[0-9]+\\]", ""))) {
+            return;
+        }
+        number(path, v);
     }
 }

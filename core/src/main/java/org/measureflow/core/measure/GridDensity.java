@@ -64,7 +64,7 @@ public final class GridDensity {
             for (int c : cells) {
                 total *= c;
             }
-            if (total > Integer.MAX_VALUE - 8) {
+            if (total > Arguments.MAX_ARRAY_LENGTH) {
                 throw new IllegalArgumentException("cells: the grid has " + total + " cells, more than an array holds");
             }
             this.lower = lower;
