@@ -72,17 +72,24 @@ public final class ApiFuzz {
      * @param infinite   paths of result numbers (as in {@link #assertFinite(Object)}'s messages, indices removed, e.g.
      *                   {@code "result.costs"}) whose documentation allows {@code +Infinity} (a \( p \)-th power
      *                   beyond the double range); never {@code NaN} or {@code -Infinity}
+     * @param nan        paths of result numbers whose documentation gives {@code NaN} a meaning (e.g. "no blow-up
+     *                   time"); never \( \pm\infty \)
      */
     public record EntryPoint(String name, Set<String> arguments, Call call, Class<? extends Throwable> documented,
-                             Set<String> infinite) {
+                             Set<String> infinite, Set<String> nan) {
         /** This entry point, also allowed to end in its documented exception type {@code type}. */
         public EntryPoint allowing(Class<? extends Throwable> type) {
-            return new EntryPoint(name, arguments, call, type, infinite);
+            return new EntryPoint(name, arguments, call, type, infinite, nan);
         }
 
         /** This entry point, whose results may hold {@code +Infinity} at the documented {@code paths}. */
         public EntryPoint allowingInfinity(String... paths) {
-            return new EntryPoint(name, arguments, call, documented, Set.of(paths));
+            return new EntryPoint(name, arguments, call, documented, Set.of(paths), nan);
+        }
+
+        /** This entry point, whose results may hold {@code NaN} at the documented {@code paths}. */
+        public EntryPoint allowingNaN(String... paths) {
+            return new EntryPoint(name, arguments, call, documented, infinite, Set.of(paths));
         }
     }
 
@@ -104,7 +111,7 @@ public final class ApiFuzz {
                 names.add(a.strip());
             }
         }
-        return new EntryPoint(name, names, call, null, Set.of());
+        return new EntryPoint(name, names, call, null, Set.of(), Set.of());
     }
 
     /**
@@ -196,7 +203,7 @@ public final class ApiFuzz {
             return e.getClass().getSimpleName() + ": " + e.getMessage() + (at == null ? "" : " at " + at);
         }
         try {
-            walk("result", result, new IdentityHashMap<>(), entry.infinite());
+            walk("result", result, new IdentityHashMap<>(), new Allowed(entry.infinite(), entry.nan()));
         } catch (AssertionError e) {
             return e.getMessage();
         }
@@ -225,16 +232,16 @@ public final class ApiFuzz {
      * @throws AssertionError naming the path of the first bad number, e.g. {@code "result.plan.masses[3] = NaN"}
      */
     public static void assertFinite(Object result) {
-        walk("result", result, new IdentityHashMap<>(), Set.of());
+        walk("result", result, new IdentityHashMap<>(), new Allowed(Set.of(), Set.of()));
     }
 
-    private static void walk(String path, Object value, IdentityHashMap<Object, Boolean> seen, Set<String> infinite) {
+    private static void walk(String path, Object value, IdentityHashMap<Object, Boolean> seen, Allowed allowed) {
         if (value == null || value instanceof String || value instanceof Boolean || value instanceof Enum<?>
                 || value instanceof Integer || value instanceof Long) {
             return;
         }
         if (value instanceof Double v) {
-            number(path, v, infinite);
+            number(path, v, allowed);
             return;
         }
         if (seen.put(value, Boolean.TRUE) != null) {
@@ -242,46 +249,46 @@ public final class ApiFuzz {
         }
         if (value instanceof double[] a) {
             for (int i = 0; i < a.length; i++) {
-                number(path + "[" + i + "]", a[i], infinite);
+                number(path + "[" + i + "]", a[i], allowed);
             }
         } else if (value instanceof Object[] a) {
             for (int i = 0; i < a.length; i++) {
-                walk(path + "[" + i + "]", a[i], seen, infinite);
+                walk(path + "[" + i + "]", a[i], seen, allowed);
             }
         } else if (value instanceof DMatrixRMaj m) {
             for (int i = 0; i < m.getNumElements(); i++) {
                 int cols = Math.max(1, m.numCols);
-                number(path + "(" + i / cols + "," + i % cols + ")", m.data[i], infinite);
+                number(path + "(" + i / cols + "," + i % cols + ")", m.data[i], allowed);
             }
         } else if (value instanceof ParticleMeasure p) {
-            walk(path + ".points", p.flatPoints(), seen, infinite);
-            walk(path + ".weights", p.weights(), seen, infinite);
+            walk(path + ".points", p.flatPoints(), seen, allowed);
+            walk(path + ".weights", p.weights(), seen, allowed);
         } else if (value instanceof GaussianMeasure g) {
-            walk(path + ".mean", g.mean(), seen, infinite);
-            walk(path + ".covariance", g.covariance(), seen, infinite);
-            number(path + ".logDeterminant", g.logDeterminant(), infinite);
+            walk(path + ".mean", g.mean(), seen, allowed);
+            walk(path + ".covariance", g.covariance(), seen, allowed);
+            number(path + ".logDeterminant", g.logDeterminant(), allowed);
         } else if (value instanceof GridDensity g) {
-            walk(path + ".values", g.values(), seen, infinite);
-            number(path + ".mass", g.mass(), infinite);
-            number(path + ".cellVolume", g.cellVolume(), infinite);
+            walk(path + ".values", g.values(), seen, allowed);
+            number(path + ".mass", g.mass(), allowed);
+            number(path + ".cellVolume", g.cellVolume(), allowed);
         } else if (value instanceof Convergence c) {
             convergence(path, c);
         } else if (value instanceof Collection<?> c) {
             int i = 0;
             for (Object o : c) {
-                walk(path + "[" + i++ + "]", o, seen, infinite);
+                walk(path + "[" + i++ + "]", o, seen, allowed);
             }
         } else if (value instanceof Optional<?> o) {
             if (o.isPresent()) {
-                walk(path + ".get", o.get(), seen, infinite);
+                walk(path + ".get", o.get(), seen, allowed);
             }
         } else if (value instanceof OptionalDouble o) {
             if (o.isPresent()) {
-                number(path + ".getAsDouble", o.getAsDouble(), infinite);
+                number(path + ".getAsDouble", o.getAsDouble(), allowed);
             }
         } else if (value.getClass().isRecord()) {
             for (RecordComponent rc : value.getClass().getRecordComponents()) {
-                walk(path + "." + rc.getName(), component(value, rc.getAccessor()), seen, infinite);
+                walk(path + "." + rc.getName(), component(value, rc.getAccessor()), seen, allowed);
             }
         }
         if (value instanceof IterativeResult r && !value.getClass().isRecord()) {
@@ -327,9 +334,15 @@ public final class ApiFuzz {
         }
     }
 
-    /** {@link #number(String, double)}, allowing {@code +Infinity} where the path (without indices) is listed. */
-    private static void number(String path, double v, Set<String> infinite) {
-        if (v == Double.POSITIVE_INFINITY && infinite.contains(path.replaceAll("\\[[0-9]+\\]", ""))) {
+    /** The paths (without indices) where {@code +Infinity} or {@code NaN} is documented. */
+    private record Allowed(Set<String> infinite, Set<String> nan) {
+    }
+
+    /** {@link #number(String, double)}, allowing what is documented at the path (without indices). */
+    private static void number(String path, double v, Allowed allowed) {
+        String bare = path.replaceAll("\\[[0-9]+\\]", "");
+        if (v == Double.POSITIVE_INFINITY && allowed.infinite().contains(bare)
+                || Double.isNaN(v) && allowed.nan().contains(bare)) {
             return;
         }
         number(path, v);

@@ -298,7 +298,7 @@ public final class ParticleMeasure {
     public DMatrixRMaj covariance() {
         double[] mean = mean();
         int chunks = Chunks.count(n, CHUNK);
-        int dd = d * d;
+        int dd = Arguments.product("points (d * d)", d, d);
         double[] partial = new double[chunks * dd];
         Chunks.forEach(n, CHUNK, (long) d * d, (c, start, end) -> {
             int base = c * dd;
