@@ -69,9 +69,9 @@ public final class ApiFuzz {
      * @param documented an exception type other than {@link IllegalArgumentException} that the entry point documents
      *                   for runs that cannot go on (the ODE integrators' {@link IllegalStateException} on an
      *                   overflowing state), or {@code null}
-     * @param infinite   paths of result numbers (as in {@link #assertFinite(Object)}'s messages, indices removed, e.g.
-     *                   {@code "result.costs"}) whose documentation allows {@code +Infinity} (a \( p \)-th power
-     *                   beyond the double range); never {@code NaN} or {@code -Infinity}
+     * @param infinite   paths of result numbers or arrays (as in {@link #assertFinite(Object)}'s messages, e.g.
+     *                   {@code "result.costs"} or {@code "result[1]"}) whose documentation allows an infinity (a \( p \)-th power beyond
+     *                   the double range, the entropy's first variation on an empty cell); never {@code NaN}
      * @param nan        paths of result numbers whose documentation gives {@code NaN} a meaning (e.g. "no blow-up
      *                   time"); never \( \pm\infty \)
      */
@@ -82,7 +82,7 @@ public final class ApiFuzz {
             return new EntryPoint(name, arguments, call, type, infinite, nan);
         }
 
-        /** This entry point, whose results may hold {@code +Infinity} at the documented {@code paths}. */
+        /** This entry point, whose results may hold an infinity at the documented {@code paths}. */
         public EntryPoint allowingInfinity(String... paths) {
             return new EntryPoint(name, arguments, call, documented, Set.of(paths), nan);
         }
@@ -338,13 +338,22 @@ public final class ApiFuzz {
     private record Allowed(Set<String> infinite, Set<String> nan) {
     }
 
-    /** {@link #number(String, double)}, allowing what is documented at the path (without indices). */
+    /** {@link #number(String, double)}, allowing what is documented at the path or an array it is in. */
     private static void number(String path, double v, Allowed allowed) {
-        String bare = path.replaceAll("\\[[0-9]+\\]", "");
-        if (v == Double.POSITIVE_INFINITY && allowed.infinite().contains(bare)
-                || Double.isNaN(v) && allowed.nan().contains(bare)) {
+        if (Double.isInfinite(v) && covered(path, allowed.infinite())
+                || Double.isNaN(v) && covered(path, allowed.nan())) {
             return;
         }
         number(path, v);
+    }
+
+    /** Whether {@code path} is one of {@code paths} or an entry of one ({@code "result.costs[3]"}). */
+    private static boolean covered(String path, Set<String> paths) {
+        for (String p : paths) {
+            if (path.equals(p) || path.startsWith(p + "[")) {
+                return true;
+            }
+        }
+        return false;
     }
 }
