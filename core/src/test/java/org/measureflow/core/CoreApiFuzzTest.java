@@ -1,6 +1,5 @@
 package org.measureflow.core;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.measureflow.testing.ApiFuzz.entry;
 
 import java.util.List;
@@ -26,7 +25,6 @@ import org.measureflow.core.ode.RungeKutta4;
 import org.measureflow.core.ode.TrajectoryRecorder;
 import org.measureflow.testing.ApiFuzz;
 import org.measureflow.testing.Hostile;
-import org.measureflow.testing.Seeds;
 
 /**
  * The seeded API fuzz test of {@code core} (issue 14): every public entry point of the measures, the SPD and matrix
@@ -44,7 +42,7 @@ class CoreApiFuzzTest {
 
     @Test
     void everyEntryPointRejectsHostileInputByNameOrReturnsFiniteNumbers() {
-        ApiFuzz.Summary summary = ApiFuzz.run(Seeds.MASTER, CALLS, List.of(
+        ApiFuzz.check(CALLS, List.of(
                 entry("ParticleMeasure.fromFlat", "flat, d, weights, points",
                         h -> ParticleMeasure.fromFlat(h.numbers(6), h.size(3), h.weights(3))),
                 entry("ParticleMeasure.of(points, weights)", "points, weights", h -> {
@@ -81,7 +79,7 @@ class CoreApiFuzzTest {
                     return List.of(g.logDensity(x), score, g.entropy());
                 }),
                 entry("GaussianMeasure.sample", MEASURES + ", n, rng",
-                        h -> h.gaussian(3).sample(Math.min(h.size(20), 1 << 16), h.orNull(h.rng()))),
+                        h -> h.gaussian(3).sample(Math.min(h.size(20), 1 << 12), h.orNull(h.rng()))),
                 entry("GaussianMeasure.pushForward", MEASURES + ", a, b",
                         h -> h.gaussian(2).pushForward(h.matrix(2, 2), h.numbers(2))),
                 entry("GridDensity.of1d/of2d", MEASURES + ", grid", h -> h.density(h.grid(1 + h.rng().nextInt(2), 6))),
@@ -130,7 +128,7 @@ class CoreApiFuzzTest {
                 ode("DormandPrince54", h -> DormandPrince54.withDefaults().withRelativeTolerance(h.scalar(1e-6))
                         .withAbsoluteTolerance(h.scalar(1e-9)).withInitialStep(h.chance(0.5) ? 0 : h.scalar(0.01))
                         .withMaxStep(h.chance(0.5) ? Double.POSITIVE_INFINITY : h.scalar(0.5))
-                        .withMaxEvaluations(h.count(100, 100_000))),
+                        .withMaxEvaluations(h.count(100, 10_000))),
                 entry("EulerMaruyama.integrate", "step, system, t0, t1, y, observer, diffusion, rng, sigma", h -> {
                     double[] y = h.numbers(2);
                     return List.of(EulerMaruyama.of(h.scalar(0.05)).integrate(DECAY, Diffusion.scalar(h.scalar(1)),
@@ -141,8 +139,6 @@ class CoreApiFuzzTest {
                     return RungeKutta4.of(h.scalar(0.05)).advect(h.orNull(h.cloud(4, 2)), field, h.uniform(-1, 1),
                             h.uniform(1, 2));
                 }).allowing(IllegalStateException.class)));
-        assertTrue(summary.neverReturned().isEmpty(), "entry points never reached their solver: "
-                + summary.neverReturned());
     }
 
     /** \( \dot y = -y \) in dimension 2: stable, so ordinary steps never overflow. */

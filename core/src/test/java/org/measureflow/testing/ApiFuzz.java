@@ -182,6 +182,24 @@ public final class ApiFuzz {
         return new Summary(rejected + returned, rejected, returned, perEntry);
     }
 
+    /**
+     * {@link #run(long, int, List)} from {@link Seeds#MASTER}, printing the counts to the build log and asserting that
+     * every entry point returned at least once (so that its solver, not only its checks, was reached), except the
+     * entry points named in {@code onlyRejecting}, which exist to be rejected.
+     *
+     * @return the counts
+     */
+    public static Summary check(int callsPerEntry, List<EntryPoint> entries, String... onlyRejecting) {
+        Summary summary = run(Seeds.MASTER, callsPerEntry, entries);
+        System.out.println(summary);
+        List<String> expected = List.of(onlyRejecting);
+        if (!summary.neverReturned().equals(expected)) {
+            fail("entry points that never reached their solver: " + summary.neverReturned() + ", expected "
+                    + expected);
+        }
+        return summary;
+    }
+
     /** One call; {@code null} when it ended well (and counted), otherwise what went wrong. */
     private static String callOnce(EntryPoint entry, long callSeed, int[] counts) {
         Object result;
