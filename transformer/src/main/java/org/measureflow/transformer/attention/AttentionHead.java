@@ -28,6 +28,7 @@ public final class AttentionHead {
     private final double[] key;
     private final double[] value;
     private final double[] keyQuery; // K^T Q, row-major
+    private final double keyQueryNorm;
 
     private AttentionHead(int d, double[] query, double[] key, double[] value) {
         this.d = d;
@@ -45,6 +46,23 @@ public final class AttentionHead {
             }
         }
         Arguments.finiteResult("query and key", "K^T Q", keyQuery);
+        double max = 0;
+        for (double v : keyQuery) {
+            max = Math.max(max, Math.abs(v));
+        }
+        double f = 0;
+        for (double v : keyQuery) {
+            f += max == 0 ? 0 : (v / max) * (v / max);
+        }
+        this.keyQueryNorm = max * Math.sqrt(f); // scaled: finite whenever the entries are (up to a factor d)
+    }
+
+    /**
+     * The Frobenius norm \( \lVert K^\top Q \rVert_F \), which bounds the logits:
+     * \( |\ell(x, y)| \le \lVert K^\top Q\rVert_F |x||y| \).
+     */
+    double keyQueryNorm() {
+        return keyQueryNorm;
     }
 
     /**

@@ -175,11 +175,7 @@ public final class SelfAttention {
         }
         double norm = 0;
         for (AttentionHead head : heads) {
-            double f = 0;
-            for (double v : head.keyTransposeQuery().data) {
-                f += v * v;
-            }
-            norm = Math.max(norm, Math.sqrt(f));
+            norm = Math.max(norm, head.keyQueryNorm());
         }
         double maxBias = 0;
         if (biases != null) {
