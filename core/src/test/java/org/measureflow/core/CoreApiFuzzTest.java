@@ -115,6 +115,10 @@ class CoreApiFuzzTest {
                     return List.of(Spd.sqrt(s), Spd.invSqrt(s), Spd.inverse(s), Spd.logDet(s), Spd.eigenvalues(s));
                 }),
                 entry("Spd.geometricMean", "a, b", h -> Spd.geometricMean(h.spd(2), h.spd(2))),
+                entry("Spd.congruence/symmetrised", "m, s", h -> List.of(Spd.congruence(h.matrix(2, 3), h.spd(3)),
+                        Spd.symmetrised(h.matrix(3, 3)))),
+                entry("SymmetricEigensolver.of", "d", h -> org.measureflow.core.linalg.SymmetricEigensolver.of(
+                        h.size(4)).dimension()),
                 entry("MatrixFunctions.exp", "a", h -> MatrixFunctions.exp(h.matrix(3, 3))),
                 entry("MatrixFunctions.expIntegral", "a, t", h -> MatrixFunctions.expIntegral(h.matrix(2, 2),
                         h.scalar(1))),

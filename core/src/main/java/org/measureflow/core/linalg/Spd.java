@@ -130,25 +130,46 @@ public final class Spd {
         return new Eigen(name, s).function(f);
     }
 
-    /** The congruence \( M S M^\top \) for any {@code k x d} matrix {@code m} and symmetric {@code s}, symmetrised. */
+    /**
+     * The congruence \( M S M^\top \) for any {@code k x d} matrix {@code m} and symmetric {@code s}, symmetrised.
+     *
+     * @throws IllegalArgumentException if a matrix is null or not finite, {@code s} is not square, {@code m} does
+     *                                  not have {@code d} columns, or the result overflows
+     */
     public static DMatrixRMaj congruence(DMatrixRMaj m, DMatrixRMaj s) {
+        int d = Arguments.square("s", s);
+        Arguments.shape("m", m, Arguments.notNull("m", m).numRows, d);
+        Arguments.finite("s", s);
+        Arguments.finite("m", m);
         DMatrixRMaj tmp = new DMatrixRMaj(m.numRows, s.numCols);
         CommonOps_DDRM.mult(m, s, tmp);
         DMatrixRMaj out = new DMatrixRMaj(m.numRows, m.numRows);
         CommonOps_DDRM.multTransB(tmp, m, out);
         symmetriseInPlace(out);
+        Arguments.finiteResult("m and s", "M S M^T", out.data);
         return out;
     }
 
-    /** A new matrix \( (S + S^\top)/2 \). */
+    /**
+     * A new matrix \( (S + S^\top)/2 \).
+     *
+     * @throws IllegalArgumentException if {@code s} is null, not square or not finite
+     */
     public static DMatrixRMaj symmetrised(DMatrixRMaj s) {
+        Arguments.finite("s", s);
+        Arguments.square("s", s);
         DMatrixRMaj out = s.copy();
         symmetriseInPlace(out);
         return out;
     }
 
-    /** Replaces {@code s} by \( (S + S^\top)/2 \). */
+    /**
+     * Replaces {@code s} by \( (S + S^\top)/2 \).
+     *
+     * @throws IllegalArgumentException if {@code s} is null or not square
+     */
     public static void symmetriseInPlace(DMatrixRMaj s) {
+        Arguments.square("s", s);
         int d = s.numRows;
         for (int i = 0; i < d; i++) {
             for (int j = i + 1; j < d; j++) {

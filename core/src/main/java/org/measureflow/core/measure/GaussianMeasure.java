@@ -245,8 +245,13 @@ public final class GaussianMeasure implements PointSampler {
             m[i] = s;
         }
         Arguments.finiteResult("a and b", "the image mean A m + b", m);
-        DMatrixRMaj s = Spd.congruence(a, covariance);
-        Arguments.finiteResult("a", "the image covariance A S A^T", s.data);
+        DMatrixRMaj s;
+        try {
+            s = Spd.congruence(a, covariance);
+        } catch (IllegalArgumentException e) {
+            // both factors are finite and of matching shapes: the only failure left is an overflow
+            throw new IllegalArgumentException("a: the image covariance A S A^T overflows double precision", e);
+        }
         if (!Spd.isSpd(s)) {
             throw new IllegalArgumentException("a must have full row rank: the image covariance A S A^T is not positive definite");
         }

@@ -158,7 +158,13 @@ public final class BuresWasserstein {
         for (int i = 0; i < d; i++) {
             interp[i * d + i] += 1 - t;
         }
-        DMatrixRMaj s = Spd.congruence(Pair.matrix(interp, d), mu.covariance());
+        DMatrixRMaj s;
+        try {
+            s = Spd.congruence(Pair.matrix(interp, d), mu.covariance());
+        } catch (IllegalArgumentException e) {
+            // both factors are finite and square: the only failure left is an overflow
+            throw new IllegalArgumentException("mu and nu: the geodesic's covariance overflows double precision", e);
+        }
         double[] m0 = mu.mean();
         double[] m1 = nu.mean();
         double[] m = new double[d];
