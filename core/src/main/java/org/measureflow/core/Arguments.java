@@ -15,6 +15,11 @@ import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
 public final class Arguments {
     /** How far from 1 the sum of a probability vector may be: \( |\sum_i p_i - 1| \le 10^{-9} \). */
     public static final double PROBABILITY_SUM_TOLERANCE = 1e-9;
+    /**
+     * The longest array the library allocates, \( 2^{31} - 9 \) entries: the JVM refuses arrays within a few entries
+     * of {@link Integer#MAX_VALUE} ("Requested array size exceeds VM limit"), whatever the heap.
+     */
+    public static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
     /** Relative asymmetry \( \max |S_{ij} - S_{ji}| / \max |S_{ij}| \) accepted as rounding error. */
     public static final double SYMMETRY_TOLERANCE = 1e-10;
 
@@ -368,8 +373,9 @@ public final class Arguments {
     }
 
     /**
-     * Requires that the product of sizes fits an array index ({@code <= Integer.MAX_VALUE}); returns it. The message
-     * gives the factors, e.g. {@code "n * m = 65536 * 65537 exceeds the largest array (2147483647 entries)"}.
+     * Requires that the product of non-negative sizes fits an array ({@code <=} {@link #MAX_ARRAY_LENGTH}); returns
+     * it. The product is formed in {@code long} arithmetic, so it cannot overflow silently. The message gives the
+     * factors, e.g. {@code "n * m = 65536 * 65537 exceeds the largest array (2147483639 entries)"}.
      */
     public static int product(String name, int... factors) {
         long p = 1;
@@ -378,15 +384,49 @@ public final class Arguments {
             int f = nonNegative(name + " factor " + i, factors[i]);
             text.append(i == 0 ? "" : " * ").append(f);
             p = p * f;
-            if (p > Integer.MAX_VALUE) {
+            if (p > MAX_ARRAY_LENGTH) {
                 for (int k = i + 1; k < factors.length; k++) {
                     text.append(" * ").append(factors[k]);
                 }
                 throw new IllegalArgumentException(name + " = " + text + " exceeds the largest array ("
-                        + Integer.MAX_VALUE + " entries)");
+                        + MAX_ARRAY_LENGTH + " entries)");
             }
         }
         return (int) p;
+    }
+
+    /**
+     * Requires that a number computed from the named argument(s) is finite: the guard against a result that overflows
+     * (or, as {@code NaN}, cancels infinities) although every input was finite. The message names the argument, the
+     * quantity and the value, e.g. {@code "x: the log-density overflows double precision (got -Infinity)"}.
+     *
+     * @param name     the argument (or arguments, {@code "x and y"}) whose values make the quantity
+     * @param quantity what was computed, e.g. {@code "the log-density"}
+     * @param value    the computed value
+     * @return {@code value}
+     */
+    public static double finiteResult(String name, String quantity, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(name + ": " + quantity + " overflows double precision (got " + value
+                    + ")");
+        }
+        return value;
+    }
+
+    /**
+     * Requires that every entry of an array computed from the named argument(s) is finite; see
+     * {@link #finiteResult(String, String, double)}. The message gives the first bad entry's index.
+     *
+     * @return {@code values}
+     */
+    public static double[] finiteResult(String name, String quantity, double[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                throw new IllegalArgumentException(name + ": " + quantity + " overflows double precision (entry " + i
+                        + " is " + values[i] + ")");
+            }
+        }
+        return values;
     }
 
     /**

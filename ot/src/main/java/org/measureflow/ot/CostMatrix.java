@@ -77,8 +77,14 @@ public final class CostMatrix {
     /**
      * \( C_{ij} = |x_i - y_j|^p \), {@code p > 0} (the cost of \( W_p^p \)).
      *
+     * <p>Points so far apart that a cost overflows double precision are rejected (the squared distance overflows
+     * once coordinates differ by about \( 1.3 \cdot 10^{154} \)): a transport problem whose costs are infinite has no
+     * meaningful solution. When the bounding box of both clouds guarantees finite costs (the common case) the matrix
+     * is not scanned; otherwise it is, after it is filled.
+     *
      * @throws IllegalArgumentException if a measure is null, the dimensions differ, {@code p} is not finite and
-     *                                  positive, or {@code n * m} exceeds the largest array
+     *                                  positive, {@code n * m} exceeds the largest array, or a cost overflows
+     *                                  (naming {@code x and y})
      */
     public static CostMatrix euclideanPower(ParticleMeasure x, ParticleMeasure y, double p) {
         Arguments.notNull("x", x);
@@ -105,7 +111,54 @@ public final class CostMatrix {
                 }
             }
         });
+        if (!costBoundIsFinite(p, x, y)) {
+            for (int k = 0; k < c.length; k++) {
+                if (!Double.isFinite(c[k])) {
+                    throw new IllegalArgumentException("x and y: the cost |x_i - y_j|^" + p + " overflows double "
+                            + "precision for i = " + k / m + ", j = " + k % m + " (the points are too far apart; "
+                            + "rescale them)");
+                }
+            }
+        }
         return new CostMatrix(n, m, c);
+    }
+
+    /**
+     * Whether every cost \( |x - y|^p \) between points of the given clouds (of one dimension) is certainly finite:
+     * whether \( (\sum_k (\max_k - \min_k)^2)^{p/2} \), the diameter of the bounding box of all the clouds to the
+     * power \( p \), is finite. \( O(\text{points} \times d) \); a {@code false} means that some costs may
+     * overflow (points about \( 10^{154} \) apart for \( p = 2 \)).
+     *
+     * @param p      the exponent, {@code > 0}
+     * @param clouds point clouds of the same dimension, not null
+     * @return whether the bound is finite
+     * @throws IllegalArgumentException if {@code p} is not finite and positive, a cloud is null, or the dimensions
+     *                                  differ
+     */
+    public static boolean costBoundIsFinite(double p, ParticleMeasure... clouds) {
+        Arguments.positive("p", p);
+        Arguments.nonEmpty("clouds", Arguments.noNulls("clouds", clouds));
+        int d = clouds[0].dimension();
+        double[] lo = new double[d];
+        double[] hi = new double[d];
+        java.util.Arrays.fill(lo, Double.POSITIVE_INFINITY);
+        java.util.Arrays.fill(hi, Double.NEGATIVE_INFINITY);
+        for (ParticleMeasure cloud : clouds) {
+            Arguments.sameDimension("clouds", cloud.dimension(), d, "clouds[0]");
+            for (int i = 0; i < cloud.size(); i++) {
+                for (int k = 0; k < d; k++) {
+                    double v = cloud.coordinate(i, k);
+                    lo[k] = Math.min(lo[k], v);
+                    hi[k] = Math.max(hi[k], v);
+                }
+            }
+        }
+        double s = 0;
+        for (int k = 0; k < d; k++) {
+            double spread = hi[k] - lo[k];
+            s += spread * spread;
+        }
+        return Double.isFinite(Math.pow(s, 0.5 * p));
     }
 
     /** Number of rows {@code n} (source atoms). */

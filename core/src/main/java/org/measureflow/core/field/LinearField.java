@@ -81,7 +81,7 @@ public final class LinearField implements VectorField {
      * ({@link MatrixFunctions#expIntegral(DMatrixRMaj, double)}). Negative {@code t} gives the inverse flow.
      *
      * @param t a finite time
-     * @throws IllegalArgumentException if {@code t} is not finite or \( e^{tA} \) overflows
+     * @throws IllegalArgumentException if {@code t} is not finite or \( e^{tA} \) or \( \Psi(t) b \) overflows
      */
     public AffineMap flowMap(double t) {
         Arguments.finite("t", t);
@@ -95,7 +95,7 @@ public final class LinearField implements VectorField {
             }
             offset[i] = s;
         }
-        return AffineMap.of(e.exp(), offset);
+        return AffineMap.of(e.exp(), Arguments.finiteResult("t", "the flow map's offset Psi(t) b", offset));
     }
 
     /**

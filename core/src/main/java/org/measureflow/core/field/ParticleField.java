@@ -1,5 +1,6 @@
 package org.measureflow.core.field;
 
+import org.measureflow.core.Arguments;
 import org.measureflow.core.ode.OdeSystem;
 import org.measureflow.core.parallel.Chunks;
 
@@ -44,6 +45,8 @@ public interface ParticleField {
      * dimension {@code d}, for the integrators of {@link org.measureflow.core.ode}.
      *
      * @param weights particle weights, or {@code null} for uniform; not copied, so the caller must not change them
+     * @throws IllegalArgumentException if {@code n} or {@code d} is not positive, {@code n * d} exceeds the largest
+     *                                  array, or {@code weights} has the wrong length
      */
     default OdeSystem system(int n, int d, double[] weights) {
         if (n <= 0 || d <= 0) {
@@ -53,7 +56,7 @@ public interface ParticleField {
             throw new IllegalArgumentException("weights has length " + weights.length + ", expected n = " + n);
         }
         ParticleField field = this;
-        int size = n * d;
+        int size = Arguments.product("n * d", n, d);
         return new OdeSystem() {
             @Override
             public int dimension() {

@@ -78,15 +78,22 @@ public final class MatrixFunctions {
     public static DMatrixRMaj exp(DMatrixRMaj a) {
         Arguments.square("a", a);
         Arguments.finite("a", a);
-        DMatrixRMaj result = expUnchecked(a);
+        DMatrixRMaj result = expUnchecked(a, "a", "the exponential overflows");
         requireFiniteResult("a", result, "the exponential overflows");
         return result;
     }
 
-    /** Scaling and squaring on a validated square matrix. */
-    private static DMatrixRMaj expUnchecked(DMatrixRMaj a) {
+    /**
+     * Scaling and squaring on a validated square matrix. A matrix whose 1-norm overflows is rejected (its exponential
+     * overflows or its scaling would need unboundedly many squarings), and the squarings stop at the first
+     * non-finite entry (the caller's {@link #requireFiniteResult} then rejects the result).
+     */
+    private static DMatrixRMaj expUnchecked(DMatrixRMaj a, String name, String why) {
         int d = a.numRows;
         double norm = norm1(a);
+        if (!(norm < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException(name + ": " + why + " (the 1-norm of the matrix is " + norm + ")");
+        }
         if (norm == 0) {
             return CommonOps_DDRM.identity(d);
         }
@@ -107,7 +114,7 @@ public final class MatrixFunctions {
         CommonOps_DDRM.mult(scaled, scaled, a2);
         DMatrixRMaj r = pade13(scaled, a2);
         DMatrixRMaj tmp = new DMatrixRMaj(d, d);
-        for (int k = 0; k < s; k++) {
+        for (int k = 0; k < s && isFinite(r); k++) {
             CommonOps_DDRM.mult(r, r, tmp);
             DMatrixRMaj swap = r;
             r = tmp;
@@ -232,7 +239,7 @@ public final class MatrixFunctions {
             }
             block.unsafe_set(i, d + i, t);
         }
-        DMatrixRMaj e = expUnchecked(block);
+        DMatrixRMaj e = expUnchecked(block, "a", "exp(tA) overflows at t = " + t);
         requireFiniteResult("a", e, "exp(tA) overflows at t = " + t);
         DMatrixRMaj phi = new DMatrixRMaj(d, d);
         DMatrixRMaj psi = new DMatrixRMaj(d, d);
@@ -387,6 +394,15 @@ public final class MatrixFunctions {
         System.arraycopy(sol.data, 0, x.data, 0, size);
         requireFiniteResult(names, x, "the solution overflows");
         return x;
+    }
+
+    private static boolean isFinite(DMatrixRMaj m) {
+        for (int i = 0; i < m.getNumElements(); i++) {
+            if (!Double.isFinite(m.data[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void requireFiniteResult(String name, DMatrixRMaj m, String why) {

@@ -26,10 +26,11 @@ public final class SymmetricEigensolver {
      *
      * @param d the size, {@code > 0}
      * @return the solver
-     * @throws IllegalArgumentException if {@code d <= 0}
+     * @throws IllegalArgumentException if {@code d <= 0} or {@code d * d} exceeds the largest array
      */
     public static SymmetricEigensolver of(int d) {
-        return new SymmetricEigensolver(Arguments.positive("d", d));
+        Arguments.product("d * d", Arguments.positive("d", d), d);
+        return new SymmetricEigensolver(d);
     }
 
     /** The size {@code d} of the matrices this solver decomposes. */

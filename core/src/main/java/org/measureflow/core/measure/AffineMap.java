@@ -52,7 +52,8 @@ public final class AffineMap implements PointMap {
      * The map \( x \mapsto m_1 + A (x - m_0) \), that is offset \( b = m_1 - A m_0 \), for a square {@code d x d}
      * matrix \( A \) (copied).
      *
-     * @throws IllegalArgumentException if \( A \) is not square and finite or the means have the wrong length
+     * @throws IllegalArgumentException if \( A \) is not square and finite, the means have the wrong length, or the
+     *                                  offset \( m_1 - A m_0 \) overflows
      */
     public static AffineMap centred(DMatrixRMaj matrix, double[] m0, double[] m1) {
         int d = Arguments.square("matrix", matrix);
@@ -71,6 +72,7 @@ public final class AffineMap implements PointMap {
             }
             b[i] = s;
         }
+        Arguments.finiteResult("matrix and m0", "the offset m1 - A m0", b);
         return new AffineMap(a, b, d, d);
     }
 
@@ -97,10 +99,11 @@ public final class AffineMap implements PointMap {
     /**
      * Writes \( T(x) = A x + b \) into {@code out} ({@code out} may not alias {@code x}).
      *
-     * @throws IllegalArgumentException if {@code x} or {@code out} has the wrong length
+     * @throws IllegalArgumentException if {@code x} or {@code out} has the wrong length, {@code x} is not finite or
+     *                                  \( A x + b \) overflows (then {@code out} holds the overflowed values)
      */
     public void apply(double[] x, double[] out) {
-        Arguments.notNull("x", x);
+        Arguments.finite("x", x);
         Arguments.notNull("out", out);
         Arguments.length("x", x.length, cols);
         Arguments.length("out", out.length, rows);
@@ -108,18 +111,28 @@ public final class AffineMap implements PointMap {
             throw new IllegalArgumentException("out must not be the same array as x");
         }
         apply(x, 0, out, 0);
+        Arguments.finiteResult("x", "A x + b", out);
     }
 
-    /** \( T(x) = A x + b \) as a new array. */
+    /**
+     * \( T(x) = A x + b \) as a new array.
+     *
+     * @throws IllegalArgumentException if {@code x} has the wrong length or is not finite, or \( A x + b \)
+     *                                  overflows
+     */
     public double[] apply(double[] x) {
-        Arguments.notNull("x", x);
+        Arguments.finite("x", x);
         Arguments.length("x", x.length, cols);
         double[] out = new double[rows];
         apply(x, 0, out, 0);
-        return out;
+        return Arguments.finiteResult("x", "A x + b", out);
     }
 
-    /** Writes \( T(x) \) for {@code x[xOffset .. xOffset+d-1]} into {@code out[outOffset .. outOffset+k-1]}. */
+    /**
+     * Writes \( T(x) \) for {@code x[xOffset .. xOffset+d-1]} into {@code out[outOffset .. outOffset+k-1]}: the
+     * unchecked form for loops over many points (which check their output once, as
+     * {@link ParticleMeasure#pushForward(int, PointMap)} does).
+     */
     @Override
     public void apply(double[] x, int xOffset, double[] out, int outOffset) {
         if (rows == 2 && cols == 2) {

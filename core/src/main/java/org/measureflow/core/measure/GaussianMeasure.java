@@ -81,12 +81,24 @@ public final class GaussianMeasure implements PointSampler {
         return new GaussianMeasure(new double[d], CommonOps_DDRM.identity(d));
     }
 
-    /** The one-dimensional Gaussian \( \mathcal{N}(m, s^2) \) with standard deviation {@code sd > 0}. */
+    /**
+     * The one-dimensional Gaussian \( \mathcal{N}(m, s^2) \) with standard deviation {@code sd > 0}.
+     *
+     * @throws IllegalArgumentException if {@code mean} is not finite, {@code sd} is not finite and positive, or the
+     *                                  variance \( s^2 \) leaves the normal double range (it overflows for
+     *                                  \( s \gt 1.3 \cdot 10^{154} \) and loses its precision below
+     *                                  \( s \approx 1.5 \cdot 10^{-154} \))
+     */
     public static GaussianMeasure of1d(double mean, double sd) {
         Arguments.finite("mean", mean);
         Arguments.positive("sd", sd);
+        double variance = sd * sd;
+        if (!(variance >= Double.MIN_NORMAL) || variance == Double.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException("sd = " + sd + ": the variance sd^2 = " + variance
+                    + " leaves the normal double range [" + Double.MIN_NORMAL + ", " + Double.MAX_VALUE + "]");
+        }
         DMatrixRMaj s = new DMatrixRMaj(1, 1);
-        s.set(0, 0, sd * sd);
+        s.set(0, 0, variance);
         return new GaussianMeasure(new double[]{mean}, s);
     }
 
@@ -151,19 +163,32 @@ public final class GaussianMeasure implements PointSampler {
         }
     }
 
-    /** \( \log \rho(x) = -\frac12 \left[ (x-m)^\top \Sigma^{-1} (x-m) + d \log 2\pi + \log\det\Sigma \right] \). */
+    /**
+     * \( \log \rho(x) = -\frac12 \left[ (x-m)^\top \Sigma^{-1} (x-m) + d \log 2\pi + \log\det\Sigma \right] \).
+     *
+     * @throws IllegalArgumentException if {@code x} is null, of the wrong length or not finite, or so far from the mean
+     *                                  (in standard deviations) that the log-density overflows
+     */
     public double logDensity(double[] x) {
+        Arguments.finite("x", x);
         Arguments.length("x", x.length, d);
         double[] y = whiten(x);
         double q = 0;
         for (double v : y) {
             q += v * v;
         }
-        return -0.5 * (q + d * LOG_2PI + logDet);
+        return Arguments.finiteResult("x", "the log-density", -0.5 * (q + d * LOG_2PI + logDet));
     }
 
-    /** The score \( \nabla \log \rho(x) = -\Sigma^{-1} (x - m) \), written into {@code out}. */
+    /**
+     * The score \( \nabla \log \rho(x) = -\Sigma^{-1} (x - m) \), written into {@code out}.
+     *
+     * @throws IllegalArgumentException if an array is null or of the wrong length, {@code x} is not finite, or the
+     *                                  score overflows (then {@code out} may hold a partial result)
+     */
     public void score(double[] x, double[] out) {
+        Arguments.finite("x", x);
+        Arguments.notNull("out", out);
         Arguments.length("x", x.length, d);
         Arguments.length("out", out.length, d);
         double[] y = whiten(x);
@@ -178,6 +203,7 @@ public final class GaussianMeasure implements PointSampler {
         for (int a = 0; a < d; a++) {
             out[a] = -out[a];
         }
+        Arguments.finiteResult("x", "the score", out);
     }
 
     /** \( y = L^{-1}(x - m) \) by forward substitution. */
@@ -199,6 +225,8 @@ public final class GaussianMeasure implements PointSampler {
      *
      * @param a a {@code d' x d} matrix of full row rank (so that the image covariance is SPD)
      * @param b a vector of length {@code d'}
+     * @throws IllegalArgumentException if an argument is null, not finite or of the wrong shape, {@code a} is not of
+     *                                  full row rank, or the image mean or covariance overflows
      */
     public GaussianMeasure pushForward(DMatrixRMaj a, double[] b) {
         Arguments.notNull("a", a);
@@ -216,7 +244,14 @@ public final class GaussianMeasure implements PointSampler {
             }
             m[i] = s;
         }
-        DMatrixRMaj s = Spd.congruence(a, covariance);
+        Arguments.finiteResult("a and b", "the image mean A m + b", m);
+        DMatrixRMaj s;
+        try {
+            s = Spd.congruence(a, covariance);
+        } catch (IllegalArgumentException e) {
+            // both factors are finite and of matching shapes: the only failure left is an overflow
+            throw new IllegalArgumentException("a: the image covariance A S A^T overflows double precision", e);
+        }
         if (!Spd.isSpd(s)) {
             throw new IllegalArgumentException("a must have full row rank: the image covariance A S A^T is not positive definite");
         }

@@ -30,6 +30,17 @@ public final class GridDensity {
     }
 
     /**
+     * A density of finite non-negative values whose mass is finite too: the sum of the values, and the mass
+     * \( \sum_c \rho_c |\Delta| \), must not overflow (the message names {@code name}, the argument the values
+     * came from).
+     */
+    private static GridDensity withFiniteMass(String name, Grid grid, double[] values) {
+        GridDensity density = new GridDensity(grid, values);
+        Arguments.finiteResult(name, "the mass sum_c rho_c |cell|", density.mass());
+        return density;
+    }
+
+    /**
      * A regular cell-centred grid on a box in dimension 1 or 2. Immutable.
      */
     public static final class Grid {
@@ -53,22 +64,35 @@ public final class GridDensity {
             for (int c : cells) {
                 total *= c;
             }
-            if (total > Integer.MAX_VALUE - 8) {
+            if (total > Arguments.MAX_ARRAY_LENGTH) {
                 throw new IllegalArgumentException("cells: the grid has " + total + " cells, more than an array holds");
             }
             this.lower = lower;
             this.upper = upper;
             this.cells = cells;
             this.step = new double[cells.length];
+            double volume = 1;
             for (int k = 0; k < cells.length; k++) {
                 step[k] = (upper[k] - lower[k]) / cells[k];
+                volume *= step[k];
+                String axis = cells.length == 1 ? "" : (k == 0 ? " (x)" : " (y)");
+                if (!(step[k] >= Double.MIN_NORMAL) || step[k] == Double.POSITIVE_INFINITY) {
+                    throw new IllegalArgumentException("hi" + axis + ": the cell size (hi - lo) / cells = ("
+                            + upper[k] + " - " + lower[k] + ") / " + cells[k] + " = " + step[k]
+                            + " leaves the normal double range");
+                }
+            }
+            if (!(volume >= Double.MIN_NORMAL) || volume == Double.POSITIVE_INFINITY) {
+                throw new IllegalArgumentException("hi: the cell area " + step[0] + " * " + step[1] + " = " + volume
+                        + " leaves the normal double range");
             }
         }
 
         /**
          * The 1-D grid on \( [lo, hi] \) with {@code cells} cells.
          *
-         * @throws IllegalArgumentException unless {@code lo < hi} are finite and {@code cells >= 1}
+         * @throws IllegalArgumentException unless {@code lo < hi} are finite and {@code cells >= 1}, or if the cell
+         *                                  size \( (hi - lo)/cells \) leaves the normal double range
          */
         public static Grid of1d(double lo, double hi, int cells) {
             return new Grid(new double[]{lo}, new double[]{hi}, new int[]{cells});
@@ -77,7 +101,9 @@ public final class GridDensity {
         /**
          * The 2-D grid on \( [xlo, xhi] \times [ylo, yhi] \) with {@code nx * ny} cells.
          *
-         * @throws IllegalArgumentException unless each {@code lo < hi} is finite and each count is {@code >= 1}
+         * @throws IllegalArgumentException unless each {@code lo < hi} is finite and each count is {@code >= 1}, or if
+         *                                  a cell size or the cell area leaves the normal double range, or
+         *                                  {@code nx * ny} exceeds the largest array
          */
         public static Grid of2d(double xlo, double xhi, int nx, double ylo, double yhi, int ny) {
             return new Grid(new double[]{xlo, ylo}, new double[]{xhi, yhi}, new int[]{nx, ny});
@@ -117,7 +143,7 @@ public final class GridDensity {
             return v;
         }
 
-        /** Total number of cells \( \prod_k n_k \). */
+        /** Total number of cells \( \prod_k n_k \) (checked against overflow when the grid is made). */
         public int size() {
             int s = 1;
             for (int c : cells) {
@@ -134,7 +160,7 @@ public final class GridDensity {
         /** The cell centres, flat and row-major: cell {@code c} occupies {@code [c*dim, c*dim + dim)}. */
         public double[] cellCentres() {
             int dim = cells.length;
-            double[] out = new double[size() * dim];
+            double[] out = new double[Arguments.product("cells (cells * dimension)", size(), dim)];
             if (dim == 1) {
                 for (int i = 0; i < cells[0]; i++) {
                     out[i] = centre(0, i);
@@ -203,7 +229,7 @@ public final class GridDensity {
      * @param values one finite non-negative value per cell, row-major ({@code i * ny + j} in 2-D)
      * @return the density
      * @throws IllegalArgumentException if {@code values} has the wrong length or holds a negative or non-finite
-     *                                  entry
+     *                                  entry, or the mass \( \sum_c \rho_c |\Delta| \) overflows
      */
     public static GridDensity of(Grid grid, double[] values) {
         Arguments.notNull("grid", grid);
@@ -215,7 +241,7 @@ public final class GridDensity {
                 throw new IllegalArgumentException("values[" + c + "] must be finite and >= 0, got " + v);
             }
         }
-        return new GridDensity(grid, values.clone());
+        return withFiniteMass("values", grid, values.clone());
     }
 
     /**
@@ -253,7 +279,8 @@ public final class GridDensity {
      * The density \( \rho_c = f(x_c) \) sampled at the cell centres. The point passed to {@code f} is a buffer
      * reused from cell to cell: {@code f} must not keep it.
      *
-     * @throws IllegalArgumentException if {@code f} returns a negative or non-finite value (the cell is named)
+     * @throws IllegalArgumentException if {@code f} returns a negative or non-finite value (the cell is named), or
+     *                                  the mass overflows
      */
     public static GridDensity fromFunction(Grid grid, ToDoubleFunction<double[]> f) {
         Arguments.notNull("grid", grid);
@@ -271,7 +298,7 @@ public final class GridDensity {
             }
             values[c] = v;
         }
-        return new GridDensity(grid, values);
+        return withFiniteMass("f", grid, values);
     }
 
     /**
@@ -371,7 +398,7 @@ public final class GridDensity {
         for (int c = 0; c < values.length; c++) {
             out[c] = values[c] / m;
         }
-        return new GridDensity(grid, out);
+        return withFiniteMass("the density", grid, Arguments.finiteResult("the density", "a normalised value", out));
     }
 
     /**
@@ -395,6 +422,30 @@ public final class GridDensity {
         }
         for (int k = 0; k < dim; k++) {
             mean[k] /= total;
+        }
+        for (double v : mean) {
+            if (!Double.isFinite(v)) {
+                return scaledMean(centres, total);
+            }
+        }
+        return mean;
+    }
+
+    /**
+     * \( \sum_c (\rho_c / \sum_{c'} \rho_{c'}) x_c \), a convex combination of the centres: finite where the
+     * running sums of {@link #mean()} overflowed (centres and values near the largest double).
+     */
+    private double[] scaledMean(double[] centres, double total) {
+        int dim = grid.dimension();
+        double[] mean = new double[dim];
+        for (int c = 0; c < values.length; c++) {
+            double w = 0.5 * (values[c] / total);
+            for (int k = 0; k < dim; k++) {
+                mean[k] += w * centres[c * dim + k];
+            }
+        }
+        for (int k = 0; k < dim; k++) {
+            mean[k] *= 2;
         }
         return mean;
     }
@@ -431,6 +482,7 @@ public final class GridDensity {
                 cov.unsafe_set(b, a, s);
             }
         }
+        Arguments.finiteResult("grid", "the covariance", cov.data);
         return cov;
     }
 

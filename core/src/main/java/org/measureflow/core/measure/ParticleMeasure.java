@@ -42,7 +42,8 @@ public final class ParticleMeasure {
     }
 
     /**
-     * The measure \( \sum_i w_i \delta_{x_i} \) with {@code weights} normalised by their sum.
+     * The measure \( \sum_i w_i \delta_{x_i} \) with {@code weights} normalised by their sum (weights are relative:
+     * when their sum overflows, every weight near {@code 1e308}, they are divided by the largest one first).
      *
      * @param points  one point per row, all of the same length {@code d >= 1}
      * @param weights non-negative finite weights with a positive sum, one per point, or {@code null} for uniform
@@ -58,7 +59,7 @@ public final class ParticleMeasure {
         if (d == 0) {
             throw new IllegalArgumentException("points[0] must have dimension >= 1, got 0");
         }
-        double[] flat = new double[points.length * d];
+        double[] flat = new double[Arguments.product("points (n * d)", points.length, d)];
         for (int i = 0; i < points.length; i++) {
             Arguments.notNull("points[" + i + "]", points[i]);
             if (points[i].length != d) {
@@ -112,12 +113,43 @@ public final class ParticleMeasure {
             return null;
         }
         Arguments.length("weights", weights.length, n);
-        double sum = Arguments.weights("weights", weights);
         double[] w = new double[n];
+        if (sumOverflows(weights)) {
+            // weights are relative: divide by the largest first, then by the (finite) sum of the scaled weights
+            double max = 0;
+            for (double v : weights) {
+                max = Math.max(max, v);
+            }
+            double scaledSum = 0;
+            for (int i = 0; i < n; i++) {
+                w[i] = weights[i] / max;
+                scaledSum += w[i];
+            }
+            for (int i = 0; i < n; i++) {
+                w[i] /= scaledSum;
+            }
+            return w;
+        }
+        double sum = Arguments.weights("weights", weights);
         for (int i = 0; i < n; i++) {
             w[i] = weights[i] / sum;
         }
         return w;
+    }
+
+    /**
+     * Whether the weights are valid for {@link Arguments#weights(String, double[])} except that their sum overflows
+     * (every weight near {@code 1e308}): finite, non-negative, with an infinite sum.
+     */
+    private static boolean sumOverflows(double[] weights) {
+        double sum = 0;
+        for (double v : weights) {
+            if (!(v >= 0) || !Double.isFinite(v)) {
+                return false;
+            }
+            sum += v;
+        }
+        return sum == Double.POSITIVE_INFINITY;
     }
 
     /** Number of particles {@code n}. */
@@ -194,8 +226,22 @@ public final class ParticleMeasure {
         return new ParticleMeasure(moved.points, weights, n, moved.d);
     }
 
-    /** The mean \( m = \sum_i w_i x_i \). */
+    /**
+     * The mean \( m = \sum_i w_i x_i \). It is a convex combination of the points, so it is always finite: when the
+     * running sums overflow (coordinates near the largest double), it is recomputed with each term scaled first.
+     */
     public double[] mean() {
+        double[] mean = sumMean();
+        for (double v : mean) {
+            if (!Double.isFinite(v)) {
+                return scaledMean();
+            }
+        }
+        return mean;
+    }
+
+    /** \( \sum_i w_i x_i \) by fixed chunks (for uniform weights, \( \sum_i x_i / n \)). */
+    private double[] sumMean() {
         int chunks = Chunks.count(n, CHUNK);
         double[] partial = new double[chunks * d];
         Chunks.forEach(n, CHUNK, d, (c, start, end) -> {
@@ -223,14 +269,36 @@ public final class ParticleMeasure {
     }
 
     /**
+     * \( 2 \sum_i (w_i / 2) x_i \) (uniform weights: \( w_i = 1/n \) applied to each term): every partial sum is at
+     * most half the largest coordinate in magnitude, so nothing overflows. Serial: used only for points so large that
+     * {@link #sumMean()} overflowed.
+     */
+    private double[] scaledMean() {
+        double[] mean = new double[d];
+        for (int i = 0; i < n; i++) {
+            double w = 0.5 * (weights == null ? 1.0 / n : weights[i]);
+            for (int k = 0; k < d; k++) {
+                mean[k] += w * points[i * d + k];
+            }
+        }
+        for (int k = 0; k < d; k++) {
+            mean[k] *= 2;
+        }
+        return mean;
+    }
+
+    /**
      * The covariance of the measure \( \Sigma = \sum_i w_i (x_i - m)(x_i - m)^\top \) (the measure's own
      * covariance, not an unbiased sample estimate), computed in two passes for accuracy. Symmetric and positive
      * semi-definite by construction.
+     *
+     * @throws IllegalArgumentException naming {@code points} if the covariance overflows double precision (points
+     *                                  spread over more than about \( 10^{154} \))
      */
     public DMatrixRMaj covariance() {
         double[] mean = mean();
         int chunks = Chunks.count(n, CHUNK);
-        int dd = d * d;
+        int dd = Arguments.product("points (d * d)", d, d);
         double[] partial = new double[chunks * dd];
         Chunks.forEach(n, CHUNK, (long) d * d, (c, start, end) -> {
             int base = c * dd;
@@ -262,6 +330,7 @@ public final class ParticleMeasure {
                 cov.unsafe_set(b, a, s * scale);
             }
         }
+        Arguments.finiteResult("points", "the covariance", cov.data);
         return cov;
     }
 
@@ -275,19 +344,20 @@ public final class ParticleMeasure {
      * in parallel over fixed chunks of particles for large {@code n}.
      *
      * @param targetDimension {@code d'}
-     * @throws IllegalArgumentException if the map produces a non-finite coordinate
+     * @throws IllegalArgumentException if the map produces a non-finite coordinate (naming {@code map}), or
+     *                                  {@code n * d'} exceeds the largest array
      */
     public ParticleMeasure pushForward(int targetDimension, PointMap map) {
         Arguments.positive("targetDimension", targetDimension);
         Arguments.notNull("map", map);
-        double[] out = new double[n * targetDimension];
+        double[] out = new double[Arguments.product("targetDimension (n * d')", n, targetDimension)];
         Chunks.forEach(n, CHUNK, 8L * (d + targetDimension), (c, start, end) -> {
             for (int i = start; i < end; i++) {
                 map.apply(points, i * d, out, i * targetDimension);
             }
         });
-        ParticleMeasure moved = create(out, targetDimension, null);
-        return new ParticleMeasure(moved.points, weights, n, targetDimension);
+        Arguments.finiteResult("map", "a mapped point", out);
+        return new ParticleMeasure(out, weights, n, targetDimension);
     }
 
     @Override

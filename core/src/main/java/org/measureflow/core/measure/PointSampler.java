@@ -108,7 +108,8 @@ public interface PointSampler {
      * @param upper the upper corner
      * @return the sampler
      * @throws IllegalArgumentException if the arrays are null, empty, of different lengths or not finite, or some
-     *                                  {@code lower[k] >= upper[k]}
+     *                                  {@code lower[k] >= upper[k]}, or a width {@code upper[k] - lower[k]}
+     *                                  overflows
      */
     static PointSampler uniform(double[] lower, double[] upper) {
         Arguments.nonEmpty("lower", Arguments.finite("lower", lower));
@@ -120,7 +121,8 @@ public interface PointSampler {
                 throw new IllegalArgumentException("lower[" + k + "] must be < upper[" + k + "], got " + lower[k]
                         + " and " + upper[k]);
             }
-            width[k] = upper[k] - lower[k];
+            width[k] = Arguments.finiteResult("upper[" + k + "]", "the width upper[" + k + "] - lower[" + k + "]",
+                    upper[k] - lower[k]);
         }
         int d = lo.length;
         return new PointSampler() {

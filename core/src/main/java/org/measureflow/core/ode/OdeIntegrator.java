@@ -1,5 +1,6 @@
 package org.measureflow.core.ode;
 
+import org.measureflow.core.Arguments;
 import org.measureflow.core.field.ParticleField;
 import org.measureflow.core.field.VectorField;
 import org.measureflow.core.measure.ParticleMeasure;
@@ -37,9 +38,14 @@ public interface OdeIntegrator {
      * Moves every particle of {@code measure} along {@code field} from time {@code t0} to {@code t1}, the weights
      * travelling with the particles: the result is the push-forward of {@code measure} by the flow map
      * (survey eq. 1). The input measure is not modified.
+     *
+     * @throws IllegalArgumentException if an argument is null or breaks a rule of
+     *                                  {@link #integrate(OdeSystem, double, double[], double, StepObserver)}
      */
     default ParticleFlowResult advect(ParticleMeasure measure, ParticleField field, double t0, double t1,
                                       StepObserver observer) {
+        Arguments.notNull("measure", measure);
+        Arguments.notNull("field", field);
         double[] y = measure.flatPoints();
         double[] weights = measure.isUniform() ? null : measure.weights();
         IntegrationResult result = integrate(field.system(measure.size(), measure.dimension(), weights), t0, y, t1,
@@ -54,6 +60,7 @@ public interface OdeIntegrator {
 
     /** Moves every particle along a measure-independent field; see {@link #advect(ParticleMeasure, ParticleField, double, double, StepObserver)}. */
     default ParticleFlowResult advect(ParticleMeasure measure, VectorField field, double t0, double t1) {
+        Arguments.notNull("field", field);
         return advect(measure, field.onParticles(), t0, t1, StepObserver.none());
     }
 }

@@ -48,23 +48,21 @@ public record FlowDiagnostics(double energy, double mass, double[] mean, double 
      * @param rho         the density
      * @param energy      the energy of the flow
      * @param equilibrium the equilibrium density on any 1-D grid, or {@code null}
-     * @throws IllegalArgumentException if {@code rho} or {@code energy} is null or the mass is 0
+     * @throws IllegalArgumentException if {@code rho} or {@code energy} is null or the mass is 0, or the energy or
+     *                                  the second moment overflows double precision (naming {@code rho})
      */
     public static FlowDiagnostics of(GridDensity rho, GridEnergy energy, GridDensity equilibrium) {
         Arguments.notNull("rho", rho);
         Arguments.notNull("energy", energy);
+        double value = Arguments.finiteResult("rho", "the energy", energy.value(rho));
         double[] mean = rho.mean();
-        DMatrixRMaj cov = rho.covariance();
-        double second = 0;
-        for (int k = 0; k < mean.length; k++) {
-            second += cov.get(k, k) + mean[k] * mean[k];
-        }
+        double second = secondMoment("rho", mean, () -> rho.covariance());
         OptionalDouble w2 = OptionalDouble.empty();
         if (equilibrium != null && rho.dimension() == 1 && equilibrium.dimension() == 1) {
             w2 = OptionalDouble.of(OneDimensionalOt.distance(rho.cellCentres(), weights(rho),
                     equilibrium.cellCentres(), weights(equilibrium), 2));
         }
-        return new FlowDiagnostics(energy.value(rho), rho.mass(), mean, second, w2);
+        return new FlowDiagnostics(value, rho.mass(), mean, second, w2);
     }
 
     /**
@@ -74,22 +72,39 @@ public record FlowDiagnostics(double energy, double mass, double[] mean, double 
      * @param energy      the energy of the flow (evaluated on the particles)
      * @param equilibrium a 1-D reference measure (for instance a fine quantile sample of the equilibrium), or
      *                    {@code null}
-     * @throws IllegalArgumentException if {@code mu} or {@code energy} is null
+     * @throws IllegalArgumentException if {@code mu} or {@code energy} is null, or the energy or the second moment
+     *                                  overflows double precision (naming {@code mu})
      */
     public static FlowDiagnostics of(ParticleMeasure mu, ParticleEnergy energy, ParticleMeasure equilibrium) {
         Arguments.notNull("mu", mu);
         Arguments.notNull("energy", energy);
+        double value = energy.value(mu); // checked: names mu if it overflows
         double[] mean = mu.mean();
-        DMatrixRMaj cov = mu.covariance();
-        double second = 0;
-        for (int k = 0; k < mean.length; k++) {
-            second += cov.get(k, k) + mean[k] * mean[k];
-        }
+        double second = secondMoment("mu", mean, () -> mu.covariance());
         OptionalDouble w2 = OptionalDouble.empty();
         if (equilibrium != null && mu.dimension() == 1 && equilibrium.dimension() == 1) {
             w2 = OptionalDouble.of(OneDimensionalOt.distance(mu, equilibrium, 2));
         }
-        return new FlowDiagnostics(energy.value(mu), 1.0, mean, second, w2);
+        return new FlowDiagnostics(value, 1.0, mean, second, w2);
+    }
+
+    /**
+     * \( \sum_k (\Sigma_{kk} + m_k^2) \), the second moment \( \int |x|^2 \), rejected naming {@code name} (the
+     * measure) when it overflows double precision (the covariance's own overflow check names the measure's points).
+     */
+    private static double secondMoment(String name, double[] mean, java.util.function.Supplier<DMatrixRMaj> covariance) {
+        DMatrixRMaj cov;
+        try {
+            cov = covariance.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": its covariance overflows double precision ("
+                    + e.getMessage() + ")", e);
+        }
+        double second = 0;
+        for (int k = 0; k < mean.length; k++) {
+            second += cov.get(k, k) + mean[k] * mean[k];
+        }
+        return Arguments.finiteResult(name, "the second moment", second);
     }
 
     /**

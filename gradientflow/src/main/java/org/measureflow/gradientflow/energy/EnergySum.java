@@ -48,7 +48,7 @@ abstract class EnergySum<E> {
         for (GridEnergy e : terms) {
             s += e.value(rho);
         }
-        return s;
+        return Arguments.finiteResult("rho", "the energy", s);
     }
 
     static double[] gridFirstVariation(List<? extends GridEnergy> terms, GridDensity rho) {

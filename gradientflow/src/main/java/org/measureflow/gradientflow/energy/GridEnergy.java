@@ -24,6 +24,8 @@ public interface GridEnergy {
      *
      * @param rho the density (its mass need not be 1; the formula is applied as it stands)
      * @return \( F(\rho) \)
+     * @throws IllegalArgumentException (the library's energies) naming {@code rho} if the energy overflows double
+     *                                  precision
      */
     double value(GridDensity rho);
 
@@ -32,7 +34,10 @@ public interface GridEnergy {
      * \( \frac{d}{ds} F(\rho + s\chi)|_{s=0} = \int \frac{\delta F}{\delta\rho}\, \chi \) (survey eq. 15).
      *
      * @param rho the density
-     * @return one value per cell, row-major like the density
+     * @return one value per cell, row-major like the density ({@code -Infinity} where the energy documents it, as
+     *         the entropy on empty cells)
+     * @throws IllegalArgumentException (the library's energies) naming {@code rho} or {@code grid} if a value
+     *                                  overflows double precision
      */
     double[] firstVariation(GridDensity rho);
 

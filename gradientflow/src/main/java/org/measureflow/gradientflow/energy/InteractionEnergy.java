@@ -128,7 +128,8 @@ public final class InteractionEnergy implements MeasureEnergy {
         Arguments.notNull("rho", rho);
         double[] centres = rho.cellCentres();
         double[] w = cellMasses(rho);
-        return 0.5 * weightedDoubleSum(centres, w.length, rho.dimension(), w);
+        return Arguments.finiteResult("rho", "the energy", 0.5 * weightedDoubleSum(centres, w.length,
+                rho.dimension(), w));
     }
 
     @Override
@@ -152,7 +153,7 @@ public final class InteractionEnergy implements MeasureEnergy {
                 out[i] = s;
             }
         });
-        return out;
+        return Arguments.finiteResult("rho", "the first variation", out);
     }
 
     private static double[] cellMasses(GridDensity rho) {

@@ -161,7 +161,7 @@ public final class InternalEnergy implements GridEnergy {
                 s += integrand.value(r);
             }
         }
-        return s * rho.cellVolume();
+        return Arguments.finiteResult("rho", "the energy", s * rho.cellVolume());
     }
 
     /**
@@ -176,6 +176,9 @@ public final class InternalEnergy implements GridEnergy {
             double r = rho.value(c);
             out[c] = r > 0 ? integrand.derivative(r) : (kind == Kind.ENTROPY ? Double.NEGATIVE_INFINITY
                     : integrand.derivative(Double.MIN_VALUE));
+            if (!(out[c] < Double.POSITIVE_INFINITY) || (out[c] == Double.NEGATIVE_INFINITY && r > 0)) {
+                Arguments.finiteResult("rho", "the first variation at cell " + c, out[c]);
+            }
         }
         return out;
     }

@@ -23,7 +23,8 @@ import org.measureflow.core.measure.ParticleMeasure;
  */
 public interface ParticleEnergy {
     /**
-     * The value \( F(\mu) \) of the discrete measure.
+     * The value \( F(\mu) \) of the discrete measure: the unchecked primitive of solvers (a line search may evaluate
+     * trial points where it overflows, and reject them); {@link #value(ParticleMeasure)} is the checked form.
      *
      * @param points  {@code n * d} coordinates
      * @param n       number of particles
@@ -50,11 +51,13 @@ public interface ParticleEnergy {
      *
      * @param mu the measure
      * @return \( F(\mu) \)
-     * @throws IllegalArgumentException if {@code mu} is null
+     * @throws IllegalArgumentException if {@code mu} is null, or the energy overflows double precision (particles too
+     *                                  far out for the potential or the interaction)
      */
     default double value(ParticleMeasure mu) {
         Arguments.notNull("mu", mu);
-        return value(mu.flatPoints(), mu.size(), mu.dimension(), mu.isUniform() ? null : mu.weights());
+        return Arguments.finiteResult("mu", "the energy", value(mu.flatPoints(), mu.size(), mu.dimension(),
+                mu.isUniform() ? null : mu.weights()));
     }
 
     /**
@@ -65,20 +68,29 @@ public interface ParticleEnergy {
      * @param d       dimension
      * @param weights weights, or {@code null} for uniform
      * @param out     {@code n * d} velocities, overwritten
+     * @throws IllegalArgumentException naming {@code points} if a velocity overflows double precision
      */
     default void velocities(double[] points, int n, int d, double[] weights, double[] out) {
         Arrays.fill(out, 0, n * d, 0.0);
         addVelocities(points, n, d, weights, out);
+        for (int k = 0; k < n * d; k++) {
+            if (!Double.isFinite(out[k])) {
+                Arguments.finiteResult("points", "the velocity of particle " + k / d, out[k]);
+            }
+        }
     }
 
     /**
      * The particle field \( x_i \mapsto -\nabla \frac{\delta F}{\delta\mu}(x_i) \) (time-independent), for the core
-     * integrators.
+     * integrators: the velocities unchecked (the integrators check their states).
      *
      * @return the field
      */
     default ParticleField field() {
-        return (t, points, n, d, weights, out) -> velocities(points, n, d, weights, out);
+        return (t, points, n, d, weights, out) -> {
+            Arrays.fill(out, 0, n * d, 0.0);
+            addVelocities(points, n, d, weights, out);
+        };
     }
 
     /**

@@ -53,7 +53,7 @@ public final class PotentialEnergy implements MeasureEnergy {
         for (int c = 0; c < v.length; c++) {
             v[c] = potential.value(centres, c * d);
         }
-        return v;
+        return Arguments.finiteResult("grid", "the potential at a cell centre", v);
     }
 
     @Override
@@ -67,7 +67,7 @@ public final class PotentialEnergy implements MeasureEnergy {
                 s += v[c] * r;
             }
         }
-        return s * rho.cellVolume();
+        return Arguments.finiteResult("rho", "the energy", s * rho.cellVolume());
     }
 
     @Override

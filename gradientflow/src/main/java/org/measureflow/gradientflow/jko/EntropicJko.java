@@ -322,8 +322,8 @@ public final class EntropicJko {
      * @param energy \( F \)
      * @return \( \rho_{k+1} \) and how the scaling iterations ended
      * @throws IllegalArgumentException if an argument is null or the mass is 0
-     * @throws IllegalStateException    if the scalings leave the floating-point range (\( \varepsilon \) far too
-     *                                  small for \( \tau \) on a diffusive flow)
+     *                                  or, naming {@code epsilon}, if the scalings leave the floating-point range
+     *                                  (\( \varepsilon \) far too small for \( \tau \) on a diffusive flow)
      */
     public JkoStepResult step(GridDensity rho, GridEnergy energy) {
         return step(rho, energy, IterationObserver.none());
@@ -339,7 +339,7 @@ public final class EntropicJko {
      * @param observer called after every scaling iteration
      * @return \( \rho_{k+1} \) and how the scaling iterations ended
      * @throws IllegalArgumentException if an argument is null or the mass is 0
-     * @throws IllegalStateException    if the scalings leave the floating-point range
+     *                                  or, naming {@code epsilon}, if the scalings leave the floating-point range
      */
     public JkoStepResult step(GridDensity rho, GridEnergy energy, IterationObserver observer) {
         Arguments.notNull("rho", rho);
@@ -359,7 +359,7 @@ public final class EntropicJko {
      * @param steps  the number of steps, {@code >= 0}
      * @return the densities and how the steps ended
      * @throws IllegalArgumentException as {@link #step(GridDensity, GridEnergy)}, or if {@code steps < 0}
-     * @throws IllegalStateException    if the scalings leave the floating-point range
+     *                                  or, naming {@code epsilon}, if the scalings leave the floating-point range
      */
     public JkoResult flow(GridDensity rho0, GridEnergy energy, int steps) {
         return flow(rho0, energy, steps, IterationObserver.none());
@@ -377,7 +377,7 @@ public final class EntropicJko {
      * @param observer called after every JKO step
      * @return the densities and how the steps ended
      * @throws IllegalArgumentException as {@link #step(GridDensity, GridEnergy)}, or if {@code steps < 0}
-     * @throws IllegalStateException    if the scalings leave the floating-point range
+     *                                  or, naming {@code epsilon}, if the scalings leave the floating-point range
      */
     public JkoResult flow(GridDensity rho0, GridEnergy energy, int steps, IterationObserver observer) {
         Arguments.notNull("rho0", rho0);

@@ -150,9 +150,10 @@ final class JkoStepPlan {
                 if (pc > 0) {
                     double k = kb[c];
                     if (!(k > 0)) {
-                        throw new IllegalStateException("the scalings left the floating-point range at cell " + c
-                                + ": epsilon = " + eps + " is too small for tau = " + tau
-                                + " on this grid (dual potentials grow like tau |x|^2 / epsilon); raise epsilon");
+                        throw new IllegalArgumentException("epsilon = " + eps + " does not suit tau = " + tau
+                                + " on this grid: the scalings left the floating-point range at cell " + c
+                                + " (dual potentials grow like |x|^2 / epsilon and like tau times the energy); "
+                                + "raise epsilon, or take the grid-adapted one");
                     }
                     a[c] = pc / k;
                 } else {
@@ -166,9 +167,9 @@ final class JkoStepPlan {
                 error += s;
             }
             if (!Double.isFinite(error)) {
-                throw new IllegalStateException("the scalings left the floating-point range (marginal error "
-                        + error + "): epsilon = " + eps + " is too small for tau = " + tau
-                        + " on this grid; raise epsilon");
+                throw new IllegalArgumentException("epsilon = " + eps + " does not suit tau = " + tau
+                        + " on this grid: the scalings left the floating-point range (marginal error " + error
+                        + "); raise epsilon, or take the grid-adapted one");
             }
             boolean go = observer.observe(new IterationStatus(iterations, error, Double.NaN));
             if (error <= tolerance) {

@@ -114,6 +114,7 @@ public final class LinearNetworkClosure {
      * + \tfrac12\mathbb{E}|y|^2 \). */
     public double risk(DMatrixRMaj q) {
         Arguments.shape("q", q, dOut, d);
+        Arguments.finite("q", q);
         DMatrixRMaj qs = new DMatrixRMaj(dOut, d);
         CommonOps_DDRM.mult(q, s, qs);
         double quad = 0;
@@ -124,7 +125,7 @@ public final class LinearNetworkClosure {
                 cross += q.get(i, j) * r.get(i, j);
             }
         }
-        return 0.5 * quad - cross + 0.5 * targetSecondMoment;
+        return Arguments.finiteResult("q", "the risk", 0.5 * quad - cross + 0.5 * targetSecondMoment);
     }
 
     /** The moment ODE as a system on the flattened (row-major) \( \Gamma \). */
@@ -137,13 +138,32 @@ public final class LinearNetworkClosure {
         });
     }
 
-    /** Solves the moment ODE from \( \Gamma_0 \) over \( [0, t] \) with the integrator; returns \( \Gamma_t \). */
+    /**
+     * Solves the moment ODE from \( \Gamma_0 \) over \( [0, t] \) with the integrator; returns \( \Gamma_t \).
+     *
+     * @throws IllegalArgumentException if {@code gamma0} is null, mis-shaped or not finite (named {@code gamma}),
+     *                                  {@code t} is not finite, {@code integrator} is null, or the integration fails
+     *                                  (its state overflows: naming {@code integrator})
+     */
     public DMatrixRMaj solveMoments(DMatrixRMaj gamma0, double t, OdeIntegrator integrator) {
         checkMoment(gamma0);
+        Arguments.finite("t", t);
         Arguments.notNull("integrator", integrator);
         double[] y = gamma0.data.clone();
-        integrator.integrate(momentSystem(), 0, y, t);
+        integrate(integrator, momentSystem(), y, t);
         return new DMatrixRMaj(d + dOut, d + dOut, true, y);
+    }
+
+    /**
+     * Runs {@code integrator} from 0 to {@code t}; its failure (an overflowing state: a step too large, or moments
+     * that blow up) is reported naming {@code integrator}.
+     */
+    private static void integrate(OdeIntegrator integrator, OdeSystem system, double[] y, double t) {
+        try {
+            integrator.integrate(system, 0, y, t);
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("integrator: " + e.getMessage(), e);
+        }
     }
 
     /** \( \Gamma = \sum_i w_i x_i x_i^\top \) of particle neurons. */
@@ -168,9 +188,13 @@ public final class LinearNetworkClosure {
      * The Gaussian law \( \mathcal N(\mu_t, \Sigma_t) \) of the neurons at time \( t \) from a Gaussian
      * initial law: \( \dot\mu = -M\mu \), \( \dot\Sigma = -(M\Sigma + \Sigma M) \), \( Q = \Sigma_{vu} +
      * \mu_v\mu_u^\top \).
+     *
+     * @throws IllegalArgumentException if an argument is null, {@code t} is not finite, the dimensions differ, or the
+     *                                  integration fails (naming {@code integrator})
      */
     public GaussianMeasure gaussianFlow(GaussianMeasure initial, double t, OdeIntegrator integrator) {
         Arguments.notNull("initial", initial);
+        Arguments.finite("t", t);
         Arguments.notNull("integrator", integrator);
         int n = d + dOut;
         Arguments.length("initial's dimension", initial.dimension(), n);
@@ -191,7 +215,7 @@ public final class LinearNetworkClosure {
             System.arraycopy(dm.data, 0, der, 0, n);
             System.arraycopy(ds.data, 0, der, n, n * n);
         });
-        integrator.integrate(system, 0, y, t);
+        integrate(integrator, system, y, t);
         DMatrixRMaj sigma = new DMatrixRMaj(n, n, true, java.util.Arrays.copyOfRange(y, n, n + n * n));
         Spd.symmetriseInPlace(sigma);
         return GaussianMeasure.of(java.util.Arrays.copyOf(y, n), sigma);
@@ -264,6 +288,7 @@ public final class LinearNetworkClosure {
     private void checkMoment(DMatrixRMaj gamma) {
         Arguments.notNull("gamma", gamma);
         Arguments.shape("gamma", gamma, d + dOut, d + dOut);
+        Arguments.finite("gamma", gamma);
     }
 
     /** One line: {@code LinearNetworkClosure[d=2, d'=1, S=[[1, 0], [0, 1]], R=[[0.5, 0.2]]]}. */

@@ -222,7 +222,7 @@ public final class MeanFieldTrainer {
      * @param rng     the minibatches and the Langevin noise (not used in full-batch training at zero temperature)
      * @return the trained neurons and the recorded risks
      * @throws IllegalArgumentException on null arguments or a data set whose dimension does not match
-     * @throws IllegalStateException    if the neurons overflow (the step is too large)
+     *                                  or, naming {@code step}, if the neurons overflow (the step is too large)
      */
     public MeanFieldResult train(TwoLayerNetwork network, RegressionData data, RandomGenerator rng) {
         return train(network, data, rng, IterationObserver.none());
@@ -242,7 +242,7 @@ public final class MeanFieldTrainer {
      * @param observer called after every step
      * @return the trained neurons and the recorded risks
      * @throws IllegalArgumentException on null arguments or a data set whose dimension does not match
-     * @throws IllegalStateException    if the neurons overflow (the step is too large)
+     *                                  or, naming {@code step}, if the neurons overflow (the step is too large)
      */
     public MeanFieldResult train(TwoLayerNetwork network, RegressionData data, RandomGenerator rng,
                                  IterationObserver observer) {
@@ -258,7 +258,8 @@ public final class MeanFieldTrainer {
         double[] theta = start.flatPoints();
         double[] velocity = new double[n * dim];
         TwoLayerRisk full = TwoLayerRisk.of(data, network.activation(), network.scaling());
-        double noise = Math.sqrt(2 * temperature * step);
+        double noise = Arguments.finiteResult("temperature", "the noise amplitude sqrt(2 T step)",
+                Math.sqrt(2 * temperature * step));
         Records records = new Records(full, start, n, dim, weights);
         records.add(theta, 0, 0);
         int[] rows = batchSize > 0 ? new int[batchSize] : null;
@@ -322,10 +323,16 @@ public final class MeanFieldTrainer {
         double add(double[] theta, long k, double time) {
             for (double v : theta) {
                 if (!Double.isFinite(v)) {
-                    throw new IllegalStateException("neurons overflowed at step " + k + "; lower the step " + step);
+                    throw new IllegalArgumentException("step: the neurons overflowed at step " + k + "; lower the step "
+                            + step);
                 }
             }
             double r = full.value(theta, n, dim, weights);
+            if (!Double.isFinite(r)) {
+                throw new IllegalArgumentException(k == 0
+                        ? "network and data: the initial risk overflows double precision (got " + r + ")"
+                        : "step: the risk overflowed at step " + k + " (got " + r + "); lower the step " + step);
+            }
             times.add(time);
             risks.add(r);
             if (snapshots) {

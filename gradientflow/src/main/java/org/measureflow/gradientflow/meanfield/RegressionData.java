@@ -74,7 +74,7 @@ public final class RegressionData {
                 Arguments.index("rows[" + r + "]", rows[r], m); // throws; the name is built only then
             }
         }
-        double[] bx = new double[rows.length * d];
+        double[] bx = new double[Arguments.product("rows (length * d)", rows.length, d)];
         double[] by = new double[rows.length];
         for (int r = 0; r < rows.length; r++) {
             System.arraycopy(x, rows[r] * d, bx, r * d, d);

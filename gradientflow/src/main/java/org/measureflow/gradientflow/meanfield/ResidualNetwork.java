@@ -271,7 +271,9 @@ public final class ResidualNetwork {
      * @param learningRate \( \eta \), finite and {@code > 0}
      * @param steps        the number of steps, {@code > 0}
      * @return the trained network and the loss before each step and after the last
-     * @throws IllegalArgumentException on invalid sizes, a non-positive rate or step count
+     * @throws IllegalArgumentException on invalid sizes, a non-positive rate or step count, or a loss that
+     *                                  overflows (at the start: naming {@code z and y}; later: the descent diverged,
+     *                                  naming {@code learningRate})
      */
     public ResidualTrainingResult train(double[] z, double[] y, int m, double learningRate, long steps) {
         return train(z, y, m, learningRate, steps, IterationObserver.none());
@@ -290,7 +292,8 @@ public final class ResidualNetwork {
      * @param steps        the number of steps, {@code > 0}
      * @param observer     called after every step
      * @return the trained network and the loss before each step and after the last
-     * @throws IllegalArgumentException on invalid sizes, a non-positive rate or step count, or a null observer
+     * @throws IllegalArgumentException on invalid sizes, a non-positive rate or step count, a null observer, or a
+     *                                  loss that overflows (as {@link #train(double[], double[], int, double, long)})
      */
     public ResidualTrainingResult train(double[] z, double[] y, int m, double learningRate, long steps,
                                         IterationObserver observer) {
@@ -305,7 +308,7 @@ public final class ResidualNetwork {
         int done = 0;
         boolean stopped = false;
         while (done < steps) {
-            losses[done] = current.lossAndGradient(z, y, m, g);
+            losses[done] = requireFiniteLoss(current.lossAndGradient(z, y, m, g), done, learningRate);
             for (int i = 0; i < th.length; i++) {
                 th[i] -= learningRate * layers * g[i];
             }
@@ -317,9 +320,24 @@ public final class ResidualNetwork {
                 break;
             }
         }
-        losses[done] = current.lossAndGradient(z, y, m, g);
+        losses[done] = requireFiniteLoss(current.lossAndGradient(z, y, m, g), done, learningRate);
         return new ResidualTrainingResult(current, Arrays.copyOf(losses, done + 1),
                 Convergence.completed(done, losses[done], stopped));
+    }
+
+    /**
+     * The loss after {@code step} steps, if finite: an overflowing initial loss names the data and this network's
+     * parameters, a later one the learning rate (the descent diverged).
+     */
+    private static double requireFiniteLoss(double loss, int step, double learningRate) {
+        if (!Double.isFinite(loss)) {
+            throw new IllegalArgumentException(step == 0
+                    ? "z and y: the initial loss overflows double precision (got " + loss
+                    + "); the data or the parameters are too large"
+                    : "learningRate: the loss diverged at step " + step + " (got " + loss + "); lower the rate "
+                    + learningRate);
+        }
+        return loss;
     }
 
     /** One line: {@code ResidualNetwork[d=3, h=8, L=16, TANH]}. */

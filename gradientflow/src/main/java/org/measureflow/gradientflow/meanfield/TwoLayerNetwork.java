@@ -85,30 +85,41 @@ public final class TwoLayerNetwork {
         Arguments.notNull("x", x);
         Arguments.length("x", x.length, inputDimension());
         double[] out = new double[1];
+        Arguments.finite("x", x);
         outputs(neurons.flatPoints(), neurons.size(), weightsOrNull(), activation, scaling, x, 1, inputDimension(),
                 out);
-        return out[0];
+        return Arguments.finiteResult("x", "f(x)", out[0]);
     }
 
-    /** \( f(x_k) \) for every input of the data set. */
+    /**
+     * \( f(x_k) \) for every input of the data set.
+     *
+     * @throws IllegalArgumentException if {@code data} is null or of another dimension, or an output overflows
+     */
     public double[] outputs(RegressionData data) {
         checkData(data);
         double[] out = new double[data.size()];
         outputs(neurons.flatPoints(), neurons.size(), weightsOrNull(), activation, scaling, data.flatInputs(),
                 data.size(), data.dimension(), out);
-        return out;
+        return Arguments.finiteResult("data", "the network's output", out);
     }
 
-    /** The risk \( R = \frac{1}{2m} \sum_k (f(x_k) - y_k)^2 \) (survey eq. 19). */
+    /**
+     * The risk \( R = \frac{1}{2m} \sum_k (f(x_k) - y_k)^2 \) (survey eq. 19).
+     *
+     * @throws IllegalArgumentException as {@link #outputs(RegressionData)}, or if the risk overflows
+     */
     public double risk(RegressionData data) {
         double[] f = outputs(data);
-        return halfMeanSquare(f, data.flatTargets());
+        return Arguments.finiteResult("data", "the risk", halfMeanSquare(f, data.flatTargets()));
     }
 
     /**
      * The Euclidean gradient \( \partial R / \partial \theta_i \) of the risk with respect to every neuron, flat
      * \( N \times (d+2) \): \( \partial_{\theta_i} R = c_i \frac1m \sum_k (f(x_k) - y_k) \nabla_\theta\phi(\theta_i,
      * x_k) \), \( c_i = w_i \) (mean field) or \( N^{-1/2} \) (lazy).
+     *
+     * @throws IllegalArgumentException as {@link #outputs(RegressionData)}, or if the gradient overflows
      */
     public double[] riskGradient(RegressionData data) {
         checkData(data);
@@ -129,7 +140,7 @@ public final class TwoLayerNetwork {
                 out[i * dim + j] *= c;
             }
         }
-        return out;
+        return Arguments.finiteResult("data", "the risk gradient", out);
     }
 
     private double[] weightsOrNull() {

@@ -1,6 +1,7 @@
 package org.measureflow.gradientflow.particles;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.measureflow.core.Arguments;
@@ -119,8 +120,8 @@ public final class ImplicitParticleStep {
      * @param mu     \( \mu_k \)
      * @param energy \( F \)
      * @return \( \mu_{k+1} \) and how the inner minimisation ended
-     * @throws IllegalArgumentException if an argument is null
-     * @throws IllegalStateException    if the inner minimisation diverges
+     * @throws IllegalArgumentException if an argument is null, naming {@code tau} if the inner minimisation
+     *                                  diverges, or naming {@code mu} if its energy overflows double precision
      */
     public ImplicitStepResult step(ParticleMeasure mu, ParticleEnergy energy) {
         return step(mu, energy, IterationObserver.none());
@@ -135,8 +136,8 @@ public final class ImplicitParticleStep {
      * @param energy   \( F \)
      * @param observer called after every inner iteration
      * @return \( \mu_{k+1} \) and how the inner minimisation ended
-     * @throws IllegalArgumentException if an argument is null
-     * @throws IllegalStateException    if the inner minimisation diverges
+     * @throws IllegalArgumentException if an argument is null, naming {@code tau} if the inner minimisation
+     *                                  diverges, or naming {@code mu} if its energy overflows double precision
      */
     public ImplicitStepResult step(ParticleMeasure mu, ParticleEnergy energy, IterationObserver observer) {
         Arguments.notNull("mu", mu);
@@ -154,7 +155,9 @@ public final class ImplicitParticleStep {
         double[] xPrev = new double[size];
         double[] trial = new double[size];
         // explicit Euler predictor
-        energy.velocities(x0, n, d, w, v);
+        Arguments.finiteResult("mu", "the energy", energy.value(x0, n, d, w));
+        Arrays.fill(v, 0, n * d, 0.0); // the unchecked velocities: a diverging iterate is this step's to report
+        energy.addVelocities(x0, n, d, w, v);
         for (int k = 0; k < size; k++) {
             x[k] = x0[k] + tau * v[k];
         }
@@ -203,7 +206,8 @@ public final class ImplicitParticleStep {
             }
         }
         if (!Double.isFinite(residual)) {
-            throw new IllegalStateException("the implicit step diverged (residual " + residual + ")");
+            throw new IllegalArgumentException("tau: the implicit step diverged (residual " + residual + "); tau = "
+                    + tau + " is too large for this energy");
         }
         return new ImplicitStepResult(mu.withFlatPoints(x), Convergence.tested(it, residual, tolerance, stopped));
     }
@@ -215,8 +219,8 @@ public final class ImplicitParticleStep {
      * @param energy \( F \)
      * @param steps  the number of steps, {@code >= 0}
      * @return the steps, in order
-     * @throws IllegalArgumentException if an argument is null or {@code steps < 0}
-     * @throws IllegalStateException    if an inner minimisation diverges
+     * @throws IllegalArgumentException if an argument is null or {@code steps < 0}, or naming {@code tau} if an inner
+     *                                  minimisation diverges
      */
     public List<ImplicitStepResult> flow(ParticleMeasure mu, ParticleEnergy energy, int steps) {
         return flow(mu, energy, steps, IterationObserver.none());
@@ -232,8 +236,8 @@ public final class ImplicitParticleStep {
      * @param steps    the number of steps, {@code >= 0}
      * @param observer called after every step
      * @return the steps done, in order
-     * @throws IllegalArgumentException if an argument is null or {@code steps < 0}
-     * @throws IllegalStateException    if an inner minimisation diverges
+     * @throws IllegalArgumentException if an argument is null or {@code steps < 0}, or naming {@code tau} if an inner
+     *                                  minimisation diverges
      */
     public List<ImplicitStepResult> flow(ParticleMeasure mu, ParticleEnergy energy, int steps,
                                          IterationObserver observer) {
@@ -271,7 +275,8 @@ public final class ImplicitParticleStep {
     /** Writes \( G_i = (x_i - x_i^0)/\tau - v_i \) and returns \( (\sum_i w_i|G_i|^2)^{1/2} \). */
     private double gradient(ParticleEnergy energy, double[] x, double[] x0, int n, int d, double[] w, double[] v,
                             double[] g) {
-        energy.velocities(x, n, d, w, v);
+        Arrays.fill(v, 0, n * d, 0.0);
+        energy.addVelocities(x, n, d, w, v);
         double s = 0;
         for (int i = 0; i < n; i++) {
             double wi = w == null ? 1.0 / n : w[i];

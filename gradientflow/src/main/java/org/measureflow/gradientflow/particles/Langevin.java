@@ -40,7 +40,10 @@ public final class Langevin {
      * @param t1         end time, {@code >= t0}
      * @param rng        the Brownian increments (same generator state, same result)
      * @return the particles at \( t_1 \) and the step counts
-     * @throws IllegalArgumentException on a null argument, a negative diffusion or invalid times
+     * @throws IllegalArgumentException on a null argument, a negative diffusion (or one whose noise amplitude
+     *                                  \( \sqrt{2D} \) overflows) or invalid times, if the energy of {@code mu}
+     *                                  overflows (naming {@code mu}), or if the state overflows (naming
+     *                                  {@code integrator}: its step is too large for this drift and noise)
      */
     public static ParticleFlowResult simulate(ParticleMeasure mu, ParticleEnergy energy, double diffusion,
                                               EulerMaruyama integrator, double t0, double t1, RandomGenerator rng) {
@@ -60,7 +63,10 @@ public final class Langevin {
      * @param rng        the Brownian increments (same generator state, same result)
      * @param observer   watches the steps and may stop early
      * @return the particles at the last time reached and the step counts
-     * @throws IllegalArgumentException on a null argument, a negative diffusion or invalid times
+     * @throws IllegalArgumentException on a null argument, a negative diffusion (or one whose noise amplitude
+     *                                  \( \sqrt{2D} \) overflows) or invalid times, if the energy of {@code mu}
+     *                                  overflows (naming {@code mu}), or if the state overflows (naming
+     *                                  {@code integrator}: its step is too large for this drift and noise)
      */
     public static ParticleFlowResult simulate(ParticleMeasure mu, ParticleEnergy energy, double diffusion,
                                               EulerMaruyama integrator, double t0, double t1, RandomGenerator rng,
@@ -69,10 +75,18 @@ public final class Langevin {
         Arguments.notNull("energy", energy);
         Arguments.nonNegative("diffusion", diffusion);
         Arguments.notNull("integrator", integrator);
+        double sigma = Arguments.finiteResult("diffusion", "the noise amplitude sqrt(2 D)", Math.sqrt(2 * diffusion));
+        energy.value(mu); // rejects particles whose energy overflows, naming mu
         double[] y = mu.flatPoints();
         double[] weights = mu.isUniform() ? null : mu.weights();
-        IntegrationResult r = integrator.integrate(energy.field().system(mu.size(), mu.dimension(), weights),
-                Diffusion.scalar(Math.sqrt(2 * diffusion)), t0, y, t1, rng, observer);
+        IntegrationResult r;
+        try {
+            r = integrator.integrate(energy.field().system(mu.size(), mu.dimension(), weights),
+                    Diffusion.scalar(sigma), t0, y, t1, rng, observer);
+        } catch (IllegalStateException e) {
+            // the state overflowed: the integrator's step is too large for this drift and noise
+            throw new IllegalArgumentException("integrator: " + e.getMessage(), e);
+        }
         return new ParticleFlowResult(mu.withFlatPoints(y), r);
     }
 }

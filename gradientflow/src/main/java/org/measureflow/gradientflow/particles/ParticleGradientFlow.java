@@ -22,14 +22,23 @@ public final class ParticleGradientFlow {
     /**
      * Moves the particles of {@code mu} along the gradient flow of {@code energy} from {@code t0} to {@code t1}.
      *
-     * @throws IllegalArgumentException if an argument is null or the integration arguments are invalid
+     * @throws IllegalArgumentException if an argument is null or the integration arguments are invalid, if the
+     *                                  energy of {@code mu} overflows (naming {@code mu}), or if the integration
+     *                                  fails, its state overflowing (naming {@code integrator}: the step is too large
+     *                                  for this energy)
      */
     public static ParticleFlowResult flow(ParticleMeasure mu, ParticleEnergy energy, OdeIntegrator integrator,
                                           double t0, double t1, StepObserver observer) {
         Arguments.notNull("mu", mu);
         Arguments.notNull("energy", energy);
         Arguments.notNull("integrator", integrator);
-        return integrator.advect(mu, energy.field(), t0, t1, observer);
+        energy.value(mu); // rejects particles whose energy overflows, naming mu
+        try {
+            return integrator.advect(mu, energy.field(), t0, t1, observer);
+        } catch (IllegalStateException e) {
+            // the state overflowed or the step size underflowed: the integrator does not suit this energy
+            throw new IllegalArgumentException("integrator: " + e.getMessage(), e);
+        }
     }
 
     /** {@link #flow(ParticleMeasure, ParticleEnergy, OdeIntegrator, double, double, StepObserver)} without an observer. */

@@ -27,7 +27,30 @@ final class Bregman {
     record Outcome(double[] logp, long iterations, double residual, boolean stopped) {
     }
 
+    /**
+     * The largest \( \max|C| / \varepsilon \) accepted: the log-domain iterates are of that size, and their rounding
+     * (about \( 10^{-16} \) of it) must stay far below 1, or the log-marginals \( \log b \) are lost and the
+     * iteration can report a small residual for a barycentre of the wrong mass. At \( 10^{10} \) the rounding is
+     * \( 10^{-6} \) in the logs; no practical epsilon comes near it (the slowest useful runs use
+     * \( \varepsilon \approx 10^{-4} \max|C| \)).
+     */
+    static final double MAX_COST_OVER_EPSILON = 1e10;
+
     private Bregman() {
+    }
+
+    /**
+     * Rejects an epsilon too small for the costs (see {@link #MAX_COST_OVER_EPSILON}), naming {@code epsilon} and
+     * the costs {@code what}.
+     */
+    static void requireResolvable(String what, double maxCost, double epsilon) {
+        double ratio = maxCost / epsilon;
+        if (!(ratio <= MAX_COST_OVER_EPSILON)) {
+            throw new IllegalArgumentException("epsilon = " + epsilon + " is too small for " + what + " (largest cost "
+                    + maxCost + "): max|C| / epsilon = " + ratio + " exceeds " + MAX_COST_OVER_EPSILON
+                    + ", beyond which the log-domain iteration loses the marginals to rounding; increase epsilon, "
+                    + "or shift the costs to start at 0");
+        }
     }
 
     /**

@@ -160,6 +160,12 @@ public final class ConvolutionalBarycenter {
             }
             b[k] = Histograms.normalised("densities[" + k + "]", densities[k].values());
         }
+        double diameter2 = 0;
+        for (int axis = 0; axis < grid.dimension(); axis++) {
+            double extent = grid.upper(axis) - grid.lower(axis);
+            diameter2 += extent * extent;
+        }
+        Bregman.requireResolvable("the grid of densities[0]", diameter2, epsilon);
         SeparableGibbsKernel kernel = SeparableGibbsKernel.of(grid, epsilon, parallel);
         Bregman.LogDomainProducts ops = new Bregman.LogDomainProducts() {
             @Override
@@ -181,6 +187,7 @@ public final class ConvolutionalBarycenter {
             p[c] = Math.exp(o.logp()[c]);
             rho[c] = p[c] / volume;
         }
+        Arguments.finiteResult("epsilon", "the barycenter's density", rho);
         return new BarycenterResult(p, GridDensity.of(grid, rho),
                 Convergence.tested(o.iterations(), o.residual(), tolerance, o.stopped()));
     }

@@ -190,6 +190,7 @@ public final class EntropicBarycenter {
         for (int k = 0; k < count; k++) {
             Arguments.length("costs[" + k + "] rows", costs[k].rows(), n);
             b[k] = Arguments.probabilityVector("histograms[" + k + "]", histograms[k], costs[k].cols()).clone();
+            Bregman.requireResolvable("costs[" + k + "]", costs[k].maxAbs(), epsilon);
             kernels[k] = LogDomainGibbsKernel.of(costs[k], parallel);
         }
         double eps = epsilon;
@@ -236,6 +237,7 @@ public final class EntropicBarycenter {
         for (int i = 0; i < n; i++) {
             p[i] = Math.exp(o.logp()[i]);
         }
+        Arguments.finiteResult("epsilon", "the barycenter's weights", p);
         return new BarycenterResult(p, null,
                 Convergence.tested(o.iterations(), o.residual(), tolerance, o.stopped()));
     }

@@ -5,6 +5,7 @@ import org.measureflow.core.iteration.Convergence;
 import org.measureflow.core.iteration.IterationObserver;
 import org.measureflow.core.iteration.IterationStatus;
 import org.measureflow.core.measure.ParticleMeasure;
+import org.measureflow.ot.CostMatrix;
 import org.measureflow.ot.exact.ExactOtResult;
 import org.measureflow.ot.exact.NetworkSimplex;
 import org.measureflow.ot.exact.SparsePlan;
@@ -134,7 +135,8 @@ public final class FreeSupportBarycenter {
      * @param lambda   weights \( \lambda \in\Sigma_K \)
      * @param initial  the starting support and weights of the barycenter
      * @return the barycenter, the cost of the last plans and how the iteration ended
-     * @throws IllegalArgumentException naming the offending argument
+     * @throws IllegalArgumentException naming the offending argument, or naming {@code measures} if the points are so
+     *                                  far apart that squared distances overflow double precision
      */
     public FreeSupportBarycenterResult solve(ParticleMeasure[] measures, double[] lambda, ParticleMeasure initial) {
         return solve(measures, lambda, initial, IterationObserver.none());
@@ -158,6 +160,14 @@ public final class FreeSupportBarycenter {
         int d = initial.dimension();
         for (int k = 0; k < count; k++) {
             Arguments.sameDimension("measures[" + k + "]", measures[k].dimension(), d, "initial");
+        }
+        ParticleMeasure[] clouds = java.util.Arrays.copyOf(measures, count + 1);
+        clouds[count] = initial;
+        if (!CostMatrix.costBoundIsFinite(2.0, clouds)) {
+            // the iterates stay in the bounding box of the measures and the start: if that box's squared diameter is
+            // finite, so is every cost of every solve
+            throw new IllegalArgumentException("measures: the points of the measures and of initial are so far apart "
+                    + "that the squared distances overflow double precision; rescale them");
         }
         int n = initial.size();
         double[] w = initial.weights();

@@ -72,6 +72,10 @@ public final class BenamouBrenier {
     public static final double DEFAULT_TOLERANCE = 1e-5;
     /** Default relaxation \( \alpha \) of the Douglas&ndash;Rachford update: {@value}. */
     public static final double DEFAULT_RELAXATION = 1.8;
+    /** The shortest grid side accepted, {@value}: see {@link #solve(GridDensity, GridDensity)}. */
+    static final double MIN_EXTENT = 1e-50;
+    /** The longest grid side accepted, {@value}. */
+    static final double MAX_EXTENT = 1e50;
     /**
      * The automatic proximal step as a fraction of \( \max_c \max(\rho_0, \rho_1) \). Measured on 1-D Gaussians
      * (sd 0.05 and 0.07 on [0, 1], 16 to 64 cells): at 0.0013 and 0.006 times the maximum the iteration stalls
@@ -205,7 +209,9 @@ public final class BenamouBrenier {
      * @param rho0 the density at \( t = 0 \)
      * @param rho1 the density at \( t = 1 \), on the same grid
      * @return the density path, the momentum, the kinetic energy and how the iteration ended
-     * @throws IllegalArgumentException if an argument is null, the grids differ or a density has zero mass
+     * @throws IllegalArgumentException if an argument is null, the grids differ, a density has zero mass, or a side
+     *                                  of the grid is outside \( [10^{-50}, 10^{50}] \) (the densities, momenta and
+     *                                  energy scale with powers of it; rescale the domain)
      */
     public BenamouBrenierResult solve(GridDensity rho0, GridDensity rho1) {
         return solve(rho0, rho1, IterationObserver.none());
@@ -229,6 +235,16 @@ public final class BenamouBrenier {
         Arguments.positive("rho0 (mass)", rho0.mass());
         Arguments.positive("rho1 (mass)", rho1.mass());
         Arguments.notNull("observer", observer);
+        GridDensity.Grid grid = rho0.grid();
+        for (int axis = 0; axis < grid.dimension(); axis++) {
+            double extent = grid.upper(axis) - grid.lower(axis);
+            if (!(extent >= MIN_EXTENT && extent <= MAX_EXTENT)) {
+                // the normalised densities scale as extent^-d, the momenta as extent^(1-d), the energy as extent^2
+                throw new IllegalArgumentException("rho0: the grid's side " + extent + " is outside [" + MIN_EXTENT
+                        + ", " + MAX_EXTENT + "], where densities, momenta and the kinetic energy stay far inside "
+                        + "the double range; rescale the domain (the kinetic energy scales with its squared length)");
+            }
+        }
         return run(rho0.normalised(), rho1.normalised(), observer);
     }
 

@@ -1,5 +1,7 @@
 package org.measureflow.ot.dynamic;
 
+import org.measureflow.core.Arguments;
+
 /**
  * The orthonormal DCT-II \( X_k = s_k \sum_{i<n} x_i \cos(\pi k (2i+1)/(2n)) \), \( s_0 = \sqrt{1/n} \),
  * \( s_k = \sqrt{2/n} \), and its inverse (the transpose, a DCT-III), on strided lines of a flat array, in place.
@@ -57,7 +59,8 @@ final class Dct {
                 reverse[i] = Integer.reverse(i) >>> (32 - bits);
             }
         } else {
-            matrix = new double[n * n];
+            // the grid's cells along one axis of BenamouBrenier's grid: a non-power-of-two axis keeps an n x n matrix
+            matrix = new double[Arguments.product("rho0 (cells along an axis, squared)", n, n)];
             for (int k = 0; k < n; k++) {
                 for (int i = 0; i < n; i++) {
                     matrix[k * n + i] = scale[k] * Math.cos(Math.PI * k * (i + 0.5) / n);

@@ -79,8 +79,9 @@ public final class DisplacementInterpolation {
             }
         }
         Arguments.positive("plan (entries of positive mass)", count);
-        double[] xs = new double[count * d];
-        double[] ys = new double[count * d];
+        int size = Arguments.product("plan (entries * d)", count, d);
+        double[] xs = new double[size];
+        double[] ys = new double[size];
         double[] mass = new double[count];
         double cost = 0;
         double total = 0;

@@ -109,7 +109,9 @@ public final class NetworkSimplex {
      * @return the optimal cost, a basic optimal plan (at most \( n+m-1 \) entries), optimal dual potentials and
      *         the number of pivots
      * @throws IllegalArgumentException if an argument is null, a histogram has the wrong length, a negative or
-     *                                  non-finite entry, or does not sum to 1
+     *                                  non-finite entry, or does not sum to 1, or the costs are so large
+     *                                  (\( \max|C| \gt \) {@code Double.MAX_VALUE / (4(n+m))}) that the dual
+     *                                  potentials could overflow
      */
     public ExactOtResult solve(double[] a, double[] b, CostMatrix c) {
         return solve(a, b, c, IterationObserver.none());
@@ -128,20 +130,39 @@ public final class NetworkSimplex {
         Arguments.probabilityVector("a", a, c.rows());
         Arguments.probabilityVector("b", b, c.cols());
         Arguments.notNull("observer", observer);
+        requireRoomForPotentials("c", c);
         return run(new ZeroMassReduction(a, b, c), maxIterations, observer);
+    }
+
+    /**
+     * Rejects costs so large that the dual potentials could overflow: they are alternating sums of costs along tree
+     * paths of up to \( n + m \) arcs, so \( \max|C| \le \) {@code Double.MAX_VALUE / (4(n+m))} keeps every
+     * potential and reduced cost finite.
+     */
+    private static void requireRoomForPotentials(String name, CostMatrix c) {
+        double limit = Double.MAX_VALUE / (4.0 * ((double) c.rows() + c.cols()));
+        if (!(c.maxAbs() <= limit)) {
+            throw new IllegalArgumentException(name + ": the largest cost " + c.maxAbs() + " leaves no room for the "
+                    + "dual potentials (they reach (n + m) max|C| = " + (((double) c.rows() + c.cols()) * c.maxAbs())
+                    + " during the solve); divide the costs by a constant first");
+        }
     }
 
     /**
      * Solves the transport problem between the weighted atoms of two measures for the ground cost {@code cost}:
      * \( C_{ij} = c(x_i, y_j) \), \( a, b \) the measures' weights.
      *
-     * @throws IllegalArgumentException if an argument is null or the dimensions of the measures differ
+     * @throws IllegalArgumentException if an argument is null, the dimensions of the measures differ, or a cost
+     *                                  overflows (points too far apart, see
+     *                                  {@link CostMatrix#euclideanPower(ParticleMeasure, ParticleMeasure, double)})
      */
     public ExactOtResult solve(ParticleMeasure x, ParticleMeasure y, GroundCost cost) {
         Arguments.notNull("x", x);
         Arguments.notNull("y", y);
         Arguments.notNull("cost", cost);
-        return solve(x.weights(), y.weights(), cost.matrix(x, y));
+        CostMatrix c = cost.matrix(x, y);
+        requireRoomForPotentials("x and y", c);
+        return solve(x.weights(), y.weights(), c);
     }
 
     /**
@@ -152,7 +173,9 @@ public final class NetworkSimplex {
         Arguments.notNull("x", x);
         Arguments.notNull("y", y);
         Arguments.notNull("cost", cost);
-        return solve(x.weights(), y.weights(), cost.matrix(x, y), observer);
+        CostMatrix c = cost.matrix(x, y);
+        requireRoomForPotentials("x and y", c);
+        return solve(x.weights(), y.weights(), c, observer);
     }
 
     /** {@link #solve(ParticleMeasure, ParticleMeasure, GroundCost)} with \( c(x,y) = |x-y|^2 \): \( W_2^2 \). */

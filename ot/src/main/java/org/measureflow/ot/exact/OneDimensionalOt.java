@@ -37,9 +37,14 @@ public final class OneDimensionalOt {
         return cost(x.flatPoints(), x.weights(), y.flatPoints(), y.weights(), p);
     }
 
-    /** \( W_p(\mu,\nu) = (W_p^p)^{1/p} \); see {@link #cost(ParticleMeasure, ParticleMeasure, double)}. */
+    /**
+     * \( W_p(\mu,\nu) = (W_p^p)^{1/p} \); see {@link #cost(ParticleMeasure, ParticleMeasure, double)}. Always finite:
+     * computed with rescaling where \( W_p^p \) leaves the double range (see
+     * {@link #distance(double[], double[], double[], double[], double)}).
+     */
     public static double distance(ParticleMeasure x, ParticleMeasure y, double p) {
-        return root(cost(x, y, p), p);
+        requireOneDimensional(x, y);
+        return distance(x.flatPoints(), x.weights(), y.flatPoints(), y.weights(), p);
     }
 
     /**
@@ -50,11 +55,45 @@ public final class OneDimensionalOt {
      * @param y atoms of the target (finite)
      * @param b target weights, same length as {@code y}, non-negative, summing to 1
      * @param p exponent, finite and {@code >= 1}
-     * @throws IllegalArgumentException naming the offending argument
+     * @throws IllegalArgumentException naming the offending argument, or if \( W_p^p \) overflows double precision
+     *                                  (large {@code p}, or atoms more than about \( 10^{154} \) apart for
+     *                                  \( p = 2 \)): {@link #distance(double[], double[], double[], double[], double)}
+     *                                  is then still finite
      */
     public static double cost(double[] x, double[] a, double[] y, double[] b, double p) {
         requireExponent(p);
         Merge merge = new Merge(x, a, y, b);
+        double sum = powerSum(merge, x, y, p);
+        if (!Double.isFinite(sum)) {
+            throw new IllegalArgumentException((p > 2 ? "p" : "x and y") + ": W_p^p = "
+                    + rescaledDistance(merge, x, y, p) + "^" + p + " overflows double precision (p = " + p
+                    + "); distance(...) gives W_p itself");
+        }
+        return sum;
+    }
+
+    /**
+     * \( W_p = (W_p^p)^{1/p} \); see {@link #cost(double[], double[], double[], double[], double)}.
+     *
+     * <p>Always finite and accurate: where \( W_p^p \) leaves the normal double range (large {@code p}, or atoms
+     * very far apart or very close), the largest gap \( M = \max_k |x_{i_k} - y_{j_k}| \) of the coupling is factored
+     * out, \( W_p = M \bigl(\sum_k P_k (|x_{i_k} - y_{j_k}|/M)^p\bigr)^{1/p} \), where every term is at most its mass.
+     * Otherwise the value is \( (W_p^p)^{1/p} \) as computed by {@code cost}.
+     *
+     * @throws IllegalArgumentException naming the offending argument
+     */
+    public static double distance(double[] x, double[] a, double[] y, double[] b, double p) {
+        requireExponent(p);
+        Merge merge = new Merge(x, a, y, b);
+        double sum = powerSum(merge, x, y, p);
+        if (Double.isFinite(sum) && sum >= Double.MIN_NORMAL) {
+            return root(sum, p);
+        }
+        return rescaledDistance(merge, x, y, p);
+    }
+
+    /** \( \sum_k P_k |x_{i_k} - y_{j_k}|^p \) over the monotone coupling, in coupling order. */
+    private static double powerSum(Merge merge, double[] x, double[] y, double p) {
         boolean square = p == 2.0;
         boolean linear = p == 1.0;
         double sum = 0;
@@ -65,9 +104,24 @@ public final class OneDimensionalOt {
         return sum;
     }
 
-    /** \( W_p = (W_p^p)^{1/p} \); see {@link #cost(double[], double[], double[], double[], double)}. */
-    public static double distance(double[] x, double[] a, double[] y, double[] b, double p) {
-        return root(cost(x, a, y, b, p), p);
+    /**
+     * \( M (\sum_k P_k (d_k / M)^p)^{1/p} \) with \( M = \max_k d_k \): no term exceeds its mass, so nothing
+     * overflows; the gaps themselves are halved first so that \( |x - y| \) cannot overflow either.
+     */
+    private static double rescaledDistance(Merge merge, double[] x, double[] y, double p) {
+        double max = 0;
+        for (int k = 0; k < merge.count; k++) {
+            max = Math.max(max, Math.abs(0.5 * x[merge.rows[k]] - 0.5 * y[merge.cols[k]]));
+        }
+        if (max == 0) {
+            return 0;
+        }
+        double sum = 0;
+        for (int k = 0; k < merge.count; k++) {
+            double ratio = Math.abs(0.5 * x[merge.rows[k]] - 0.5 * y[merge.cols[k]]) / max;
+            sum += merge.masses[k] * Math.pow(ratio, p);
+        }
+        return 2 * max * root(sum, p);
     }
 
     /**
@@ -78,9 +132,12 @@ public final class OneDimensionalOt {
         return cost(x, uniform("x", x), y, uniform("y", y), p);
     }
 
-    /** \( W_p = (W_p^p)^{1/p} \) between uniform measures; see {@link #cost(double[], double[], double)}. */
+    /**
+     * \( W_p = (W_p^p)^{1/p} \) between uniform measures; see {@link #cost(double[], double[], double)} and, for the
+     * rescaling that keeps it finite, {@link #distance(double[], double[], double[], double[], double)}.
+     */
     public static double distance(double[] x, double[] y, double p) {
-        return root(cost(x, y, p), p);
+        return distance(x, uniform("x", x), y, uniform("y", y), p);
     }
 
     private static double[] uniform(String name, double[] atoms) {

@@ -21,13 +21,23 @@ import org.measureflow.ot.TransportPlan;
  */
 public record SparsePlan(int sourceSize, int targetSize, int[] rows, int[] cols, double[] masses)
         implements TransportPlan {
-    /** Validates the shape and copies the arrays. */
+    /**
+     * Validates the shape and copies the arrays.
+     *
+     * @throws IllegalArgumentException if a size is not positive, an index is out of range, the arrays have different
+     *                                  lengths, a mass is negative or not finite, or the total mass overflows
+     */
     public SparsePlan {
         Arguments.positive("sourceSize", sourceSize);
         Arguments.positive("targetSize", targetSize);
         Arguments.indices("rows", rows, sourceSize);
         Arguments.length("cols", Arguments.indices("cols", cols, targetSize).length, rows.length);
         Arguments.length("masses", Arguments.nonNegative("masses", masses).length, rows.length);
+        double total = 0;
+        for (double w : masses) {
+            total += w;
+        }
+        Arguments.finiteResult("masses", "the total mass", total);
         rows = rows.clone();
         cols = cols.clone();
         masses = masses.clone();
@@ -99,13 +109,18 @@ public record SparsePlan(int sourceSize, int targetSize, int[] rows, int[] cols,
      */
     @Override
     public double[] toDense() {
-        double[] p = new double[Arguments.product("n * m", sourceSize, targetSize)];
+        double[] p = new double[Arguments.product("sourceSize * targetSize (n * m)", sourceSize, targetSize)];
         for (int k = 0; k < rows.length; k++) {
             p[rows[k] * targetSize + cols[k]] += masses[k];
         }
         return p;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException also if \( Pv \) overflows double precision (naming {@code v})
+     */
     @Override
     public double[] apply(double[] v) {
         Arguments.finite("v", v);
@@ -114,9 +129,14 @@ public record SparsePlan(int sourceSize, int targetSize, int[] rows, int[] cols,
         for (int k = 0; k < rows.length; k++) {
             out[rows[k]] += masses[k] * v[cols[k]];
         }
-        return out;
+        return Arguments.finiteResult("v", "P v", out);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException also if \( P^\top u \) overflows double precision (naming {@code u})
+     */
     @Override
     public double[] applyTransposed(double[] u) {
         Arguments.finite("u", u);
@@ -125,7 +145,7 @@ public record SparsePlan(int sourceSize, int targetSize, int[] rows, int[] cols,
         for (int k = 0; k < rows.length; k++) {
             out[cols[k]] += masses[k] * u[rows[k]];
         }
-        return out;
+        return Arguments.finiteResult("u", "P^T u", out);
     }
 
     @Override

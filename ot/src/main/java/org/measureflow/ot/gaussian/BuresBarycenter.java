@@ -24,6 +24,10 @@ import org.measureflow.core.measure.GaussianMeasure;
  * \rVert_F \), the fixed-point residual and {@link BuresBarycenterResult#error()}, is at most the tolerance; reaching
  * the iteration limit is reported in the result, not thrown.
  *
+ * <p>The iteration is homogeneous in the covariances (scaling all of them by \( c \) scales the barycentre by
+ * \( c \)), so covariances far from 1 are rescaled by a power of 4 first and the result scaled back, as in
+ * {@link BuresWasserstein}: the products inside a step then stay in the double range.
+ *
  * <p>Defaults ({@link #withDefaults()}):
  * <ul>
  * <li>tolerance {@value #DEFAULT_TOLERANCE} on the relative change ({@link #withTolerance(double)});</li>
@@ -91,7 +95,8 @@ public final class BuresBarycenter {
      * @param weights  one non-negative weight per measure, summing to 1 (within
      *                 {@link Arguments#PROBABILITY_SUM_TOLERANCE})
      * @return the last iterate and how the iteration ended
-     * @throws IllegalArgumentException on an empty, null-holding or ragged {@code measures}, or bad {@code weights}
+     * @throws IllegalArgumentException on an empty, null-holding or ragged {@code measures}, or bad {@code weights}, or
+     *                                  if the barycentre's covariance overflows double precision
      */
     public BuresBarycenterResult solve(GaussianMeasure[] measures, double[] weights) {
         return solve(measures, weights, IterationObserver.none());
@@ -112,7 +117,12 @@ public final class BuresBarycenter {
         }
         Arguments.probabilityVector("weights", weights, measures.length);
         Arguments.notNull("observer", observer);
-        FixedPoint iteration = new FixedPoint(measures, weights);
+        double[][] covariances = new double[measures.length][];
+        for (int k = 0; k < measures.length; k++) {
+            covariances[k] = measures[k].covariance().data;
+        }
+        int scale = CovarianceScale.exponent(covariances);
+        FixedPoint iteration = new FixedPoint(measures, weights, scale);
         double residual = Double.POSITIVE_INFINITY;
         long iterations = 0;
         boolean stopped = false;
@@ -128,7 +138,9 @@ public final class BuresBarycenter {
                 break;
             }
         }
-        GaussianMeasure barycenter = GaussianMeasure.of(iteration.mean, Pair.matrix(iteration.s, d));
+        double[] s = scale == 0 ? iteration.s : Arguments.finiteResult("measures", "the barycentre's covariance",
+                CovarianceScale.scaled(iteration.s, -2 * scale));
+        GaussianMeasure barycenter = GaussianMeasure.of(iteration.mean, Pair.matrix(s, d));
         return new BuresBarycenterResult(barycenter, Convergence.tested(iterations, residual, tolerance, stopped));
     }
 
@@ -160,8 +172,11 @@ public final class BuresBarycenter {
         private final double[] y;
         private final double[] tmp;
 
-        /** The weighted mean \( \bar m \) and the start \( \sum_k w_k \Sigma_k \). */
-        FixedPoint(GaussianMeasure[] measures, double[] weights) {
+        /**
+         * The weighted mean \( \bar m \) and the start \( \sum_k w_k \Sigma_k \), on covariances scaled by
+         * \( 4^{-scale} \) ({@link CovarianceScale}; the iteration is homogeneous in them).
+         */
+        FixedPoint(GaussianMeasure[] measures, double[] weights, int scale) {
             this.n = measures.length;
             this.d = measures[0].dimension();
             this.weights = weights;
@@ -169,7 +184,8 @@ public final class BuresBarycenter {
             mean = new double[d];
             s = new double[d * d];
             for (int k = 0; k < n; k++) {
-                cov[k] = measures[k].covariance().data;
+                cov[k] = scale == 0 ? measures[k].covariance().data
+                        : CovarianceScale.scaled(measures[k].covariance().data, 2 * scale);
                 double[] mk = measures[k].mean();
                 for (int i = 0; i < d; i++) {
                     mean[i] += weights[k] * mk[i];

@@ -31,6 +31,11 @@ import org.measureflow.core.measure.GaussianMeasure;
  * cancels), it is recomputed without cancellation as
  * \( \mathcal{B}^2 = \lVert (I - A) L \rVert_F^2 = \lVert L^{-\top}(L^\top L - M^{1/2}) \rVert_F^2 \) (from
  * \( A \Sigma_0 A = \Sigma_1 \)). The result is never negative and never NaN; identical covariances give exactly 0.
+ * Covariances whose product is far from 1 (largest entries multiplying to outside \( [2^{-200}, 2^{200}] \)) are
+ * rescaled by a power of 4 first and
+ * the results scaled back (the distances are homogeneous in the covariances, \( \mathcal B^2(c\Sigma_0, c\Sigma_1) =
+ * c\,\mathcal B^2(\Sigma_0, \Sigma_1) \), and the Monge matrix is invariant), so covariances of any magnitude give
+ * a finite answer whenever the answer itself is representable.
  * The Monge map is \( A = L^{-\top} M^{1/2} L^{-1} \), symmetric by construction.
  */
 public final class BuresWasserstein {
@@ -44,16 +49,43 @@ public final class BuresWasserstein {
      * \( W_2^2(\mu, \nu) = |m_0 - m_1|^2 + \operatorname{tr}\Sigma_0 + \operatorname{tr}\Sigma_1
      * - 2 \operatorname{tr}(\Sigma_0^{1/2}\Sigma_1\Sigma_0^{1/2})^{1/2} \) (Prop. 4.3).
      *
-     * @throws IllegalArgumentException if an argument is null or the dimensions differ
+     * @throws IllegalArgumentException if an argument is null, the dimensions differ, or \( W_2^2 \) overflows
+     *                                  double precision ({@link #distance} is then still finite)
      */
     public static double squaredDistance(GaussianMeasure mu, GaussianMeasure nu) {
         checkPair(mu, nu);
-        return meanDistanceSquared(mu.mean(), nu.mean()) + bures(mu, nu);
+        return Arguments.finiteResult("mu and nu", "W_2^2",
+                meanDistanceSquared(mu.mean(), nu.mean()) + bures(mu, nu));
     }
 
-    /** \( W_2(\mu, \nu) = \sqrt{W_2^2(\mu, \nu)} \) (Prop. 4.3). */
+    /**
+     * \( W_2(\mu, \nu) = \sqrt{W_2^2(\mu, \nu)} \) (Prop. 4.3). Where \( W_2^2 \) leaves the normal double range
+     * (means more than about \( 10^{154} \) apart, or everything near \( 10^{-154} \)) lengths are rescaled by a
+     * power of two \( 2^{j} \) first (means by \( 2^{-j} \), covariances by \( 4^{-j} \)) and the result scaled back,
+     * since \( W_2 \) is homogeneous of degree one in lengths.
+     *
+     * @throws IllegalArgumentException if an argument is null, the dimensions differ, or \( W_2 \) itself overflows
+     */
     public static double distance(GaussianMeasure mu, GaussianMeasure nu) {
-        return Math.sqrt(squaredDistance(mu, nu));
+        checkPair(mu, nu);
+        double w = meanDistanceSquared(mu.mean(), nu.mean()) + bures(mu, nu);
+        if (w >= Double.MIN_NORMAL && w < Double.POSITIVE_INFINITY) {
+            return Math.sqrt(w);
+        }
+        double[] m0 = mu.mean();
+        double[] m1 = nu.mean();
+        double[] s0 = mu.covariance().data;
+        double[] s1 = nu.covariance().data;
+        double maxMean = 0;
+        for (int i = 0; i < m0.length; i++) {
+            maxMean = Math.max(maxMean, Math.max(Math.abs(m0[i]), Math.abs(m1[i])));
+        }
+        int j = Math.max(Math.getExponent(maxMean) + 1,
+                Math.floorDiv(Math.getExponent(Math.max(maxAbs(s0), maxAbs(s1))), 2) + 1);
+        double scaled = meanDistanceSquared(CovarianceScale.scaled(m0, j), CovarianceScale.scaled(m1, j))
+                + (Arrays.equals(s0, s1) ? 0 : bures(CovarianceScale.scaled(mu.choleskyFactor().data, j),
+                        CovarianceScale.scaled(s0, 2 * j), CovarianceScale.scaled(s1, 2 * j), mu.dimension()));
+        return Arguments.finiteResult("mu and nu", "W_2", Math.scalb(Math.sqrt(scaled), j));
     }
 
     /**
@@ -61,12 +93,13 @@ public final class BuresWasserstein {
      * + \operatorname{tr}\Sigma_1 - 2 \operatorname{tr}(\Sigma_0^{1/2}\Sigma_1\Sigma_0^{1/2})^{1/2} \), i.e.
      * \( W_2^2 \) between centred Gaussians (Prop. 4.3).
      *
-     * @throws IllegalArgumentException if a matrix is not SPD or the sizes differ
+     * @throws IllegalArgumentException if a matrix is not SPD or the sizes differ, or \( \mathcal B^2 \) overflows
      */
     public static double squaredBuresDistance(DMatrixRMaj s0, DMatrixRMaj s1) {
         int d = Arguments.square("s0", s0);
         Arguments.shape("s1", s1, d, d);
-        return bures(centred("s0", s0, d), centred("s1", s1, d));
+        return Arguments.finiteResult("s0 and s1", "the squared Bures distance",
+                bures(centred("s0", s0, d), centred("s1", s1, d)));
     }
 
     /**
@@ -74,11 +107,27 @@ public final class BuresWasserstein {
      * \( A = \Sigma_0^{-1/2}(\Sigma_0^{1/2}\Sigma_1\Sigma_0^{1/2})^{1/2}\Sigma_0^{-1/2} \), the unique SPD solution
      * of \( A \Sigma_0 A = \Sigma_1 \) (Prop. 4.3), so \( T_\sharp\mu = \nu \).
      *
-     * @throws IllegalArgumentException if an argument is null or the dimensions differ
+     * @throws IllegalArgumentException if an argument is null, the dimensions differ, or the map's offset overflows
      */
     public static AffineMap mongeMap(GaussianMeasure mu, GaussianMeasure nu) {
         checkPair(mu, nu);
-        return AffineMap.centred(DMatrixRMaj.wrap(mu.dimension(), mu.dimension(), mapMatrix(mu, nu)), mu.mean(), nu.mean());
+        return centredMap("mu and nu", mapMatrix(mu, nu), mu.mean(), nu.mean());
+    }
+
+    /**
+     * The map \( x \mapsto m_1 + A(x - m_0) \), its offset \( m_1 - A m_0 \) checked against overflow first (naming
+     * {@code names}, the measures).
+     */
+    static AffineMap centredMap(String names, double[] a, double[] m0, double[] m1) {
+        int d = m0.length;
+        for (int i = 0; i < d; i++) {
+            double s = m1[i];
+            for (int j = 0; j < d; j++) {
+                s -= a[i * d + j] * m0[j];
+            }
+            Arguments.finiteResult(names, "the map's offset m_1 - A m_0", s);
+        }
+        return AffineMap.centred(DMatrixRMaj.wrap(d, d, a), m0, m1);
     }
 
     /**
@@ -109,7 +158,13 @@ public final class BuresWasserstein {
         for (int i = 0; i < d; i++) {
             interp[i * d + i] += 1 - t;
         }
-        DMatrixRMaj s = Spd.congruence(Pair.matrix(interp, d), mu.covariance());
+        DMatrixRMaj s;
+        try {
+            s = Spd.congruence(Pair.matrix(interp, d), mu.covariance());
+        } catch (IllegalArgumentException e) {
+            // both factors are finite and square: the only failure left is an overflow
+            throw new IllegalArgumentException("mu and nu: the geodesic's covariance overflows double precision", e);
+        }
         double[] m0 = mu.mean();
         double[] m1 = nu.mean();
         double[] m = new double[d];
@@ -121,7 +176,11 @@ public final class BuresWasserstein {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    /** \( \mathcal{B}^2(\Sigma_\mu, \Sigma_\nu) \) for validated measures of equal dimension. */
+    /**
+     * \( \mathcal{B}^2(\Sigma_\mu, \Sigma_\nu) \) for validated measures of equal dimension, rescaled by
+     * {@link CovarianceScale} when the covariances are far from 1 ({@code +Infinity} only if \( \mathcal B^2 \) itself
+     * exceeds the double range).
+     */
     static double bures(GaussianMeasure mu, GaussianMeasure nu) {
         int d = mu.dimension();
         double[] s0 = mu.covariance().data;
@@ -129,7 +188,25 @@ public final class BuresWasserstein {
         if (Arrays.equals(s0, s1)) {
             return 0;
         }
-        Pair pair = Pair.of(mu.choleskyFactor().data, s0, s1, d);
+        return bures(mu.choleskyFactor().data, s0, s1, d);
+    }
+
+    /**
+     * \( \mathcal{B}^2 \) from the Cholesky factor {@code l} of {@code s0} and the two covariances (all flat), on
+     * covariances rescaled by {@link CovarianceScale#pairExponent} when their product is far from 1.
+     */
+    private static double bures(double[] l, double[] s0, double[] s1, int d) {
+        int k = CovarianceScale.pairExponent(s0, s1);
+        if (k == 0) {
+            return buresUnscaled(l, s0, s1, d);
+        }
+        return Math.scalb(buresUnscaled(CovarianceScale.scaled(l, k), CovarianceScale.scaled(s0, 2 * k),
+                CovarianceScale.scaled(s1, 2 * k), d), 2 * k);
+    }
+
+    /** \( \mathcal{B}^2 \) as computed, without rescaling. */
+    private static double buresUnscaled(double[] l, double[] s0, double[] s1, int d) {
+        Pair pair = Pair.of(l, s0, s1, d);
         double[] lambda = pair.squaredSingularValues();
         double traces = FlatMatrices.trace(s0, d) + FlatMatrices.trace(s1, d);
         double rootSum = 0;
@@ -140,7 +217,9 @@ public final class BuresWasserstein {
         if (b2 > REFINE_BELOW * traces) {
             return b2;
         }
-        return buresWithoutCancellation(pair);
+        double refined = buresWithoutCancellation(pair);
+        // a Cholesky factor with entries that underflowed in a rescaling cannot be inverted: keep the trace form
+        return Double.isFinite(refined) ? refined : Math.max(b2, 0);
     }
 
     /** \( \lVert L^{-\top}(L^\top L - M^{1/2}) \rVert_F^2 \), exact for \( \mathcal{B}^2 \) and free of cancellation. */
@@ -171,15 +250,27 @@ public final class BuresWasserstein {
         return sum;
     }
 
-    /** The flat Monge matrix \( A = L^{-\top} M^{1/2} L^{-1} \). */
+    /**
+     * The flat Monge matrix \( A = L^{-\top} M^{1/2} L^{-1} \), which does not change when both covariances are
+     * scaled by the same factor (so it is computed on rescaled ones when they are far from 1, see
+     * {@link CovarianceScale}).
+     */
     static double[] mapMatrix(GaussianMeasure mu, GaussianMeasure nu) {
-        Pair pair = Pair.of(mu, nu);
+        Pair pair = Pair.scaled(mu, nu);
         Pair.Spectrum sp = pair.spectrum();
         double[] root = new double[pair.d];
         for (int i = 0; i < pair.d; i++) {
             root[i] = Math.sqrt(sp.values()[i]);
         }
         return pair.sandwichInverse(sp, root);
+    }
+
+    static double maxAbs(double[] values) {
+        double max = 0;
+        for (double v : values) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return max;
     }
 
     static double meanDistanceSquared(double[] m0, double[] m1) {

@@ -36,7 +36,11 @@ import org.measureflow.core.measure.GaussianMeasure;
  * form above, and \( \log(1 - \tau^2) \) as {@code log1p(-tau^2)} for small \( \tau \), or as
  * \( \log(1 - \tau) + \mathrm{log1p}(\tau) \) with
  * \( 1 - \tau = \big(\varepsilon + \frac{\varepsilon^2}{\sqrt{\varepsilon^2+16 r^2} + 4 r}\big) / (\sqrt{\varepsilon^2+16r^2} + \varepsilon) \)
- * when \( \tau \to 1 \) (small \( \varepsilon \)), so that every \( \varepsilon > 0 \) is accurate.
+ * when \( \tau \to 1 \) (small \( \varepsilon \)), so that every \( \varepsilon > 0 \) is accurate. Covariances far
+ * from 1 are rescaled by a power of 4 (with \( \varepsilon \)) and the results scaled back, exactly as in
+ * {@link BuresWasserstein}: \( \mathrm{OT}_{c\varepsilon}(c\Sigma_a, c\Sigma_b) = c\,\mathrm{OT}_\varepsilon(\Sigma_a,
+ * \Sigma_b) \) for the covariance part, and the entropic map matrix is invariant. A result that itself exceeds the
+ * double range is rejected, naming {@code alpha and beta}.
  */
 public final class EntropicGaussianOt {
     private EntropicGaussianOt() {
@@ -48,18 +52,22 @@ public final class EntropicGaussianOt {
      * problem, transport cost plus \( \varepsilon \mathrm{KL} \) (the {@code objective} of an entropic solver, see
      * {@link #cost} for the transport cost alone).
      *
-     * @throws IllegalArgumentException if {@code epsilon} is not finite and > 0, or the measures are null or of
-     *                                  different dimensions
+     * @throws IllegalArgumentException if {@code epsilon} is not finite and > 0, the measures are null or of
+     *                                  different dimensions, or the result overflows double precision
      */
     public static double objective(GaussianMeasure alpha, GaussianMeasure beta, double epsilon) {
         check(alpha, beta, epsilon);
         int d = alpha.dimension();
-        double traces = FlatMatrices.trace(alpha.covariance().data, d) + FlatMatrices.trace(beta.covariance().data, d);
+        int k = Pair.exponent(alpha, beta);
+        Pair pair = Pair.scaled(alpha, beta, k);
+        double eps = scaledEpsilon(epsilon, k);
+        double traces = FlatMatrices.trace(pair.s0, d) + FlatMatrices.trace(pair.s1, d);
         double sum = 0;
-        for (double lambda : Pair.of(alpha, beta).squaredSingularValues()) {
-            sum += psi(Math.sqrt(lambda), epsilon);
+        for (double lambda : pair.squaredSingularValues()) {
+            sum += psi(Math.sqrt(lambda), eps);
         }
-        return BuresWasserstein.meanDistanceSquared(alpha.mean(), beta.mean()) + traces + sum;
+        return Arguments.finiteResult("alpha and beta", "OT_epsilon", BuresWasserstein.meanDistanceSquared(
+                alpha.mean(), beta.mean()) + Math.scalb(traces, 2 * k) + Math.scalb(sum, 2 * k));
     }
 
     /**
@@ -72,12 +80,16 @@ public final class EntropicGaussianOt {
     public static double cost(GaussianMeasure alpha, GaussianMeasure beta, double epsilon) {
         check(alpha, beta, epsilon);
         int d = alpha.dimension();
-        double traces = FlatMatrices.trace(alpha.covariance().data, d) + FlatMatrices.trace(beta.covariance().data, d);
+        int k = Pair.exponent(alpha, beta);
+        Pair pair = Pair.scaled(alpha, beta, k);
+        double eps = scaledEpsilon(epsilon, k);
+        double traces = FlatMatrices.trace(pair.s0, d) + FlatMatrices.trace(pair.s1, d);
         double sum = 0;
-        for (double lambda : Pair.of(alpha, beta).squaredSingularValues()) {
-            sum += crossTerm(lambda, epsilon);
+        for (double lambda : pair.squaredSingularValues()) {
+            sum += crossTerm(lambda, eps);
         }
-        return BuresWasserstein.meanDistanceSquared(alpha.mean(), beta.mean()) + Math.max(traces - 2 * sum, 0);
+        return Arguments.finiteResult("alpha and beta", "the transport cost", BuresWasserstein.meanDistanceSquared(
+                alpha.mean(), beta.mean()) + Math.scalb(Math.max(traces - 2 * sum, 0), 2 * k));
     }
 
     /**
@@ -90,9 +102,14 @@ public final class EntropicGaussianOt {
      */
     public static DMatrixRMaj crossCovariance(GaussianMeasure alpha, GaussianMeasure beta, double epsilon) {
         check(alpha, beta, epsilon);
-        Pair pair = Pair.of(alpha, beta);
+        int k = Pair.exponent(alpha, beta);
+        Pair pair = Pair.scaled(alpha, beta, k);
         Pair.Spectrum sp = pair.spectrum();
-        return Pair.matrix(pair.similarity(sp, crossValues(sp, epsilon)), pair.d);
+        double[] cross = pair.similarity(sp, crossValues(sp, scaledEpsilon(epsilon, k)));
+        if (k != 0) {
+            cross = CovarianceScale.scaled(cross, -2 * k);
+        }
+        return Pair.matrix(Arguments.finiteResult("alpha and beta", "the cross-covariance", cross), pair.d);
     }
 
     /**
@@ -105,10 +122,11 @@ public final class EntropicGaussianOt {
      */
     public static AffineMap entropicMap(GaussianMeasure alpha, GaussianMeasure beta, double epsilon) {
         check(alpha, beta, epsilon);
-        Pair pair = Pair.of(alpha, beta);
+        int k = Pair.exponent(alpha, beta);
+        Pair pair = Pair.scaled(alpha, beta, k);
         Pair.Spectrum sp = pair.spectrum();
-        double[] a = pair.sandwichInverse(sp, crossValues(sp, epsilon));
-        return AffineMap.centred(DMatrixRMaj.wrap(pair.d, pair.d, a), alpha.mean(), beta.mean());
+        double[] a = pair.sandwichInverse(sp, crossValues(sp, scaledEpsilon(epsilon, k)));
+        return BuresWasserstein.centredMap("alpha and beta", a, alpha.mean(), beta.mean());
     }
 
     /**
@@ -131,18 +149,27 @@ public final class EntropicGaussianOt {
         if (Arrays.equals(sa, sb)) {
             return means;
         }
+        int k = Pair.exponent(alpha, beta);
+        Pair pair = Pair.scaled(alpha, beta, k);
+        double eps = scaledEpsilon(epsilon, k);
         double cross = 0;
-        for (double lambda : Pair.of(alpha, beta).squaredSingularValues()) {
-            cross += psi(Math.sqrt(lambda), epsilon);
+        for (double lambda : pair.squaredSingularValues()) {
+            cross += psi(Math.sqrt(lambda), eps);
         }
         double self = 0;
-        for (double lambda : FlatMatrices.symmetricEigenvalues(sa, d)) {
-            self += psi(Math.max(lambda, 0), epsilon);
+        for (double lambda : FlatMatrices.symmetricEigenvalues(pair.s0, d)) {
+            self += psi(Math.max(lambda, 0), eps);
         }
-        for (double lambda : FlatMatrices.symmetricEigenvalues(sb, d)) {
-            self += psi(Math.max(lambda, 0), epsilon);
+        for (double lambda : FlatMatrices.symmetricEigenvalues(pair.s1, d)) {
+            self += psi(Math.max(lambda, 0), eps);
         }
-        return means + Math.max(cross - 0.5 * self, 0);
+        return Arguments.finiteResult("alpha and beta", "the Sinkhorn divergence",
+                means + Math.scalb(Math.max(cross - 0.5 * self, 0), 2 * k));
+    }
+
+    /** \( \varepsilon \) in the units of the covariances rescaled by {@link CovarianceScale} (itself when {@code k = 0}). */
+    private static double scaledEpsilon(double epsilon, int k) {
+        return k == 0 ? epsilon : CovarianceScale.epsilon(epsilon, k);
     }
 
     /**
@@ -160,6 +187,11 @@ public final class EntropicGaussianOt {
             log1mTau2 = Math.log1p(-tau * tau);
         } else {
             double oneMinusTau = (epsilon + epsilon * (epsilon / (big + 4 * r))) / (big + epsilon);
+            if (oneMinusTau == 0) {
+                // 1 - tau ~ epsilon / (4r) underflowed: epsilon log(1 - tau^2) ~ epsilon log(epsilon / 2r) is below
+                // 1e-300 in magnitude, the epsilon -> 0 limit
+                return -2 * r * tau;
+            }
             log1mTau2 = Math.log(oneMinusTau) + Math.log1p(tau);
         }
         return -2 * r * tau - 0.5 * epsilon * log1mTau2;

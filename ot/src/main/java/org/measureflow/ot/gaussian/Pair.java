@@ -32,6 +32,30 @@ final class Pair {
         return new Pair(d, mu.choleskyFactor().data, mu.covariance().data, nu.covariance().data);
     }
 
+    /**
+     * {@link #of(GaussianMeasure, GaussianMeasure)} on covariances rescaled by {@link CovarianceScale} (the pair of
+     * \( 4^{-k}\Sigma_0, 4^{-k}\Sigma_1 \)) when they are far from 1; every quantity of the pair is then in units
+     * of \( 4^{-k} \) times a covariance, except the similarity-invariant matrices (the Monge and entropic map
+     * matrices), which do not change.
+     */
+    static Pair scaled(GaussianMeasure mu, GaussianMeasure nu) {
+        return scaled(mu, nu, exponent(mu, nu));
+    }
+
+    /** The pair of \( 4^{-k}\Sigma_0, 4^{-k}\Sigma_1 \); {@code k = 0} is {@link #of(GaussianMeasure, GaussianMeasure)}. */
+    static Pair scaled(GaussianMeasure mu, GaussianMeasure nu, int k) {
+        if (k == 0) {
+            return of(mu, nu);
+        }
+        return new Pair(mu.dimension(), CovarianceScale.scaled(mu.choleskyFactor().data, k),
+                CovarianceScale.scaled(mu.covariance().data, 2 * k), CovarianceScale.scaled(nu.covariance().data, 2 * k));
+    }
+
+    /** The {@link CovarianceScale#pairExponent} of the two covariances. */
+    static int exponent(GaussianMeasure mu, GaussianMeasure nu) {
+        return CovarianceScale.pairExponent(mu.covariance().data, nu.covariance().data);
+    }
+
     /** From owned flat copies: the lower Cholesky factor of {@code s0}, and the two covariances. */
     static Pair of(double[] l, double[] s0, double[] s1, int d) {
         return new Pair(d, l, s0, s1);

@@ -156,8 +156,9 @@ public final class SemiDiscreteNewton {
      * \( D \)) to {@code target}: in 2-D by Newton from \( \psi_0 = 0 \), in 1-D in closed form.
      *
      * @throws IllegalArgumentException if the density has zero mass or a dimension other than 1 or 2, the target's
-     *                                  dimension differs from the density's, two points coincide, or a point has
-     *                                  weight 0
+     *                                  dimension differs from the density's, two points coincide, a point has
+     *                                  weight 0, or the points lie so far from the box that squared distances (or
+     *                                  the semi-dual) overflow double precision (naming {@code target})
      */
     public SemiDiscreteResult solve(GridDensity density, ParticleMeasure target) {
         return solveFrom(density, target, null, IterationObserver.none());
@@ -180,7 +181,8 @@ public final class SemiDiscreteNewton {
      * instance a previous solution (checked, but not needed, in 1-D).
      *
      * @throws IllegalArgumentException as {@link #solve(GridDensity, ParticleMeasure)}, or if {@code initialWeights}
-     *                                  is null, has the wrong length or a non-finite entry
+     *                                  is null, has the wrong length or a non-finite entry, or is so large that the
+     *                                  result overflows
      */
     public SemiDiscreteResult solve(GridDensity density, ParticleMeasure target, double[] initialWeights) {
         return solve(density, target, initialWeights, IterationObserver.none());
@@ -206,7 +208,7 @@ public final class SemiDiscreteNewton {
                 Arguments.length("initialWeights", initialWeights.length, target.size());
             }
             double[] b = target.weights();
-            SemiDualEvaluation at = line.evaluate(line.optimalWeights(b), b);
+            SemiDualEvaluation at = requireFinite("target", line.evaluate(line.optimalWeights(b), b));
             return new SemiDiscreteResult(at, Convergence.tested(0, at.massError(), tolerance, false));
         }
         Tessellation tess = tessellation(density, target);
@@ -216,7 +218,21 @@ public final class SemiDiscreteNewton {
             Arguments.length("initialWeights", initialWeights.length, n);
             System.arraycopy(initialWeights, 0, psi, 0, n);
         }
-        return newton(tess, target.weights(), psi, observer);
+        return newton(tess, target.weights(), psi, observer, initialWeights == null ? "target" : "initialWeights");
+    }
+
+    /**
+     * Rejects an evaluation holding a non-finite number (weights so large, or points so far away, that the semi-dual
+     * overflows), naming {@code name}, the argument that made it.
+     */
+    static SemiDualEvaluation requireFinite(String name, SemiDualEvaluation at) {
+        Arguments.finiteResult(name, "the Laguerre weights", at.weights());
+        Arguments.finiteResult(name, "the cell masses", at.masses());
+        Arguments.finiteResult(name, "the semi-dual", at.objective());
+        Arguments.finiteResult(name, "the transport cost", at.cost());
+        Arguments.finiteResult(name, "the mass error", at.massError());
+        Arguments.finiteResult(name, "the cell centroids", at.centroids());
+        return at;
     }
 
     /**
@@ -224,21 +240,22 @@ public final class SemiDiscreteNewton {
      * without iterating. Since \( \partial_i \Phi = b_i - G_i(\psi) \), this also gives the gradient of the dual.
      *
      * @throws IllegalArgumentException as {@link #solve(GridDensity, ParticleMeasure)}, or if {@code weights} is
-     *                                  null, has the wrong length or a non-finite entry
+     *                                  null, has the wrong length or a non-finite entry, or is so large that the
+     *                                  semi-dual overflows
      */
     public SemiDualEvaluation evaluate(GridDensity density, ParticleMeasure target, double[] weights) {
         if (density != null && density.dimension() == 1) {
             SemiDiscreteLine line = line(density, target);
             Arguments.finite("weights", weights);
             Arguments.length("weights", weights.length, target.size());
-            return line.evaluate(weights.clone(), target.weights());
+            return requireFinite("weights", line.evaluate(weights.clone(), target.weights()));
         }
         Tessellation t = tessellation(density, target);
         Arguments.finite("weights", weights);
         Arguments.length("weights", weights.length, target.size());
         double[] psi = weights.clone();
         t.build(psi);
-        return evaluation(t, target.weights(), psi);
+        return requireFinite("weights", evaluation(t, target.weights(), psi));
     }
 
     /**
@@ -285,6 +302,7 @@ public final class SemiDiscreteNewton {
             v[c] /= m;
         }
         GridDensity.Grid g = density.grid();
+        requireFiniteSquaredDistances(g, target);
         Tessellation t = new Tessellation(target.flatPoints(), g.lower(0), g.upper(0), g.lower(1), g.upper(1),
                 g.cells(0), g.cells(1), v);
         requirePositiveWeights(target);
@@ -297,8 +315,27 @@ public final class SemiDiscreteNewton {
         return t;
     }
 
+    /**
+     * Rejects points so far from the density's box that squared distances overflow: the squared diameter of the
+     * bounding box of the box and the points must be finite.
+     */
+    private static void requireFiniteSquaredDistances(GridDensity.Grid g, ParticleMeasure target) {
+        double s = 0;
+        for (int k = 0; k < 2; k++) {
+            double lo = g.lower(k);
+            double hi = g.upper(k);
+            for (int i = 0; i < target.size(); i++) {
+                lo = Math.min(lo, target.coordinate(i, k));
+                hi = Math.max(hi, target.coordinate(i, k));
+            }
+            s += (hi - lo) * (hi - lo);
+        }
+        Arguments.finiteResult("target", "the squared distance between the density's box and the points", s);
+    }
+
     /** Damped Newton from {@code psi} (overwritten with the final weights). */
-    private SemiDiscreteResult newton(Tessellation t, double[] b, double[] psi, IterationObserver observer) {
+    private SemiDiscreteResult newton(Tessellation t, double[] b, double[] psi, IterationObserver observer,
+                                      String name) {
         int n = b.length;
         double[] d = new double[n];
         double[] rhs = new double[n];
@@ -357,7 +394,7 @@ public final class SemiDiscreteNewton {
             }
             stopped = !observer.observe(new IterationStatus(iter, errMax, Double.NaN));
         }
-        SemiDualEvaluation at = evaluation(t, b, psi);
+        SemiDualEvaluation at = requireFinite(name, evaluation(t, b, psi));
         return new SemiDiscreteResult(at, Convergence.tested(iter, at.massError(), tolerance, stopped));
     }
 

@@ -151,7 +151,9 @@ public final class SemiDiscreteSgd {
      * {@code target} (its weights are \( b \)).
      *
      * @param rng the source of every sample
-     * @throws IllegalArgumentException if an argument is null or the dimensions differ
+     * @throws IllegalArgumentException if an argument is null or the dimensions differ, or if the estimated semi-dual
+     *                                  overflows double precision (samples and points too far apart, or a huge
+     *                                  {@link #stepSize()}; checked after the run)
      */
     public SemiDiscreteResult solve(PointSampler source, ParticleMeasure target, RandomGenerator rng) {
         return solve(source, target, rng, IterationObserver.none());
@@ -202,7 +204,8 @@ public final class SemiDiscreteSgd {
         for (int i = 0; i < n; i++) {
             avg[i] -= mean;
         }
-        SemiDualEvaluation at = evaluate(draw, y, norms, b, avg, d, rng);
+        SemiDualEvaluation at = SemiDiscreteNewton.requireFinite("source and target (or stepSize)",
+                evaluate(draw, y, norms, b, avg, d, rng));
         return new SemiDiscreteResult(at, Convergence.tested(done, at.massError(), tolerance, done < steps));
     }
 

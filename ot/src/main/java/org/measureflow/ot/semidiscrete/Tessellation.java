@@ -2,6 +2,8 @@ package org.measureflow.ot.semidiscrete;
 
 import java.util.Arrays;
 
+import org.measureflow.core.Arguments;
+
 /**
  * The Laguerre (power) cells of weighted points in the plane, clipped to a rectangle, and the integrals of a
  * piecewise-constant density over them: the geometric engine of {@link SemiDiscreteNewton} (package-private).
@@ -73,10 +75,11 @@ final class Tessellation {
         integrals = new GridIntegrals(xlo, xhi, ylo, yhi, gx, gy, values, cap);
         buckets = new PointBuckets(px, py);
         start = new int[n + 1];
-        vx = new double[8 * n];
-        vy = new double[8 * n];
-        label = new int[8 * n];
-        edgeWeight = new double[8 * n];
+        int slots = Arguments.product("target (8 vertex slots per point)", 8, n);
+        vx = new double[slots];
+        vy = new double[slots];
+        label = new int[slots];
+        edgeWeight = new double[slots];
         mass = new double[n];
         momentX = new double[n];
         momentY = new double[n];

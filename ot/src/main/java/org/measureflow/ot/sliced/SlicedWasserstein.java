@@ -181,8 +181,79 @@ public final class SlicedWasserstein {
             squares += (v - mean) * (v - mean);
         }
         double se = count > 1 ? Math.sqrt(squares / (count - 1) / count) : 0.0;
+        if (!(mean >= Double.MIN_NORMAL && mean < Double.POSITIVE_INFINITY && se < Double.POSITIVE_INFINITY)) {
+            // W_p^p left the normal double range (large p, or points very far apart or very close)
+            return rescaled(x, y, theta, count);
+        }
         double distance = p == 1.0 ? mean : p == 2.0 ? Math.sqrt(mean) : Math.pow(mean, 1.0 / p);
         return new SlicedWassersteinResult(mean, distance, se, count, costs);
+    }
+
+    /**
+     * The estimate where the \( p \)-th powers leave the double range: each direction's \( W_p \) comes from
+     * {@link OneDimensionalOt#distance(double[], double[], double[], double[], double)} (which factors out the largest
+     * gap), and with \( G = \max_l W_p(\theta_l) \),
+     * \( \widehat{SW}_p = G \bigl(\frac1L \sum_l (W_p(\theta_l)/G)^p\bigr)^{1/p} \), always finite. The cost, the
+     * per-direction costs and the standard error are the \( p \)-th powers, {@code +Infinity} where they exceed the
+     * double range (see {@link SlicedWassersteinResult}). Serial: a fallback, not a hot path.
+     */
+    private SlicedWassersteinResult rescaled(ParticleMeasure x, ParticleMeasure y, double[] theta, int count) {
+        int d = x.dimension();
+        double[] xs = x.flatPoints();
+        double[] ys = y.flatPoints();
+        double[] a = x.weights();
+        double[] b = y.weights();
+        double[] px = new double[x.size()];
+        double[] py = new double[y.size()];
+        double[] w = new double[count];
+        double g = 0;
+        double shrink = 0.5 / d;
+        for (int l = 0; l < count; l++) {
+            projectScaled(xs, theta, l, d, shrink, px);
+            projectScaled(ys, theta, l, d, shrink, py);
+            w[l] = OneDimensionalOt.distance(px, a, py, b, p) / shrink;
+            g = Math.max(g, w[l]);
+        }
+        Arguments.finiteResult("x and y", "the sliced distance", g);
+        double[] costs = new double[count];
+        if (g == 0) {
+            return new SlicedWassersteinResult(0, 0, 0, count, costs);
+        }
+        double[] u = new double[count];
+        double mean = 0;
+        for (int l = 0; l < count; l++) {
+            u[l] = Math.pow(w[l] / g, p);
+            mean += u[l];
+            costs[l] = Math.pow(w[l], p);
+        }
+        mean /= count;
+        double squares = 0;
+        for (double v : u) {
+            squares += (v - mean) * (v - mean);
+        }
+        double seScaled = count > 1 ? Math.sqrt(squares / (count - 1) / count) : 0.0;
+        double distance = g * Math.pow(mean, 1.0 / p);
+        double se = seScaled == 0 ? 0 : Math.pow(g * Math.pow(seScaled, 1.0 / p), p);
+        return new SlicedWassersteinResult(Math.pow(distance, p), distance, se, count, costs);
+    }
+
+    /**
+     * The projections \( s \langle \theta_l, x_i \rangle \) with the factor \( s = 1/(2d) \) applied to each term:
+     * for directions with entries at most 1 in magnitude no partial sum can overflow.
+     *
+     * @throws IllegalArgumentException naming {@code theta} if a projection still overflows (directions far from unit
+     *                                  length)
+     */
+    private static void projectScaled(double[] points, double[] theta, int l, int d, double shrink, double[] out) {
+        int t = l * d;
+        for (int i = 0; i < out.length; i++) {
+            double s = 0;
+            int base = i * d;
+            for (int k = 0; k < d; k++) {
+                s += shrink * points[base + k] * theta[t + k];
+            }
+            out[i] = Arguments.finiteResult("theta", "a projection <theta_l, x_i>", s);
+        }
     }
 
     /** \( W_p^p(\theta_l\sharp\mu, \theta_l\sharp\nu) \) for each of the {@code count} directions, in fixed chunks. */

@@ -6,6 +6,11 @@ import org.measureflow.core.TextSummary;
 /**
  * The Monte-Carlo estimate of a sliced Wasserstein distance (see {@link SlicedWasserstein}).
  *
+ * <p>{@code distance} is always a finite number. The \( p \)-th powers ({@code cost}, {@code costs} and
+ * {@code standardError}, which is in the units of {@code cost}) are {@code +Infinity} where they exceed the double
+ * range, and only there: for large \( p \) (\( 2.05^{1000} \) already does) or points more than about
+ * \( 10^{154} \) apart; they are never {@code NaN}.
+ *
  * @param cost          \( \widehat{SW}_p^p = \frac1L\sum_{l=1}^L W_p^p(\theta_l\sharp\mu, \theta_l\sharp\nu) \), the mean
  *                      of the one-dimensional transport costs: an unbiased estimate of
  *                      \( SW_p^p = \mathbb E_\theta W_p^p(\theta\sharp\mu,\theta\sharp\nu) \)

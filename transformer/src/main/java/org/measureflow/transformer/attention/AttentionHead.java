@@ -18,7 +18,9 @@ import org.measureflow.core.TextSummary;
  * <p>Made by {@link #of(DMatrixRMaj, DMatrixRMaj, DMatrixRMaj)} (the three matrices are required: they have no
  * default), {@link #identity(int, double)} or {@link #scalar(double, double, double)}; changed by
  * {@link #withQuery(DMatrixRMaj)}, {@link #withKey(DMatrixRMaj)} and {@link #withValue(DMatrixRMaj)}. Immutable and
- * thread-safe; the matrices are copied in and out.
+ * thread-safe; the matrices are copied in and out. Every factory and wither rejects non-finite entries (so a
+ * non-finite \( \beta \) too), naming the argument, and matrices whose product \( K^\top Q \) overflows (naming
+ * {@code query and key}).
  */
 public final class AttentionHead {
     private final int d;
@@ -26,6 +28,7 @@ public final class AttentionHead {
     private final double[] key;
     private final double[] value;
     private final double[] keyQuery; // K^T Q, row-major
+    private final double keyQueryNorm;
 
     private AttentionHead(int d, double[] query, double[] key, double[] value) {
         this.d = d;
@@ -42,6 +45,24 @@ public final class AttentionHead {
                 keyQuery[r * d + c] = s;
             }
         }
+        Arguments.finiteResult("query and key", "K^T Q", keyQuery);
+        double max = 0;
+        for (double v : keyQuery) {
+            max = Math.max(max, Math.abs(v));
+        }
+        double f = 0;
+        for (double v : keyQuery) {
+            f += max == 0 ? 0 : (v / max) * (v / max);
+        }
+        this.keyQueryNorm = max * Math.sqrt(f); // scaled: finite whenever the entries are (up to a factor d)
+    }
+
+    /**
+     * The Frobenius norm \( \lVert K^\top Q \rVert_F \), which bounds the logits:
+     * \( |\ell(x, y)| \le \lVert K^\top Q\rVert_F |x||y| \).
+     */
+    double keyQueryNorm() {
+        return keyQueryNorm;
     }
 
     /**
@@ -74,8 +95,9 @@ public final class AttentionHead {
     public static AttentionHead identity(int d, double beta) {
         Arguments.positive("d", d);
         Arguments.finite("beta", beta);
-        double[] q = new double[d * d];
-        double[] i = new double[d * d];
+        int size = Arguments.product("d * d", d, d);
+        double[] q = new double[size];
+        double[] i = new double[size];
         for (int k = 0; k < d; k++) {
             q[k * d + k] = beta;
             i[k * d + k] = 1;
@@ -178,11 +200,12 @@ public final class AttentionHead {
     /**
      * The logit \( \ell(x, y) = \langle Q x, K y\rangle \).
      *
-     * @throws IllegalArgumentException if a point does not have length {@code d}
+     * @throws IllegalArgumentException if a point is null, not finite or does not have length {@code d}, or the logit
+     *                                  overflows
      */
     public double logit(double[] x, double[] y) {
-        Arguments.length("x", Arguments.notNull("x", x).length, d);
-        Arguments.length("y", Arguments.notNull("y", y).length, d);
+        Arguments.length("x", Arguments.finite("x", x).length, d);
+        Arguments.length("y", Arguments.finite("y", y).length, d);
         double s = 0;
         for (int r = 0; r < d; r++) {
             double a = 0;
@@ -191,7 +214,7 @@ public final class AttentionHead {
             }
             s += a * y[r];
         }
-        return s;
+        return Arguments.finiteResult("x and y", "the logit <Q x, K y>", s);
     }
 
     /** Writes \( a = K^\top Q x \) for the point at {@code x[offset..]} into {@code out[0..d)}; no checks. */

@@ -19,8 +19,11 @@ import org.measureflow.core.parallel.Chunks;
  * <p><b>Stability.</b> Each row is shifted by its largest exponent \( M_i = \max_j (\ell_{ij} + c_j) \) before
  * exponentiation (log-sum-exp), so no exponential overflows and the softmax is exactly invariant, up to rounding,
  * to a constant added to a row of logits. The unnormalised form multiplies by \( e^{M_i} \) at the end and throws
- * {@link IllegalStateException} if that overflows (the exact value is then beyond double range). A row whose keys
- * all have weight zero (possible only with a causal mask and zero weights) contributes nothing.
+ * {@link IllegalArgumentException} naming {@code points} if that overflows (the exact value is then beyond double
+ * range). A row whose keys all have weight zero (possible only with a causal mask and zero weights) contributes
+ * nothing. Before any work, tokens and heads whose logits could overflow are rejected: the bound
+ * \( \max_h \lVert K_h^\top Q_h \rVert_F \max_i |x_i|^2 + \max_{h,j} |c^h_j| \) must stay below half the largest
+ * double (\( O(nd + Hd^2) \) next to the \( O(Hn^2 d) \) work); every output is checked to be finite at the end.
  *
  * <p><b>Cost.</b> \( O(H (n^2 d + n d^2)) \) time and \( O(n d) \) memory: no \( n \times n \) matrix is stored.
  * For a query \( x_i \) the head computes \( a = K^\top Q x_i \) once; the logits against all keys are then
@@ -55,15 +58,16 @@ public final class SelfAttention {
      *                      \( v_i \leftarrow v_i - \langle v_i, x_i\rangle x_i / |x_i|^2 \) (survey &sect;7; spec
      *                      B8(d), \( P_x = I - x x^\top \) on the unit sphere)
      * @param out           receives the {@code n * d} outputs, row-major; must not be {@code points}
-     * @throws IllegalArgumentException on a size mismatch, a null argument or a non-finite coordinate
-     * @throws IllegalStateException    if an unnormalised output overflows
+     * @throws IllegalArgumentException on a size mismatch, a null argument, a non-finite coordinate, a bias that is
+     *                                  {@code NaN} or \( +\infty \), logits that could overflow, or an output that
+     *                                  overflows (naming {@code points})
      */
     public static void evaluate(Attention attention, double[] points, int n, int d, double[][] columnBias,
                                 boolean causal, Normalisation normalisation, boolean tangent, double[] out) {
         check(attention, points, n, d);
         Arguments.notNull("normalisation", normalisation);
         Arguments.notNull("out", out);
-        Arguments.length("out", out.length, n * d);
+        Arguments.length("out", out.length, points.length);
         if (out == points) {
             // aliasing is a rule Arguments cannot state: the outputs would overwrite tokens still to be read
             throw new IllegalArgumentException("out must not be the points array (outputs would overwrite the tokens"
@@ -78,10 +82,12 @@ public final class SelfAttention {
             }
         }
         AttentionHead[] list = attention.heads().toArray(new AttentionHead[0]);
+        requireFiniteLogits(list, points, n, d, columnBias);
         double[] transposed = transpose(points, n, d);
         boolean softmax = normalisation == Normalisation.SOFTMAX;
         double uniform = 1.0 / n;
         int rows = rowsPerChunk(n);
+        Arguments.product("n (" + BLOCK + " rows of logits per block)", BLOCK, n);
         long costPerRow = (long) heads * n * (3L * d + 20);
         // Over 80 lines on purpose: the block loop below is the hot loop of the module, kept in one lambda with its
         // work arrays allocated once per chunk; splitting it would pass those arrays through calls per block.
@@ -128,8 +134,9 @@ public final class SelfAttention {
                         } else {
                             scale = Math.exp(max[r]) * (bias == null ? uniform : 1.0);
                             if (!Double.isFinite(scale)) {
-                                throw new IllegalStateException("unnormalised attention overflows for token "
-                                        + (first + r) + " (largest exponent " + max[r] + ")");
+                                throw new IllegalArgumentException("points: unnormalised attention overflows double "
+                                        + "precision for token " + (first + r) + " (largest exponent " + max[r]
+                                        + "); use softmax, or smaller tokens or logits");
                             }
                         }
                         System.arraycopy(sums, r * d, sum, 0, d);
@@ -147,12 +154,48 @@ public final class SelfAttention {
                 }
             }
         });
-        if (!softmax) {
-            for (int k = 0; k < out.length; k++) {
-                if (!Double.isFinite(out[k])) {
-                    throw new IllegalStateException("unnormalised attention overflows: output " + k + " is " + out[k]);
+        Arguments.finiteResult("points", (softmax ? "" : "unnormalised ") + "attention (the output V sum_j A_ij x_j)",
+                out);
+    }
+
+    /**
+     * Rejects tokens, heads and biases whose logits \( \ell_{ij} + c_j \) could overflow: the bound
+     * \( \max_h \lVert K_h^\top Q_h\rVert_F \max_i |x_i|^2 + \max |c| \) (over finite biases) must stay below
+     * {@code Double.MAX_VALUE / 2}, so that the row shifts \( \ell_{ij} - M_i \) are finite too. Biases may be
+     * \( -\infty \) (zero weight), never {@code NaN} or \( +\infty \).
+     */
+    private static void requireFiniteLogits(AttentionHead[] heads, double[] points, int n, int d, double[][] biases) {
+        double maxSquare = 0;
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int k = 0; k < d; k++) {
+                s += points[i * d + k] * points[i * d + k];
+            }
+            maxSquare = Math.max(maxSquare, s);
+        }
+        double norm = 0;
+        for (AttentionHead head : heads) {
+            norm = Math.max(norm, head.keyQueryNorm());
+        }
+        double maxBias = 0;
+        if (biases != null) {
+            for (int h = 0; h < biases.length; h++) {
+                for (int j = 0; j < biases[h].length; j++) {
+                    double c = biases[h][j];
+                    if (Double.isNaN(c) || c == Double.POSITIVE_INFINITY) {
+                        throw new IllegalArgumentException("columnBias[" + h + "][" + j
+                                + "] must be finite or -Infinity (a zero weight), got " + c);
+                    }
+                    if (c > Double.NEGATIVE_INFINITY) {
+                        maxBias = Math.max(maxBias, Math.abs(c));
+                    }
                 }
             }
+        }
+        double bound = norm * maxSquare + maxBias;
+        if (!(bound <= 0.5 * Double.MAX_VALUE)) {
+            throw new IllegalArgumentException("points: the attention logits <Q x_i, K x_j> + c_j can reach |K^T Q| "
+                    + "max|x|^2 + max|c| = " + bound + ", beyond double precision; rescale the tokens or the heads");
         }
     }
 
@@ -160,12 +203,13 @@ public final class SelfAttention {
      * The logits \( \ell_{ij} = \langle Q x_i, K x_j\rangle \) of one head as a dense row-major {@code n x n}
      * matrix (for inspection, plots and the Sinkhorn scaling of {@code sinkformer}); \( O(n^2) \) memory.
      *
-     * @throws IllegalArgumentException on a size mismatch or a null argument
+     * @throws IllegalArgumentException on a size mismatch, a null argument, or logits that could overflow
      */
     public static double[] logits(AttentionHead head, double[] points, int n, int d) {
         check(Attention.of(Arguments.notNull("head", head)), points, n, d);
+        requireFiniteLogits(new AttentionHead[]{head}, points, n, d, null);
         double[] transposed = transpose(points, n, d);
-        double[] out = new double[n * n];
+        double[] out = new double[Arguments.product("n * n", n, n)];
         Chunks.forEach(n, rowsPerChunk(n), 3L * n * d, (chunk, start, end) -> {
             double[] query = new double[d];
             double[] row = new double[n];
@@ -186,7 +230,8 @@ public final class SelfAttention {
      *
      * @param columnBias the biases \( c_j \) ({@code n} entries), or {@code null} for uniform weights
      *                   \( c_j = -\log n \)
-     * @throws IllegalArgumentException on a size mismatch or a null argument
+     * @throws IllegalArgumentException on a size mismatch, a null argument, logits that could overflow, or an
+     *                                  (unnormalised) entry that overflows
      */
     public static double[] matrix(AttentionHead head, double[] points, int n, int d, double[] columnBias,
                                   boolean causal, Normalisation normalisation) {
@@ -195,8 +240,10 @@ public final class SelfAttention {
         if (columnBias != null) {
             Arguments.length("columnBias", columnBias.length, n);
         }
+        requireFiniteLogits(new AttentionHead[]{head}, points, n, d, columnBias == null ? null
+                : new double[][]{columnBias});
         double[] transposed = transpose(points, n, d);
-        double[] out = new double[n * n];
+        double[] out = new double[Arguments.product("n * n", n, n)];
         boolean softmax = normalisation == Normalisation.SOFTMAX;
         Chunks.forEach(n, rowsPerChunk(n), 3L * n * d, (chunk, start, end) -> {
             double[] query = new double[d];
@@ -220,7 +267,7 @@ public final class SelfAttention {
                 }
             }
         });
-        return out;
+        return Arguments.finiteResult("points", "the attention matrix", out);
     }
 
     private static void check(Attention attention, double[] points, int n, int d) {
@@ -229,7 +276,7 @@ public final class SelfAttention {
         Arguments.positive("n", n);
         Arguments.positive("d", d);
         Arguments.sameDimension("d", d, attention.dimension(), "the attention layer");
-        Arguments.length("points", points.length, n * d);
+        Arguments.length("points", points.length, Arguments.product("n * d", n, d));
         Arguments.finite("points", points); // O(n d) next to the O(n^2 d) work: no NaN passes silently
     }
 

@@ -128,6 +128,9 @@ public final class TokenDiagnostics {
      * order (same bits on any number of threads).
      *
      * @param beta inverse temperature, finite and {@code > 0}
+     * @throws IllegalArgumentException if {@code tokens} is null, {@code beta} is not finite and positive, or the
+     *                                  energy overflows double precision (\( \beta \langle x_i, x_j\rangle \gt 709 \),
+     *                                  or \( \beta \) so small that \( 1/(2\beta) \) does)
      */
     public static double interactionEnergy(ParticleMeasure tokens, double beta) {
         Arguments.notNull("tokens", tokens);
@@ -153,14 +156,15 @@ public final class TokenDiagnostics {
         for (double p : partial) {
             total += p;
         }
-        return total / (2 * beta);
+        return Arguments.finiteResult("tokens and beta", "the interaction energy", total / (2 * beta));
     }
 
     /**
      * The log-partition functional \( \Lambda_\mu(x) = \log \sum_j w_j e^{\langle Q x, K x_j\rangle} \) of one head
      * at the point {@code x}, computed stably (log-sum-exp).
      *
-     * @throws IllegalArgumentException if {@code x} or the tokens do not have the head's dimension
+     * @throws IllegalArgumentException if {@code x} or the tokens do not have the head's dimension, or a logit
+     *                                  \( \langle Q x, K x_j\rangle \) overflows (naming {@code x and y})
      */
     public static double logPartition(AttentionHead head, ParticleMeasure tokens, double[] x) {
         Arguments.notNull("head", head);
@@ -180,7 +184,7 @@ public final class TokenDiagnostics {
         for (int j = 0; j < n; j++) {
             s += Math.exp(logits[j] - max);
         }
-        return max + Math.log(s);
+        return Arguments.finiteResult("x and tokens", "the log-partition", max + Math.log(s));
     }
 
     private static double[] directions(ParticleMeasure tokens) {

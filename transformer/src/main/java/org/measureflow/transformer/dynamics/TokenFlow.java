@@ -83,7 +83,9 @@ public final class TokenFlow {
      * @param tokens the tokens at depth 0 (not modified)
      * @param depths the depths to record, finite and {@code >= 0}, at least one; include 0 to record the input
      * @return the recorded measures, in increasing depth, and the integrator's counts
-     * @throws IllegalArgumentException on a null argument, no depth, or a negative or non-finite depth
+     * @throws IllegalArgumentException on a null argument, no depth, or a negative or non-finite depth; naming
+     *                                  {@code points} if the attention overflows, or {@code integrator} if the
+     *                                  integration fails (an overflowing state: a step too large, or a blow-up)
      */
     public TokenFlowResult integrate(ParticleMeasure tokens, double... depths) {
         return integrate(tokens, depths, StepObserver.none());
@@ -98,7 +100,7 @@ public final class TokenFlow {
      * @param depths   the depths to record, finite and {@code >= 0}, at least one
      * @param observer the step observer, e.g. {@link StepObserver#progress(java.util.function.DoubleConsumer)}
      * @return the recorded measures, in increasing depth, and the integrator's counts
-     * @throws IllegalArgumentException on a null argument, no depth, or a negative or non-finite depth
+     * @throws IllegalArgumentException as {@link #integrate(ParticleMeasure, double...)}
      */
     public TokenFlowResult integrate(ParticleMeasure tokens, double[] depths, StepObserver observer) {
         Arguments.notNull("tokens", tokens);
@@ -113,9 +115,14 @@ public final class TokenFlow {
         int d = tokens.dimension();
         double[] y = tokens.flatPoints();
         TrajectoryRecorder recorder = TrajectoryRecorder.atTimes(depths);
-        IntegrationResult result = integrator.integrate(
-                field.system(n, d, tokens.isUniform() ? null : tokens.weights()), 0.0, y, end,
-                StepObserver.all(recorder, observer));
+        IntegrationResult result;
+        try {
+            result = integrator.integrate(field.system(n, d, tokens.isUniform() ? null : tokens.weights()), 0.0, y,
+                    end, StepObserver.all(recorder, observer));
+        } catch (IllegalStateException e) {
+            // the integrator's own failure (an overflowing state, an underflowing step): reported naming it
+            throw new IllegalArgumentException("integrator: " + e.getMessage(), e);
+        }
         List<ParticleMeasure> measures = new ArrayList<>();
         double[] times = new double[recorder.size()];
         for (int k = 0; k < recorder.size(); k++) {

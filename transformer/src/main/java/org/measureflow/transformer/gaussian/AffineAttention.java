@@ -6,6 +6,7 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
+import org.measureflow.core.Arguments;
 import org.measureflow.core.linalg.Spd;
 import org.measureflow.transformer.attention.Attention;
 import org.measureflow.transformer.attention.AttentionHead;
@@ -59,9 +60,11 @@ final class AffineAttention {
         DMatrixRMaj g = new DMatrixRMaj(d, d);
         CommonOps_DDRM.mult(half, m, tmp);
         CommonOps_DDRM.mult(tmp, half, g);
+        Arguments.finiteResult("covariance", "S^{1/2} Q^T K S^{1/2}", g.data);
         SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(d, d, true, true, false);
         if (!svd.decompose(g)) {
-            throw new IllegalStateException("SVD of S^{1/2} Q^T K S^{1/2} failed");
+            // EJML's SVD did not converge on a finite matrix: the covariance is too ill-conditioned
+            throw new IllegalArgumentException("covariance: the SVD of S^{1/2} Q^T K S^{1/2} did not converge");
         }
         DMatrixRMaj u = svd.getU(null, false);
         DMatrixRMaj w = svd.getV(null, false);

@@ -150,8 +150,8 @@ public final class GaussianAttentionClosure {
      * @param mean       \( m \), {@code d} finite entries
      * @param covariance \( \Sigma \), {@code d x d}, finite (SPD for Sinkhorn weights)
      * @return \( \Gamma \)
-     * @throws IllegalArgumentException if the sizes differ, an entry is not finite, or (Sinkhorn weights)
-     *                                  \( \Sigma \) is not SPD
+     * @throws IllegalArgumentException if the sizes differ, an entry is not finite, (Sinkhorn weights) \( \Sigma \) is
+     *                                  not SPD, or the field overflows double precision
      */
     public AffineMap field(Attention attention, double[] mean, DMatrixRMaj covariance) {
         Arguments.notNull("attention", attention);
@@ -162,7 +162,8 @@ public final class GaussianAttentionClosure {
         DMatrixRMaj b = new DMatrixRMaj(d, d);
         double[] c = new double[d];
         AffineAttention.slopeAndOffset(attention, mean, covariance, attentionWeights, b, c);
-        return AffineMap.of(b, c);
+        Arguments.finiteResult("attention", "the attention field's slope B", b.data);
+        return AffineMap.of(b, Arguments.finiteResult("attention", "the attention field's offset c", c));
     }
 
     /**
@@ -172,7 +173,7 @@ public final class GaussianAttentionClosure {
      * @param mean       \( m \), {@code d} finite entries
      * @param covariance \( \Sigma \), {@code d x d}, finite (SPD for Sinkhorn weights)
      * @return the two rates
-     * @throws IllegalArgumentException as {@link #field(Attention, double[], DMatrixRMaj)}
+     * @throws IllegalArgumentException as {@link #field(Attention, double[], DMatrixRMaj)}, or if a rate overflows
      */
     public Rates rates(Attention attention, double[] mean, DMatrixRMaj covariance) {
         AffineMap gamma = field(attention, mean, covariance);
@@ -182,7 +183,10 @@ public final class GaussianAttentionClosure {
         DMatrixRMaj rate = new DMatrixRMaj(b.numRows, b.numRows);
         CommonOps_DDRM.transpose(bs, rate);
         CommonOps_DDRM.addEquals(rate, bs);
-        return new Rates(gamma.apply(mean), rate);
+        Arguments.finiteResult("covariance", "the covariance rate B S + S B^T", rate.data);
+        double[] meanRate = new double[mean.length];
+        gamma.apply(mean, 0, meanRate, 0);
+        return new Rates(Arguments.finiteResult("mean", "the mean rate", meanRate), rate);
     }
 
     /**

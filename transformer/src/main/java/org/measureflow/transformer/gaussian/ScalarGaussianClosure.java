@@ -59,7 +59,8 @@ public final class ScalarGaussianClosure {
      */
     public static double mean(double q, double k, double v, double m0, double s0, double t) {
         Arguments.finite("m0", m0);
-        return m0 * Math.exp(v * t) / Math.sqrt(denominator(q, k, v, s0, t));
+        return Arguments.finiteResult("t", "the mean m(t)", m0 * Math.exp(v * t) / Math.sqrt(denominator(q, k, v, s0,
+                t)));
     }
 
     private static double rate(double q, double k, double v, double s0) {
@@ -67,7 +68,10 @@ public final class ScalarGaussianClosure {
         Arguments.finite("k", k);
         Arguments.finite("v", v);
         Arguments.positive("s0", s0);
-        return v * k * q;
+        if (q == 0 || k == 0 || v == 0) {
+            return 0; // exactly, even where the product of the other two overflows
+        }
+        return Arguments.finiteResult("q, k and v", "the product v k q", v * k * q);
     }
 
     private static double denominator(double q, double k, double v, double s0, double t) {

@@ -199,7 +199,8 @@ public final class SinkformerField implements ParticleField {
      * @param h      the head, {@code 0 <= h <} the number of heads at depth {@code t}
      * @return the matrix and the solve's convergence
      * @throws IllegalArgumentException if {@code tokens} is null or not of the schedule's dimension, or {@code h}
-     *                                  is out of range
+     *                                  is out of range, or the logits are too large for the solver's epsilon (more
+     *                                  than \( 10^{10} \) epsilons; naming {@code points}) or overflow
      */
     public SinkhornAttentionResult attention(double t, ParticleMeasure tokens, int h) {
         return attention(t, tokens, h, IterationObserver.none());
@@ -252,14 +253,38 @@ public final class SinkformerField implements ParticleField {
         return weights;
     }
 
-    /** Sinkhorn with cost \( -L \) and both marginals \( w \), by the configured solver. */
+    /**
+     * The largest \( \max|L| / \varepsilon \) accepted: Sinkhorn's log-domain iterates are of that size and their
+     * rounding (about \( 10^{-16} \) of it) must stay far below 1 for the scalings to mean anything.
+     */
+    static final double MAX_LOGIT_OVER_EPSILON = 1e10;
+
+    /**
+     * Sinkhorn with cost \( -L \) and both marginals \( w \), by the configured solver; logits too large for its
+     * epsilon, and a solve that ends with non-finite potentials, are rejected.
+     */
     private SinkhornResult solve(AttentionHead head, double[] points, int n, int d, double[] w,
                                  IterationObserver observer) {
         double[] cost = SelfAttention.logits(head, points, n, d);
+        double max = 0;
         for (int k = 0; k < cost.length; k++) {
             cost[k] = -cost[k];
+            max = Math.max(max, Math.abs(cost[k]));
         }
-        return sinkhorn.solve(w, w, CostMatrix.of(n, n, cost), observer);
+        double epsilon = sinkhorn.epsilon().value();
+        if (!(max / epsilon <= MAX_LOGIT_OVER_EPSILON)) {
+            throw new IllegalArgumentException("points: the logits reach " + max + ", " + (max / epsilon)
+                    + " times the Sinkhorn epsilon " + epsilon + " (more than " + MAX_LOGIT_OVER_EPSILON
+                    + " and the log-domain scalings are lost to rounding); rescale the tokens or raise epsilon");
+        }
+        SinkhornResult r = sinkhorn.solve(w, w, CostMatrix.of(n, n, cost), observer);
+        for (double v : r.g()) {
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException("sinkhorn: the solve ended with a non-finite potential ("
+                        + r.convergence() + ")");
+            }
+        }
+        return r;
     }
 
     /**

@@ -28,19 +28,24 @@ public final class EquiangularFlow {
      * @param normalisation softmax (\( Z_i = \sum_k e^{\beta\langle x_i,x_k\rangle} \)) or unnormalised
      *                      (\( Z_i = n \))
      * @return \( \dot\rho \)
-     * @throws IllegalArgumentException if {@code n < 2}, {@code rho} or {@code beta} is not finite, or
-     *                                  {@code normalisation} is null
+     * @throws IllegalArgumentException if {@code n < 2}, {@code rho} or {@code beta} is not finite,
+     *                                  {@code normalisation} is null, or the rate overflows (unnormalised, large
+     *                                  \( \beta\rho \))
      */
     public static double rate(double rho, int n, double beta, Normalisation normalisation) {
         Arguments.finite("rho", rho);
         Arguments.finite("beta", beta);
         Arguments.notNull("normalisation", normalisation);
         Arguments.atLeast("n", n, 2);
-        return unchecked(rho, n, beta, normalisation == Normalisation.SOFTMAX);
+        return Arguments.finiteResult("beta", "the rate", unchecked(rho, n, beta,
+                normalisation == Normalisation.SOFTMAX));
     }
 
     private static double unchecked(double rho, int n, double beta, boolean softmax) {
         double common = 2 * (1 - rho) * (1 + (n - 1) * rho);
+        if (common == 0) {
+            return 0; // a fixed point, even where the exponential below overflows
+        }
         if (softmax) {
             // e^{beta rho} / (e^beta + (n-1) e^{beta rho}) = 1 / (e^{beta (1 - rho)} + n - 1), without overflow
             return common / (Math.exp(beta * (1 - rho)) + (n - 1));
@@ -58,7 +63,10 @@ public final class EquiangularFlow {
      * @param t             the time, finite and {@code >= 0}
      * @param integrator    the ODE method
      * @return \( \rho(t) \)
-     * @throws IllegalArgumentException on invalid arguments or a negative or non-finite {@code t}
+     * @throws IllegalArgumentException on invalid arguments or a negative or non-finite {@code t}, or (naming
+     *                                  {@code integrator}) if the integrator fails: the flow stays in
+     *                                  \( [-1/(n-1), 1] \), so an overflowing state means a step too large for
+     *                                  this \( \beta \)
      */
     public static double solve(double rho0, int n, double beta, Normalisation normalisation, double t,
                                OdeIntegrator integrator) {
@@ -67,7 +75,13 @@ public final class EquiangularFlow {
         Arguments.notNull("integrator", integrator);
         boolean softmax = normalisation == Normalisation.SOFTMAX;
         double[] y = {rho0};
-        integrator.integrate(OdeSystem.of(1, (s, r, dr) -> dr[0] = unchecked(r[0], n, beta, softmax)), 0, y, t);
+        try {
+            integrator.integrate(OdeSystem.of(1, (s, r, dr) -> dr[0] = unchecked(r[0], n, beta, softmax)), 0, y, t);
+        } catch (IllegalStateException e) {
+            // the integrator's own failure (an overflowing state, an underflowing step): for this bounded flow,
+            // \rho in [-1/(n-1), 1], it means that the method is unstable at this beta
+            throw new IllegalArgumentException("integrator: " + e.getMessage() + " (beta = " + beta + ")", e);
+        }
         return y[0];
     }
 }

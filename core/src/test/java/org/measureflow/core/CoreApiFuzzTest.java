@@ -1,0 +1,169 @@
+package org.measureflow.core;
+
+import static org.measureflow.testing.ApiFuzz.entry;
+
+import java.util.List;
+
+import org.ejml.data.DMatrixRMaj;
+import org.junit.jupiter.api.Test;
+import org.measureflow.core.field.LinearField;
+import org.measureflow.core.linalg.MatrixFunctions;
+import org.measureflow.core.linalg.Spd;
+import org.measureflow.core.measure.AffineMap;
+import org.measureflow.core.measure.GaussianMeasure;
+import org.measureflow.core.measure.GridDensity;
+import org.measureflow.core.measure.ParticleMeasure;
+import org.measureflow.core.measure.PointSampler;
+import org.measureflow.core.ode.Diffusion;
+import org.measureflow.core.ode.DormandPrince54;
+import org.measureflow.core.ode.Euler;
+import org.measureflow.core.ode.EulerMaruyama;
+import org.measureflow.core.ode.Heun;
+import org.measureflow.core.ode.OdeIntegrator;
+import org.measureflow.core.ode.OdeSystem;
+import org.measureflow.core.ode.RungeKutta4;
+import org.measureflow.core.ode.TrajectoryRecorder;
+import org.measureflow.testing.ApiFuzz;
+import org.measureflow.testing.Hostile;
+
+/**
+ * The seeded API fuzz test of {@code core} (issue 14): every public entry point of the measures, the SPD and matrix
+ * functions, the linear field and the ODE/SDE integrators is called many times with {@link Hostile} inputs; each
+ * call must throw an {@link IllegalArgumentException} naming an argument or return finite numbers
+ * ({@link ApiFuzz}). The integrators may also end in their documented {@link IllegalStateException} (an overflowing
+ * state or an underflowing step: the run cannot go on, see {@code org.measureflow.core.ode}).
+ */
+class CoreApiFuzzTest {
+    /** Calls per entry point: enough for every hostile kind to meet every argument several times. */
+    private static final int CALLS = 300;
+
+    /** Arguments named by the measures' own factories when a drawn cloud or Gaussian is rejected. */
+    private static final String MEASURES = "points, flat, d, weights, mean, covariance, lo, hi, cells, values";
+
+    @Test
+    void everyEntryPointRejectsHostileInputByNameOrReturnsFiniteNumbers() {
+        ApiFuzz.check(CALLS, List.of(
+                entry("ParticleMeasure.fromFlat", "flat, d, weights, points",
+                        h -> ParticleMeasure.fromFlat(h.numbers(6), h.size(3), h.weights(3))),
+                entry("ParticleMeasure.of(points, weights)", "points, weights", h -> {
+                    int n = h.size(4);
+                    double[][] points = new double[Math.min(Math.max(n, 0), 8)][];
+                    for (int i = 0; i < points.length; i++) {
+                        points[i] = h.numbers(2);
+                    }
+                    return ParticleMeasure.of(points, h.orNull(h.weights(points.length)));
+                }),
+                entry("ParticleMeasure.mean/covariance", MEASURES, h -> {
+                    ParticleMeasure p = h.cloud(1 + h.rng().nextInt(6), 1 + h.rng().nextInt(3));
+                    return List.of(p.mean(), p.covariance());
+                }),
+                entry("ParticleMeasure.pushForward", MEASURES + ", targetDimension, map, matrix, offset", h -> {
+                    ParticleMeasure p = h.cloud(4, 2);
+                    int target = h.size(3);
+                    if (target <= 0 || target > 3) {
+                        return p.pushForward(target, (x, i, out, o) -> { });
+                    }
+                    AffineMap map = AffineMap.of(h.matrix(target, 2), h.numbers(target));
+                    return p.pushForward(target, h.orNull(map::apply));
+                }),
+                entry("ParticleMeasure.withFlatPoints", MEASURES,
+                        h -> h.cloud(3, 2).withFlatPoints(h.numbers(6))),
+                entry("GaussianMeasure.of", "mean, covariance", h -> GaussianMeasure.of(h.numbers(2), h.spd(2))),
+                entry("GaussianMeasure.of1d", "mean, sd", h -> GaussianMeasure.of1d(h.scalar(1), h.scalar(1))),
+                entry("GaussianMeasure.standard", "d", h -> GaussianMeasure.standard(Math.min(h.size(3), 64))),
+                entry("GaussianMeasure.logDensity/score/entropy", MEASURES + ", x, out", h -> {
+                    GaussianMeasure g = h.gaussian(2);
+                    double[] x = h.numbers(2);
+                    double[] score = new double[2];
+                    g.score(x, score);
+                    return List.of(g.logDensity(x), score, g.entropy());
+                }),
+                entry("GaussianMeasure.sample", MEASURES + ", n, rng",
+                        h -> h.gaussian(3).sample(Math.min(h.size(20), 1 << 12), h.orNull(h.rng()))),
+                entry("GaussianMeasure.pushForward", MEASURES + ", a, b",
+                        h -> h.gaussian(2).pushForward(h.matrix(2, 2), h.numbers(2))),
+                entry("GridDensity.of1d/of2d", MEASURES + ", grid", h -> h.density(h.grid(1 + h.rng().nextInt(2), 6))),
+                entry("GridDensity.mean/covariance/normalised", MEASURES + ", grid, the density", h -> {
+                    GridDensity g = h.density(h.grid(1 + h.rng().nextInt(2), 6));
+                    return List.of(g.mean(), g.covariance(), g.normalised(), g.toParticleMeasure(), g.mass());
+                }),
+                entry("GridDensity.fromFunction", MEASURES + ", grid, f", h -> {
+                    double v = h.scalar(1);
+                    return GridDensity.fromFunction(h.grid(2, 5), x -> v * Math.exp(-x[0] * x[0]));
+                }),
+                entry("GridDensity.histogram", MEASURES + ", mu, grid",
+                        h -> GridDensity.histogram(h.orNull(h.cloud(8, 2)), h.orNull(h.grid(2, 5)))),
+                entry("PointSampler.uniform", "lower, upper, n, rng",
+                        h -> PointSampler.uniform(h.numbers(2), h.numbers(2)).sample(Math.min(h.size(5), 1000),
+                                h.rng())),
+                entry("PointSampler.of(density)", MEASURES + ", density, n, rng",
+                        h -> PointSampler.of(h.density(h.grid(2, 5))).sample(5, h.rng())),
+                entry("PointSampler.of(cloud)", MEASURES + ", data, n, rng",
+                        h -> PointSampler.of(h.cloud(5, 2)).sample(5, h.rng())),
+                entry("AffineMap.of/apply", "matrix, offset, x, out",
+                        h -> AffineMap.of(h.matrix(2, 3), h.numbers(2)).apply(h.numbers(3))),
+                entry("AffineMap.centred/pushForward", MEASURES + ", matrix, m0, m1, mu, a",
+                        h -> AffineMap.centred(h.matrix(2, 2), h.numbers(2), h.numbers(2)).pushForward(h.orNull(h.gaussian(2)))),
+                entry("LinearField.flowMap", "a, b, t", h -> LinearField.of(h.matrix(2, 2), h.numbers(2))
+                        .flowMap(h.scalar(1))),
+                entry("LinearField.flow(gaussian)", MEASURES + ", a, b, t, mu", h -> LinearField.of(h.matrix(2, 2))
+                        .flow(h.orNull(h.gaussian(2)), h.scalar(1))),
+                entry("LinearField.flow(particles)", MEASURES + ", a, b, t, mu", h -> LinearField.of(h.matrix(2, 2))
+                        .flow(h.orNull(h.cloud(4, 2)), h.scalar(1))),
+                entry("Spd.sqrt/invSqrt/inverse/logDet", "s", h -> {
+                    DMatrixRMaj s = h.spd(3);
+                    return List.of(Spd.sqrt(s), Spd.invSqrt(s), Spd.inverse(s), Spd.logDet(s), Spd.eigenvalues(s));
+                }),
+                entry("Spd.geometricMean", "a, b", h -> Spd.geometricMean(h.spd(2), h.spd(2))),
+                entry("Spd.congruence/symmetrised", "m, s", h -> List.of(Spd.congruence(h.matrix(2, 3), h.spd(3)),
+                        Spd.symmetrised(h.matrix(3, 3)))),
+                entry("SymmetricEigensolver.of", "d", h -> org.measureflow.core.linalg.SymmetricEigensolver.of(
+                        h.size(4)).dimension()),
+                entry("MatrixFunctions.exp", "a", h -> MatrixFunctions.exp(h.matrix(3, 3))),
+                entry("MatrixFunctions.expIntegral", "a, t", h -> MatrixFunctions.expIntegral(h.matrix(2, 2),
+                        h.scalar(1))),
+                entry("MatrixFunctions.solveSylvester", "a, b, c",
+                        h -> MatrixFunctions.solveSylvester(h.spd(2), h.spd(3), h.matrix(2, 3))),
+                entry("MatrixFunctions.solveLyapunov", "a, c", h -> MatrixFunctions.solveLyapunov(h.spd(2),
+                        h.matrix(2, 2))),
+                ode("Euler", h -> Euler.of(h.scalar(0.05))),
+                ode("Heun", h -> Heun.of(h.scalar(0.05))),
+                ode("RungeKutta4", h -> RungeKutta4.of(h.scalar(0.05))),
+                ode("DormandPrince54", h -> DormandPrince54.withDefaults().withRelativeTolerance(h.scalar(1e-6))
+                        .withAbsoluteTolerance(h.scalar(1e-9)).withInitialStep(h.chance(0.5) ? 0 : h.scalar(0.01))
+                        .withMaxStep(h.chance(0.5) ? Double.POSITIVE_INFINITY : h.scalar(0.5))
+                        .withMaxEvaluations(h.count(100, 10_000))),
+                entry("EulerMaruyama.integrate", "step, system, t0, t1, y, observer, diffusion, rng, sigma", h -> {
+                    double[] y = h.numbers(2);
+                    return List.of(EulerMaruyama.of(h.scalar(0.05)).integrate(DECAY, Diffusion.scalar(h.scalar(1)),
+                            h.uniform(-1, 1), y, h.uniform(1, 2), h.orNull(h.rng())), y);
+                }).allowing(IllegalStateException.class),
+                entry("OdeIntegrator.advect", MEASURES + ", step, system, t0, t1, y, observer, measure, field", h -> {
+                    LinearField field = LinearField.of(DMatrixRMaj.wrap(2, 2, new double[]{-1, 0.5, -0.5, -1}));
+                    return RungeKutta4.of(h.scalar(0.05)).advect(h.orNull(h.cloud(4, 2)), field, h.uniform(-1, 1),
+                            h.uniform(1, 2));
+                }).allowing(IllegalStateException.class)));
+    }
+
+    /** \( \dot y = -y \) in dimension 2: stable, so ordinary steps never overflow. */
+    private static final OdeSystem DECAY = OdeSystem.of(2, (t, y, dy) -> {
+        dy[0] = -y[0];
+        dy[1] = -y[1];
+    });
+
+    private interface IntegratorDraw {
+        OdeIntegrator draw(Hostile h);
+    }
+
+    /** An ODE integrator on \( \dot y = -y \) with hostile settings, state and times, recording at hostile times. */
+    private static ApiFuzz.EntryPoint ode(String name, IntegratorDraw integrator) {
+        return entry(name + ".integrate", "step, relativeTolerance, absoluteTolerance, initialStep, maxStep, "
+                + "maxEvaluations, system, t0, t1, y, observer, times", h -> {
+                    OdeIntegrator method = integrator.draw(h);
+                    double[] y = h.numbers(2);
+                    TrajectoryRecorder recorder = TrajectoryRecorder.atTimes(h.numbers(3));
+                    return List.of(method.integrate(DECAY, h.uniform(-1, 1), y, h.uniform(1, 2), recorder), y,
+                            recorder.states(), recorder.times());
+                }).allowing(IllegalStateException.class);
+    }
+}

@@ -1,0 +1,148 @@
+package org.measureflow.gradientflow;
+
+import static org.measureflow.testing.ApiFuzz.entry;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.measureflow.core.measure.GridDensity;
+import org.measureflow.core.measure.ParticleMeasure;
+import org.measureflow.core.nn.Activation;
+import org.measureflow.core.ode.EulerMaruyama;
+import org.measureflow.core.ode.RungeKutta4;
+import org.measureflow.gradientflow.diagnostics.FlowDiagnostics;
+import org.measureflow.gradientflow.energy.GridEnergy;
+import org.measureflow.gradientflow.energy.InteractionEnergy;
+import org.measureflow.gradientflow.energy.InternalEnergy;
+import org.measureflow.gradientflow.energy.MeasureEnergy;
+import org.measureflow.gradientflow.energy.ParticleEnergy;
+import org.measureflow.gradientflow.energy.Potential;
+import org.measureflow.gradientflow.energy.PotentialEnergy;
+import org.measureflow.gradientflow.jko.EntropicJko;
+import org.measureflow.gradientflow.meanfield.LinearNetworkClosure;
+import org.measureflow.gradientflow.meanfield.MeanFieldTrainer;
+import org.measureflow.gradientflow.meanfield.RegressionData;
+import org.measureflow.gradientflow.meanfield.ResidualNetwork;
+import org.measureflow.gradientflow.meanfield.Scaling;
+import org.measureflow.gradientflow.meanfield.TwoLayerNetwork;
+import org.measureflow.gradientflow.meanfield.TwoLayerRisk;
+import org.measureflow.gradientflow.particles.ImplicitParticleStep;
+import org.measureflow.gradientflow.particles.Langevin;
+import org.measureflow.gradientflow.particles.ParticleGradientFlow;
+import org.measureflow.gradientflow.particles.ScoreParticleField;
+import org.measureflow.testing.ApiFuzz;
+import org.measureflow.testing.Hostile;
+
+/**
+ * The seeded API fuzz test of {@code gradientflow} (issue 14): the energies (on particles and on grids), the flow
+ * diagnostics, the entropic JKO scheme, the particle flows (explicit, implicit, Langevin, score-based), and the
+ * mean-field models (two-layer networks and their risk, the trainer, the linear closure, residual networks) are
+ * called many times with {@link Hostile} inputs; each call must throw an {@link IllegalArgumentException} naming an
+ * argument or return finite numbers with an honest convergence record ({@link ApiFuzz}).
+ */
+class GradientFlowApiFuzzTest {
+    /** Calls per entry point. */
+    private static final int CALLS = 200;
+
+    /** Arguments named by the factories of the drawn inputs (measures, grids, potentials) when they reject them. */
+    private static final String INPUTS = "points, flat, d, weights, lo, hi, cells, values, a, b, lambda, mu, rho, "
+            + "energy, diffusion, m, coefficient";
+
+    @Test
+    void everyEntryPointRejectsHostileInputByNameOrReturnsFiniteNumbers() {
+        ApiFuzz.check(CALLS, entries());
+    }
+
+    /** A potential, interaction or summed energy on 2-D particles, with hostile coefficients. */
+    private static MeasureEnergy energy(Hostile h) {
+        switch (h.rng().nextInt(4)) {
+            case 0:
+                return PotentialEnergy.of(Potential.isotropic(h.scalar(1), h.numbers(2)));
+            case 1:
+                return PotentialEnergy.of(Potential.quadratic(h.spd(2), h.numbers(2)));
+            case 2:
+                return InteractionEnergy.quadratic();
+            default:
+                return PotentialEnergy.of(Potential.isotropic(h.scalar(1), new double[2]))
+                        .plus(InteractionEnergy.attractionRepulsion());
+        }
+    }
+
+    /** A grid energy with hostile coefficients: entropy, porous medium, or either plus a potential. */
+    private static GridEnergy gridEnergy(Hostile h, int dimension) {
+        GridEnergy internal = h.chance(0.5) ? InternalEnergy.entropy(h.scalar(0.1))
+                : InternalEnergy.porousMedium(1 + h.scalar(1), h.scalar(0.1));
+        return h.chance(0.5) ? internal
+                : internal.plus(PotentialEnergy.of(Potential.isotropic(h.scalar(1), new double[dimension])));
+    }
+
+    /** The entry points and how to call them (also for replaying one failing seed). */
+    static List<ApiFuzz.EntryPoint> entries() {
+        return List.of(
+                entry("ParticleEnergy.value/velocities", INPUTS, h -> {
+                    ParticleEnergy e = energy(h);
+                    ParticleMeasure mu = h.cloud(5, 2);
+                    double[] out = new double[10];
+                    e.velocities(mu.flatPoints(), 5, 2, mu.isUniform() ? null : mu.weights(), out);
+                    return List.of(e.value(mu), out);
+                }),
+                entry("GridEnergy.value/firstVariation", INPUTS + ", grid", h -> {
+                    GridDensity rho = h.density(h.grid(1 + h.rng().nextInt(2), 6));
+                    GridEnergy e = gridEnergy(h, rho.dimension());
+                    return List.of(e.value(rho), e.firstVariation(rho));
+                }).allowingInfinity("result[1]"), // the entropy's first variation is -Infinity on empty cells
+                entry("FlowDiagnostics.of", INPUTS + ", equilibrium, grid, the density", h -> h.chance(0.5)
+                        ? FlowDiagnostics.of(h.cloud(5, 2), energy(h), h.orNull(h.cloud(3, 2)))
+                        : FlowDiagnostics.of(h.density(h.grid(1, 6)), gridEnergy(h, 1), null)),
+                entry("EntropicJko.flow", INPUTS + ", tau, epsilon, tolerance, maxIterations, steps, grid", h -> {
+                    GridDensity rho = h.density(h.grid(1 + h.rng().nextInt(2), 6));
+                    return EntropicJko.of(h.scalar(0.05), h.scalar(0.01)).withMaxIterations(h.count(1, 300))
+                            .flow(rho, gridEnergy(h, rho.dimension()), (int) Math.min(h.count(1, 3), 3));
+                }),
+                entry("ParticleGradientFlow.flow", INPUTS + ", integrator, step, t0, t1, y", h -> ParticleGradientFlow
+                        .flow(h.cloud(5, 2), energy(h), RungeKutta4.of(h.scalar(0.05)), 0, h.uniform(0, 1))),
+                entry("ImplicitParticleStep.flow", INPUTS + ", tau, tolerance, maxIterations, steps", h ->
+                        ImplicitParticleStep.of(h.scalar(0.1)).withMaxIterations(h.count(1, 200))
+                                .flow(h.cloud(5, 2), energy(h), (int) Math.min(h.count(1, 3), 3))),
+                entry("Langevin.simulate", INPUTS + ", integrator, step, t0, t1, y, rng", h -> Langevin.simulate(
+                        h.cloud(5, 2), energy(h), h.scalar(1), EulerMaruyama.of(h.scalar(0.05)), 0,
+                        h.uniform(0, 1), h.rng())),
+                // the field on core's integrator, which documents IllegalStateException for an overflowing state
+                entry("ScoreParticleField.fokkerPlanck", INPUTS + ", bandwidth, drift, integrator, step, t0, t1, y",
+                        h -> RungeKutta4.of(0.05).advect(h.cloud(5, 2), ScoreParticleField.fokkerPlanck(h.scalar(1),
+                                h.scalar(0.5), energy(h)), 0, h.uniform(0, 0.5))).allowing(IllegalStateException.class),
+                entry("TwoLayerNetwork/TwoLayerRisk", INPUTS + ", x, y, neurons, data, activation, scaling", h -> {
+                    RegressionData data = RegressionData.fromFlat(h.numbers(8), 2, h.numbers(4));
+                    TwoLayerNetwork net = TwoLayerNetwork.of(h.cloud(6, 4), Activation.TANH,
+                            h.chance(0.5) ? Scaling.MEAN_FIELD : Scaling.LAZY);
+                    TwoLayerRisk risk = TwoLayerRisk.of(data, Activation.TANH, Scaling.MEAN_FIELD);
+                    return List.of(net.risk(data), net.riskGradient(data), net.outputs(data),
+                            risk.value(net.neurons()));
+                }),
+                entry("MeanFieldTrainer.train", INPUTS + ", x, y, network, neurons, data, step, steps, batchSize, "
+                        + "weightDecay, temperature, recordEvery", h -> {
+                            RegressionData data = RegressionData.fromFlat(h.numbers(8), 2, h.numbers(4));
+                            TwoLayerNetwork net = TwoLayerNetwork.of(h.cloud(6, 4), Activation.TANH,
+                                    Scaling.MEAN_FIELD);
+                            return MeanFieldTrainer.of(h.scalar(0.1)).withSteps(h.count(1, 100))
+                                    .withWeightDecay(h.chance(0.5) ? 0 : h.scalar(0.01))
+                                    .withTemperature(h.chance(0.5) ? 0 : h.scalar(0.01))
+                                    .train(net, data, h.rng());
+                        }),
+                entry("LinearNetworkClosure", INPUTS + ", inputMoment, crossMoment, targetSecondMoment, gamma0, "
+                        + "gamma, q, t, integrator, initial, neurons, step", h -> {
+                            LinearNetworkClosure c = LinearNetworkClosure.of(h.spd(2), h.matrix(1, 2),
+                                    h.scalar(1));
+                            return List.of(c.solveMoments(h.spd(3), h.uniform(0, 1), RungeKutta4.of(0.05)),
+                                    c.risk(h.matrix(1, 2)));
+                        }),
+                entry("ResidualNetwork.train", INPUTS + ", z, y, m, learningRate, steps, parameters, h, layers", h -> {
+                    int d = 2;
+                    int width = 3;
+                    int layers = 2;
+                    ResidualNetwork net = ResidualNetwork.of(d, width, layers, Activation.TANH,
+                            h.numbers(layers * ResidualNetwork.layerSize(d, width)));
+                    return net.train(h.numbers(8), h.numbers(8), 4, h.scalar(0.1), h.count(1, 50));
+                }));
+    }
+}
