@@ -14,7 +14,9 @@ package org.measureflow.core.field;
 @FunctionalInterface
 public interface VectorField {
     /**
-     * Writes \( v_t(x) \) into {@code out}.
+     * Writes \( v_t(x) \) into {@code out}. An unchecked kernel: the integrators call it in their hot loops, so it
+     * checks neither the arrays nor the finiteness of {@code x}; the checked entry points are the integrators and
+     * samplers, which validate their inputs once and report a state that leaves the double range.
      *
      * @param t         time
      * @param x         array holding the point

@@ -211,7 +211,8 @@ public final class FlowMatchingTrainer {
      * @param rng      the source of every random number of the run
      * @param observer called after every step
      * @return the trained field and the loss history
-     * @throws IllegalArgumentException on null arguments or a dimension mismatch
+     * @throws IllegalArgumentException on null arguments, a dimension mismatch, or a sampler that draws a coordinate
+     *                                  beyond \( 10^{150} \) or not finite
      * @throws IllegalStateException    if the loss stops being finite (the learning rate is too large)
      */
     public TrainingResult train(PointSampler latent, PointSampler data, RandomGenerator rng,
@@ -247,6 +248,8 @@ public final class FlowMatchingTrainer {
         for (long step = 1; step <= steps; step++) {
             latent.sample(batch, rng, x0);
             data.sample(batch, rng, x1);
+            checkDrawn("latent", x0);
+            checkDrawn("data", x1);
             int[] pi = coupling.pair(x0, x1, batch, d, rng);
             pairsAtRandomTimes(x0, x1, pi, batch, d, rng, inputs, targets);
             double loss = lossGradient.lossAndGradient(inputs, targets, batch, gradient);
@@ -267,6 +270,19 @@ public final class FlowMatchingTrainer {
         double[] losses = done == steps ? history : Arrays.copyOf(history, (int) done);
         return new TrainingResult(field, losses, done * batch, seconds,
                 Convergence.completed(done, losses[losses.length - 1], stopped));
+    }
+
+    /**
+     * Rejects a batch with a point beyond \( 10^{150} \) in some coordinate (or not finite): the squared distances
+     * of the couplings and the loss would overflow. Linear in the batch, negligible beside the network's work.
+     */
+    private static void checkDrawn(String sampler, double[] batch) {
+        for (double v : batch) {
+            if (!(Math.abs(v) <= 1e150)) {
+                throw new IllegalArgumentException(sampler + ": drew the coordinate " + v + "; beyond 1e150 squared "
+                        + "distances overflow double precision (standardise the data)");
+            }
+        }
     }
 
     /**

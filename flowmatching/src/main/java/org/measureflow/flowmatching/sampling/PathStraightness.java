@@ -30,7 +30,8 @@ public final class PathStraightness {
      * @param t0         start time
      * @param t1         end time, \( > t_0 \)
      * @param slices     number of midpoint slices of \( [t_0, t_1] \)
-     * @throws IllegalArgumentException on null arguments, invalid times or {@code slices &lt; 1}
+     * @throws IllegalArgumentException on null arguments, invalid times or {@code slices &lt; 1}, or paths whose squared
+     *                                  deviations overflow double precision
      */
     public static double of(VectorField field, ParticleMeasure latent, OdeIntegrator integrator, double t0, double t1,
                             int slices) {
@@ -77,6 +78,10 @@ public final class PathStraightness {
         double total = 0;
         for (int i = 0; i < n; i++) {
             total += latent.weight(i) * perPoint[i];
+        }
+        if (!Double.isFinite(total)) {
+            throw new IllegalArgumentException("field and latent: the squared deviations from straight paths overflow "
+                    + "double precision (" + total + "); rescale the problem");
         }
         return total;
     }

@@ -1,0 +1,91 @@
+package org.measureflow.flowmatching;
+
+import static org.measureflow.testing.ApiFuzz.entry;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.measureflow.core.measure.GaussianMeasure;
+import org.measureflow.core.measure.PointSampler;
+import org.measureflow.core.ode.RungeKutta4;
+import org.measureflow.core.ode.StepObserver;
+import org.measureflow.flowmatching.coupling.Coupling;
+import org.measureflow.flowmatching.field.EmpiricalFlowMatchingField;
+import org.measureflow.flowmatching.field.GaussianFlowMatchingField;
+import org.measureflow.flowmatching.field.GaussianMixtureFlowMatchingField;
+import org.measureflow.flowmatching.interpolant.LinearInterpolant;
+import org.measureflow.flowmatching.interpolant.VariancePreservingInterpolant;
+import org.measureflow.flowmatching.learned.FlowMatchingTrainer;
+import org.measureflow.flowmatching.sampling.FlowSampler;
+import org.measureflow.flowmatching.sampling.LogLikelihood;
+import org.measureflow.flowmatching.sampling.PathStraightness;
+import org.measureflow.flowmatching.sampling.SampleQuality;
+import org.measureflow.ot.sinkhorn.SinkhornSolver;
+import org.measureflow.testing.ApiFuzz;
+import org.measureflow.testing.Hostile;
+
+/**
+ * The seeded API fuzz test of {@code flowmatching} (issue 14): the exact fields (Gaussian, Gaussian mixture,
+ * empirical) through the sampler (their per-point {@code velocity} methods are unchecked kernels of the
+ * {@code VectorField} contract, called in the integrators' hot loops), the trainer with every coupling, the flow sampler, log-likelihoods, path straightness and sample
+ * quality are called many times with {@link Hostile} inputs; each call must throw an
+ * {@link IllegalArgumentException} naming an argument or return finite numbers ({@link ApiFuzz}). The ODE
+ * integrators' documented {@link IllegalStateException} (a state that leaves the double range on the way) and the
+ * trainer's (a loss that stops being finite) are allowed where those run.
+ */
+class FlowMatchingApiFuzzTest {
+    /** Calls per entry point; the trainer's are few and small (a handful of steps on batches of 8). */
+    private static final int CALLS = 120;
+
+    /** Arguments named by the factories of the drawn inputs (measures, Gaussians) when they reject them. */
+    private static final String INPUTS = "points, flat, d, weights, mean, covariance, sd, data, latent, source, "
+            + "target, components, t, t0, t1, tEnd";
+
+    @Test
+    void everyEntryPointRejectsHostileInputByNameOrReturnsFiniteNumbers() {
+        ApiFuzz.check(CALLS, entries());
+    }
+
+    static List<ApiFuzz.EntryPoint> entries() {
+        return List.of(
+                entry("GaussianFlowMatchingField by FlowSampler", INPUTS + ", field, integrator, observer", h ->
+                        FlowSampler.sample(GaussianFlowMatchingField.of(h.gaussian(2), h.gaussian(2)), h.cloud(4, 2),
+                                RungeKutta4.of(0.25), 0, h.uniform(0, 1), StepObserver.none()).samples())
+                        .allowing(IllegalStateException.class),
+                entry("GaussianMixtureFlowMatchingField by FlowSampler", INPUTS + ", field, integrator, observer",
+                        h -> FlowSampler.sample(GaussianMixtureFlowMatchingField.of(h.weights(2),
+                                        new GaussianMeasure[]{h.gaussian(2), h.gaussian(2)}), h.cloud(4, 2),
+                                RungeKutta4.of(0.25), 0, h.uniform(0, 0.9), StepObserver.none()).samples())
+                        .allowing(IllegalStateException.class),
+                entry("EmpiricalFlowMatchingField by FlowSampler", INPUTS + ", field, integrator, observer", h ->
+                        FlowSampler.sample(EmpiricalFlowMatchingField.of(h.cloud(5, 2), h.chance(0.3)
+                                        ? VariancePreservingInterpolant.withDefaults() : LinearInterpolant.instance()),
+                                h.cloud(4, 2), RungeKutta4.of(0.25), 0, h.uniform(0, 0.9), StepObserver.none())
+                                .samples())
+                        .allowing(IllegalStateException.class),
+                entry("FlowMatchingTrainer.train", INPUTS + ", steps, batchSize, hiddenWidth, learningRate, rng", h ->
+                        FlowMatchingTrainer.withDefaults().withSteps(Math.min(h.count(1, 4), 4))
+                                .withBatchSize(Math.min(h.size(8), 8)).withHiddenWidth(8).withHiddenLayers(1)
+                                .withLearningRate(h.scalar(1e-3))
+                                .withCoupling(h.choose(Coupling.independent(), Coupling.exactOt(),
+                                        Coupling.sinkhorn(SinkhornSolver.of(0.5).withMaxIterations(500))))
+                                .train(h.gaussian(2), PointSampler.of(h.cloud(6, 2)), h.rng())
+                                .lossHistory())
+                        .allowing(IllegalStateException.class),
+                entry("FlowSampler.sample", INPUTS + ", field, integrator, observer", h -> FlowSampler.sample(
+                        GaussianFlowMatchingField.of(h.gaussian(2), h.gaussian(2)), h.cloud(4, 2), RungeKutta4.of(0.25),
+                        h.uniform(0, 1), h.uniform(0, 1), StepObserver.none()).samples())
+                        .allowing(IllegalStateException.class),
+                entry("LogLikelihood.evaluate", INPUTS + ", field, integrator, x", h -> LogLikelihood.evaluate(
+                        GaussianFlowMatchingField.of(GaussianMeasure.standard(2), h.gaussian(2)),
+                        GaussianMeasure.standard(2), h.cloud(3, 2), RungeKutta4.of(0.25), 0, h.uniform(0.5, 1))
+                        .logDensities())
+                        .allowing(IllegalStateException.class),
+                entry("PathStraightness.of", INPUTS + ", field, integrator, slices", h -> PathStraightness.of(
+                        GaussianFlowMatchingField.of(h.gaussian(2), h.gaussian(2)), h.cloud(4, 2),
+                        RungeKutta4.of(0.25), 0, 1, Math.min(h.size(4), 16)))
+                        .allowing(IllegalStateException.class),
+                entry("SampleQuality.w2", INPUTS + ", generated, heldOut, x, y, c", h -> SampleQuality.w2(
+                        h.cloud(4, 2), h.cloud(3, h.chance(0.1) ? 3 : 2))));
+    }
+}
