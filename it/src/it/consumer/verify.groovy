@@ -122,6 +122,13 @@ def bom = pomOf('measureflow-bom')
 if (parent != null) {
     metadata(parent).each { k, v -> if (v.isEmpty()) problems << "measureflow-parent's POM has no ${k}" }
 }
+// The release profile signs what is deployed, in the parent (the libraries) and in the BOM.
+['measureflow-parent': parent, 'measureflow-bom': bom].each { name, p ->
+    if (p != null && !p.profiles.profile.find { it.id.text() == 'release' }.build.plugins.plugin.any {
+            it.artifactId.text() == 'maven-gpg-plugin' && it.executions.execution.goals.goal*.text().contains('sign') }) {
+        problems << "${name}'s POM has no release profile signing with maven-gpg-plugin"
+    }
+}
 if (parent != null && bom != null) {
     if (metadata(bom) != metadata(parent)) {
         problems << "the BOM's metadata ${metadata(bom)} differs from the parent's ${metadata(parent)}"
