@@ -32,6 +32,8 @@ public abstract sealed class LogDomainGibbsKernel permits LogDomainGibbsKernel.D
     static final double LOW = 1e-280;
     /** Upper end of the range of accurate stale-shift sums. */
     static final double HIGH = 1e280;
+    /** Columns per block of the column sums of a dense cost (each block is summed over all rows in order). */
+    static final int COLUMN_BLOCK = 512;
 
     final int n;
     final int m;
@@ -233,6 +235,16 @@ public abstract sealed class LogDomainGibbsKernel permits LogDomainGibbsKernel.D
     /** \( \mathrm{out}_j = \log \sum_i \exp((h_i + w_j - C_{ij})/\varepsilon) \), unchecked, robust likewise. */
     abstract void colLogSumExp(double[] h, double[] w, double eps, double[] out);
 
+    /**
+     * \( \mathrm{out}_i = \sum_j \exp((h_i + w_j - C_{ij})/\varepsilon)\, v_j \), unchecked and allocation-free (the
+     * Hessian products of {@link SemiDualNewton}). Not shifted: the caller keeps every entry of the plan at most
+     * about 1 (after an exact column update, \( P_{ij} \le (P^\top\mathbf 1)_j \)).
+     */
+    abstract void planTimes(double[] h, double[] w, double eps, double[] v, double[] out);
+
+    /** \( \mathrm{out}_j = \sum_i \exp((h_i + w_j - C_{ij})/\varepsilon)\, u_i \), unchecked, as {@link #planTimes}. */
+    abstract void planTransposedTimes(double[] h, double[] w, double eps, double[] u, double[] out);
+
     /** One line: the sizes and the kind of ground. */
     @Override
     public String toString() {
@@ -430,9 +442,40 @@ public abstract sealed class LogDomainGibbsKernel permits LogDomainGibbsKernel.D
         }
 
         @Override
+        void planTimes(double[] h, double[] w, double eps, double[] v, double[] out) {
+            double inv = 1.0 / eps;
+            forEach(n, chunkRows(), 20L * m, (chunk, start, end) -> {
+                for (int i = start; i < end; i++) {
+                    double hi = h[i];
+                    double s = 0;
+                    for (int j = 0; j < m; j++) {
+                        s += Math.exp((hi + w[j] - c.get(i, j)) * inv) * v[j];
+                    }
+                    out[i] = s;
+                }
+            });
+        }
+
+        @Override
+        void planTransposedTimes(double[] h, double[] w, double eps, double[] u, double[] out) {
+            double inv = 1.0 / eps;
+            // blocks of columns, each summed over all rows in row order: the bits do not depend on the threads
+            forEach(m, COLUMN_BLOCK, 20L * n, (chunk, start, end) -> {
+                java.util.Arrays.fill(out, start, end, 0.0);
+                for (int i = 0; i < n; i++) {
+                    double hi = h[i];
+                    double ui = u[i];
+                    for (int j = start; j < end; j++) {
+                        out[j] += Math.exp((hi + w[j] - c.get(i, j)) * inv) * ui;
+                    }
+                }
+            });
+        }
+
+        @Override
         void colLogSumExp(double[] h, double[] w, double eps, double[] out) {
             double inv = 1.0 / eps;
-            int width = 512;
+            int width = COLUMN_BLOCK;
             forEach(m, width, 20L * n, (chunk, start, end) -> {
                 for (int j = start; j < end; j++) {
                     out[j] = 0;
@@ -581,6 +624,48 @@ public abstract sealed class LogDomainGibbsKernel permits LogDomainGibbsKernel.D
         @Override
         void colLogSumExp(double[] h, double[] w, double eps, double[] out) {
             transposed().rowLogSumExp(w, h, eps, out);
+        }
+
+        @Override
+        void planTimes(double[] h, double[] w, double eps, double[] v, double[] out) {
+            double inv = 1.0 / eps;
+            forEach(n, chunkRows(), (20L + 3L * d) * m, (chunk, start, end) -> {
+                for (int i = start; i < end; i++) {
+                    out[i] = d == 2 ? times2(i, h[i], w, v, inv) : timesD(i, h[i], w, v, inv);
+                }
+            });
+        }
+
+        private double times2(int i, double hi, double[] w, double[] v, double inv) {
+            double x0 = xs[2 * i];
+            double x1 = xs[2 * i + 1];
+            double s = 0;
+            for (int j = 0; j < m; j++) {
+                double d0 = x0 - ys[2 * j];
+                double d1 = x1 - ys[2 * j + 1];
+                s += Math.exp((hi + w[j] - (d0 * d0 + d1 * d1)) * inv) * v[j];
+            }
+            return s;
+        }
+
+        private double timesD(int i, double hi, double[] w, double[] v, double inv) {
+            int xi = i * d;
+            double s = 0;
+            for (int j = 0; j < m; j++) {
+                int yj = j * d;
+                double c = 0;
+                for (int k = 0; k < d; k++) {
+                    double diff = xs[xi + k] - ys[yj + k];
+                    c += diff * diff;
+                }
+                s += Math.exp((hi + w[j] - c) * inv) * v[j];
+            }
+            return s;
+        }
+
+        @Override
+        void planTransposedTimes(double[] h, double[] w, double eps, double[] u, double[] out) {
+            transposed().planTimes(w, h, eps, u, out);
         }
 
         /**

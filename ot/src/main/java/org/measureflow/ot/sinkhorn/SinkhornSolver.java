@@ -464,6 +464,7 @@ public final class SinkhornSolver {
         boolean stopped = false;
         Stats stats = null;
         boolean reachedTarget = false;
+        boolean slow = false;
         double[] history = new double[RATE_WINDOW + 1];
 
         stages:
@@ -475,6 +476,9 @@ public final class SinkhornSolver {
                 kernel.build(f, g, e, options.mixedPrecision);
             }
             int stageIterations = 0;
+            long stageStart = iterations;
+            double anchorError = Double.NaN;
+            long anchorIteration = 0;
             double omega = 1;
             double lastCheck = Double.POSITIVE_INFINITY;
             double singleCheck = Double.POSITIVE_INFINITY;
@@ -532,6 +536,19 @@ public final class SinkhornSolver {
                         break stages;
                     }
                 }
+                if (last && check && (kernel == null || !kernel.single())) {
+                    // finish with Newton's method once the scaling iteration has had NEWTON_AFTER iterations, or
+                    // earlier when its observed rate says it would need more
+                    long done = iterations - stageStart;
+                    if (SemiDualNewton.handOver(done, err, anchorError, anchorIteration, tol)) {
+                        slow = true;
+                        break stages;
+                    }
+                    if (!(anchorError > 0) || done - anchorIteration >= CHECK_EVERY) {
+                        anchorError = err;
+                        anchorIteration = done;
+                    }
+                }
                 if (options.overRelaxation) {
                     if (omega == 1) {
                         // plain phase: estimate the linear rate rho of Sinkhorn over the last RATE_WINDOW iterations
@@ -575,6 +592,16 @@ public final class SinkhornSolver {
             if (iterations >= maxIt || stopped) {
                 break;
             }
+        }
+        if (SemiDualNewton.DEBUG) System.err.printf("stages=%d iterations=%d slow=%b%n", eps.length, iterations, slow);
+        if (slow && !stopped && iterations < maxIt) {
+            SemiDualNewton newton = SemiDualNewton.of(ground, kernel, a, b, Double.POSITIVE_INFINITY,
+                    Double.POSITIVE_INFINITY, target);
+            long t0 = System.nanoTime();
+            iterations = newton.polish(f, g, tol, maxIt, iterations, observer);
+            if (SemiDualNewton.DEBUG) System.err.printf("polish %.0f ms%n", (System.nanoTime() - t0) / 1e6);
+            stopped = newton.stopped();
+            stats = null;
         }
         if (!reachedTarget) {
             // the budget ran out at a larger epsilon: one exact f-update at the target keeps every P_ij <= a_i

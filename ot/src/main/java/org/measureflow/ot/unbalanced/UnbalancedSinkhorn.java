@@ -9,6 +9,7 @@ import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.ot.CostMatrix;
 import org.measureflow.ot.Epsilon;
 import org.measureflow.ot.sinkhorn.LogDomainGibbsKernel;
+import org.measureflow.ot.sinkhorn.SemiDualNewton;
 import org.measureflow.ot.sinkhorn.SinkhornResult;
 import org.measureflow.ot.sinkhorn.StoredGibbsKernel;
 
@@ -74,6 +75,15 @@ import org.measureflow.ot.sinkhorn.StoredGibbsKernel;
 public final class UnbalancedSinkhorn {
     /** Scalings beyond \( e^{\pm 100} \) are absorbed into the stored kernel's potentials (dense path). */
     static final double ABSORB = 100.0;
+    /**
+     * A run that hands over to Newton's method at \( \varepsilon \lt \) this ratio times the cost's range first
+     * runs epsilon-scaling stages (as {@link org.measureflow.ot.sinkhorn.SinkhornSolver}'s automatic schedule).
+     */
+    static final double AUTO_SCALING_RATIO = 5e-4;
+    /** Marginal residual at which an epsilon-scaling stage stops. */
+    static final double STAGE_TOLERANCE = 1e-3;
+    /** Iteration cap of an epsilon-scaling stage. */
+    static final int STAGE_MAX_ITERATIONS = 200;
 
     private final Epsilon epsilon;
     private final double rhoSource;
@@ -454,57 +464,22 @@ public final class UnbalancedSinkhorn {
         checkMasses(sum(a), sum(b));
         double rhoA = rhoSource;
         double rhoB = rhoTarget;
-        double tauA = damping(rhoA, eps);
-        double tauB = damping(rhoB, eps);
         double tol = tolerance;
         double[] loga = logs(a);
         double[] logb = logs(b);
         double[] f = fInit == null ? new double[n] : fInit.clone();
         double[] g = gInit == null ? new double[m] : gInit.clone();
-        double[] h = new double[n];
-        double[] w = new double[m];
-        double[] logS = new double[n];
-        double[] logT = new double[m];
+        Scaling scaling = new Scaling(kernel, stored, a, b, loga, logb, f, g);
         Stats stats = null;
         long iterations = 0;
         boolean stopped = false;
-        if (stored != null) {
-            stored.absorb(f, g, eps);
-        }
+        boolean slow = false;
+        double anchorError = Double.NaN;
+        long anchorIteration = 0;
+        scaling.at(eps);
         while (iterations < maxIterations) {
             iterations++;
-            // g-update: logT_j = log sum_i a_i exp((f_i + g_j - C_ij)/eps) = g_j/eps + log sum_i a_i e^{(f_i-C_ij)/eps}
-            for (int i = 0; i < n; i++) {
-                h[i] = f[i] + eps * loga[i];
-            }
-            boolean colOk = stored != null && stored.colLogSums(h, g, logT);
-            if (!colOk) {
-                kernel.colLogSums(h, g, eps, logT);
-            }
-            for (int j = 0; j < m; j++) {
-                g[j] = -tauB * (eps * logT[j] - g[j]);
-            }
-            // f-update: logS_i = log((P 1)_i / a_i) for the current (f, g); P^T 1 = b e^{-g/rho_b} holds exactly now
-            for (int j = 0; j < m; j++) {
-                w[j] = g[j] + eps * logb[j];
-            }
-            boolean rowOk = stored != null && stored.rowLogSums(f, w, logS);
-            if (!rowOk) {
-                kernel.rowLogSums(f, w, eps, logS);
-            }
-            double err = 0;
-            for (int i = 0; i < n; i++) {
-                err += a[i] * Math.abs(Math.exp(logS[i]) - relax(f[i], rhoA));
-            }
-            for (int i = 0; i < n; i++) {
-                f[i] = -tauA * (eps * logS[i] - f[i]);
-            }
-            if (translationInvariant) {
-                translate(f, g, loga, logb, rhoA, rhoB);
-            }
-            if (stored != null && (!colOk || !rowOk || stored.drift(f, g) > ABSORB)) {
-                stored.absorb(f, g, eps);
-            }
+            double err = scaling.iterate();
             stopped = !observer.observe(new IterationStatus(iterations, err, Double.NaN));
             if (err <= tol) {
                 stats = statistics(kernel, f, g, a, b, loga, logb, eps);
@@ -515,6 +490,38 @@ public final class UnbalancedSinkhorn {
             if (stopped) {
                 break;
             }
+            if (SemiDualNewton.handOver(iterations, err, anchorError, anchorIteration, tol)) {
+                slow = true; // the scaling iteration converges too slowly: finish with Newton's method
+                break;
+            }
+            if (!(anchorError > 0) || iterations - anchorIteration >= 16) {
+                anchorError = err;
+                anchorIteration = iterations;
+            }
+        }
+        if (slow && iterations < maxIterations) {
+            // far from the solution at a small epsilon Newton's damped phase is slow: first bring the potentials close
+            // by scaling iterations at decreasing epsilons (from the cost's range, halving), each to a loose error
+            double scale = kernel.costScale();
+            if (eps < AUTO_SCALING_RATIO * scale) {
+                for (double e = scale; e > eps && iterations < maxIterations && !stopped; e *= 0.5) {
+                    scaling.at(e);
+                    for (int k = 0; k < STAGE_MAX_ITERATIONS && iterations < maxIterations; k++) {
+                        iterations++;
+                        double err = scaling.iterate();
+                        stopped = !observer.observe(new IterationStatus(iterations, err, Double.NaN));
+                        if (err <= STAGE_TOLERANCE || stopped) {
+                            break;
+                        }
+                    }
+                }
+            }
+            if (!stopped && iterations < maxIterations) {
+                SemiDualNewton newton = SemiDualNewton.of(kernel, stored, a, b, rhoA, rhoB, eps);
+                iterations = newton.polish(f, g, tol, maxIterations, iterations, observer);
+                stopped = newton.stopped();
+            }
+            stats = null;
         }
         if (stats == null || stats.residual > tol) {
             stats = statistics(kernel, f, g, a, b, loga, logb, eps);
@@ -538,6 +545,91 @@ public final class UnbalancedSinkhorn {
         }
         return new SinkhornResult(f, g, stats.cost, stats.objective, dual, eps, kernel.plan(hh, ww, eps),
                 Convergence.tested(iterations, stats.residual, tol, stopped));
+    }
+
+    /**
+     * The potentials and work arrays of one run, and its iteration at one epsilon: the column update, the row
+     * residual, the row update, the gauge translation and the absorption of the stored kernel.
+     */
+    private final class Scaling {
+        private final LogDomainGibbsKernel kernel;
+        private final StoredGibbsKernel stored;
+        private final double[] a;
+        private final double[] loga;
+        private final double[] logb;
+        private final double[] f;
+        private final double[] g;
+        private final double[] h;
+        private final double[] w;
+        private final double[] logS;
+        private final double[] logT;
+        private double eps;
+        private double tauA;
+        private double tauB;
+
+        Scaling(LogDomainGibbsKernel kernel, StoredGibbsKernel stored, double[] a, double[] b, double[] loga,
+                double[] logb, double[] f, double[] g) {
+            this.kernel = kernel;
+            this.stored = stored;
+            this.a = a;
+            this.loga = loga;
+            this.logb = logb;
+            this.f = f;
+            this.g = g;
+            this.h = new double[f.length];
+            this.w = new double[g.length];
+            this.logS = new double[f.length];
+            this.logT = new double[g.length];
+        }
+
+        /** Moves to the regularisation {@code e} (the stored kernel is rebuilt there). */
+        void at(double e) {
+            eps = e;
+            tauA = damping(rhoSource, e);
+            tauB = damping(rhoTarget, e);
+            if (stored != null) {
+                stored.absorb(f, g, e);
+            }
+        }
+
+        /** One iteration; returns the L1 row residual measured after the column update. */
+        double iterate() {
+            int n = f.length;
+            int m = g.length;
+            // g-update: logT_j = log sum_i a_i exp((f_i + g_j - C_ij)/eps) = g_j/eps + log sum_i a_i e^{(f_i-C_ij)/eps}
+            for (int i = 0; i < n; i++) {
+                h[i] = f[i] + eps * loga[i];
+            }
+            boolean colOk = stored != null && stored.colLogSums(h, g, logT);
+            if (!colOk) {
+                kernel.colLogSums(h, g, eps, logT);
+            }
+            for (int j = 0; j < m; j++) {
+                g[j] = -tauB * (eps * logT[j] - g[j]);
+            }
+            // f-update: logS_i = log((P 1)_i / a_i) for the current (f, g); P^T 1 = b e^{-g/rho_b} holds exactly now
+            for (int j = 0; j < m; j++) {
+                w[j] = g[j] + eps * logb[j];
+            }
+            boolean rowOk = stored != null && stored.rowLogSums(f, w, logS);
+            if (!rowOk) {
+                kernel.rowLogSums(f, w, eps, logS);
+            }
+            double err = 0;
+            for (int i = 0; i < n; i++) {
+                err += a[i] * Math.abs(Math.exp(logS[i]) - relax(f[i], rhoSource));
+            }
+            for (int i = 0; i < n; i++) {
+                f[i] = -tauA * (eps * logS[i] - f[i]);
+            }
+            if (translationInvariant) {
+                translate(f, g, loga, logb, rhoSource, rhoTarget);
+            }
+            if (stored != null && (!colOk || !rowOk || stored.drift(f, g) > ABSORB)) {
+                stored.absorb(f, g, eps);
+            }
+            return err;
+        }
     }
 
     /**
