@@ -464,7 +464,7 @@ public final class SinkhornSolver {
         boolean stopped = false;
         Stats stats = null;
         boolean reachedTarget = false;
-        boolean slow = false;
+        boolean newtonTried = false;
         double[] history = new double[RATE_WINDOW + 1];
 
         stages:
@@ -536,13 +536,25 @@ public final class SinkhornSolver {
                         break stages;
                     }
                 }
-                if (last && check && (kernel == null || !kernel.single())) {
+                if (last && check && !newtonTried && (kernel == null || !kernel.single())) {
                     // finish with Newton's method once the scaling iteration has had NEWTON_AFTER iterations, or
                     // earlier when its observed rate says it would need more
                     long done = iterations - stageStart;
                     if (SemiDualNewton.handOver(done, err, anchorError, anchorIteration, tol)) {
-                        slow = true;
-                        break stages;
+                        newtonTried = true;
+                        SemiDualNewton newton = SemiDualNewton.of(ground, kernel, a, b, Double.POSITIVE_INFINITY,
+                                Double.POSITIVE_INFINITY, e);
+                        iterations = newton.polish(f, g, tol, maxIt, iterations, observer);
+                        stopped = newton.stopped();
+                        stats = statistics(ground, f, g, loga, logb, a, b, e);
+                        if (stats.error <= tol || stopped || iterations >= maxIt) {
+                            break stages;
+                        }
+                        // Newton's line search found no better point: go on with plain iterations from its potentials
+                        omega = 1;
+                        stageIterations = 0;
+                        java.util.Arrays.fill(history, Double.NaN);
+                        continue;
                     }
                     if (!(anchorError > 0) || done - anchorIteration >= CHECK_EVERY) {
                         anchorError = err;
@@ -592,16 +604,6 @@ public final class SinkhornSolver {
             if (iterations >= maxIt || stopped) {
                 break;
             }
-        }
-        if (SemiDualNewton.DEBUG) System.err.printf("stages=%d iterations=%d slow=%b%n", eps.length, iterations, slow);
-        if (slow && !stopped && iterations < maxIt) {
-            SemiDualNewton newton = SemiDualNewton.of(ground, kernel, a, b, Double.POSITIVE_INFINITY,
-                    Double.POSITIVE_INFINITY, target);
-            long t0 = System.nanoTime();
-            iterations = newton.polish(f, g, tol, maxIt, iterations, observer);
-            if (SemiDualNewton.DEBUG) System.err.printf("polish %.0f ms%n", (System.nanoTime() - t0) / 1e6);
-            stopped = newton.stopped();
-            stats = null;
         }
         if (!reachedTarget) {
             // the budget ran out at a larger epsilon: one exact f-update at the target keeps every P_ij <= a_i

@@ -473,7 +473,7 @@ public final class UnbalancedSinkhorn {
         Stats stats = null;
         long iterations = 0;
         boolean stopped = false;
-        boolean slow = false;
+        boolean newtonTried = false;
         double anchorError = Double.NaN;
         long anchorIteration = 0;
         scaling.at(eps);
@@ -490,38 +490,27 @@ public final class UnbalancedSinkhorn {
             if (stopped) {
                 break;
             }
-            if (SemiDualNewton.handOver(iterations, err, anchorError, anchorIteration, tol)) {
-                slow = true; // the scaling iteration converges too slowly: finish with Newton's method
-                break;
+            if (!newtonTried && SemiDualNewton.handOver(iterations, err, anchorError, anchorIteration, tol)) {
+                // the scaling iteration converges too slowly: finish with Newton's method
+                newtonTried = true;
+                iterations = warmUp(scaling, kernel.costScale(), eps, iterations, observer);
+                stopped = scaling.stopped;
+                if (!stopped && iterations < maxIterations) {
+                    SemiDualNewton newton = SemiDualNewton.of(kernel, stored, a, b, rhoA, rhoB, eps);
+                    iterations = newton.polish(f, g, tol, maxIterations, iterations, observer);
+                    stopped = newton.stopped();
+                }
+                stats = statistics(kernel, f, g, a, b, loga, logb, eps);
+                if (stats.residual <= tol || stopped) {
+                    break;
+                }
+                // Newton's line search found no better point: go on with scaling iterations from its potentials
+                scaling.at(eps);
             }
             if (!(anchorError > 0) || iterations - anchorIteration >= 16) {
                 anchorError = err;
                 anchorIteration = iterations;
             }
-        }
-        if (slow && iterations < maxIterations) {
-            // far from the solution at a small epsilon Newton's damped phase is slow: first bring the potentials close
-            // by scaling iterations at decreasing epsilons (from the cost's range, halving), each to a loose error
-            double scale = kernel.costScale();
-            if (eps < AUTO_SCALING_RATIO * scale) {
-                for (double e = scale; e > eps && iterations < maxIterations && !stopped; e *= 0.5) {
-                    scaling.at(e);
-                    for (int k = 0; k < STAGE_MAX_ITERATIONS && iterations < maxIterations; k++) {
-                        iterations++;
-                        double err = scaling.iterate();
-                        stopped = !observer.observe(new IterationStatus(iterations, err, Double.NaN));
-                        if (err <= STAGE_TOLERANCE || stopped) {
-                            break;
-                        }
-                    }
-                }
-            }
-            if (!stopped && iterations < maxIterations) {
-                SemiDualNewton newton = SemiDualNewton.of(kernel, stored, a, b, rhoA, rhoB, eps);
-                iterations = newton.polish(f, g, tol, maxIterations, iterations, observer);
-                stopped = newton.stopped();
-            }
-            stats = null;
         }
         if (stats == null || stats.residual > tol) {
             stats = statistics(kernel, f, g, a, b, loga, logb, eps);
@@ -548,6 +537,31 @@ public final class UnbalancedSinkhorn {
     }
 
     /**
+     * Far from the solution at a small epsilon Newton's damped phase is slow: when \( \varepsilon \lt \)
+     * {@link #AUTO_SCALING_RATIO} times the cost's range {@code scale}, brings the potentials close first by scaling
+     * iterations at decreasing epsilons (from {@code scale}, halving), each to the residual {@link #STAGE_TOLERANCE}
+     * or {@link #STAGE_MAX_ITERATIONS} iterations; returns the iteration count, and leaves the run at {@code eps}.
+     */
+    private long warmUp(Scaling scaling, double scale, double eps, long iterations, IterationObserver observer) {
+        long it = iterations;
+        if (eps < AUTO_SCALING_RATIO * scale) {
+            for (double e = scale; e > eps && it < maxIterations && !scaling.stopped; e *= 0.5) {
+                scaling.at(e);
+                for (int k = 0; k < STAGE_MAX_ITERATIONS && it < maxIterations; k++) {
+                    it++;
+                    double err = scaling.iterate();
+                    scaling.stopped = !observer.observe(new IterationStatus(it, err, Double.NaN));
+                    if (err <= STAGE_TOLERANCE || scaling.stopped) {
+                        break;
+                    }
+                }
+            }
+        }
+        scaling.at(eps);
+        return it;
+    }
+
+    /**
      * The potentials and work arrays of one run, and its iteration at one epsilon: the column update, the row
      * residual, the row update, the gauge translation and the absorption of the stored kernel.
      */
@@ -566,6 +580,7 @@ public final class UnbalancedSinkhorn {
         private double eps;
         private double tauA;
         private double tauB;
+        private boolean stopped;
 
         Scaling(LogDomainGibbsKernel kernel, StoredGibbsKernel stored, double[] a, double[] b, double[] loga,
                 double[] logb, double[] f, double[] g) {
