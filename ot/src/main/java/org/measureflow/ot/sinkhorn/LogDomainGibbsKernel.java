@@ -32,6 +32,18 @@ public abstract sealed class LogDomainGibbsKernel permits LogDomainGibbsKernel.D
     static final double LOW = 1e-280;
     /** Upper end of the range of accurate stale-shift sums. */
     static final double HIGH = 1e280;
+    /**
+     * The smallest regularisation the entropic solvers accept, relative to the cost's range \( R \): the exponents
+     * \( (f_i + g_j - C_{ij})/\varepsilon \) are computed from numbers of size up to \( R \), with rounding errors up to
+     * \( 2.2\cdot 10^{-16} R \), so at \( \varepsilon = 10^{-12} R \) every plan entry is already uncertain by
+     * \( 2\cdot 10^{-4} \) of itself; below that, double precision no longer resolves the plan.
+     */
+    public static final double SMALLEST_RELATIVE_EPSILON = 1e-12;
+    /**
+     * The largest cost range (and regularisation) the entropic solvers accept: potentials of that size are added
+     * and subtracted, with \( \varepsilon \) times logarithms of weights (at most 745 in size), without overflow.
+     */
+    public static final double LARGEST_MAGNITUDE = 1e300;
     /** Columns per block of the column sums of a dense cost (each block is summed over all rows in order). */
     static final int COLUMN_BLOCK = 512;
 
@@ -71,12 +83,64 @@ public abstract sealed class LogDomainGibbsKernel permits LogDomainGibbsKernel.D
         return cloud(x, y, parallel);
     }
 
-    /** The point-cloud ground of two measures, after checking them. */
+    /**
+     * The point-cloud ground of two measures, after checking them: same dimension, and squared distances (bounded by
+     * the squared diameter of a common bounding box) at most {@link #LARGEST_MAGNITUDE}, otherwise an exception names
+     * the cloud with the larger coordinates.
+     */
     static Cloud cloud(ParticleMeasure x, ParticleMeasure y, boolean parallel) {
         Arguments.notNull("x", x);
         Arguments.notNull("y", y);
         Arguments.sameDimension("y", y.dimension(), x.dimension(), "x");
-        return new Cloud(x.flatPoints(), y.flatPoints(), x.dimension(), parallel);
+        double[] xs = x.flatPoints();
+        double[] ys = y.flatPoints();
+        int d = x.dimension();
+        double range = maxCostBound(xs, ys, d);
+        if (!(range <= LARGEST_MAGNITUDE)) {
+            double mx = maxAbs(xs);
+            double my = maxAbs(ys);
+            // a rule Arguments cannot state: it concerns the pairs of points of two arguments
+            throw new IllegalArgumentException((mx >= my ? "x" : "y") + ": squared distances overflow double "
+                    + "precision (coordinates up to " + Math.max(mx, my) + "; the entropic solvers need squared "
+                    + "distances up to " + LARGEST_MAGNITUDE + ", got a bound of " + range + ")");
+        }
+        return new Cloud(xs, ys, d, parallel);
+    }
+
+    /**
+     * Checks the cost's range \( R \) of a problem and its regularisation: \( R \le 10^{300} \)
+     * ({@link #LARGEST_MAGNITUDE}: the potentials, of size up to \( R \), are added and subtracted without overflow)
+     * and \( 10^{-12} R \le \varepsilon \le 10^{300} \) ({@link #SMALLEST_RELATIVE_EPSILON}).
+     *
+     * @param cost    the name of the cost argument, for the message
+     * @param range   \( R \ge 0 \), e.g. {@link #costScale()}
+     * @param epsilon \( \varepsilon > 0 \)
+     * @return {@code epsilon}
+     * @throws IllegalArgumentException naming {@code cost} if the range is too large, or {@code epsilon} if it is out
+     *                                  of range
+     */
+    public static double checkedEpsilon(String cost, double range, double epsilon) {
+        if (!(range <= LARGEST_MAGNITUDE)) {
+            throw new IllegalArgumentException(cost + ": costs up to " + range + " overflow double precision in the "
+                    + "potentials (the entropic solvers need costs up to " + LARGEST_MAGNITUDE + ")");
+        }
+        Arguments.positive("epsilon", epsilon);
+        Arguments.atMost("epsilon", epsilon, LARGEST_MAGNITUDE);
+        if (epsilon < SMALLEST_RELATIVE_EPSILON * range) {
+            // a rule Arguments cannot state: a bound relative to the cost's range
+            throw new IllegalArgumentException("epsilon must be at least " + SMALLEST_RELATIVE_EPSILON
+                    + " times the cost's range " + range + ", got " + epsilon + ": below that, double precision "
+                    + "cannot resolve the plan exp((f_i + g_j - C_ij) / epsilon)");
+        }
+        return epsilon;
+    }
+
+    private static double maxAbs(double[] v) {
+        double max = 0;
+        for (double e : v) {
+            max = Math.max(max, Math.abs(e));
+        }
+        return max;
     }
 
     /** An upper bound of \( \max_{ij}|x_i - y_j|^2 \) from one bounding box (cheap: \( O((n+m)d) \)). */

@@ -61,6 +61,8 @@ public final class SemiDualNewton {
     static final long TRUNCATED_ENTRIES = 1L << 22;
     /** Largest number of step halvings in one line search. */
     static final int MAX_HALVINGS = 30;
+    /** Relative rounding level of the semi-dual value (a few hundred ulps of the size of its terms). */
+    static final double ROUNDING = 1e-13;
     /** Armijo's constant of the line search. */
     static final double ARMIJO = 1e-4;
     /** Largest relative residual of a conjugate-gradient solve (Eisenstat&ndash;Walker forcing term). */
@@ -306,7 +308,11 @@ public final class SemiDualNewton {
                 it++;
                 stopped = !observer.observe(new IterationStatus(it, Math.min(error, trial), Double.NaN));
                 if (DEBUG) System.err.printf("  trial s=%g err=%.3e%n", s, trial);
-                if (trial < error || (Double.isFinite(trial) && semiDual(f1, g1) >= value + ARMIJO * s * slope)) {
+                double trialValue = semiDual(f1, g1);
+                // Armijo's condition on F; near the solution F's changes fall below its rounding, and then a lower
+                // error decides (but never a step that visibly lowers F: a wild step can lower the error too)
+                if (trialValue >= value + ARMIJO * s * slope
+                        || (trial < error && trialValue >= value - ROUNDING * size(f1, g1))) {
                     accepted = true;
                     error = trial;
                     swap();
@@ -317,31 +323,22 @@ public final class SemiDualNewton {
             if (!accepted) {
                 break;
             }
-            if (s == 1 && EXTRAPOLATE) {
-                // a full step that helped: go on along x while the error keeps falling. Along a mode whose plan
-                // coupling grows like exp(s / eps) Newton moves by about eps per step (it cuts the error by only e);
-                // doubling the step there cuts it by e^2, e^4, ...
-                double total = 1;
-                for (int k = 0; k < MAX_EXTRAPOLATIONS && it < maxIterations && !stopped; k++) {
-                    for (int i = 0; i < n; i++) {
-                        f1[i] = f[i] + total * x[i];
-                    }
-                    System.arraycopy(g, 0, g1, 0, m);
-                    double trial = columnUpdate(f1, g1, r1, t1);
-                    it++;
-                    stopped = !observer.observe(new IterationStatus(it, Math.min(error, trial), Double.NaN));
-                    if (!(trial < error)) {
-                        break;
-                    }
-                    error = trial;
-                    swap();
-                    total *= 2;
-                }
-            }
         }
         System.arraycopy(f, 0, fIn, 0, n);
         System.arraycopy(g, 0, gIn, 0, m);
         return it;
+    }
+
+    /** The size \( \sum_i |a_i f_i| + \sum_j |b_j g_j| \) of the terms of \( F \), for its rounding. */
+    private double size(double[] fs, double[] gs) {
+        double sz = eps * massProduct;
+        for (int i = 0; i < n; i++) {
+            sz += Math.abs(a[i] * fs[i]);
+        }
+        for (int j = 0; j < m; j++) {
+            sz += Math.abs(b[j] * gs[j]);
+        }
+        return sz;
     }
 
     /** Swaps the iterate and the accepted trial point. */

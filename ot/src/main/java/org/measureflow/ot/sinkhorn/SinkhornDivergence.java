@@ -128,12 +128,16 @@ public final class SinkhornDivergence {
         Arguments.notNull("cab", cab);
         Arguments.notNull("caa", caa);
         Arguments.notNull("cbb", cbb);
+        Arguments.product("n * m", cab.rows(), cab.cols());
         Arguments.probabilityVector("a", a, cab.rows());
         Arguments.probabilityVector("b", b, cab.cols());
         requireSymmetric("caa", caa, cab.rows());
         requireSymmetric("cbb", cbb, cab.cols());
         Arguments.notNull("observer", observer);
         double eps = solver.epsilon().resolve(cab, a, b);
+        LogDomainGibbsKernel.checkedEpsilon("caa", caa.maxAbs(), eps);
+        LogDomainGibbsKernel.checkedEpsilon("cbb", cbb.maxAbs(), eps);
+        LogDomainGibbsKernel.checkedEpsilon("cab", cab.maxAbs(), eps);
         SinkhornResult cross = solver.withEpsilon(eps).solve(a, b, cab, observer);
         boolean parallel = solver.parallel();
         SelfResult sa = self(new LogDomainGibbsKernel.Dense(caa, parallel), a.clone(), caa.maxAbs(), eps, observer);

@@ -84,6 +84,12 @@ public final class SinkhornSolver {
     static final double AUTO_SCALING_RATIO = 5e-4;
     /** Iteration cap of an intermediate epsilon-scaling stage. */
     static final int STAGE_MAX_ITERATIONS = 200;
+    /** The largest number of epsilon-scaling stages (the automatic schedule has at most 41). */
+    static final int MAX_STAGES = 10_000;
+    /** Warm starts with an entry beyond this many times the cost's range plus epsilon are recentred. */
+    static final double RECENTRE = 16;
+    /** Warm starts with an entry beyond this many times the cost's range plus epsilon after recentring are rejected. */
+    static final double WARM_START_LIMIT = 1e6;
 
     /** Marginal error below which a single-precision kernel is replaced by a double-precision one. */
     static final double SINGLE_PRECISION_ERROR = 1e-5;
@@ -359,13 +365,16 @@ public final class SinkhornSolver {
     public SinkhornResult solve(double[] a, double[] b, CostMatrix c, double[] fInit, double[] gInit,
             IterationObserver observer) {
         Arguments.notNull("c", c);
+        Arguments.product("n * m", c.rows(), c.cols());
         Arguments.probabilityVector("a", a, c.rows());
         Arguments.probabilityVector("b", b, c.cols());
         checkInit(fInit, gInit, c.rows(), c.cols());
         Arguments.notNull("observer", observer);
         LogDomainGibbsKernel ground = new LogDomainGibbsKernel.Dense(c, options.parallel);
-        double target = options.epsilon.resolve(c, a, b);
-        return run(ground, a.clone(), b.clone(), fInit, gInit, c.maxAbs(), target, !options.logDomain, observer);
+        double scale = c.maxAbs();
+        double target = LogDomainGibbsKernel.checkedEpsilon("c", scale, options.epsilon.resolve(c, a, b));
+        double[][] start = warmStart(fInit, gInit, c.rows(), c.cols(), scale, target);
+        return run(ground, a.clone(), b.clone(), start[0], start[1], scale, target, !options.logDomain, observer);
     }
 
     /**
@@ -399,8 +408,10 @@ public final class SinkhornSolver {
         LogDomainGibbsKernel.Cloud ground = LogDomainGibbsKernel.cloud(x, y, options.parallel);
         checkInit(fInit, gInit, x.size(), y.size());
         Arguments.notNull("observer", observer);
-        double target = options.epsilon.resolve(x, y);
-        return run(ground, x.weights(), y.weights(), fInit, gInit, ground.costScale(), target, false, observer);
+        double scale = ground.costScale();
+        double target = LogDomainGibbsKernel.checkedEpsilon("x", scale, options.epsilon.resolve(x, y));
+        double[][] start = warmStart(fInit, gInit, x.size(), y.size(), scale, target);
+        return run(ground, x.weights(), y.weights(), start[0], start[1], scale, target, false, observer);
     }
 
     private static void checkInit(double[] fInit, double[] gInit, int n, int m) {
@@ -412,6 +423,63 @@ public final class SinkhornSolver {
             Arguments.finite("gInit", gInit);
             Arguments.length("gInit", gInit.length, m);
         }
+    }
+
+    /**
+     * The warm start as the run's first potentials (copies; zeros for {@code null}). Potentials \( (f - t, g + t) \)
+     * have the same plan for every \( t \); a warm start with an entry larger than {@link #RECENTRE} times
+     * \( R + \varepsilon \) (\( R \) the cost's range) is shifted so that the range of \( f \) (of \( g \) when only
+     * {@code gInit} is given) is centred on zero, which keeps the rounding of \( f_i + g_j - C_{ij} \) at the scale of
+     * the cost. An entry still larger than {@link #WARM_START_LIMIT} times \( R + \varepsilon \) is rejected.
+     */
+    private static double[][] warmStart(double[] fInit, double[] gInit, int n, int m, double range, double eps) {
+        double[] f = fInit == null ? new double[n] : fInit.clone();
+        double[] g = gInit == null ? new double[m] : gInit.clone();
+        double bound = range + eps;
+        if (maxAbs(f) > RECENTRE * bound || maxAbs(g) > RECENTRE * bound) {
+            double t = fInit != null ? midpoint(f) : -midpoint(g);
+            if (fInit != null) {
+                for (int i = 0; i < n; i++) {
+                    f[i] -= t;
+                }
+            }
+            if (gInit != null) {
+                for (int j = 0; j < m; j++) {
+                    g[j] += t;
+                }
+            }
+            checkWarmStart(fInit != null ? "fInit" : "gInit", fInit != null ? f : g, bound);
+            checkWarmStart("gInit", g, bound);
+        }
+        return new double[][] {f, g};
+    }
+
+    private static void checkWarmStart(String name, double[] v, double bound) {
+        double size = maxAbs(v);
+        if (size > WARM_START_LIMIT * bound) {
+            // a rule Arguments cannot state: a bound from the cost's range and epsilon, after the gauge shift
+            throw new IllegalArgumentException(name + ": warm-start entries must be within " + WARM_START_LIMIT
+                    + " times the cost's range plus epsilon (" + WARM_START_LIMIT * bound + ") after the constant "
+                    + "shift that leaves the plan unchanged, got entries up to " + size);
+        }
+    }
+
+    private static double midpoint(double[] v) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (double e : v) {
+            lo = Math.min(lo, e);
+            hi = Math.max(hi, e);
+        }
+        return lo / 2 + hi / 2;
+    }
+
+    private static double maxAbs(double[] v) {
+        double max = 0;
+        for (double e : v) {
+            max = Math.max(max, Math.abs(e));
+        }
+        return max;
     }
 
     /** The decreasing sequence of epsilons ending at the (absolute) target. */
@@ -427,7 +495,14 @@ public final class SinkhornSolver {
         if (!(start > target)) {
             return new double[] {target};
         }
-        int stages = 1 + (int) Math.ceil(Math.log(target / start) / Math.log(options.epsilonFactor) - 1e-9);
+        double needed = 1 + Math.ceil(Math.log(target / start) / Math.log(options.epsilonFactor) - 1e-9);
+        if (!(needed <= MAX_STAGES)) {
+            // a rule Arguments cannot state: it combines the start, the factor and the target epsilon
+            throw new IllegalArgumentException("factor: the epsilon-scaling schedule from " + start + " down to "
+                    + target + " by the factor " + options.epsilonFactor + " would need " + needed
+                    + " stages, more than " + MAX_STAGES + " (choose a smaller factor or a smaller start)");
+        }
+        int stages = (int) needed;
         double[] eps = new double[stages];
         double e = start;
         for (int s = 0; s < stages - 1; s++) {
@@ -464,7 +539,6 @@ public final class SinkhornSolver {
         boolean stopped = false;
         Stats stats = null;
         boolean reachedTarget = false;
-        boolean newtonTried = false;
         double[] history = new double[RATE_WINDOW + 1];
 
         stages:
@@ -536,12 +610,11 @@ public final class SinkhornSolver {
                         break stages;
                     }
                 }
-                if (last && check && !newtonTried && (kernel == null || !kernel.single())) {
+                if (last && check && (kernel == null || !kernel.single())) {
                     // finish with Newton's method once the scaling iteration has had NEWTON_AFTER iterations, or
                     // earlier when its observed rate says it would need more
                     long done = iterations - stageStart;
                     if (SemiDualNewton.handOver(done, err, anchorError, anchorIteration, tol)) {
-                        newtonTried = true;
                         SemiDualNewton newton = SemiDualNewton.of(ground, kernel, a, b, Double.POSITIVE_INFINITY,
                                 Double.POSITIVE_INFINITY, e);
                         iterations = newton.polish(f, g, tol, maxIt, iterations, observer);
@@ -550,16 +623,26 @@ public final class SinkhornSolver {
                         if (stats.error <= tol || stopped || iterations >= maxIt) {
                             break stages;
                         }
-                        // Newton's line search found no better point: go on with plain iterations from its potentials
+                        // Newton's line search found no better point (far from the solution): go on with plain
+                        // iterations from its potentials, and try Newton again later
                         omega = 1;
                         stageIterations = 0;
                         java.util.Arrays.fill(history, Double.NaN);
+                        stageStart = iterations;
+                        anchorError = Double.NaN;
                         continue;
                     }
                     if (!(anchorError > 0) || done - anchorIteration >= CHECK_EVERY) {
                         anchorError = err;
                         anchorIteration = done;
                     }
+                }
+                if (omega > 1 && !(err < 2)) {
+                    // far from a fixed point the relaxed steps can diverge (a marginal error beyond 2 cannot come from
+                    // plain steps): back to plain iterations at once
+                    omega = 1;
+                    stageIterations = 0;
+                    java.util.Arrays.fill(history, Double.NaN);
                 }
                 if (options.overRelaxation) {
                     if (omega == 1) {

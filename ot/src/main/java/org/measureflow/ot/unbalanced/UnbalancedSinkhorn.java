@@ -80,6 +80,8 @@ public final class UnbalancedSinkhorn {
      * runs epsilon-scaling stages (as {@link org.measureflow.ot.sinkhorn.SinkhornSolver}'s automatic schedule).
      */
     static final double AUTO_SCALING_RATIO = 5e-4;
+    /** Warm starts with an entry beyond this many times the cost's range plus epsilon (plus 700 rho) are rejected. */
+    static final double WARM_START_LIMIT = 1e6;
     /** Marginal residual at which an epsilon-scaling stage stops. */
     static final double STAGE_TOLERANCE = 1e-3;
     /** Iteration cap of an epsilon-scaling stage. */
@@ -326,13 +328,17 @@ public final class UnbalancedSinkhorn {
     public SinkhornResult solve(double[] a, double[] b, CostMatrix c, double[] fInit, double[] gInit,
             IterationObserver observer) {
         Arguments.notNull("c", c);
+        Arguments.product("n * m", c.rows(), c.cols());
         checkWeights("a", a, c.rows());
         checkWeights("b", b, c.cols());
         checkInit("fInit", fInit, c.rows());
         checkInit("gInit", gInit, c.cols());
         Arguments.notNull("observer", observer);
-        double eps = epsilon.isRelative()
-                ? epsilon.resolve(c, normalised(a), normalised(b)) : epsilon.value();
+        double scale = c.maxAbs();
+        double eps = LogDomainGibbsKernel.checkedEpsilon("c", scale, epsilon.isRelative()
+                ? epsilon.resolve(c, normalised(a), normalised(b)) : epsilon.value());
+        checkWarmStart("fInit", fInit, scale, eps, rhoSource);
+        checkWarmStart("gInit", gInit, scale, eps, rhoTarget);
         StoredGibbsKernel stored = logDomain ? null : StoredGibbsKernel.of(c, parallel);
         return run(LogDomainGibbsKernel.of(c, parallel), stored, a.clone(), b.clone(), fInit, gInit, eps, observer);
     }
@@ -389,7 +395,7 @@ public final class UnbalancedSinkhorn {
         Arguments.positive("massY", massY);
         LogDomainGibbsKernel kernel = LogDomainGibbsKernel.of(x, y, parallel);
         Arguments.notNull("observer", observer);
-        double eps = epsilon.resolve(x, y);
+        double eps = LogDomainGibbsKernel.checkedEpsilon("x", kernel.costScale(), epsilon.resolve(x, y));
         double[] a = x.weights();
         double[] b = y.weights();
         for (int i = 0; i < a.length; i++) {
@@ -434,6 +440,24 @@ public final class UnbalancedSinkhorn {
         }
     }
 
+    /**
+     * Rejects a warm start with an entry beyond {@link #WARM_START_LIMIT} times the cost's range plus epsilon, plus
+     * 700 \( \rho \) (the potentials enter through \( e^{-f/\rho} \), which stays finite up to \( f = -709\rho \)).
+     */
+    private static void checkWarmStart(String name, double[] init, double range, double eps, double rho) {
+        if (init == null) {
+            return;
+        }
+        double limit = WARM_START_LIMIT * (range + eps) + (rho == Double.POSITIVE_INFINITY ? 0 : 700 * rho);
+        for (double v : init) {
+            if (Math.abs(v) > limit) {
+                // a rule Arguments cannot state: a bound from the cost's range, epsilon and rho
+                throw new IllegalArgumentException(name + ": warm-start entries must be within " + limit + " ("
+                        + WARM_START_LIMIT + " times the cost's range plus epsilon, plus 700 rho), got " + v);
+            }
+        }
+    }
+
     private static double sum(double[] v) {
         double s = 0;
         for (double x : v) {
@@ -473,7 +497,8 @@ public final class UnbalancedSinkhorn {
         Stats stats = null;
         long iterations = 0;
         boolean stopped = false;
-        boolean newtonTried = false;
+        boolean warmedUp = false;
+        long start = 0;
         double anchorError = Double.NaN;
         long anchorIteration = 0;
         scaling.at(eps);
@@ -490,10 +515,10 @@ public final class UnbalancedSinkhorn {
             if (stopped) {
                 break;
             }
-            if (!newtonTried && SemiDualNewton.handOver(iterations, err, anchorError, anchorIteration, tol)) {
+            if (SemiDualNewton.handOver(iterations - start, err, anchorError, anchorIteration, tol)) {
                 // the scaling iteration converges too slowly: finish with Newton's method
-                newtonTried = true;
-                iterations = warmUp(scaling, kernel.costScale(), eps, iterations, observer);
+                iterations = warmUp(scaling, warmedUp ? 0 : kernel.costScale(), eps, iterations, observer);
+                warmedUp = true;
                 stopped = scaling.stopped;
                 if (!stopped && iterations < maxIterations) {
                     SemiDualNewton newton = SemiDualNewton.of(kernel, stored, a, b, rhoA, rhoB, eps);
@@ -504,12 +529,16 @@ public final class UnbalancedSinkhorn {
                 if (stats.residual <= tol || stopped) {
                     break;
                 }
-                // Newton's line search found no better point: go on with scaling iterations from its potentials
+                // Newton's line search found no better point (far from the solution): go on with scaling
+                // iterations from its potentials, and try Newton again later
                 scaling.at(eps);
+                start = iterations;
+                anchorError = Double.NaN;
+                continue;
             }
-            if (!(anchorError > 0) || iterations - anchorIteration >= 16) {
+            if (!(anchorError > 0) || iterations - start - anchorIteration >= 16) {
                 anchorError = err;
-                anchorIteration = iterations;
+                anchorIteration = iterations - start;
             }
         }
         if (stats == null || stats.residual > tol) {
