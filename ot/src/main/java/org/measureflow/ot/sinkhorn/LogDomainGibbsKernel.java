@@ -135,6 +135,34 @@ public abstract sealed class LogDomainGibbsKernel permits LogDomainGibbsKernel.D
         return epsilon;
     }
 
+    /**
+     * Checks the total masses \( m_a, m_b \) of a (possibly unbalanced) problem against overflow: the plan's mass is
+     * at most \( \max(m_a, m_b) \), and the values of the problem multiply it, and \( m_a m_b \), by the cost's range
+     * \( R \) and by \( \varepsilon \) and the finite \( \rho \) times logarithms of at most 1500 in size, so
+     * \( (m_a + m_b + m_a m_b)(R + 1500(\varepsilon + \rho)) \le 10^{300} \) ({@link #LARGEST_MAGNITUDE}) is required.
+     *
+     * @param nameA   the name of the source weights or mass, for the message
+     * @param nameB   the name of the target weights or mass
+     * @param massA   \( m_a > 0 \)
+     * @param massB   \( m_b > 0 \)
+     * @param range   the cost's range \( R \)
+     * @param epsilon \( \varepsilon \)
+     * @param rhoA    \( \rho_a \), or {@code +infinity}
+     * @param rhoB    \( \rho_b \), or {@code +infinity}
+     * @throws IllegalArgumentException naming the larger mass's argument if the bound is exceeded
+     */
+    public static void checkMasses(String nameA, String nameB, double massA, double massB, double range,
+            double epsilon, double rhoA, double rhoB) {
+        double rho = Math.max(rhoA == Double.POSITIVE_INFINITY ? 0 : rhoA, rhoB == Double.POSITIVE_INFINITY ? 0 : rhoB);
+        double size = (massA + massB + massA * massB) * (range + 1500 * (epsilon + rho));
+        if (!(size <= LARGEST_MAGNITUDE)) {
+            // a rule Arguments cannot state: it combines both masses with the cost's range, epsilon and rho
+            throw new IllegalArgumentException((massA >= massB ? nameA : nameB) + ": masses " + massA + " and "
+                    + massB + " with the cost's range " + range + ", epsilon " + epsilon + " and rho " + rho
+                    + " give values beyond " + LARGEST_MAGNITUDE + " (the objective would overflow double precision)");
+        }
+    }
+
     private static double maxAbs(double[] v) {
         double max = 0;
         for (double e : v) {

@@ -33,30 +33,32 @@ import org.measureflow.core.iteration.IterationStatus;
  * \( A \) is positive semi-definite (its only null direction, for \( \rho_a=\rho_b=\infty \), is the constant one, to
  * which the right-hand side is orthogonal). One Newton step solves \( A x = \varepsilon(t - r) \) by conjugate
  * gradients preconditioned by the diagonal \( \kappa_a t + r \) (in which \( A \) reads
- * \( I - \tilde P\tilde P^\top/(1+\kappa_b) \), whose spectrum is the Sinkhorn contraction's), to the relative
- * residual \( \eta = \min(0.1, \sqrt{e}) \) for the current error \( e \) (Eisenstat&ndash;Walker), then searches along
- * \( f + s x \), \( s = 1, \frac12, \dots \), for a step that lowers the error or satisfies Armijo's condition on
- * \( F \). The error is the L1 first-order residual \( \|P\mathbf 1 - t\|_1 \) after the exact column update (so
- * \( \|P^\top\mathbf 1 - c\|_1 = 0 \)): the marginal error of balanced Sinkhorn and the KKT residual of unbalanced
- * Sinkhorn.
+ * \( I - \tilde P\tilde P^\top/(1+\kappa_b) \), whose spectrum is the Sinkhorn contraction's), to a relative L1
+ * residual of 0.1 (an inexact Newton step; tighter solves were measured not to pay: near these solutions Newton's
+ * own convergence is linear, a factor of about 3 per step, because the slow modes' couplings grow exponentially
+ * along them), then searches along \( f + s x \), \( s = 1, \frac12, \dots \), for a step that satisfies Armijo's
+ * condition on \( F \), or lowers the error without lowering \( F \) beyond its rounding. The error is the L1
+ * first-order residual \( \|P\mathbf 1 - t\|_1 \) after the exact column update (so \( \|P^\top\mathbf 1 - c\|_1 = 0
+ * \)): the marginal error of balanced Sinkhorn and the KKT residual of unbalanced Sinkhorn.
  *
  * <p><b>Cost.</b> One column update with the error, one conjugate-gradient step (the products \( P^\top p \) and
- * \( P q \)) and one line-search trial each cost one pass over the \( n\times m \) entries for each of \( P \) and
- * \( P^\top \), like one Sinkhorn iteration, and each counts as one iteration. With a stored kernel the products use
- * it in double precision (\( P = \mathrm{diag}(u)\tilde K\mathrm{diag}(v) \)); otherwise they take one exponential
- * per entry. No allocation per iteration; every sum is taken in a fixed order, so parallel runs give the same bits
- * as serial ones.
+ * \( P q \)) and one line-search trial each count as one iteration. A column update costs what a Sinkhorn iteration
+ * costs. A conjugate-gradient step uses the plan's non-negligible entries, stored once per Newton step
+ * ({@code TruncatedPlan}: entries below \( 10^{-20} \) of their row's and column's sums are dropped, which changes
+ * no sum beyond rounding; at \( \varepsilon = 10^{-4} R \) a few dozen per row), so it costs a multiply-add per
+ * kept entry; when they are too many (more than a quarter of the entries with a stored kernel, more than
+ * \( \max(64(n+m), 2^{22}) \) without one), it takes the dense products instead, through the stored kernel in
+ * double precision (\( P = \mathrm{diag}(u)\tilde K\mathrm{diag}(v) \)) or one exponential per entry. No allocation
+ * per iteration; every sum is taken in a fixed order, so parallel runs give the same bits as serial ones.
  *
  * <p>Made by {@link #of}; mutable work space owned by one solve at a time (like {@link StoredGibbsKernel}).
  */
 public final class SemiDualNewton {
     /**
-     * Iterations of a scaling loop (at its final epsilon) after which it hands over to Newton's method when it has
-     * not converged; a solve that converges within them never runs a Newton step.
+     * Iterations of a scaling loop at its final epsilon after which, not converged, it hands over to
+     * {@link #polish}; a solve that converges within them never runs a Newton step, so its results do not change.
      */
-    public static final int NEWTON_AFTER = Integer.getInteger("newton.after", 256);
-    /** The earliest iteration at which a scaling loop whose observed rate is too slow hands over. */
-    public static final int NEWTON_EARLIEST = Integer.getInteger("newton.earliest", 32);
+    public static final int NEWTON_AFTER = 256;
     /** Entries of a truncated plan allowed in any case on the log-domain path (48 MB). */
     static final long TRUNCATED_ENTRIES = 1L << 22;
     /** Largest number of step halvings in one line search. */
@@ -114,17 +116,15 @@ public final class SemiDualNewton {
     private final double[] rowWork;
     private final double[] colWork;
 
-    static final boolean DEBUG = Boolean.getBoolean("newton.debug");
-    static final boolean EXTRAPOLATE = !Boolean.getBoolean("newton.noext");
-    static final double FORCING = Double.parseDouble(System.getProperty("newton.eta", "0.1"));
-    static final int MAX_EXTRAPOLATIONS = Integer.getInteger("newton.maxext", 8);
     /** The non-negligible entries of the plan, for cheap products; {@code null} once they did not fit. */
     private TruncatedPlan truncated;
     private boolean useTruncated;
     private double error = Double.NaN;
+    private double limit = -1;
     private boolean stopped;
 
-    private SemiDualNewton(LogDomainGibbsKernel ground, StoredGibbsKernel stored, double[] a, double[] b,
+    /** The solver of a problem whose arguments were checked already (by {@link SinkhornSolver}). */
+    SemiDualNewton(LogDomainGibbsKernel ground, StoredGibbsKernel stored, double[] a, double[] b,
             double rhoA, double rhoB, double eps) {
         this.ground = ground;
         this.stored = stored;
@@ -185,8 +185,10 @@ public final class SemiDualNewton {
      * @param rhoTarget \( \rho_b > 0 \), or {@code +infinity} for the hard constraint \( P^\top\mathbf 1 = b \)
      * @param epsilon   \( \varepsilon \), finite and {@code > 0}
      * @return the solver, with its work space (about 30 vectors of length {@code n} or {@code m})
-     * @throws IllegalArgumentException on null, wrong lengths, invalid weights, non-positive \( \rho \) or
-     *                                  \( \varepsilon \), or a stored kernel of another size
+     * @throws IllegalArgumentException on null, wrong lengths, invalid weights, non-positive \( \rho \), unequal
+     *                                  masses for two hard constraints, values that would overflow (see
+     *                                  {@link LogDomainGibbsKernel#checkedEpsilon} and
+     *                                  {@link LogDomainGibbsKernel#checkMasses}), or a stored kernel of another size
      */
     public static SemiDualNewton of(LogDomainGibbsKernel ground, StoredGibbsKernel stored, double[] a, double[] b,
             double rhoSource, double rhoTarget, double epsilon) {
@@ -195,45 +197,28 @@ public final class SemiDualNewton {
         Arguments.notNull("b", b);
         Arguments.length("a", a.length, ground.n);
         Arguments.length("b", b.length, ground.m);
-        Arguments.weights("a", a);
-        Arguments.weights("b", b);
         if (rhoSource != Double.POSITIVE_INFINITY) {
             Arguments.positive("rhoSource", rhoSource);
         }
         if (rhoTarget != Double.POSITIVE_INFINITY) {
             Arguments.positive("rhoTarget", rhoTarget);
         }
-        Arguments.positive("epsilon", epsilon);
+        double range = ground.costScale();
+        LogDomainGibbsKernel.checkedEpsilon("ground", range, epsilon);
+        double ma = Arguments.weights("a", a);
+        double mb = Arguments.weights("b", b);
+        LogDomainGibbsKernel.checkMasses("a", "b", ma, mb, range, epsilon, rhoSource, rhoTarget);
+        if (rhoSource == Double.POSITIVE_INFINITY && rhoTarget == Double.POSITIVE_INFINITY
+                && Math.abs(ma - mb) > Arguments.PROBABILITY_SUM_TOLERANCE * Math.max(ma, mb)) {
+            // a rule Arguments cannot state: two hard marginal constraints need equal masses
+            throw new IllegalArgumentException("b: both marginals are hard constraints, which needs equal masses, got "
+                    + ma + " and " + mb);
+        }
         if (stored != null) {
             Arguments.length("stored rows", stored.rows(), ground.n);
             Arguments.length("stored cols", stored.cols(), ground.m);
         }
         return new SemiDualNewton(ground, stored, a, b, rhoSource, rhoTarget, epsilon);
-    }
-
-    /**
-     * Whether a scaling loop should hand over to {@link #polish}: after {@link #NEWTON_AFTER} iterations at its final
-     * epsilon, or from {@link #NEWTON_EARLIEST} on when the geometric rate \( \mu \) it showed since an earlier error
-     * (at least 16 iterations back) predicts more than the remaining \( \texttt{NEWTON\_AFTER} - k \) iterations to
-     * reach the tolerance, \( \log(\mathrm{tol}/e)/\log\mu \gt \texttt{NEWTON\_AFTER} - k \).
-     *
-     * @param done            iterations \( k \) at the final epsilon so far
-     * @param error           the current error \( e \) (exactly measured)
-     * @param anchorError     an earlier exactly measured error, or {@code NaN} if there is none yet
-     * @param anchorIteration the iteration of {@code anchorError}
-     * @param tolerance       the tolerance
-     * @return whether to hand over now
-     */
-    public static boolean handOver(long done, double error, double anchorError, long anchorIteration,
-            double tolerance) {
-        if (done >= NEWTON_AFTER) {
-            return true;
-        }
-        if (done < NEWTON_EARLIEST || !(anchorError > 0) || done - anchorIteration < 16) {
-            return false;
-        }
-        double rate = Math.pow(error / anchorError, 1.0 / (done - anchorIteration));
-        return !(rate < 1 && Math.log(tolerance / error) / Math.log(rate) <= NEWTON_AFTER - done);
     }
 
     /** The L1 first-order residual \( \|P\mathbf 1 - t\|_1 \) after the last column update, {@code NaN} before. */
@@ -258,7 +243,10 @@ public final class SemiDualNewton {
      * @param iterations    the iterations already done (the count continues from here)
      * @param observer      called after every iteration with the current error
      * @return the iteration count at the end
-     * @throws IllegalArgumentException on wrong lengths, non-finite potentials or a non-positive tolerance
+     * @throws IllegalArgumentException on wrong lengths, non-finite potentials, potentials beyond
+     *                                  \( 10^6(R+\varepsilon) + 700\rho \) in size (\( R \) the cost's range) or
+     *                                  whose plan overflows after the first column update (then {@code fIn} and
+     *                                  {@code gIn} are unchanged), or a non-positive tolerance
      */
     public long polish(double[] fIn, double[] gIn, double tolerance, long maxIterations, long iterations,
             IterationObserver observer) {
@@ -268,6 +256,8 @@ public final class SemiDualNewton {
         Arguments.length("g", gIn.length, m);
         Arguments.positive("tolerance", tolerance);
         Arguments.notNull("observer", observer);
+        checkPotential("f", fIn, rhoA);
+        checkPotential("g", gIn, rhoB);
         System.arraycopy(fIn, 0, f, 0, n);
         System.arraycopy(gIn, 0, g, 0, m);
         stopped = false;
@@ -278,12 +268,16 @@ public final class SemiDualNewton {
             stored.build(f, g, eps, false);
         }
         error = columnUpdate(f, g, r, t);
+        if (!(error < Double.POSITIVE_INFINITY)) {
+            // a rule Arguments cannot state: it concerns the plan of the potentials (fIn and gIn are unchanged)
+            throw new IllegalArgumentException("f: the plan of these potentials overflows double precision (its "
+                    + "marginal error after the column update is " + error + ")");
+        }
         it++;
         stopped = !observer.observe(new IterationStatus(it, error, Double.NaN));
         while (!stopped && error > target && it < maxIterations && Double.isFinite(error)) {
             prepareProducts();
             long cg = conjugateGradients(target, maxIterations - it, observer, it);
-            if (DEBUG) System.err.printf("newton it=%d err=%.3e cg=%d%n", it, error, cg);
             it += Math.abs(cg);
             if (cg < 0 || it >= maxIterations) {
                 break; // stopped by the observer, or out of budget
@@ -307,7 +301,6 @@ public final class SemiDualNewton {
                 double trial = columnUpdate(f1, g1, r1, t1);
                 it++;
                 stopped = !observer.observe(new IterationStatus(it, Math.min(error, trial), Double.NaN));
-                if (DEBUG) System.err.printf("  trial s=%g err=%.3e%n", s, trial);
                 double trialValue = semiDual(f1, g1);
                 // Armijo's condition on F; near the solution F's changes fall below its rounding, and then a lower
                 // error decides (but never a step that visibly lowers F: a wild step can lower the error too)
@@ -339,6 +332,25 @@ public final class SemiDualNewton {
             sz += Math.abs(b[j] * gs[j]);
         }
         return sz;
+    }
+
+    /**
+     * Rejects potentials beyond \( 10^6 (R + \varepsilon) + 700\rho \) in size (\( R \) the cost's range): far
+     * beyond any solution's, and large enough to leave no precision in \( f_i + g_j - C_{ij} \) or to overflow
+     * \( e^{-f/\rho} \).
+     */
+    private void checkPotential(String name, double[] v, double rho) {
+        if (limit < 0) {
+            limit = 1e6 * (ground.costScale() + eps);
+        }
+        double bound = limit + (rho == Double.POSITIVE_INFINITY ? 0 : 700 * rho);
+        for (double e : v) {
+            if (Math.abs(e) > bound) {
+                // a rule Arguments cannot state: a bound from the cost's range, epsilon and rho
+                throw new IllegalArgumentException(name + ": potentials must be within " + bound + " (1e6 times the "
+                        + "cost's range plus epsilon, plus 700 rho), got " + e);
+            }
+        }
     }
 
     /** Swaps the iterate and the accepted trial point. */
@@ -379,8 +391,8 @@ public final class SemiDualNewton {
         }
         double err = 0;
         for (int i = 0; i < n; i++) {
-            rs[i] = a[i] * Math.exp(logS[i]);
-            ts[i] = a[i] * relax(fs[i], rhoA);
+            rs[i] = a[i] == 0 ? 0 : a[i] * Math.exp(logS[i]); // (exp may overflow on a row of weight zero)
+            ts[i] = rhoA == Double.POSITIVE_INFINITY ? a[i] : times(a[i], loga[i], -fs[i] / rhoA);
             err += Math.abs(rs[i] - ts[i]);
             if (a[i] == 0) {
                 fs[i] = -tauA * (eps * logS[i] - fs[i]);
@@ -394,11 +406,11 @@ public final class SemiDualNewton {
         double value = 0;
         double mass = 0;
         for (int i = 0; i < n; i++) {
-            value += rhoA == Double.POSITIVE_INFINITY ? a[i] * fs[i] : -rhoA * a[i] * Math.expm1(-fs[i] / rhoA);
+            value += rhoA == Double.POSITIVE_INFINITY ? a[i] * fs[i] : relaxedTerm(a[i], loga[i], fs[i], rhoA);
         }
         for (int j = 0; j < m; j++) {
-            value += rhoB == Double.POSITIVE_INFINITY ? b[j] * gs[j] : -rhoB * b[j] * Math.expm1(-gs[j] / rhoB);
-            mass += b[j] * relax(gs[j], rhoB);
+            value += rhoB == Double.POSITIVE_INFINITY ? b[j] * gs[j] : relaxedTerm(b[j], logb[j], gs[j], rhoB);
+            mass += columnMass(j, gs[j]);
         }
         return value - eps * (mass - massProduct);
     }
@@ -410,7 +422,7 @@ public final class SemiDualNewton {
             diag[i] = r[i] + kappaA * t[i];
         }
         for (int j = 0; j < m; j++) {
-            double c = b[j] * relax(g[j], rhoB);
+            double c = columnMass(j, g[j]);
             cInv[j] = c > 0 ? tauB / c : 0; // 1 / (c_j (1 + kappa_b)) = tau_b / c_j
         }
         if (stored != null) {
@@ -434,7 +446,7 @@ public final class SemiDualNewton {
         useTruncated = false;
         if (truncated != null) {
             for (int j = 0; j < m; j++) {
-                colWork[j] = b[j] * relax(g[j], rhoB);
+                colWork[j] = columnMass(j, g[j]);
             }
             useTruncated = truncated.build(stored, u, v, h, w, eps, r, colWork);
             if (!useTruncated) {
@@ -507,7 +519,7 @@ public final class SemiDualNewton {
             p[i] = z[i];
             rz += res[i] * z[i];
         }
-        double goal = Math.max(FORCING * rhsNorm, 0.1 * eps * target);
+        double goal = Math.max(MAX_FORCING * rhsNorm, 0.1 * eps * target);
         long k = 0;
         while (k < budget) {
             applyA();
@@ -521,7 +533,6 @@ public final class SemiDualNewton {
                 pap += p[i] * ap[i];
             }
             if (!(pap > 0) || !Double.isFinite(pap)) {
-                if (DEBUG) System.err.printf("  cg curvature lost at %d%n", k);
                 break; // curvature lost to rounding: keep the step found so far
             }
             double alpha = rz / pap;
@@ -532,7 +543,6 @@ public final class SemiDualNewton {
                 norm += Math.abs(res[i]);
             }
             if (norm <= goal) {
-                if (DEBUG) System.err.printf("  cg done at %d: residual %.3e of %.3e (goal %.3e)%n", k, norm, rhsNorm, goal);
                 break;
             }
             double rzNew = 0;
@@ -570,9 +580,41 @@ public final class SemiDualNewton {
         return rho == Double.POSITIVE_INFINITY ? 1.0 : rho / (rho + eps);
     }
 
-    /** \( e^{-x/\rho} \), and 1 for \( \rho = \infty \). */
-    private static double relax(double value, double rho) {
-        return rho == Double.POSITIVE_INFINITY ? 1.0 : Math.exp(-value / rho);
+    /** \( c_j = b_j e^{-g_j/\rho_b} \), the column sum of the plan after an exact column update. */
+    private double columnMass(int j, double gj) {
+        return rhoB == Double.POSITIVE_INFINITY ? b[j] : times(b[j], logb[j], -gj / rhoB);
+    }
+
+    /**
+     * \( w e^{x} \) for a weight \( w \ge 0 \) with \( \log w \): the product itself, or \( e^{\log w + x} \) when
+     * \( e^{x} \) overflows (a tiny weight times a huge factor), and 0 for \( w = 0 \).
+     *
+     * @param w    the weight
+     * @param logW \( \log w \)
+     * @param x    the exponent
+     * @return \( w e^x \)
+     */
+    public static double times(double w, double logW, double x) {
+        if (w == 0) {
+            return 0;
+        }
+        double e = Math.exp(x);
+        return e < Double.POSITIVE_INFINITY ? w * e : Math.exp(logW + x);
+    }
+
+    /**
+     * \( \rho w (1 - e^{-f/\rho}) \), the relaxed marginal term of the dual for one atom, without overflow in
+     * \( e^{-f/\rho} \) (see {@link #times}).
+     *
+     * @param w    the atom's weight \( w \ge 0 \)
+     * @param logW \( \log w \)
+     * @param f    its potential
+     * @param rho  \( \rho \), finite and positive
+     * @return the term
+     */
+    public static double relaxedTerm(double w, double logW, double f, double rho) {
+        double e = Math.expm1(-f / rho);
+        return e < Double.POSITIVE_INFINITY ? -rho * w * e : -rho * (times(w, logW, -f / rho) - w);
     }
 
     private static double sum(double[] values) {

@@ -84,6 +84,11 @@ public final class SinkhornSolver {
     static final double AUTO_SCALING_RATIO = 5e-4;
     /** Iteration cap of an intermediate epsilon-scaling stage. */
     static final int STAGE_MAX_ITERATIONS = 200;
+    /**
+     * A marginal error estimate beyond this (or NaN) during relaxed iterations means they diverge (a plain step keeps
+     * the L1 error at most 2; relaxed ones overshoot to a few units when they start).
+     */
+    static final double LARGE_ERROR = 1e6;
     /** The largest number of epsilon-scaling stages (the automatic schedule has at most 41). */
     static final int MAX_STAGES = 10_000;
     /** Warm starts with an entry beyond this many times the cost's range plus epsilon are recentred. */
@@ -200,14 +205,16 @@ public final class SinkhornSolver {
      * \( \varepsilon_k = \max(\varepsilon, s q^k) \) (scaling then always runs when \( s > \varepsilon \)), or
      * {@code NaN} for the automatic schedule of the class documentation.
      *
-     * @param start \( s \), finite and {@code > 0}, or {@code NaN}
+     * @param start \( s \), positive and at most \( 10^{300} \) ({@link LogDomainGibbsKernel#LARGEST_MAGNITUDE}), or
+     *              {@code NaN}
      * @return a new solver, with epsilon-scaling on
-     * @throws IllegalArgumentException if {@code start} is neither {@code NaN} nor finite and positive
+     * @throws IllegalArgumentException if {@code start} is neither {@code NaN} nor in \( (0, 10^{300}] \)
      */
     public SinkhornSolver withEpsilonScalingStart(double start) {
         Settings o = options.copy();
         o.epsilonScaling = true;
-        o.epsilonStart = Double.isNaN(start) ? Double.NaN : Arguments.positive("start", start);
+        o.epsilonStart = Double.isNaN(start) ? Double.NaN
+                : Arguments.atMost("start", Arguments.positive("start", start), LogDomainGibbsKernel.LARGEST_MAGNITUDE);
         return new SinkhornSolver(o);
     }
 
@@ -551,8 +558,6 @@ public final class SinkhornSolver {
             }
             int stageIterations = 0;
             long stageStart = iterations;
-            double anchorError = Double.NaN;
-            long anchorIteration = 0;
             double omega = 1;
             double lastCheck = Double.POSITIVE_INFINITY;
             double singleCheck = Double.POSITIVE_INFINITY;
@@ -585,7 +590,9 @@ public final class SinkhornSolver {
                 }
                 double err = 0;
                 for (int i = 0; i < n; i++) {
-                    err += a[i] * Math.abs(Math.expm1(logS[i]));
+                    if (a[i] != 0) { // (an atom of weight zero adds nothing, also when expm1 overflows)
+                        err += a[i] * Math.abs(Math.expm1(logS[i]));
+                    }
                 }
                 stopped = !observer.observe(new IterationStatus(iterations, err, Double.NaN));
                 if (kernel != null && kernel.single() && check) {
@@ -611,11 +618,9 @@ public final class SinkhornSolver {
                     }
                 }
                 if (last && check && (kernel == null || !kernel.single())) {
-                    // finish with Newton's method once the scaling iteration has had NEWTON_AFTER iterations, or
-                    // earlier when its observed rate says it would need more
-                    long done = iterations - stageStart;
-                    if (SemiDualNewton.handOver(done, err, anchorError, anchorIteration, tol)) {
-                        SemiDualNewton newton = SemiDualNewton.of(ground, kernel, a, b, Double.POSITIVE_INFINITY,
+                    // the scaling iteration converges too slowly: finish with Newton's method
+                    if (iterations - stageStart >= SemiDualNewton.NEWTON_AFTER) {
+                        SemiDualNewton newton = new SemiDualNewton(ground, kernel, a, b, Double.POSITIVE_INFINITY,
                                 Double.POSITIVE_INFINITY, e);
                         iterations = newton.polish(f, g, tol, maxIt, iterations, observer);
                         stopped = newton.stopped();
@@ -629,17 +634,12 @@ public final class SinkhornSolver {
                         stageIterations = 0;
                         java.util.Arrays.fill(history, Double.NaN);
                         stageStart = iterations;
-                        anchorError = Double.NaN;
                         continue;
                     }
-                    if (!(anchorError > 0) || done - anchorIteration >= CHECK_EVERY) {
-                        anchorError = err;
-                        anchorIteration = done;
-                    }
                 }
-                if (omega > 1 && !(err < 2)) {
-                    // far from a fixed point the relaxed steps can diverge (a marginal error beyond 2 cannot come from
-                    // plain steps): back to plain iterations at once
+                if (omega > 1 && !(err < LARGE_ERROR)) {
+                    // far from a fixed point the relaxed steps can diverge: back to plain iterations at once (a run
+                    // that converges never sees such an error, so its iterates do not change)
                     omega = 1;
                     stageIterations = 0;
                     java.util.Arrays.fill(history, Double.NaN);

@@ -337,6 +337,7 @@ public final class UnbalancedSinkhorn {
         double scale = c.maxAbs();
         double eps = LogDomainGibbsKernel.checkedEpsilon("c", scale, epsilon.isRelative()
                 ? epsilon.resolve(c, normalised(a), normalised(b)) : epsilon.value());
+        LogDomainGibbsKernel.checkMasses("a", "b", sum(a), sum(b), scale, eps, rhoSource, rhoTarget);
         checkWarmStart("fInit", fInit, scale, eps, rhoSource);
         checkWarmStart("gInit", gInit, scale, eps, rhoTarget);
         StoredGibbsKernel stored = logDomain ? null : StoredGibbsKernel.of(c, parallel);
@@ -404,7 +405,12 @@ public final class UnbalancedSinkhorn {
         for (int j = 0; j < b.length; j++) {
             b[j] *= massY;
         }
+        // (a mass so small that every weight times it underflows leaves no measure)
+        Arguments.weights("massX", a);
+        Arguments.weights("massY", b);
         checkMasses(sum(a), sum(b));
+        LogDomainGibbsKernel.checkMasses("massX", "massY", sum(a), sum(b), kernel.costScale(), eps, rhoSource,
+                rhoTarget);
         return run(kernel, null, a, b, null, null, eps, observer);
     }
 
@@ -499,8 +505,6 @@ public final class UnbalancedSinkhorn {
         boolean stopped = false;
         boolean warmedUp = false;
         long start = 0;
-        double anchorError = Double.NaN;
-        long anchorIteration = 0;
         scaling.at(eps);
         while (iterations < maxIterations) {
             iterations++;
@@ -515,15 +519,20 @@ public final class UnbalancedSinkhorn {
             if (stopped) {
                 break;
             }
-            if (SemiDualNewton.handOver(iterations - start, err, anchorError, anchorIteration, tol)) {
+            if (iterations - start >= SemiDualNewton.NEWTON_AFTER) {
                 // the scaling iteration converges too slowly: finish with Newton's method
                 iterations = warmUp(scaling, warmedUp ? 0 : kernel.costScale(), eps, iterations, observer);
                 warmedUp = true;
                 stopped = scaling.stopped;
                 if (!stopped && iterations < maxIterations) {
                     SemiDualNewton newton = SemiDualNewton.of(kernel, stored, a, b, rhoA, rhoB, eps);
-                    iterations = newton.polish(f, g, tol, maxIterations, iterations, observer);
-                    stopped = newton.stopped();
+                    try {
+                        iterations = newton.polish(f, g, tol, maxIterations, iterations, observer);
+                        stopped = newton.stopped();
+                    } catch (IllegalArgumentException e) {
+                        // potentials still too far out for Newton (their plan overflows): go on with scaling
+                        iterations++;
+                    }
                 }
                 stats = statistics(kernel, f, g, a, b, loga, logb, eps);
                 if (stats.residual <= tol || stopped) {
@@ -533,12 +542,6 @@ public final class UnbalancedSinkhorn {
                 // iterations from its potentials, and try Newton again later
                 scaling.at(eps);
                 start = iterations;
-                anchorError = Double.NaN;
-                continue;
-            }
-            if (!(anchorError > 0) || iterations - start - anchorIteration >= 16) {
-                anchorError = err;
-                anchorIteration = iterations - start;
             }
         }
         if (stats == null || stats.residual > tol) {
@@ -548,10 +551,10 @@ public final class UnbalancedSinkhorn {
         double mb = sum(b);
         double dual = -eps * (stats.mass - ma * mb);
         for (int i = 0; i < n; i++) {
-            dual += rhoA == Double.POSITIVE_INFINITY ? a[i] * f[i] : -rhoA * a[i] * Math.expm1(-f[i] / rhoA);
+            dual += rhoA == Double.POSITIVE_INFINITY ? a[i] * f[i] : SemiDualNewton.relaxedTerm(a[i], loga[i], f[i], rhoA);
         }
         for (int j = 0; j < m; j++) {
-            dual += rhoB == Double.POSITIVE_INFINITY ? b[j] * g[j] : -rhoB * b[j] * Math.expm1(-g[j] / rhoB);
+            dual += rhoB == Double.POSITIVE_INFINITY ? b[j] * g[j] : SemiDualNewton.relaxedTerm(b[j], logb[j], g[j], rhoB);
         }
         double[] hh = new double[n];
         double[] ww = new double[m];
@@ -574,9 +577,10 @@ public final class UnbalancedSinkhorn {
     private long warmUp(Scaling scaling, double scale, double eps, long iterations, IterationObserver observer) {
         long it = iterations;
         if (eps < AUTO_SCALING_RATIO * scale) {
-            for (double e = scale; e > eps && it < maxIterations && !scaling.stopped; e *= 0.5) {
+            // the last iteration of the budget is kept for an exact update at eps, which bounds the plan there
+            for (double e = scale; e > eps && it < maxIterations - 1 && !scaling.stopped; e *= 0.5) {
                 scaling.at(e);
-                for (int k = 0; k < STAGE_MAX_ITERATIONS && it < maxIterations; k++) {
+                for (int k = 0; k < STAGE_MAX_ITERATIONS && it < maxIterations - 1; k++) {
                     it++;
                     double err = scaling.iterate();
                     scaling.stopped = !observer.observe(new IterationStatus(it, err, Double.NaN));
@@ -661,7 +665,14 @@ public final class UnbalancedSinkhorn {
             }
             double err = 0;
             for (int i = 0; i < n; i++) {
-                err += a[i] * Math.abs(Math.exp(logS[i]) - relax(f[i], rhoSource));
+                double rowRatio = Math.exp(logS[i]);
+                double relaxed = relax(f[i], rhoSource);
+                if (rowRatio < Double.POSITIVE_INFINITY && relaxed < Double.POSITIVE_INFINITY) {
+                    err += a[i] * Math.abs(rowRatio - relaxed);
+                } else if (a[i] != 0) { // a tiny weight times a huge ratio, and nothing for an atom of weight zero
+                    err += Math.abs(SemiDualNewton.times(a[i], loga[i], logS[i])
+                            - SemiDualNewton.times(a[i], loga[i], -f[i] / rhoSource));
+                }
             }
             for (int i = 0; i < n; i++) {
                 f[i] = -tauA * (eps * logS[i] - f[i]);
@@ -741,12 +752,14 @@ public final class UnbalancedSinkhorn {
         for (int i = 0; i < n; i++) {
             mass += rows[i];
             pairing += f[i] * rows[i];
-            residual += Math.abs(rows[i] - a[i] * relax(f[i], rhoA));
+            residual += Math.abs(rows[i] - (rhoA == Double.POSITIVE_INFINITY ? a[i]
+                    : SemiDualNewton.times(a[i], loga[i], -f[i] / rhoA)));
             klA += kl(rows[i], a[i]);
         }
         for (int j = 0; j < m; j++) {
             pairing += g[j] * cols[j];
-            residual += Math.abs(cols[j] - b[j] * relax(g[j], rhoB));
+            residual += Math.abs(cols[j] - (rhoB == Double.POSITIVE_INFINITY ? b[j]
+                    : SemiDualNewton.times(b[j], logb[j], -g[j] / rhoB)));
             klB += kl(cols[j], b[j]);
         }
         double ma = sum(a);
@@ -767,7 +780,10 @@ public final class UnbalancedSinkhorn {
         if (p == 0) {
             return q;
         }
-        return p * Math.log(p / q) - p + q;
+        double ratio = p / q;
+        // (p / q can overflow or underflow for extreme weights; then the logarithms are taken apart)
+        double log = ratio > 0 && ratio < Double.POSITIVE_INFINITY ? Math.log(ratio) : Math.log(p) - Math.log(q);
+        return p * log - p + q;
     }
 
     private record Stats(double cost, double objective, double residual, double mass) {
