@@ -49,6 +49,22 @@ import org.measureflow.ot.sinkhorn.StoredGibbsKernel;
  * fused log-sum-exps ({@link LogDomainGibbsKernel}) with the cost computed on the fly. No NaN or overflow for any
  * \( \varepsilon > 0 \).
  *
+ * <p><b>Newton stage</b> (small epsilon): a run that has not converged after 256 iterations hands over to Newton's
+ * method on the semi-dual with conjugate gradients ({@link SemiDualNewton}); when \( \varepsilon \lt 5\cdot 10^{-4} R
+ * \) (\( R \) the cost's range) it first brings the potentials close by scaling iterations at decreasing epsilons
+ * (from \( R \), halving; each to a residual of \( 10^{-3} \) or 200 iterations), since far from the solution at a
+ * small epsilon Newton's damped phase is slow. Should Newton's line search find no better point, the scaling
+ * iterations resume and may hand over again 256 iterations later. A run that converges within its first 256
+ * iterations is unchanged by the Newton stage. Measured with \( \rho = R \): every \( \varepsilon \) from
+ * \( 10^{-4} R \) to \( 10 R \) converges within the default budget ({@code benchmarks/RESULTS.md}).
+ *
+ * <p><b>Limits</b> (each rejected with an {@link IllegalArgumentException} naming the argument): as for
+ * {@link org.measureflow.ot.sinkhorn.SinkhornSolver}, \( R \le 10^{300} \) and
+ * \( 10^{-12} R \le \varepsilon \le 10^{300} \), point clouds whose squared distances may exceed \( 10^{300} \),
+ * \( nm \ge 2^{31} \) for a dense cost; masses with \( (m_a + m_b + m_a m_b)(R + 1500(\varepsilon + \rho)) \gt
+ * 10^{300} \) ({@link LogDomainGibbsKernel#checkMasses}); warm-start entries beyond
+ * \( 10^6(R + \varepsilon) + 700\rho \).
+ *
  * <p><b>Stopping rule and reported error</b>: the {@link SinkhornResult#error()} of an unbalanced result is
  * the L1 <em>KKT residual</em> of its plan,
  * \( \|P\mathbf 1 - a e^{-f/\rho_a}\|_1 + \|P^\top \mathbf 1 - b e^{-g/\rho_b}\|_1 \) (with \( e^{-f/\infty} = 1 \), so
@@ -300,8 +316,9 @@ public final class UnbalancedSinkhorn {
      * @param b non-negative finite weights of the columns with a positive sum (any total mass)
      * @param c the {@code n x m} cost (the result's plan keeps a reference to it)
      * @return the potentials, values, plan, and convergence with the KKT residual as error
-     * @throws IllegalArgumentException on null, mismatched sizes or invalid weights (naming the argument), or when
-     *                                  both \( \rho \) are infinite and the masses differ
+     * @throws IllegalArgumentException on null, mismatched sizes or invalid weights (naming the argument), when
+     *                                  both \( \rho \) are infinite and the masses differ, or beyond the limits of the
+     *                                  class documentation (costs, epsilon, masses, \( nm \))
      */
     public SinkhornResult solve(double[] a, double[] b, CostMatrix c) {
         return solve(a, b, c, null, null, IterationObserver.none());
@@ -323,7 +340,8 @@ public final class UnbalancedSinkhorn {
      * \( f^{(0)}, g^{(0)} \) (copied; {@code null} means zero).
      *
      * @throws IllegalArgumentException as {@link #solve(double[], double[], CostMatrix)}, or if a warm start has the
-     *                                  wrong length or a non-finite entry
+     *                                  wrong length, a non-finite entry or entries beyond
+     *                                  \( 10^6(R + \varepsilon) + 700\rho \)
      */
     public SinkhornResult solve(double[] a, double[] b, CostMatrix c, double[] fInit, double[] gInit,
             IterationObserver observer) {
@@ -351,7 +369,8 @@ public final class UnbalancedSinkhorn {
      * @param x the source cloud
      * @param y the target cloud, same dimension
      * @return the potentials, values, plan, and convergence with the KKT residual as error
-     * @throws IllegalArgumentException on null or different dimensions
+     * @throws IllegalArgumentException on null or different dimensions, or beyond the limits of the class
+     *                                  documentation (squared distances, epsilon)
      */
     public SinkhornResult solve(ParticleMeasure x, ParticleMeasure y) {
         return solve(x, 1.0, y, 1.0, IterationObserver.none());
@@ -377,7 +396,9 @@ public final class UnbalancedSinkhorn {
      * @param y     the target cloud, same dimension
      * @param massY its total mass \( m_y \), finite and {@code > 0}
      * @return the potentials, values, plan, and convergence with the KKT residual as error
-     * @throws IllegalArgumentException on null, different dimensions, or masses that are not finite and positive
+     * @throws IllegalArgumentException on null, different dimensions, masses that are not finite and positive (or so
+     *                                  small that every weight times them underflows), or beyond the limits of the
+     *                                  class documentation
      */
     public SinkhornResult solve(ParticleMeasure x, double massX, ParticleMeasure y, double massY) {
         return solve(x, massX, y, massY, IterationObserver.none());
