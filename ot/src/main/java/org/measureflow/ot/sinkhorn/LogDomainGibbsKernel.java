@@ -34,8 +34,8 @@ public abstract sealed class LogDomainGibbsKernel permits LogDomainGibbsKernel.D
     static final double HIGH = 1e280;
     /**
      * The smallest regularisation the entropic solvers accept, relative to the cost's range \( R \): the exponents
-     * \( (f_i + g_j - C_{ij})/\varepsilon \) are computed from numbers of size up to \( R \), with rounding errors up to
-     * \( 2.2\cdot 10^{-16} R \), so at \( \varepsilon = 10^{-12} R \) every plan entry is already uncertain by
+     * \( (f_i + g_j - C_{ij})/\varepsilon \) are computed from numbers of size up to \( R \), with rounding errors
+     * up to \( 2.2\cdot 10^{-16} R \), so at \( \varepsilon = 10^{-12} R \) every plan entry is already uncertain by
      * \( 2\cdot 10^{-4} \) of itself; below that, double precision no longer resolves the plan.
      */
     public static final double SMALLEST_RELATIVE_EPSILON = 1e-12;
@@ -723,36 +723,14 @@ public abstract sealed class LogDomainGibbsKernel permits LogDomainGibbsKernel.D
             double inv = 1.0 / eps;
             forEach(n, chunkRows(), (20L + 3L * d) * m, (chunk, start, end) -> {
                 for (int i = start; i < end; i++) {
-                    out[i] = d == 2 ? times2(i, h[i], w, v, inv) : timesD(i, h[i], w, v, inv);
+                    double hi = h[i];
+                    double s = 0;
+                    for (int j = 0; j < m; j++) {
+                        s += Math.exp((hi + w[j] - costEntry(i, j)) * inv) * v[j];
+                    }
+                    out[i] = s;
                 }
             });
-        }
-
-        private double times2(int i, double hi, double[] w, double[] v, double inv) {
-            double x0 = xs[2 * i];
-            double x1 = xs[2 * i + 1];
-            double s = 0;
-            for (int j = 0; j < m; j++) {
-                double d0 = x0 - ys[2 * j];
-                double d1 = x1 - ys[2 * j + 1];
-                s += Math.exp((hi + w[j] - (d0 * d0 + d1 * d1)) * inv) * v[j];
-            }
-            return s;
-        }
-
-        private double timesD(int i, double hi, double[] w, double[] v, double inv) {
-            int xi = i * d;
-            double s = 0;
-            for (int j = 0; j < m; j++) {
-                int yj = j * d;
-                double c = 0;
-                for (int k = 0; k < d; k++) {
-                    double diff = xs[xi + k] - ys[yj + k];
-                    c += diff * diff;
-                }
-                s += Math.exp((hi + w[j] - c) * inv) * v[j];
-            }
-            return s;
         }
 
         @Override

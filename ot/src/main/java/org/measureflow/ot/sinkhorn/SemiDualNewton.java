@@ -13,16 +13,17 @@ import org.measureflow.core.iteration.IterationStatus;
  * iterations converge slowly, which happens at small \( \varepsilon \).
  *
  * <p><b>Why.</b> Near its fixed point a Sinkhorn iteration contracts the marginal error by the squared second
- * singular value \( \sigma_2^2 \) of \( D_r^{-1/2} P D_c^{-1/2} \). At \( \varepsilon \) of about \( 10^{-3} \) times the
- * cost's range, the plan of two point clouds is nearly a union of decoupled blocks (the cells of the exact plan), and
+ * singular value \( \sigma_2^2 \) of \( D_r^{-1/2} P D_c^{-1/2} \). At \( \varepsilon \) of about \( 10^{-3} \)
+ * times the cost's range, the plan of two point clouds is nearly a union of decoupled blocks (the cells of the exact
+ * plan), and
  * \( 1-\sigma_2^2 \) falls to \( 10^{-6} \) (measured on 300-point Gaussian clouds, with a few more such outlying
  * modes): Sinkhorn, even over-relaxed, needs \( 10^4 \) to \( 10^6 \) iterations, while Newton's method resolves such
  * modes in a few steps, and conjugate gradients pay about one iteration for each outlying mode.
  *
  * <p><b>The problem.</b> The dual of
  * \( \min_{P\ge 0} \langle C,P\rangle + \varepsilon\mathrm{KL}(P\mid a\otimes b) + \rho_a\mathrm{KL}(P\mathbf 1\mid a)
- * + \rho_b\mathrm{KL}(P^\top\mathbf 1\mid b) \) (survey &sect;4, eq. 10 with relaxed marginals; \( \rho = \infty \) is a
- * hard constraint) is
+ * + \rho_b\mathrm{KL}(P^\top\mathbf 1\mid b) \) (survey &sect;4, eq. 10 with relaxed marginals;
+ * \( \rho = \infty \) is a hard constraint) is
  * \[ D(f,g) = \Phi_a(f) + \Phi_b(g) - \varepsilon\bigl(\textstyle\sum_{ij} a_i b_j e^{(f_i+g_j-C_{ij})/\varepsilon}
  *    - m_a m_b\bigr), \qquad \Phi_a(f) = \rho_a\langle a, 1 - e^{-f/\rho_a}\rangle \ (\langle a,f\rangle
  *    \text{ for } \rho_a = \infty). \]

@@ -572,10 +572,12 @@ public final class UnbalancedSinkhorn {
         double mb = sum(b);
         double dual = -eps * (stats.mass - ma * mb);
         for (int i = 0; i < n; i++) {
-            dual += rhoA == Double.POSITIVE_INFINITY ? a[i] * f[i] : SemiDualNewton.relaxedTerm(a[i], loga[i], f[i], rhoA);
+            dual += rhoA == Double.POSITIVE_INFINITY ? a[i] * f[i]
+                    : SemiDualNewton.relaxedTerm(a[i], loga[i], f[i], rhoA);
         }
         for (int j = 0; j < m; j++) {
-            dual += rhoB == Double.POSITIVE_INFINITY ? b[j] * g[j] : SemiDualNewton.relaxedTerm(b[j], logb[j], g[j], rhoB);
+            dual += rhoB == Double.POSITIVE_INFINITY ? b[j] * g[j]
+                    : SemiDualNewton.relaxedTerm(b[j], logb[j], g[j], rhoB);
         }
         double[] hh = new double[n];
         double[] ww = new double[m];

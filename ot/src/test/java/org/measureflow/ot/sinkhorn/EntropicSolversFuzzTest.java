@@ -117,15 +117,7 @@ class EntropicSolversFuzzTest {
                     ParticleMeasure x = cloud(px, null, d);
                     ParticleMeasure y = cloud(py, null, d);
                     SinkhornResult r = u.solve(x, massX, y, massY, observer);
-                    double[] a = x.weights();
-                    double[] b = y.weights();
-                    for (int i = 0; i < a.length; i++) {
-                        a[i] *= massX;
-                    }
-                    for (int j = 0; j < b.length; j++) {
-                        b[j] *= massY;
-                    }
-                    return unbalanced(r, a, b, u);
+                    return unbalanced(r, times(x.weights(), massX), times(y.weights(), massY), u);
                 });
             }
             default -> {
@@ -360,6 +352,14 @@ class EntropicSolversFuzzTest {
             System.arraycopy(flat, i * d, points[i], 0, d);
         }
         return ParticleMeasure.of(points, weights);
+    }
+
+    private static double[] times(double[] v, double factor) {
+        double[] out = v.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] *= factor;
+        }
+        return out;
     }
 
     private static double[] ones(int n) {
