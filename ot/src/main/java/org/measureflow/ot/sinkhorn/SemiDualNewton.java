@@ -45,9 +45,8 @@ import org.measureflow.core.iteration.IterationStatus;
  * <p><b>Cost.</b> One column update with the error, one conjugate-gradient step (the products \( P^\top p \) and
  * \( P q \)) and one line-search trial each count as one iteration. A column update costs what a Sinkhorn iteration
  * costs. A conjugate-gradient step uses the plan's non-negligible entries, stored once per Newton step
- * ({@code TruncatedPlan}: entries below \( 10^{-20} \) of their row's and column's sums are dropped, which changes
- * no sum beyond rounding; at \( \varepsilon = 10^{-4} R \) a few dozen per row), so it costs a multiply-add per
- * kept entry; when they are too many (more than a quarter of the entries with a stored kernel, more than
+ * ({@code TruncatedPlan}: entries below \( 10^{-14} \) of their row's and column's sums are dropped), so it costs a
+ * multiply-add per kept entry; when they are too many (more than a quarter of the entries with a stored kernel, more than
  * \( \max(64(n+m), 2^{22}) \) without one), it takes the dense products instead, through the stored kernel in
  * double precision (\( P = \mathrm{diag}(u)\tilde K\mathrm{diag}(v) \)) or one exponential per entry. No allocation
  * per iteration; every sum is taken in a fixed order, so parallel runs give the same bits as serial ones.

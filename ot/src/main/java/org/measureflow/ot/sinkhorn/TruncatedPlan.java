@@ -4,12 +4,15 @@ import org.measureflow.core.parallel.Chunks;
 
 /**
  * The entries of an entropic plan \( P \) that are not negligible, \( P_{ij} \ge \theta\min(r_i, c_j) \) with
- * \( \theta = 10^{-20} \) and \( r = P\mathbf 1 \), \( c = P^\top\mathbf 1 \), stored row by row (compressed rows, one
+ * \( \theta = 10^{-14} \) and \( r = P\mathbf 1 \), \( c = P^\top\mathbf 1 \), stored row by row (compressed rows, one
  * segment per fixed chunk of rows): the Hessian products of {@link SemiDualNewton} at small \( \varepsilon \), where
- * a plan of point clouds has a few dozen such entries per row (Tang et al. 2024 sparsify the Newton matrix likewise).
- * The dropped entries of a row or column sum to less than \( 10^{-20} m \) (resp. \( n \)) times its sum, far below the
- * rounding of the sums, so the products equal the dense ones up to rounding; they cost one multiply-add per kept
- * entry instead of one exponential per entry.
+ * a plan of point clouds keeps a small fraction of its entries (Tang et al. 2024 sparsify the Newton matrix
+ * likewise). The dropped entries of a row or column sum to less than \( 10^{-14} m \) (resp. \( n \)) times its sum,
+ * \( 10^{-9} \) of it for up to \( 10^5 \) atoms: amplified by the smallest eigenvalues that matter (about
+ * \( 10^{-6} \) of the diagonal), still far below the relative tolerance 0.1 of the conjugate-gradient solves, and
+ * the Newton loop measures every step's error on the whole plan. Measured on 4000-point clouds at
+ * \( \varepsilon = 10^{-4} R \): the same iterations as with \( \theta = 10^{-20} \), 11.5 s instead of 14.8 s. The
+ * products cost one multiply-add per kept entry instead of one exponential per entry.
  *
  * <p>At most {@code budget} entries are stored (each chunk of rows gets its share): a plan with more is not stored
  * ({@link #build} returns {@code false}) and the caller takes the dense products. Column sums are combined from
@@ -17,7 +20,7 @@ import org.measureflow.core.parallel.Chunks;
  */
 final class TruncatedPlan {
     /** Entries below this fraction of their row's or column's sum are dropped. */
-    static final double THRESHOLD = 1e-20;
+    static final double THRESHOLD = 1e-14;
 
     private final LogDomainGibbsKernel ground;
     private final int n;
