@@ -32,6 +32,20 @@ public abstract sealed class LogDomainGibbsKernel permits LogDomainGibbsKernel.D
     static final double LOW = 1e-280;
     /** Upper end of the range of accurate stale-shift sums. */
     static final double HIGH = 1e280;
+    /**
+     * The smallest regularisation the entropic solvers accept, relative to the cost's range \( R \): the exponents
+     * \( (f_i + g_j - C_{ij})/\varepsilon \) are computed from numbers of size up to \( R \), with rounding errors
+     * up to \( 2.2\cdot 10^{-16} R \), so at \( \varepsilon = 10^{-12} R \) every plan entry is already uncertain by
+     * \( 2\cdot 10^{-4} \) of itself; below that, double precision no longer resolves the plan.
+     */
+    public static final double SMALLEST_RELATIVE_EPSILON = 1e-12;
+    /**
+     * The largest cost range (and regularisation) the entropic solvers accept: potentials of that size are added
+     * and subtracted, with \( \varepsilon \) times logarithms of weights (at most 745 in size), without overflow.
+     */
+    public static final double LARGEST_MAGNITUDE = 1e300;
+    /** Columns per block of the column sums of a dense cost (each block is summed over all rows in order). */
+    static final int COLUMN_BLOCK = 512;
 
     final int n;
     final int m;
@@ -69,12 +83,92 @@ public abstract sealed class LogDomainGibbsKernel permits LogDomainGibbsKernel.D
         return cloud(x, y, parallel);
     }
 
-    /** The point-cloud ground of two measures, after checking them. */
+    /**
+     * The point-cloud ground of two measures, after checking them: same dimension, and squared distances (bounded by
+     * the squared diameter of a common bounding box) at most {@link #LARGEST_MAGNITUDE}, otherwise an exception names
+     * the cloud with the larger coordinates.
+     */
     static Cloud cloud(ParticleMeasure x, ParticleMeasure y, boolean parallel) {
         Arguments.notNull("x", x);
         Arguments.notNull("y", y);
         Arguments.sameDimension("y", y.dimension(), x.dimension(), "x");
-        return new Cloud(x.flatPoints(), y.flatPoints(), x.dimension(), parallel);
+        double[] xs = x.flatPoints();
+        double[] ys = y.flatPoints();
+        int d = x.dimension();
+        double range = maxCostBound(xs, ys, d);
+        if (!(range <= LARGEST_MAGNITUDE)) {
+            double mx = maxAbs(xs);
+            double my = maxAbs(ys);
+            // a rule Arguments cannot state: it concerns the pairs of points of two arguments
+            throw new IllegalArgumentException((mx >= my ? "x" : "y") + ": squared distances overflow double "
+                    + "precision (coordinates up to " + Math.max(mx, my) + "; the entropic solvers need squared "
+                    + "distances up to " + LARGEST_MAGNITUDE + ", got a bound of " + range + ")");
+        }
+        return new Cloud(xs, ys, d, parallel);
+    }
+
+    /**
+     * Checks the cost's range \( R \) of a problem and its regularisation: \( R \le 10^{300} \)
+     * ({@link #LARGEST_MAGNITUDE}: the potentials, of size up to \( R \), are added and subtracted without overflow)
+     * and \( 10^{-12} R \le \varepsilon \le 10^{300} \) ({@link #SMALLEST_RELATIVE_EPSILON}).
+     *
+     * @param cost    the name of the cost argument, for the message
+     * @param range   \( R \ge 0 \), e.g. {@link #costScale()}
+     * @param epsilon \( \varepsilon > 0 \)
+     * @return {@code epsilon}
+     * @throws IllegalArgumentException naming {@code cost} if the range is too large, or {@code epsilon} if it is out
+     *                                  of range
+     */
+    public static double checkedEpsilon(String cost, double range, double epsilon) {
+        if (!(range <= LARGEST_MAGNITUDE)) {
+            throw new IllegalArgumentException(cost + ": costs up to " + range + " overflow double precision in the "
+                    + "potentials (the entropic solvers need costs up to " + LARGEST_MAGNITUDE + ")");
+        }
+        Arguments.positive("epsilon", epsilon);
+        Arguments.atMost("epsilon", epsilon, LARGEST_MAGNITUDE);
+        if (epsilon < SMALLEST_RELATIVE_EPSILON * range) {
+            // a rule Arguments cannot state: a bound relative to the cost's range
+            throw new IllegalArgumentException("epsilon must be at least " + SMALLEST_RELATIVE_EPSILON
+                    + " times the cost's range " + range + ", got " + epsilon + ": below that, double precision "
+                    + "cannot resolve the plan exp((f_i + g_j - C_ij) / epsilon)");
+        }
+        return epsilon;
+    }
+
+    /**
+     * Checks the total masses \( m_a, m_b \) of a (possibly unbalanced) problem against overflow: the plan's mass is
+     * at most \( \max(m_a, m_b) \), and the values of the problem multiply it, and \( m_a m_b \), by the cost's range
+     * \( R \) and by \( \varepsilon \) and the finite \( \rho \) times logarithms of at most 1500 in size, so
+     * \( (m_a + m_b + m_a m_b)(R + 1500(\varepsilon + \rho)) \le 10^{300} \) ({@link #LARGEST_MAGNITUDE}) is required.
+     *
+     * @param nameA   the name of the source weights or mass, for the message
+     * @param nameB   the name of the target weights or mass
+     * @param massA   \( m_a > 0 \)
+     * @param massB   \( m_b > 0 \)
+     * @param range   the cost's range \( R \)
+     * @param epsilon \( \varepsilon \)
+     * @param rhoA    \( \rho_a \), or {@code +infinity}
+     * @param rhoB    \( \rho_b \), or {@code +infinity}
+     * @throws IllegalArgumentException naming the larger mass's argument if the bound is exceeded
+     */
+    public static void checkMasses(String nameA, String nameB, double massA, double massB, double range,
+            double epsilon, double rhoA, double rhoB) {
+        double rho = Math.max(rhoA == Double.POSITIVE_INFINITY ? 0 : rhoA, rhoB == Double.POSITIVE_INFINITY ? 0 : rhoB);
+        double size = (massA + massB + massA * massB) * (range + 1500 * (epsilon + rho));
+        if (!(size <= LARGEST_MAGNITUDE)) {
+            // a rule Arguments cannot state: it combines both masses with the cost's range, epsilon and rho
+            throw new IllegalArgumentException((massA >= massB ? nameA : nameB) + ": masses " + massA + " and "
+                    + massB + " with the cost's range " + range + ", epsilon " + epsilon + " and rho " + rho
+                    + " give values beyond " + LARGEST_MAGNITUDE + " (the objective would overflow double precision)");
+        }
+    }
+
+    private static double maxAbs(double[] v) {
+        double max = 0;
+        for (double e : v) {
+            max = Math.max(max, Math.abs(e));
+        }
+        return max;
     }
 
     /** An upper bound of \( \max_{ij}|x_i - y_j|^2 \) from one bounding box (cheap: \( O((n+m)d) \)). */
@@ -232,6 +326,16 @@ public abstract sealed class LogDomainGibbsKernel permits LogDomainGibbsKernel.D
 
     /** \( \mathrm{out}_j = \log \sum_i \exp((h_i + w_j - C_{ij})/\varepsilon) \), unchecked, robust likewise. */
     abstract void colLogSumExp(double[] h, double[] w, double eps, double[] out);
+
+    /**
+     * \( \mathrm{out}_i = \sum_j \exp((h_i + w_j - C_{ij})/\varepsilon)\, v_j \), unchecked and allocation-free (the
+     * Hessian products of {@link SemiDualNewton}). Not shifted: the caller keeps every entry of the plan at most
+     * about 1 (after an exact column update, \( P_{ij} \le (P^\top\mathbf 1)_j \)).
+     */
+    abstract void planTimes(double[] h, double[] w, double eps, double[] v, double[] out);
+
+    /** \( \mathrm{out}_j = \sum_i \exp((h_i + w_j - C_{ij})/\varepsilon)\, u_i \), unchecked, as {@link #planTimes}. */
+    abstract void planTransposedTimes(double[] h, double[] w, double eps, double[] u, double[] out);
 
     /** One line: the sizes and the kind of ground. */
     @Override
@@ -430,9 +534,40 @@ public abstract sealed class LogDomainGibbsKernel permits LogDomainGibbsKernel.D
         }
 
         @Override
+        void planTimes(double[] h, double[] w, double eps, double[] v, double[] out) {
+            double inv = 1.0 / eps;
+            forEach(n, chunkRows(), 20L * m, (chunk, start, end) -> {
+                for (int i = start; i < end; i++) {
+                    double hi = h[i];
+                    double s = 0;
+                    for (int j = 0; j < m; j++) {
+                        s += Math.exp((hi + w[j] - c.get(i, j)) * inv) * v[j];
+                    }
+                    out[i] = s;
+                }
+            });
+        }
+
+        @Override
+        void planTransposedTimes(double[] h, double[] w, double eps, double[] u, double[] out) {
+            double inv = 1.0 / eps;
+            // blocks of columns, each summed over all rows in row order: the bits do not depend on the threads
+            forEach(m, COLUMN_BLOCK, 20L * n, (chunk, start, end) -> {
+                java.util.Arrays.fill(out, start, end, 0.0);
+                for (int i = 0; i < n; i++) {
+                    double hi = h[i];
+                    double ui = u[i];
+                    for (int j = start; j < end; j++) {
+                        out[j] += Math.exp((hi + w[j] - c.get(i, j)) * inv) * ui;
+                    }
+                }
+            });
+        }
+
+        @Override
         void colLogSumExp(double[] h, double[] w, double eps, double[] out) {
             double inv = 1.0 / eps;
-            int width = 512;
+            int width = COLUMN_BLOCK;
             forEach(m, width, 20L * n, (chunk, start, end) -> {
                 for (int j = start; j < end; j++) {
                     out[j] = 0;
@@ -581,6 +716,26 @@ public abstract sealed class LogDomainGibbsKernel permits LogDomainGibbsKernel.D
         @Override
         void colLogSumExp(double[] h, double[] w, double eps, double[] out) {
             transposed().rowLogSumExp(w, h, eps, out);
+        }
+
+        @Override
+        void planTimes(double[] h, double[] w, double eps, double[] v, double[] out) {
+            double inv = 1.0 / eps;
+            forEach(n, chunkRows(), (20L + 3L * d) * m, (chunk, start, end) -> {
+                for (int i = start; i < end; i++) {
+                    double hi = h[i];
+                    double s = 0;
+                    for (int j = 0; j < m; j++) {
+                        s += Math.exp((hi + w[j] - costEntry(i, j)) * inv) * v[j];
+                    }
+                    out[i] = s;
+                }
+            });
+        }
+
+        @Override
+        void planTransposedTimes(double[] h, double[] w, double eps, double[] u, double[] out) {
+            transposed().planTimes(w, h, eps, u, out);
         }
 
         /**

@@ -128,12 +128,16 @@ public final class SinkhornDivergence {
         Arguments.notNull("cab", cab);
         Arguments.notNull("caa", caa);
         Arguments.notNull("cbb", cbb);
+        Arguments.product("n * m", cab.rows(), cab.cols());
         Arguments.probabilityVector("a", a, cab.rows());
         Arguments.probabilityVector("b", b, cab.cols());
         requireSymmetric("caa", caa, cab.rows());
         requireSymmetric("cbb", cbb, cab.cols());
         Arguments.notNull("observer", observer);
         double eps = solver.epsilon().resolve(cab, a, b);
+        LogDomainGibbsKernel.checkedEpsilon("caa", caa.maxAbs(), eps);
+        LogDomainGibbsKernel.checkedEpsilon("cbb", cbb.maxAbs(), eps);
+        LogDomainGibbsKernel.checkedEpsilon("cab", cab.maxAbs(), eps);
         SinkhornResult cross = solver.withEpsilon(eps).solve(a, b, cab, observer);
         boolean parallel = solver.parallel();
         SelfResult sa = self(new LogDomainGibbsKernel.Dense(caa, parallel), a.clone(), caa.maxAbs(), eps, observer);
@@ -218,6 +222,7 @@ public final class SinkhornDivergence {
         long maxIterations = solver.maxIterations();
         long iterations = 0;
         boolean stopped = false;
+        boolean reachedTarget = false;
         SinkhornSolver.Stats stats = null;
         stages:
         for (int s = 0; s < eps.length; s++) {
@@ -229,6 +234,7 @@ public final class SinkhornDivergence {
                     && (last || stageIterations < SinkhornSolver.STAGE_MAX_ITERATIONS)) {
                 iterations++;
                 stageIterations++;
+                reachedTarget = last;
                 for (int j = 0; j < n; j++) {
                     w[j] = f[j] + e * loga[j];
                 }
@@ -236,7 +242,9 @@ public final class SinkhornDivergence {
                 ground.rowLogSumExp(f, w, e, logS);
                 double err = 0;
                 for (int i = 0; i < n; i++) {
-                    err += a[i] * Math.abs(Math.expm1(logS[i]));
+                    if (a[i] != 0) { // (an atom of weight zero adds nothing, also when expm1 overflows)
+                        err += a[i] * Math.abs(Math.expm1(logS[i]));
+                    }
                 }
                 err *= 2; // the columns of a symmetric plan have the same error as its rows
                 stopped = !observer.observe(new IterationStatus(iterations, err, Double.NaN));
@@ -255,6 +263,24 @@ public final class SinkhornDivergence {
             }
             if (iterations >= maxIterations || stopped) {
                 break;
+            }
+        }
+        if (!reachedTarget) {
+            // the budget ran out at a larger epsilon, whose potentials would overflow the plan at the target: two
+            // exact c-transforms at the target, g = T(f) and f' = T(g), bound every entry of the plan of (f', g) by
+            // a_i, and the symmetric potential (f' + g) / 2 bounds those of its plan by their geometric mean
+            for (int j = 0; j < n; j++) {
+                w[j] = f[j] + target * loga[j];
+            }
+            ground.rowLogSumExp(new double[n], w, target, logS);
+            double[] g = new double[n];
+            for (int i = 0; i < n; i++) {
+                g[i] = -target * logS[i];
+                w[i] = g[i] + target * loga[i];
+            }
+            ground.rowLogSumExp(new double[n], w, target, logS);
+            for (int i = 0; i < n; i++) {
+                f[i] = 0.5 * (g[i] - target * logS[i]);
             }
         }
         if (stats == null || stats.error() > tol) {

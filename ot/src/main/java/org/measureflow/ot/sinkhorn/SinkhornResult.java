@@ -28,7 +28,8 @@ import org.measureflow.core.iteration.IterativeResult;
  * @param epsilon       the regularisation \( \varepsilon \) used (absolute, in cost units)
  * @param plan          the plan, evaluated lazily from the potentials and the cost
  * @param convergence   Sinkhorn iterations done (one iteration = one update of \( g \) and one of \( f \), over all
- *                      stages of epsilon-scaling), and the L1 marginal error
+ *                      stages of epsilon-scaling; in a Newton stage ({@link SemiDualNewton}) one column update, one
+ *                      conjugate-gradient step or one line-search trial), and the L1 marginal error
  *                      \( \|P\mathbf 1 - a\|_1 + \|P^\top\mathbf 1 - b\|_1 \) tested against the tolerance (for
  *                      {@link org.measureflow.ot.unbalanced.UnbalancedSinkhorn}, the L1 KKT residual
  *                      \( \|P\mathbf 1 - a e^{-f/\rho_a}\|_1 + \|P^\top\mathbf 1 - b e^{-g/\rho_b}\|_1 \))

@@ -217,6 +217,11 @@ public final class StoredGibbsKernel {
                 + "]";
     }
 
+    /** The kernel in double precision, row-major, or {@code null} when it is stored in single precision. */
+    double[] doubleKernel() {
+        return k;
+    }
+
     /** Whether the kernel is currently stored in single precision. */
     boolean single() {
         return kf != null;

@@ -9,6 +9,7 @@ import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.ot.CostMatrix;
 import org.measureflow.ot.Epsilon;
 import org.measureflow.ot.sinkhorn.LogDomainGibbsKernel;
+import org.measureflow.ot.sinkhorn.SemiDualNewton;
 import org.measureflow.ot.sinkhorn.SinkhornResult;
 import org.measureflow.ot.sinkhorn.StoredGibbsKernel;
 
@@ -48,6 +49,22 @@ import org.measureflow.ot.sinkhorn.StoredGibbsKernel;
  * fused log-sum-exps ({@link LogDomainGibbsKernel}) with the cost computed on the fly. No NaN or overflow for any
  * \( \varepsilon > 0 \).
  *
+ * <p><b>Newton stage</b> (small epsilon): a run that has not converged after 256 iterations hands over to Newton's
+ * method on the semi-dual with conjugate gradients ({@link SemiDualNewton}); when \( \varepsilon \lt 5\cdot 10^{-4} R
+ * \) (\( R \) the cost's range) it first brings the potentials close by scaling iterations at decreasing epsilons
+ * (from \( R \), halving; each to a residual of \( 10^{-3} \) or 200 iterations), since far from the solution at a
+ * small epsilon Newton's damped phase is slow. Should Newton's line search find no better point, the scaling
+ * iterations resume and may hand over again 256 iterations later. A run that converges within its first 256
+ * iterations is unchanged by the Newton stage. Measured with \( \rho = R \): every \( \varepsilon \) from
+ * \( 10^{-4} R \) to \( 10 R \) converges within the default budget ({@code benchmarks/RESULTS.md}).
+ *
+ * <p><b>Limits</b> (each rejected with an {@link IllegalArgumentException} naming the argument): as for
+ * {@link org.measureflow.ot.sinkhorn.SinkhornSolver}, \( R \le 10^{300} \) and
+ * \( 10^{-12} R \le \varepsilon \le 10^{300} \), point clouds whose squared distances may exceed \( 10^{300} \),
+ * \( nm \ge 2^{31} \) for a dense cost; masses with \( (m_a + m_b + m_a m_b)(R + 1500(\varepsilon + \rho)) \gt
+ * 10^{300} \) ({@link LogDomainGibbsKernel#checkMasses}); warm-start entries beyond
+ * \( 10^6(R + \varepsilon) + 700\rho \).
+ *
  * <p><b>Stopping rule and reported error</b>: the {@link SinkhornResult#error()} of an unbalanced result is
  * the L1 <em>KKT residual</em> of its plan,
  * \( \|P\mathbf 1 - a e^{-f/\rho_a}\|_1 + \|P^\top \mathbf 1 - b e^{-g/\rho_b}\|_1 \) (with \( e^{-f/\infty} = 1 \), so
@@ -74,6 +91,17 @@ import org.measureflow.ot.sinkhorn.StoredGibbsKernel;
 public final class UnbalancedSinkhorn {
     /** Scalings beyond \( e^{\pm 100} \) are absorbed into the stored kernel's potentials (dense path). */
     static final double ABSORB = 100.0;
+    /**
+     * A run that hands over to Newton's method at \( \varepsilon \lt \) this ratio times the cost's range first
+     * runs epsilon-scaling stages (as {@link org.measureflow.ot.sinkhorn.SinkhornSolver}'s automatic schedule).
+     */
+    static final double AUTO_SCALING_RATIO = 5e-4;
+    /** Warm starts with an entry beyond this many times the cost's range plus epsilon (plus 700 rho) are rejected. */
+    static final double WARM_START_LIMIT = 1e6;
+    /** Marginal residual at which an epsilon-scaling stage stops. */
+    static final double STAGE_TOLERANCE = 1e-3;
+    /** Iteration cap of an epsilon-scaling stage. */
+    static final int STAGE_MAX_ITERATIONS = 200;
 
     private final Epsilon epsilon;
     private final double rhoSource;
@@ -288,8 +316,9 @@ public final class UnbalancedSinkhorn {
      * @param b non-negative finite weights of the columns with a positive sum (any total mass)
      * @param c the {@code n x m} cost (the result's plan keeps a reference to it)
      * @return the potentials, values, plan, and convergence with the KKT residual as error
-     * @throws IllegalArgumentException on null, mismatched sizes or invalid weights (naming the argument), or when
-     *                                  both \( \rho \) are infinite and the masses differ
+     * @throws IllegalArgumentException on null, mismatched sizes or invalid weights (naming the argument), when
+     *                                  both \( \rho \) are infinite and the masses differ, or beyond the limits of the
+     *                                  class documentation (costs, epsilon, masses, \( nm \))
      */
     public SinkhornResult solve(double[] a, double[] b, CostMatrix c) {
         return solve(a, b, c, null, null, IterationObserver.none());
@@ -311,18 +340,24 @@ public final class UnbalancedSinkhorn {
      * \( f^{(0)}, g^{(0)} \) (copied; {@code null} means zero).
      *
      * @throws IllegalArgumentException as {@link #solve(double[], double[], CostMatrix)}, or if a warm start has the
-     *                                  wrong length or a non-finite entry
+     *                                  wrong length, a non-finite entry or entries beyond
+     *                                  \( 10^6(R + \varepsilon) + 700\rho \)
      */
     public SinkhornResult solve(double[] a, double[] b, CostMatrix c, double[] fInit, double[] gInit,
             IterationObserver observer) {
         Arguments.notNull("c", c);
+        Arguments.product("n * m", c.rows(), c.cols());
         checkWeights("a", a, c.rows());
         checkWeights("b", b, c.cols());
         checkInit("fInit", fInit, c.rows());
         checkInit("gInit", gInit, c.cols());
         Arguments.notNull("observer", observer);
-        double eps = epsilon.isRelative()
-                ? epsilon.resolve(c, normalised(a), normalised(b)) : epsilon.value();
+        double scale = c.maxAbs();
+        double eps = LogDomainGibbsKernel.checkedEpsilon("c", scale, epsilon.isRelative()
+                ? epsilon.resolve(c, normalised(a), normalised(b)) : epsilon.value());
+        LogDomainGibbsKernel.checkMasses("a", "b", sum(a), sum(b), scale, eps, rhoSource, rhoTarget);
+        checkWarmStart("fInit", fInit, scale, eps, rhoSource);
+        checkWarmStart("gInit", gInit, scale, eps, rhoTarget);
         StoredGibbsKernel stored = logDomain ? null : StoredGibbsKernel.of(c, parallel);
         return run(LogDomainGibbsKernel.of(c, parallel), stored, a.clone(), b.clone(), fInit, gInit, eps, observer);
     }
@@ -334,7 +369,8 @@ public final class UnbalancedSinkhorn {
      * @param x the source cloud
      * @param y the target cloud, same dimension
      * @return the potentials, values, plan, and convergence with the KKT residual as error
-     * @throws IllegalArgumentException on null or different dimensions
+     * @throws IllegalArgumentException on null or different dimensions, or beyond the limits of the class
+     *                                  documentation (squared distances, epsilon)
      */
     public SinkhornResult solve(ParticleMeasure x, ParticleMeasure y) {
         return solve(x, 1.0, y, 1.0, IterationObserver.none());
@@ -360,7 +396,9 @@ public final class UnbalancedSinkhorn {
      * @param y     the target cloud, same dimension
      * @param massY its total mass \( m_y \), finite and {@code > 0}
      * @return the potentials, values, plan, and convergence with the KKT residual as error
-     * @throws IllegalArgumentException on null, different dimensions, or masses that are not finite and positive
+     * @throws IllegalArgumentException on null, different dimensions, masses that are not finite and positive (or so
+     *                                  small that every weight times them underflows), or beyond the limits of the
+     *                                  class documentation
      */
     public SinkhornResult solve(ParticleMeasure x, double massX, ParticleMeasure y, double massY) {
         return solve(x, massX, y, massY, IterationObserver.none());
@@ -379,7 +417,7 @@ public final class UnbalancedSinkhorn {
         Arguments.positive("massY", massY);
         LogDomainGibbsKernel kernel = LogDomainGibbsKernel.of(x, y, parallel);
         Arguments.notNull("observer", observer);
-        double eps = epsilon.resolve(x, y);
+        double eps = LogDomainGibbsKernel.checkedEpsilon("x", kernel.costScale(), epsilon.resolve(x, y));
         double[] a = x.weights();
         double[] b = y.weights();
         for (int i = 0; i < a.length; i++) {
@@ -388,7 +426,12 @@ public final class UnbalancedSinkhorn {
         for (int j = 0; j < b.length; j++) {
             b[j] *= massY;
         }
+        // (a mass so small that every weight times it underflows leaves no measure)
+        Arguments.weights("massX", a);
+        Arguments.weights("massY", b);
         checkMasses(sum(a), sum(b));
+        LogDomainGibbsKernel.checkMasses("massX", "massY", sum(a), sum(b), kernel.costScale(), eps, rhoSource,
+                rhoTarget);
         return run(kernel, null, a, b, null, null, eps, observer);
     }
 
@@ -424,6 +467,24 @@ public final class UnbalancedSinkhorn {
         }
     }
 
+    /**
+     * Rejects a warm start with an entry beyond {@link #WARM_START_LIMIT} times the cost's range plus epsilon, plus
+     * 700 \( \rho \) (the potentials enter through \( e^{-f/\rho} \), which stays finite up to \( f = -709\rho \)).
+     */
+    private static void checkWarmStart(String name, double[] init, double range, double eps, double rho) {
+        if (init == null) {
+            return;
+        }
+        double limit = WARM_START_LIMIT * (range + eps) + (rho == Double.POSITIVE_INFINITY ? 0 : 700 * rho);
+        for (double v : init) {
+            if (Math.abs(v) > limit) {
+                // a rule Arguments cannot state: a bound from the cost's range, epsilon and rho
+                throw new IllegalArgumentException(name + ": warm-start entries must be within " + limit + " ("
+                        + WARM_START_LIMIT + " times the cost's range plus epsilon, plus 700 rho), got " + v);
+            }
+        }
+    }
+
     private static double sum(double[] v) {
         double s = 0;
         for (double x : v) {
@@ -454,25 +515,158 @@ public final class UnbalancedSinkhorn {
         checkMasses(sum(a), sum(b));
         double rhoA = rhoSource;
         double rhoB = rhoTarget;
-        double tauA = damping(rhoA, eps);
-        double tauB = damping(rhoB, eps);
         double tol = tolerance;
         double[] loga = logs(a);
         double[] logb = logs(b);
         double[] f = fInit == null ? new double[n] : fInit.clone();
         double[] g = gInit == null ? new double[m] : gInit.clone();
-        double[] h = new double[n];
-        double[] w = new double[m];
-        double[] logS = new double[n];
-        double[] logT = new double[m];
+        Scaling scaling = new Scaling(kernel, stored, a, b, loga, logb, f, g);
         Stats stats = null;
         long iterations = 0;
         boolean stopped = false;
-        if (stored != null) {
-            stored.absorb(f, g, eps);
-        }
+        boolean warmedUp = false;
+        long start = 0;
+        scaling.at(eps);
         while (iterations < maxIterations) {
             iterations++;
+            double err = scaling.iterate();
+            stopped = !observer.observe(new IterationStatus(iterations, err, Double.NaN));
+            if (err <= tol) {
+                stats = statistics(kernel, f, g, a, b, loga, logb, eps);
+                if (stats.residual <= tol) {
+                    break;
+                }
+            }
+            if (stopped) {
+                break;
+            }
+            if (iterations - start >= SemiDualNewton.NEWTON_AFTER) {
+                // the scaling iteration converges too slowly: finish with Newton's method
+                iterations = warmUp(scaling, warmedUp ? 0 : kernel.costScale(), eps, iterations, observer);
+                warmedUp = true;
+                stopped = scaling.stopped;
+                if (!stopped && iterations < maxIterations) {
+                    SemiDualNewton newton = SemiDualNewton.of(kernel, stored, a, b, rhoA, rhoB, eps);
+                    try {
+                        iterations = newton.polish(f, g, tol, maxIterations, iterations, observer);
+                        stopped = newton.stopped();
+                    } catch (IllegalArgumentException e) {
+                        // potentials still too far out for Newton (their plan overflows): go on with scaling
+                        iterations++;
+                    }
+                }
+                stats = statistics(kernel, f, g, a, b, loga, logb, eps);
+                if (stats.residual <= tol || stopped) {
+                    break;
+                }
+                // Newton's line search found no better point (far from the solution): go on with scaling
+                // iterations from its potentials, and try Newton again later
+                scaling.at(eps);
+                start = iterations;
+            }
+        }
+        if (stats == null || stats.residual > tol) {
+            stats = statistics(kernel, f, g, a, b, loga, logb, eps);
+        }
+        double ma = sum(a);
+        double mb = sum(b);
+        double dual = -eps * (stats.mass - ma * mb);
+        for (int i = 0; i < n; i++) {
+            dual += rhoA == Double.POSITIVE_INFINITY ? a[i] * f[i]
+                    : SemiDualNewton.relaxedTerm(a[i], loga[i], f[i], rhoA);
+        }
+        for (int j = 0; j < m; j++) {
+            dual += rhoB == Double.POSITIVE_INFINITY ? b[j] * g[j]
+                    : SemiDualNewton.relaxedTerm(b[j], logb[j], g[j], rhoB);
+        }
+        double[] hh = new double[n];
+        double[] ww = new double[m];
+        for (int i = 0; i < n; i++) {
+            hh[i] = f[i] + eps * loga[i];
+        }
+        for (int j = 0; j < m; j++) {
+            ww[j] = g[j] + eps * logb[j];
+        }
+        return new SinkhornResult(f, g, stats.cost, stats.objective, dual, eps, kernel.plan(hh, ww, eps),
+                Convergence.tested(iterations, stats.residual, tol, stopped));
+    }
+
+    /**
+     * Far from the solution at a small epsilon Newton's damped phase is slow: when \( \varepsilon \lt \)
+     * {@link #AUTO_SCALING_RATIO} times the cost's range {@code scale}, brings the potentials close first by scaling
+     * iterations at decreasing epsilons (from {@code scale}, halving), each to the residual {@link #STAGE_TOLERANCE}
+     * or {@link #STAGE_MAX_ITERATIONS} iterations; returns the iteration count, and leaves the run at {@code eps}.
+     */
+    private long warmUp(Scaling scaling, double scale, double eps, long iterations, IterationObserver observer) {
+        long it = iterations;
+        if (eps < AUTO_SCALING_RATIO * scale) {
+            // the last iteration of the budget is kept for an exact update at eps, which bounds the plan there
+            for (double e = scale; e > eps && it < maxIterations - 1 && !scaling.stopped; e *= 0.5) {
+                scaling.at(e);
+                for (int k = 0; k < STAGE_MAX_ITERATIONS && it < maxIterations - 1; k++) {
+                    it++;
+                    double err = scaling.iterate();
+                    scaling.stopped = !observer.observe(new IterationStatus(it, err, Double.NaN));
+                    if (err <= STAGE_TOLERANCE || scaling.stopped) {
+                        break;
+                    }
+                }
+            }
+        }
+        scaling.at(eps);
+        return it;
+    }
+
+    /**
+     * The potentials and work arrays of one run, and its iteration at one epsilon: the column update, the row
+     * residual, the row update, the gauge translation and the absorption of the stored kernel.
+     */
+    private final class Scaling {
+        private final LogDomainGibbsKernel kernel;
+        private final StoredGibbsKernel stored;
+        private final double[] a;
+        private final double[] loga;
+        private final double[] logb;
+        private final double[] f;
+        private final double[] g;
+        private final double[] h;
+        private final double[] w;
+        private final double[] logS;
+        private final double[] logT;
+        private double eps;
+        private double tauA;
+        private double tauB;
+        private boolean stopped;
+
+        Scaling(LogDomainGibbsKernel kernel, StoredGibbsKernel stored, double[] a, double[] b, double[] loga,
+                double[] logb, double[] f, double[] g) {
+            this.kernel = kernel;
+            this.stored = stored;
+            this.a = a;
+            this.loga = loga;
+            this.logb = logb;
+            this.f = f;
+            this.g = g;
+            this.h = new double[f.length];
+            this.w = new double[g.length];
+            this.logS = new double[f.length];
+            this.logT = new double[g.length];
+        }
+
+        /** Moves to the regularisation {@code e} (the stored kernel is rebuilt there). */
+        void at(double e) {
+            eps = e;
+            tauA = damping(rhoSource, e);
+            tauB = damping(rhoTarget, e);
+            if (stored != null) {
+                stored.absorb(f, g, e);
+            }
+        }
+
+        /** One iteration; returns the L1 row residual measured after the column update. */
+        double iterate() {
+            int n = f.length;
+            int m = g.length;
             // g-update: logT_j = log sum_i a_i exp((f_i + g_j - C_ij)/eps) = g_j/eps + log sum_i a_i e^{(f_i-C_ij)/eps}
             for (int i = 0; i < n; i++) {
                 h[i] = f[i] + eps * loga[i];
@@ -494,50 +688,26 @@ public final class UnbalancedSinkhorn {
             }
             double err = 0;
             for (int i = 0; i < n; i++) {
-                err += a[i] * Math.abs(Math.exp(logS[i]) - relax(f[i], rhoA));
+                double rowRatio = Math.exp(logS[i]);
+                double relaxed = relax(f[i], rhoSource);
+                if (rowRatio < Double.POSITIVE_INFINITY && relaxed < Double.POSITIVE_INFINITY) {
+                    err += a[i] * Math.abs(rowRatio - relaxed);
+                } else if (a[i] != 0) { // a tiny weight times a huge ratio, and nothing for an atom of weight zero
+                    err += Math.abs(SemiDualNewton.times(a[i], loga[i], logS[i])
+                            - SemiDualNewton.times(a[i], loga[i], -f[i] / rhoSource));
+                }
             }
             for (int i = 0; i < n; i++) {
                 f[i] = -tauA * (eps * logS[i] - f[i]);
             }
             if (translationInvariant) {
-                translate(f, g, loga, logb, rhoA, rhoB);
+                translate(f, g, loga, logb, rhoSource, rhoTarget);
             }
             if (stored != null && (!colOk || !rowOk || stored.drift(f, g) > ABSORB)) {
                 stored.absorb(f, g, eps);
             }
-            stopped = !observer.observe(new IterationStatus(iterations, err, Double.NaN));
-            if (err <= tol) {
-                stats = statistics(kernel, f, g, a, b, loga, logb, eps);
-                if (stats.residual <= tol) {
-                    break;
-                }
-            }
-            if (stopped) {
-                break;
-            }
+            return err;
         }
-        if (stats == null || stats.residual > tol) {
-            stats = statistics(kernel, f, g, a, b, loga, logb, eps);
-        }
-        double ma = sum(a);
-        double mb = sum(b);
-        double dual = -eps * (stats.mass - ma * mb);
-        for (int i = 0; i < n; i++) {
-            dual += rhoA == Double.POSITIVE_INFINITY ? a[i] * f[i] : -rhoA * a[i] * Math.expm1(-f[i] / rhoA);
-        }
-        for (int j = 0; j < m; j++) {
-            dual += rhoB == Double.POSITIVE_INFINITY ? b[j] * g[j] : -rhoB * b[j] * Math.expm1(-g[j] / rhoB);
-        }
-        double[] hh = new double[n];
-        double[] ww = new double[m];
-        for (int i = 0; i < n; i++) {
-            hh[i] = f[i] + eps * loga[i];
-        }
-        for (int j = 0; j < m; j++) {
-            ww[j] = g[j] + eps * logb[j];
-        }
-        return new SinkhornResult(f, g, stats.cost, stats.objective, dual, eps, kernel.plan(hh, ww, eps),
-                Convergence.tested(iterations, stats.residual, tol, stopped));
     }
 
     /**
@@ -605,12 +775,14 @@ public final class UnbalancedSinkhorn {
         for (int i = 0; i < n; i++) {
             mass += rows[i];
             pairing += f[i] * rows[i];
-            residual += Math.abs(rows[i] - a[i] * relax(f[i], rhoA));
+            residual += Math.abs(rows[i] - (rhoA == Double.POSITIVE_INFINITY ? a[i]
+                    : SemiDualNewton.times(a[i], loga[i], -f[i] / rhoA)));
             klA += kl(rows[i], a[i]);
         }
         for (int j = 0; j < m; j++) {
             pairing += g[j] * cols[j];
-            residual += Math.abs(cols[j] - b[j] * relax(g[j], rhoB));
+            residual += Math.abs(cols[j] - (rhoB == Double.POSITIVE_INFINITY ? b[j]
+                    : SemiDualNewton.times(b[j], logb[j], -g[j] / rhoB)));
             klB += kl(cols[j], b[j]);
         }
         double ma = sum(a);
@@ -631,7 +803,10 @@ public final class UnbalancedSinkhorn {
         if (p == 0) {
             return q;
         }
-        return p * Math.log(p / q) - p + q;
+        double ratio = p / q;
+        // (p / q can overflow or underflow for extreme weights; then the logarithms are taken apart)
+        double log = ratio > 0 && ratio < Double.POSITIVE_INFINITY ? Math.log(ratio) : Math.log(p) - Math.log(q);
+        return p * log - p + q;
     }
 
     private record Stats(double cost, double objective, double residual, double mass) {
