@@ -136,6 +136,21 @@ public final class CostMatrix {
      *                                  differ
      */
     public static boolean costBoundIsFinite(double p, ParticleMeasure... clouds) {
+        return Double.isFinite(costBound(p, clouds));
+    }
+
+    /**
+     * The bound \( (\sum_k (\max_k - \min_k)^2)^{p/2} \) of every cost \( |x - y|^p \) between points of the given
+     * clouds: the diameter of the bounding box of all the clouds to the power \( p \) ({@code +Infinity} when it
+     * overflows). \( O(\text{points} \times d) \).
+     *
+     * @param p      the exponent, {@code > 0}
+     * @param clouds point clouds of the same dimension, not null
+     * @return the bound
+     * @throws IllegalArgumentException if {@code p} is not finite and positive, a cloud is null, or the dimensions
+     *                                  differ
+     */
+    public static double costBound(double p, ParticleMeasure... clouds) {
         Arguments.positive("p", p);
         Arguments.nonEmpty("clouds", Arguments.noNulls("clouds", clouds));
         int d = clouds[0].dimension();
@@ -158,7 +173,7 @@ public final class CostMatrix {
             double spread = hi[k] - lo[k];
             s += spread * spread;
         }
-        return Double.isFinite(Math.pow(s, 0.5 * p));
+        return Math.pow(s, 0.5 * p);
     }
 
     /** Number of rows {@code n} (source atoms). */

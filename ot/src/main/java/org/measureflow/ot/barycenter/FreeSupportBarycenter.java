@@ -10,6 +10,7 @@ import org.measureflow.ot.exact.ExactOtResult;
 import org.measureflow.ot.exact.NetworkSimplex;
 import org.measureflow.ot.exact.SparsePlan;
 import org.measureflow.ot.sinkhorn.SinkhornResult;
+import org.measureflow.ot.sinkhorn.LogDomainGibbsKernel;
 import org.measureflow.ot.sinkhorn.SinkhornSolver;
 
 /**
@@ -163,11 +164,13 @@ public final class FreeSupportBarycenter {
         }
         ParticleMeasure[] clouds = java.util.Arrays.copyOf(measures, count + 1);
         clouds[count] = initial;
-        if (!CostMatrix.costBoundIsFinite(2.0, clouds)) {
+        double bound = CostMatrix.costBound(2.0, clouds);
+        if (!(bound <= LogDomainGibbsKernel.LARGEST_MAGNITUDE)) {
             // the iterates stay in the bounding box of the measures and the start: if that box's squared diameter is
-            // finite, so is every cost of every solve
+            // within what the inner solvers accept, so is every cost of every solve
             throw new IllegalArgumentException("measures: the points of the measures and of initial are so far apart "
-                    + "that the squared distances overflow double precision; rescale them");
+                    + "that the squared distances reach " + bound + ", beyond the inner solvers' "
+                    + LogDomainGibbsKernel.LARGEST_MAGNITUDE + "; rescale them");
         }
         int n = initial.size();
         double[] w = initial.weights();
