@@ -17,6 +17,9 @@
  *     demand (dense plan, \( Pv \), \( P^\top u \), barycentric map).</li>
  * <li>{@link org.measureflow.ot.sinkhorn.SinkhornDivergence}: \( S_\varepsilon \) and its gradient with respect to
  *     the source points, with a symmetric (averaged) solver for the self terms.</li>
+ * <li>{@link org.measureflow.ot.sinkhorn.SemiDualNewton}: Newton's method with conjugate gradients on the
+ *     semi-dual, balanced or with KL-relaxed marginals, the final stage of Sinkhorn and unbalanced Sinkhorn at small
+ *     \( \varepsilon \) (where the scaling iterations barely contract).</li>
  * </ul>
  *
  * <p>The Gibbs kernels \( K = e^{-C/\varepsilon} \) behind these solvers, open to the other scaling algorithms of the

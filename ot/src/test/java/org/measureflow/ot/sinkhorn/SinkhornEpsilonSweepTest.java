@@ -1,5 +1,6 @@
 package org.measureflow.ot.sinkhorn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,6 +52,26 @@ class SinkhornEpsilonSweepTest {
     @Test
     void storedKernelConvergesAtTheSmallestEpsilonOnFourThousandPoints() {
         check(4000, "stored kernel", RATIOS[0]);
+    }
+
+    @Test
+    void theNewtonStageGivesTheSameBitsInParallelAsSerially() {
+        // 400 points: large enough for the parallel chunks; 2e-4 R hands over to Newton after the scaling schedule
+        ParticleMeasure x = source(400);
+        ParticleMeasure y = target(400);
+        CostMatrix c = CostMatrix.squaredEuclidean(x, y);
+        SinkhornSolver solver = SinkhornSolver.of(2e-4 * c.maxAbs()).withMaxIterations(700);
+        SinkhornResult[][] runs = {
+            {solver.solve(x.weights(), y.weights(), c), solver.withParallel(false).solve(x.weights(), y.weights(), c)},
+            {solver.solve(x, y), solver.withParallel(false).solve(x, y)},
+        };
+        for (SinkhornResult[] pair : runs) {
+            assertTrue(pair[0].iterations() > 300, "the run reaches the Newton stage: " + pair[0]);
+            assertEquals(pair[0].iterations(), pair[1].iterations());
+            assertArrayEquals(pair[0].f(), pair[1].f());
+            assertArrayEquals(pair[0].g(), pair[1].g());
+            assertEquals(pair[0].objective(), pair[1].objective());
+        }
     }
 
     private static void check(int n, String path, double ratio) {

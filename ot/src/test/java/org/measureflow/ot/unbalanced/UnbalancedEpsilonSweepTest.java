@@ -1,5 +1,6 @@
 package org.measureflow.ot.unbalanced;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,12 +8,14 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import org.ejml.data.DMatrixRMaj;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.measureflow.core.measure.GaussianMeasure;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.ot.CostMatrix;
+import org.measureflow.ot.sinkhorn.SemiDualNewton;
 import org.measureflow.ot.sinkhorn.SinkhornResult;
 
 /**
@@ -31,6 +34,22 @@ class UnbalancedEpsilonSweepTest {
     static Stream<Arguments> cases() {
         return Stream.of("stored kernel", "log domain", "point clouds").flatMap(path -> Stream
                 .of(1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0).map(r -> Arguments.of(path, r)));
+    }
+
+    @Test
+    void theNewtonStageGivesTheSameBitsInParallelAsSerially() {
+        // 400 points: large enough for the parallel chunks; 1e-3 R hands over to Newton after 256 iterations
+        ParticleMeasure x = GaussianMeasure.standard(2).sample(400, new SplittableRandom(1));
+        ParticleMeasure y = GaussianMeasure.standard(2).sample(400, new SplittableRandom(2));
+        CostMatrix c = CostMatrix.squaredEuclidean(x, y);
+        UnbalancedSinkhorn solver = UnbalancedSinkhorn.of(1e-3 * c.maxAbs(), c.maxAbs()).withMaxIterations(400);
+        SinkhornResult parallel = solver.solve(x.weights(), y.weights(), c);
+        SinkhornResult serial = solver.withParallel(false).solve(x.weights(), y.weights(), c);
+        assertTrue(parallel.iterations() > SemiDualNewton.NEWTON_AFTER, "the run reaches the Newton stage: " + parallel);
+        assertEquals(parallel.iterations(), serial.iterations());
+        assertArrayEquals(parallel.f(), serial.f());
+        assertArrayEquals(parallel.g(), serial.g());
+        assertEquals(parallel.objective(), serial.objective());
     }
 
     @ParameterizedTest(name = "{0}, epsilon = {1} x range, rho = range")
