@@ -71,7 +71,7 @@ public class BuresBenchmark {
         return BuresWasserstein.squaredBuresDistance(s0, s1);
     }
 
-    /** \( \mathrm{OT}_\varepsilon(\mu, \nu) \) at \( \varepsilon = 1 \) (closed-forms B5). */
+    /** \( \mathrm{OT}_\varepsilon(\mu, \nu) \) at \( \varepsilon = 1 \) (docs/closed-forms.md CF-14). */
     @Benchmark
     public double entropicCost() {
         return EntropicGaussianOt.objective(mu, nu, 1.0);

@@ -30,7 +30,7 @@ import org.measureflow.core.ode.TrajectoryRecorder;
  * \( x \mapsto e^{tA} x + \int_0^t e^{sA} b\,ds \) rotates by the angle \( \omega t \) and dilates by
  * \( e^{a t} \) around the fixed point \( c = -A^{-1} b \) (here \( c = (-1, 0) \)). The measure solves the
  * continuity equation (eq. 2) and stays Gaussian, \( \mathcal{N}(m_t, \Sigma_t) \) with
- * \( m_t = e^{tA} m_0 + \int_0^t e^{sA} b\,ds \) and \( \Sigma_t = e^{tA} \Sigma_0 e^{tA^\top} \) (closed-forms item 2), computed by {@link LinearField#flow}. The
+ * \( m_t = e^{tA} m_0 + \int_0^t e^{sA} b\,ds \) and \( \Sigma_t = e^{tA} \Sigma_0 e^{tA^\top} \) (docs/closed-forms.md CF-2), computed by {@link LinearField#flow}. The
  * particles are integrated by {@link RungeKutta4} with step {@value #STEP} and recorded at
  * {@code t = 0, 0.25, 0.5, 0.75, 1} by a {@link TrajectoryRecorder}; the demo prints the empirical and exact mean
  * and covariance at {@code t = 1}. Their difference is sampling error: entry \( (j,k) \) of the empirical

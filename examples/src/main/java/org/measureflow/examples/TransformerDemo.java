@@ -37,7 +37,7 @@ import org.measureflow.transformer.sphere.Sphere;
  * <p><b>Clustering</b> ({@code transformer-clustering.png}). {@value #TOKENS} tokens drawn uniformly on the unit
  * circle follow the normalised softmax attention dynamics \( \dot x_i = P_{x_i}\big(\sum_j e^{\beta\langle x_i,
  * x_j\rangle} x_j / \sum_k e^{\beta\langle x_i, x_k\rangle}\big) \) (\( Q = \beta I \), \( K = V = I \),
- * \( \beta = \) {@value #BETA}; spec B8(d), Geshkovski et al.), the continuous-depth transformer (eq. 28) with
+ * \( \beta = \) {@value #BETA}; docs/closed-forms.md CF-18, Geshkovski et al.), the continuous-depth transformer (eq. 28) with
  * the projected field, integrated by RK4. The left panel shows the tokens at several depths on concentric rings
  * (ring \( k \) has radius \( 1 + k/2 \)); the right panel shows the number of clusters (tokens joined when their
  * cosine is at least {@value #CLUSTER_COSINE}) over depth: the tokens gather into a few clusters quickly, which

@@ -6,6 +6,6 @@
  * small MLP (eq. 8, {@code learned}), and deterministic and stochastic samplers, likelihoods and quality measures
  * ({@code sampling}), including the link with diffusion models through the score (Prop. 3.3).
  *
- * <p>Time runs from \( t = 0 \) (latent) to \( t = 1 \) (data), as in {@code spec/closed-forms.md}.
+ * <p>Time runs from \( t = 0 \) (latent) to \( t = 1 \) (data), as in {@code docs/closed-forms.md}.
  */
 package org.measureflow.flowmatching;

@@ -116,7 +116,7 @@ class GaussianFlowMatchingFieldTest {
         GaussianFlowMatchingField field = GaussianFlowMatchingField.of(GOLDEN_SOURCE, GOLDEN_TARGET);
         DMatrixRMaj fm = field.flowMap(1).matrix();
         DMatrixRMaj ot = BuresWasserstein.mongeMap(GOLDEN_SOURCE, GOLDEN_TARGET).matrix();
-        // Golden values of spec B1, printed to 8-9 significant digits.
+        // Golden values of docs/closed-forms.md CF-8, printed to 8-9 significant digits.
         DMatrixRMaj goldenFm = TestMatrices.of(new double[][]{{1.40406599, 0.11957988}, {0.23915976, 0.68658671}});
         DMatrixRMaj goldenOt = TestMatrices.of(new double[][]{{1.3911917, 0.17970205}, {0.17970205, 0.69559585}});
         assertTrue(maxAbsDiff(goldenFm, fm) < 1e-8, "T_FM(1) = " + fm);

@@ -11,7 +11,7 @@ import org.measureflow.core.measure.PointMap;
 
 /**
  * The time-independent affine vector field \( v(x) = A x + b \) on \( \mathbb{R}^d \), whose flow is known exactly
- * (closed-forms item 2): the characteristics \( \dot x = A x + b \) of the continuity equation (survey eqs. 1&ndash;2)
+ * (docs/closed-forms.md CF-2): the characteristics \( \dot x = A x + b \) of the continuity equation (survey eqs. 1&ndash;2)
  * are \( x(t) = e^{tA} x(0) + \Psi(t)\, b \) with \( \Psi(t) = \int_0^t e^{sA} ds \), so the flow map is affine,
  * and a Gaussian \( \mathcal{N}(m, \Sigma) \) stays Gaussian: \( \mathcal{N}(e^{tA} m + \Psi(t) b,\;
  * e^{tA} \Sigma e^{tA^\top}) \), which solves \( \dot m = A m + b \), \( \dot\Sigma = A\Sigma + \Sigma A^\top \).
@@ -77,7 +77,7 @@ public final class LinearField implements VectorField {
 
     /**
      * The exact time-{@code t} flow map \( x \mapsto e^{tA} x + \Psi(t) b \), \( \Psi(t) = \int_0^t e^{sA} ds \)
-     * (closed-forms item 2), from one exponential of a \( 2d \times 2d \) block matrix
+     * (docs/closed-forms.md CF-2), from one exponential of a \( 2d \times 2d \) block matrix
      * ({@link MatrixFunctions#expIntegral(DMatrixRMaj, double)}). Negative {@code t} gives the inverse flow.
      *
      * @param t a finite time
@@ -100,7 +100,7 @@ public final class LinearField implements VectorField {
 
     /**
      * The exact law at time {@code t} of \( x(t) \) with \( x(0) \sim \mathcal{N}(m, \Sigma) \):
-     * \( \mathcal{N}(e^{tA} m + \Psi(t) b,\; e^{tA} \Sigma e^{tA^\top}) \) (closed-forms items 1&ndash;2).
+     * \( \mathcal{N}(e^{tA} m + \Psi(t) b,\; e^{tA} \Sigma e^{tA^\top}) \) (docs/closed-forms.md CF-1, CF-2).
      *
      * @throws IllegalArgumentException if the dimensions differ, {@code t} is not finite, or the image covariance
      *                                  is not numerically positive definite (\( e^{tA} \) is always invertible,

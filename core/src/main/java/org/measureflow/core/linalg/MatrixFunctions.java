@@ -10,9 +10,9 @@ import org.measureflow.core.TextSummary;
 /**
  * Functions of general (not necessarily symmetric) square matrices for the linear closed forms of the survey: the
  * matrix exponential \( e^{A} \), the pair \( \bigl(e^{tA}, \int_0^t e^{sA}\,ds\bigr) \) that solves the affine ODE
- * \( \dot x = A x + b \) (closed-forms item 2, the characteristics of survey eq. 1 for an affine field), and the
+ * \( \dot x = A x + b \) (docs/closed-forms.md CF-2, the characteristics of survey eq. 1 for an affine field), and the
  * Sylvester and Lyapunov equations \( A X + X B = C \), \( A X + X A^\top = C \) that give stationary covariances of
- * linear flows (closed-forms item 3: \( B S + S B^\top = 2I \)).
+ * linear flows (docs/closed-forms.md CF-3: \( B S + S B^\top = 2I \)).
  *
  * <p>Inputs are never modified; every method validates its arguments once (square, finite, matching sizes) and
  * throws an {@link IllegalArgumentException} naming the argument otherwise.
@@ -216,7 +216,7 @@ public final class MatrixFunctions {
     /**
      * The exponential and its integral at time {@code t}, the two matrices of the exact flow of the affine ODE
      * \( \dot x = A x + b \): \( x(t) = \Phi(t)\, x(0) + \Psi(t)\, b \) with \( \Phi(t) = e^{tA} \) and
-     * \( \Psi(t) = \int_0^t e^{sA}\, ds = \sum_{k\ge1} t^k A^{k-1}/k! \) (closed-forms item 2). Both come from one
+     * \( \Psi(t) = \int_0^t e^{sA}\, ds = \sum_{k\ge1} t^k A^{k-1}/k! \) (docs/closed-forms.md CF-2). Both come from one
      * exponential of the \( 2d \times 2d \) block matrix
      * \[ \exp\!\left( t \begin{pmatrix} A &amp; I \\ 0 &amp; 0 \end{pmatrix} \right)
      *    = \begin{pmatrix} \Phi(t) &amp; \Psi(t) \\ 0 &amp; I \end{pmatrix}, \]
@@ -295,7 +295,7 @@ public final class MatrixFunctions {
      * The solution \( X \) of the Lyapunov equation \( A X + X A^\top = C \) (the Sylvester equation with
      * \( B = A^\top \)); for a stable \( A \) (all eigenvalues with negative real part) and \( C = -Q \) it is the
      * stationary covariance \( X = \int_0^\infty e^{sA} Q e^{sA^\top} ds \) of \( dX = A X dt + Q^{1/2} dW \)
-     * (closed-forms item 3, where \( A = -B \), \( Q = 2I \)). When {@code c} is symmetric (to
+     * (docs/closed-forms.md CF-3, where \( A = -B \), \( Q = 2I \)). When {@code c} is symmetric (to
      * {@link Arguments#SYMMETRY_TOLERANCE} relative) the solution is symmetric and is returned exactly symmetrised. Same
      * method, cost and limits as {@link #solveSylvester(DMatrixRMaj, DMatrixRMaj, DMatrixRMaj)}.
      *

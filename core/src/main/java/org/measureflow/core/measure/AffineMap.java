@@ -7,11 +7,11 @@ import org.measureflow.core.TextSummary;
 /**
  * The affine map \( T(x) = A x + b \) from \( \mathbb{R}^d \) to \( \mathbb{R}^{k} \), with a {@code k x d} matrix
  * \( A \) and offset \( b \). Many closed forms of the survey are affine maps: the flow map
- * \( x \mapsto e^{tA} x + \int_0^t e^{sA} ds\, b \) of a linear field (closed-forms item 2), the Gaussian Monge map
+ * \( x \mapsto e^{tA} x + \int_0^t e^{sA} ds\, b \) of a linear field (docs/closed-forms.md CF-2), the Gaussian Monge map
  * \( T(x) = m_1 + A (x - m_0) \) of Prop. 4.3 (\( b = m_1 - A m_0 \)) and the entropic barycentric map
- * \( x \mapsto \mathbb{E}_\pi[Y \mid X = x] \) (closed-forms B5). As a {@link PointMap} it pushes particles forward
+ * \( x \mapsto \mathbb{E}_\pi[Y \mid X = x] \) (docs/closed-forms.md CF-14). As a {@link PointMap} it pushes particles forward
  * (\( T_\sharp \mu = \sum_i w_i \delta_{T(x_i)} \), survey eq. 1), and {@link #pushForward(GaussianMeasure)} gives
- * the exact image \( \mathcal{N}(A m + b, A \Sigma A^\top) \) of a Gaussian (closed-forms item 1).
+ * the exact image \( \mathcal{N}(A m + b, A \Sigma A^\top) \) of a Gaussian (docs/closed-forms.md CF-1).
  *
  * <p>Immutable and thread-safe: the matrix and offset are copied in and out.
  */
@@ -156,7 +156,7 @@ public final class AffineMap implements PointMap {
 
     /**
      * The exact push-forward \( T_\sharp \mathcal{N}(m, \Sigma) = \mathcal{N}(A m + b, A \Sigma A^\top) \)
-     * (closed-forms item 1).
+     * (docs/closed-forms.md CF-1).
      *
      * @throws IllegalArgumentException if the dimensions differ or \( A \Sigma A^\top \) is not positive definite
      */

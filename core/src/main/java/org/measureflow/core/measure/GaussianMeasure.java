@@ -13,7 +13,7 @@ import org.measureflow.core.linalg.Spd;
 /**
  * The Gaussian measure \( \mathcal{N}(m, \Sigma) \) on \( \mathbb{R}^d \) with SPD covariance \( \Sigma \), the
  * family on which the survey's flows have closed forms: an affine map \( x \mapsto A x + b \) pushes it to
- * \( \mathcal{N}(A m + b, A \Sigma A^\top) \) (closed-forms item 1), and linear ODEs, Ornstein&ndash;Uhlenbeck
+ * \( \mathcal{N}(A m + b, A \Sigma A^\top) \) (docs/closed-forms.md CF-1), and linear ODEs, Ornstein&ndash;Uhlenbeck
  * processes, flow matching between Gaussians (Prop. 3.2) and Bures&ndash;Wasserstein transport (Prop. 4.3) keep
  * it Gaussian.
  *
@@ -221,7 +221,7 @@ public final class GaussianMeasure implements PointSampler {
 
     /**
      * The exact push-forward by the affine map \( x \mapsto A x + b \): \( \mathcal{N}(A m + b, A \Sigma A^\top) \)
-     * (closed-forms item 1).
+     * (docs/closed-forms.md CF-1).
      *
      * @param a a {@code d' x d} matrix of full row rank (so that the image covariance is SPD)
      * @param b a vector of length {@code d'}

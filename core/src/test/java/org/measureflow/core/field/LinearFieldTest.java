@@ -167,7 +167,7 @@ class LinearFieldTest {
             GaussianMeasure pushed = mu.pushForward(map.matrix(), map.offset());
             assertArrayEquals(pushed.mean(), flowed.mean(), 0);
             assertArrayEquals(pushed.covariance().data, flowed.covariance().data, 0);
-            // and the closed form N(Phi m + Psi b, Phi S Phi^T) of closed-forms item 2
+            // and the closed form N(Phi m + Psi b, Phi S Phi^T) of docs/closed-forms.md CF-2
             MatrixFunctions.ExpIntegral e = MatrixFunctions.expIntegral(field.a(), t);
             double[] mean = mult(e.exp(), mu.mean());
             double[] psiB = mult(e.integral(), field.b());

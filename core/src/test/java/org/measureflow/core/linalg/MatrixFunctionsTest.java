@@ -340,7 +340,7 @@ class MatrixFunctionsTest {
     @MethodSource("org.measureflow.testing.Seeds#many")
     void ornsteinUhlenbeckStationaryCovarianceOfSymmetricDriftIsInverse(long seed) {
         Property.check(seed, rng -> {
-            // closed-forms item 3: B S + S B^T = 2 I has S = B^{-1} for symmetric B; in Lyapunov form A = -B, C = -2I
+            // docs/closed-forms.md CF-3: B S + S B^T = 2 I has S = B^{-1} for symmetric B; in Lyapunov form A = -B, C = -2I
             int d = rng.nextInt(1, 21);
             DMatrixRMaj b = RandomInputs.spd(rng, d, 100, 1);
             DMatrixRMaj c = CommonOps_DDRM.identity(d);

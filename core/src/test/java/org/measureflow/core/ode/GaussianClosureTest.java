@@ -12,7 +12,7 @@ import org.measureflow.core.measure.GaussianMeasure;
 import org.measureflow.core.measure.ParticleMeasure;
 
 /**
- * Gaussian closure of a linear flow (closed-forms item 2): \( x' = A x + b \) maps \( \mathcal{N}(m, S) \) at time 0
+ * Gaussian closure of a linear flow (docs/closed-forms.md CF-2): \( x' = A x + b \) maps \( \mathcal{N}(m, S) \) at time 0
  * to \( \mathcal{N}(e^{TA} m + \int_0^T e^{sA} ds\, b,\; e^{TA} S e^{TA^\top}) \) at time \( T \).
  */
 class GaussianClosureTest {

@@ -9,7 +9,7 @@ import org.measureflow.flowmatching.interpolant.LinearInterpolant;
 
 /**
  * The exact flow-matching field (survey eq. 7) from a standard Gaussian latent \( X_0 \sim \mathcal N(0, I) \) to a
- * finite data set \( \beta = \sum_k w_k \delta_{y_k} \) (spec B3, items 9&ndash;10): the field that a perfectly
+ * finite data set \( \beta = \sum_k w_k \delta_{y_k} \) (docs/closed-forms.md CF-10, items 9&ndash;10): the field that a perfectly
  * trained network would learn, which memorises the data.
  *
  * <p>\( X_t = \alpha_t X_0 + \beta_t X_1 \) has the density \( \rho_t = \sum_k w_k \mathcal N(\beta_t y_k,

@@ -10,7 +10,7 @@ import org.measureflow.flowmatching.interpolant.Interpolant;
 import org.measureflow.flowmatching.interpolant.LinearInterpolant;
 
 /**
- * The exact flow-matching field between two Gaussians under the independent coupling (survey Prop. 3.2, spec B1).
+ * The exact flow-matching field between two Gaussians under the independent coupling (survey Prop. 3.2, docs/closed-forms.md CF-8).
  *
  * <p>With \( X_0 \sim \mathcal N(m_0, S_0) \) independent of \( X_1 \sim \mathcal N(m_1, S_1) \) and
  * \( X_t = \alpha_t X_0 + \beta_t X_1 \), the interpolated law is \( \mathcal N(m_t, S_t) \),
@@ -24,7 +24,7 @@ import org.measureflow.flowmatching.interpolant.LinearInterpolant;
  * <p>The flow map is closed-form too ({@link #flowMap(double, double)}): with
  * \( C = S_0^{-1/2} S_1 S_0^{-1/2} \) and \( T_t = S_0^{1/2} (\alpha_t^2 I + \beta_t^2 C)^{1/2} S_0^{-1/2} \),
  * \( \Phi_{s \to t}(x) = m_t + T_t T_s^{-1} (x - m_s) \) (for the linear interpolant \( T_0 = I \) and
- * \( T_1 = S_0^{1/2} C^{1/2} S_0^{-1/2} \), spec B1).
+ * \( T_1 = S_0^{1/2} C^{1/2} S_0^{-1/2} \), docs/closed-forms.md CF-8).
  *
  * <p>Evaluation caches \( A_t, m_t, \dot m_t \) per thread for the last time seen, so advecting many particles at a
  * few times costs one \( O(d^3) \) solve per time and \( O(d^2) \) per particle, with no allocation.

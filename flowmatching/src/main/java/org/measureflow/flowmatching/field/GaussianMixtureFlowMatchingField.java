@@ -8,7 +8,7 @@ import org.measureflow.flowmatching.interpolant.LinearInterpolant;
 
 /**
  * The exact flow-matching field from a standard Gaussian latent \( X_0 \sim \mathcal N(0, I) \) to a Gaussian
- * mixture \( X_1 \sim \sum_k \pi_k \mathcal N(\mu_k, C_k) \) (spec B3; survey Prop. 3.3), a case where the score of
+ * mixture \( X_1 \sim \sum_k \pi_k \mathcal N(\mu_k, C_k) \) (docs/closed-forms.md CF-10; survey Prop. 3.3), a case where the score of
  * the interpolated density is exact and Tweedie's identity can be checked.
  *
  * <p>\( X_t = \alpha_t X_0 + \beta_t X_1 \) has the density \( \rho_t = \sum_k \pi_k \mathcal N(\beta_t\mu_k,

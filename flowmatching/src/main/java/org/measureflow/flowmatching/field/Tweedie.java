@@ -5,7 +5,7 @@ import org.measureflow.core.field.VectorField;
 import org.measureflow.flowmatching.interpolant.Interpolant;
 
 /**
- * Tweedie's identity and the link between flow matching and diffusion models (survey Prop. 3.3, spec B2): with a
+ * Tweedie's identity and the link between flow matching and diffusion models (survey Prop. 3.3, docs/closed-forms.md CF-9): with a
  * standard Gaussian latent \( X_0 \sim \mathcal N(0, I) \) and \( X_t = \alpha_t X_0 + \beta_t X_1 \),
  * \[ \mathbb{E}[X_1 \mid X_t = x] = \frac{x + \alpha_t^2 \nabla\log\rho_t(x)}{\beta_t}, \qquad
  *    v_t(x) = \frac{\dot\alpha_t}{\alpha_t} x + \frac{\kappa_t}{\alpha_t}\,\mathbb{E}[X_1 \mid X_t = x], \quad

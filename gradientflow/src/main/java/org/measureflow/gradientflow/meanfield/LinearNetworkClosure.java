@@ -12,7 +12,7 @@ import org.measureflow.core.ode.OdeSystem;
 import org.measureflow.gradientflow.energy.ParticleEnergy;
 
 /**
- * The mean-field linear network and its exact moment closure (survey Prop. 6.2, eq. 23; spec B7).
+ * The mean-field linear network and its exact moment closure (survey Prop. 6.2, eq. 23; docs/closed-forms.md CF-15).
  *
  * <p>A neuron is \( x = (u, v) \in \mathbb{R}^d \times \mathbb{R}^{d'} \) and the network is \( z \mapsto Q z \),
  * \( Q = \int v u^\top d\alpha \). With input moment \( S = \mathbb{E}[z z^\top] \) and cross moment

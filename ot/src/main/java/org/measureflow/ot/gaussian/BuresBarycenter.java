@@ -12,7 +12,7 @@ import org.measureflow.core.measure.GaussianMeasure;
 
 /**
  * The Bures&ndash;Wasserstein barycentre \( \arg\min_\nu \sum_k w_k W_2^2(\mu_k, \nu) \) of Gaussians
- * \( \mu_k = \mathcal{N}(m_k, \Sigma_k) \) (survey Prop. 4.3; closed-forms item 12): it is
+ * \( \mu_k = \mathcal{N}(m_k, \Sigma_k) \) (survey Prop. 4.3; docs/closed-forms.md CF-12): it is
  * \( \mathcal{N}(\bar m, \bar\Sigma) \) with \( \bar m = \sum_k w_k m_k \) and \( \bar\Sigma \) the fixed point of
  * \[ \Sigma \leftarrow \Sigma^{-1/2} \Big( \sum_k w_k (\Sigma^{1/2}\Sigma_k\Sigma^{1/2})^{1/2} \Big)^2 \Sigma^{-1/2}, \]
  * which converges from any SPD start (&Aacute;lvarez-Esteban, del Barrio, Cuesta-Albertos, Matr&aacute;n 2016);

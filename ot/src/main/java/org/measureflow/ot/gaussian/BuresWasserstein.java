@@ -10,7 +10,7 @@ import org.measureflow.core.measure.AffineMap;
 import org.measureflow.core.measure.GaussianMeasure;
 
 /**
- * Optimal transport between Gaussian measures for the cost \( |x - y|^2 \) (survey Prop. 4.3; closed-forms item 12
+ * Optimal transport between Gaussian measures for the cost \( |x - y|^2 \) (survey Prop. 4.3; docs/closed-forms.md CF-12
  * and B4): the squared Wasserstein distance
  * \[ W_2^2(\mathcal{N}(m_0,\Sigma_0), \mathcal{N}(m_1,\Sigma_1)) = |m_0 - m_1|^2 + \mathcal{B}^2(\Sigma_0,\Sigma_1), \quad
  *    \mathcal{B}^2(\Sigma_0,\Sigma_1) = \operatorname{tr}\Sigma_0 + \operatorname{tr}\Sigma_1
@@ -134,7 +134,7 @@ public final class BuresWasserstein {
      * McCann's displacement interpolation (the \( W_2 \) geodesic) at time \( t \in [0, 1] \):
      * \( \mu_t = ((1-t)\mathrm{Id} + t T)_\sharp \mu
      * = \mathcal{N}\big((1-t) m_0 + t m_1,\ ((1-t) I + t A)\, \Sigma_0\, ((1-t) I + t A)\big) \)
-     * (Prop. 4.3; closed-forms item 12). It has constant speed: \( W_2(\mu_s, \mu_t) = |t - s|\, W_2(\mu, \nu) \).
+     * (Prop. 4.3; docs/closed-forms.md CF-12). It has constant speed: \( W_2(\mu_s, \mu_t) = |t - s|\, W_2(\mu, \nu) \).
      * Returns {@code mu} itself at {@code t = 0} and {@code nu} at {@code t = 1}.
      *
      * @throws IllegalArgumentException if {@code t} is not in [0, 1], or the measures are null or of different

@@ -9,7 +9,7 @@ import org.measureflow.core.measure.AffineMap;
 import org.measureflow.core.measure.GaussianMeasure;
 
 /**
- * Entropic optimal transport between Gaussian measures in closed form (closed-forms item 14 and B5), for the cost
+ * Entropic optimal transport between Gaussian measures in closed form (docs/closed-forms.md CF-14 and B5), for the cost
  * \( |x - y|^2 \) (not halved) and the KL-to-product regulariser
  * \[ \mathrm{OT}_\varepsilon(\alpha, \beta) = \min_{\pi \in \Pi(\alpha,\beta)} \int |x - y|^2 \, d\pi
  *    + \varepsilon\, \mathrm{KL}(\pi \,|\, \alpha \otimes \beta), \]
@@ -48,7 +48,7 @@ public final class EntropicGaussianOt {
 
     /**
      * The objective \( \mathrm{OT}_\varepsilon(\alpha, \beta) = |m_a - m_b|^2 + \operatorname{tr}\Sigma_a
-     * + \operatorname{tr}\Sigma_b + \sum_i \psi(\sigma_i) \) (closed-forms B5): the minimum of the regularised
+     * + \operatorname{tr}\Sigma_b + \sum_i \psi(\sigma_i) \) (docs/closed-forms.md CF-14): the minimum of the regularised
      * problem, transport cost plus \( \varepsilon \mathrm{KL} \) (the {@code objective} of an entropic solver, see
      * {@link #cost} for the transport cost alone).
      *

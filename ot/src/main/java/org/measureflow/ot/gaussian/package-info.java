@@ -1,5 +1,5 @@
 /**
- * Optimal transport between Gaussian measures in closed form (survey Prop. 4.3; closed-forms items 12, 14, B4, B5).
+ * Optimal transport between Gaussian measures in closed form (survey Prop. 4.3; docs/closed-forms.md CF-12, CF-14).
  *
  * <ul>
  *   <li>{@link org.measureflow.ot.gaussian.BuresWasserstein}: the Wasserstein distance
@@ -16,7 +16,7 @@
  *       {@link org.measureflow.core.measure.PointMap}s for particle push-forwards.</li>
  * </ul>
  *
- * <p>Conventions follow {@code spec/closed-forms.md}: cost \( |x - y|^2 \) (not halved), entropic regulariser
+ * <p>Conventions follow {@code docs/closed-forms.md}: cost \( |x - y|^2 \) (not halved), entropic regulariser
  * \( \varepsilon\,\mathrm{KL}(\pi | \alpha\otimes\beta) \), interpolation time \( t \in [0, 1] \) from source to target.
  * Every quantity is computed from one Cholesky factor \( \Sigma_0 = L L^\top \) and one symmetric eigendecomposition
  * of \( L^\top \Sigma_1 L \), with no matrix square roots, so \( W_2^2 \) costs about \( \tfrac73 d^3 \) flops.

@@ -33,10 +33,10 @@
  *     linear domain (banded convolution) or the log domain (exact for any \( \varepsilon \)).</li>
  * </ul>
  *
- * <p>Conventions follow {@code spec/closed-forms.md}: cost \( |x-y|^2 \) not halved, marginal error
+ * <p>Conventions follow {@code docs/closed-forms.md}: cost \( |x-y|^2 \) not halved, marginal error
  * \( \|P\mathbf 1 - a\|_1 + \|P^\top\mathbf 1 - b\|_1 \). POT's {@code sinkhorn} has the same plan; for a
  * feasible plan our objective equals its \( \langle P, C\rangle - \varepsilon H(P) \),
  * \( H(P) = -\sum_{ij} P_{ij}(\log P_{ij} - 1) \), plus \( \varepsilon(1 - \sum_i a_i\log a_i - \sum_j b_j\log b_j) \)
- * (closed-forms B5).
+ * (docs/closed-forms.md CF-14).
  */
 package org.measureflow.ot.sinkhorn;

@@ -32,7 +32,7 @@ class BuresWassersteinTest {
 
     @Test
     void goldenW2SquaredOfTheB4Pair() {
-        // closed-forms B4 golden value, given to 10 decimals
+        // docs/closed-forms.md CF-12 golden value, given to 10 decimals
         assertEquals(1.4352331992, BuresWasserstein.squaredDistance(goldenSource(), goldenTarget()), 1e-10);
         assertEquals(Math.sqrt(1.4352331992), BuresWasserstein.distance(goldenSource(), goldenTarget()), 1e-10);
     }

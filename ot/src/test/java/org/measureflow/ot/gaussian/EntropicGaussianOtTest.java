@@ -216,7 +216,7 @@ class EntropicGaussianOtTest {
         assertMessage("alpha", () -> EntropicGaussianOt.cost(null, a, 1));
     }
 
-    // ----- reference implementations, straight from the formulas of closed-forms B5 -----
+    // ----- reference implementations, straight from the formulas of docs/closed-forms.md CF-14 -----
 
     private static double base(GaussianMeasure a, GaussianMeasure b) {
         return BuresWasserstein.meanDistanceSquared(a.mean(), b.mean()) + CommonOps_DDRM.trace(a.covariance())

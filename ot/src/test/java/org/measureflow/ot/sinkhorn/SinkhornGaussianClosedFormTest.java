@@ -12,7 +12,7 @@ import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.ot.gaussian.EntropicGaussianOt;
 
 /**
- * Sinkhorn on samples of two Gaussians against the closed form of entropic OT between Gaussians (closed-forms B5):
+ * Sinkhorn on samples of two Gaussians against the closed form of entropic OT between Gaussians (docs/closed-forms.md CF-14):
  * the empirical problem converges to the population one at the parametric rate, so the tolerance is a multiple of
  * the sampling standard deviation.
  */

@@ -26,7 +26,7 @@ import org.measureflow.core.measure.ParticleMeasure;
  * <li>{@code sphereProjection = false} ({@link #withSphereProjection(boolean)}): with {@code true}, the projected
  *     field \( P_x v = v - \langle v, x\rangle x/|x|^2 \), tangent to the sphere of radius \( |x| \), so that the
  *     exact flow keeps every token's norm: started on the unit sphere it is the normalised dynamics of Geshkovski
- *     et al. (spec B8(d)).</li>
+ *     et al. (docs/closed-forms.md CF-18).</li>
  * </ul>
  * The computation is {@link SelfAttention#evaluate}: stable (log-sum-exp per row), \( O(n^2 d) \) per head, no
  * \( n \times n \) matrix, both cores for large \( n \), same bits whatever the thread count.

@@ -11,7 +11,7 @@ import org.measureflow.core.TextSummary;
  * \( V \int e^{\ell(x,y)} y\, d\mu(y) / \int e^{\ell(x,y)} d\mu(y) \).
  *
  * <p>An inverse temperature \( \beta \) multiplies the logits; it is folded into \( Q \) (replace \( Q \) by
- * \( \beta Q \)), as in spec B8. The product \( K^\top Q \) is precomputed once, so that the logit of \( x \)
+ * \( \beta Q \)), as in docs/closed-forms.md CF-16. The product \( K^\top Q \) is precomputed once, so that the logit of \( x \)
  * against every key costs one matrix&ndash;vector product \( a = K^\top Q x \) and then one dot product
  * \( \langle a, y\rangle \) per key.
  *
@@ -106,7 +106,7 @@ public final class AttentionHead {
     }
 
     /**
-     * The one-dimensional head with scalar weights \( q, k, v \) (spec B8(c)): logit \( q k\, x y \), output
+     * The one-dimensional head with scalar weights \( q, k, v \) (docs/closed-forms.md CF-16): logit \( q k\, x y \), output
      * \( v \int e^{qkxy} y\,d\mu / \int e^{qkxy} d\mu \).
      */
     public static AttentionHead scalar(double q, double k, double v) {

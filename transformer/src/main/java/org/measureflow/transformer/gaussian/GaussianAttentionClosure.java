@@ -32,7 +32,7 @@ import org.measureflow.transformer.attention.AttentionSchedule;
  * In \( d = 1 \) with weights \( q, k, v \): \( \dot s = 2 v k q s^2 \), \( s(t) = s_0 / (1 - 2 v k q s_0 t) \), which
  * blows up at \( t^* = 1/(2 v k q s_0) \) when \( vkq > 0 \) ({@link ScalarGaussianClosure}).
  *
- * <p><b>Sinkhorn attention</b> (Sinkformer, \( \varepsilon = 1 \); spec B8(b)). The doubly stochastic attention of
+ * <p><b>Sinkhorn attention</b> (Sinkformer, \( \varepsilon = 1 \); docs/closed-forms.md CF-16). The doubly stochastic attention of
  * \( \mu \) with itself is the conditional mean of the entropic plan with cost \( -x^\top M y \),
  * \( M = Q^\top K \), whose marginals are both \( \mu \): a Gaussian plan with cross-covariance
  * \( C = \Sigma^{1/2} U \mathrm{diag}(s) W^\top \Sigma^{1/2} \), where
@@ -61,9 +61,9 @@ import org.measureflow.transformer.attention.AttentionSchedule;
 public final class GaussianAttentionClosure {
     /** Which attention weights the closure is for: how the kernel \( e^{\langle Qx, Ky\rangle} \) is normalised. */
     public enum AttentionWeights {
-        /** Softmax attention, each query's weights divided by their sum (row-stochastic; spec B8(a)). */
+        /** Softmax attention, each query's weights divided by their sum (row-stochastic; docs/closed-forms.md CF-16). */
         SOFTMAX,
-        /** Sinkhorn attention, rows and columns scaled (doubly stochastic), \( \varepsilon = 1 \) (spec B8(b)). */
+        /** Sinkhorn attention, rows and columns scaled (doubly stochastic), \( \varepsilon = 1 \) (docs/closed-forms.md CF-16). */
         SINKHORN
     }
 

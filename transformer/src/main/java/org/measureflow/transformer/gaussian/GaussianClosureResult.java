@@ -23,7 +23,7 @@ import org.measureflow.core.ode.IntegrationResult;
  * @param blowUpTime      for {@link Status#BLOW_UP} and {@link Status#INTEGRATOR_FAILED}, the estimate
  *                        \( t_s + \mathrm{tr}\,\Sigma / \mathrm{tr}\,\dot\Sigma \) at the stopping time \( t_s \), which
  *                        is exact when the trace follows a scalar Riccati law \( \dot s = c s^2 \) (in particular in
- *                        \( d = 1 \), spec B8(c)); {@code NaN} when the integration completed
+ *                        \( d = 1 \), docs/closed-forms.md CF-16); {@code NaN} when the integration completed
  * @param integration     step and evaluation counts ({@code null} if the integrator failed)
  * @param message         a one-line description of the outcome
  */

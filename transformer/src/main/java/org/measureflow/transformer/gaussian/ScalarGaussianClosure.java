@@ -3,7 +3,7 @@ package org.measureflow.transformer.gaussian;
 import org.measureflow.core.Arguments;
 
 /**
- * The closed-form solution of the one-dimensional Gaussian closure of softmax attention (spec B8(c); survey Thm.
+ * The closed-form solution of the one-dimensional Gaussian closure of softmax attention (docs/closed-forms.md CF-16; survey Thm.
  * 7.1): with scalar weights \( q, k, v \) and \( \mu_0 = \mathcal N(m_0, s_0) \), the variance solves the Riccati
  * law \( \dot s = 2 v k q s^2 \) and the mean \( \dot m = v (1 + k q s) m \), so that
  * \[ s(t) = \frac{s_0}{1 - 2 v k q s_0 t}, \qquad m(t) = m_0 e^{v t} (1 - 2 v k q s_0 t)^{-1/2}, \]

@@ -6,7 +6,7 @@ import org.measureflow.core.ode.OdeSystem;
 import org.measureflow.transformer.attention.Normalisation;
 
 /**
- * The equiangular solution of the clustering dynamics on the sphere (spec B8(d); Geshkovski et al.): with
+ * The equiangular solution of the clustering dynamics on the sphere (docs/closed-forms.md CF-18; Geshkovski et al.): with
  * \( Q = \beta I \), \( K = V = I \) and \( n \) tokens of uniform weights,
  * \( \dot x_i = P_{x_i}\big(\sum_j e^{\beta\langle x_i, x_j\rangle} x_j / Z_i\big) \), a configuration with
  * \( \langle x_i, x_j\rangle = \rho \) for all \( i \ne j \) stays equiangular, and its cosine solves

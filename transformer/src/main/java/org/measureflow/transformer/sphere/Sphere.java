@@ -9,7 +9,7 @@ import org.measureflow.core.measure.ParticleMeasure;
 /**
  * Tokens on the unit sphere \( \mathbb{S}^{d-1} \subset \mathbb{R}^d \): uniform sampling, normalisation
  * \( x \mapsto x/|x| \), the tangent projection \( P_x v = v - \langle x, v\rangle x \), and equiangular
- * configurations (spec B8(d)).
+ * configurations (docs/closed-forms.md CF-18).
  */
 public final class Sphere {
     private Sphere() {

@@ -45,7 +45,7 @@ class GaussianAttentionClosureTest {
             DMatrixRMaj s = RandomInputs.spd(rng, d);
             GaussianAttentionClosure.Rates rates = GaussianAttentionClosure.withDefaults().rates(Attention.of(a, b), m,
                     s);
-            // m' = sum_h V_h (I + S K_h^T Q_h) m,  S' = B S + S B^T with B = sum_h V_h S K_h^T Q_h (spec B8(a))
+            // m' = sum_h V_h (I + S K_h^T Q_h) m,  S' = B S + S B^T with B = sum_h V_h S K_h^T Q_h (docs/closed-forms.md CF-16)
             DMatrixRMaj bsum = TestMatrices.plus(slope(a, s), 1, slope(b, s));
             double[] expectedMean = new double[d];
             for (AttentionHead h : List.of(a, b)) {
@@ -146,7 +146,7 @@ class GaussianAttentionClosureTest {
             AttentionHead head = AttentionFixtures.randomHead(rng, d, 1.0);
             double[] m = RandomInputs.gaussianVector(rng, d);
             DMatrixRMaj s = RandomInputs.spd(rng, d);
-            // spec B8(b) literally: S^{1/2} Q^T K S^{1/2} = U diag(sig) W^T, C = S^{1/2} U diag(s) W^T S^{1/2},
+            // docs/closed-forms.md CF-16 literally: S^{1/2} Q^T K S^{1/2} = U diag(sig) W^T, C = S^{1/2} U diag(s) W^T S^{1/2},
             // Gamma(x) = V (m + C^T S^{-1} (x - m))
             DMatrixRMaj half = Spd.sqrt(s);
             DMatrixRMaj g = TestMatrices.mult(half, TestMatrices.mult(TestMatrices.transpose(head.query()),
@@ -167,7 +167,7 @@ class GaussianAttentionClosureTest {
             AffineMap gamma = SINKHORN.field(Attention.of(head), m, s);
             // two routes through eigen- and singular value decompositions of well-conditioned d x d matrices
             assertTrue(TestMatrices.maxAbsDiff(slope, gamma.matrix()) <= 1e-10 * (1 + TestMatrices.frob(slope)));
-            // the doubly stochastic field maps the mean to V m: the mean moves as m' = V m (spec B8(b))
+            // the doubly stochastic field maps the mean to V m: the mean moves as m' = V m (docs/closed-forms.md CF-16)
             double[] vm = TestMatrices.mult(head.value(), m);
             assertTrue(TestMatrices.maxAbsDiff(vm, gamma.apply(m)) <= 1e-10 * (1 + TestMatrices.norm(vm)));
         });

@@ -32,7 +32,7 @@ import org.measureflow.transformer.dynamics.TokenFlowResult;
 import org.measureflow.transformer.gaussian.GaussianAttentionClosure;
 import org.measureflow.transformer.sphere.Sphere;
 
-/** {@link SinkformerField}: doubly stochastic attention (Sander et al. 2022) and its Gaussian closure, spec B8(b). */
+/** {@link SinkformerField}: doubly stochastic attention (Sander et al. 2022) and its Gaussian closure, docs/closed-forms.md CF-16. */
 class SinkformerFieldTest {
     /** The Sinkformer of Sander et al. (epsilon = 1), scaled to an L1 marginal error of 1e-10. */
     private static final SinkhornSolver SINKHORN = SinkhornSolver.of(1.0).withTolerance(1e-10);
@@ -127,7 +127,7 @@ class SinkformerFieldTest {
         TokenFlowResult run = TokenFlow.of(field, RungeKutta4.of(0.1)).integrate(tokens, 0, 15);
         assertTrue(TokenDiagnostics.clusterCount(run.at(0), 0.99) > 20, "a generic start: many clusters");
         // observed: min cosine -0.87 at t = 5, 0.998 at t = 10, 1 - 1e-7 at t = 15; the stated time leaves a
-        // margin of 10^4 in 1 - cosine, which decays like e^{-2t}-ish near the cluster (spec B8(d))
+        // margin of 10^4 in 1 - cosine, which decays like e^{-2t}-ish near the cluster (docs/closed-forms.md CF-18)
         double minCosine = TokenDiagnostics.minPairwiseCosine(run.last());
         assertTrue(minCosine > 0.999, "min pairwise cosine at t = 15: " + minCosine);
         assertEquals(1, TokenDiagnostics.clusterCount(run.last(), 0.999));

@@ -17,7 +17,7 @@ import org.measureflow.transformer.attention.Normalisation;
 import org.measureflow.transformer.dynamics.TokenFlow;
 import org.measureflow.transformer.dynamics.TokenFlowResult;
 
-/** The equiangular solution of the clustering dynamics on the sphere, spec B8(d). */
+/** The equiangular solution of the clustering dynamics on the sphere, docs/closed-forms.md CF-18. */
 class EquiangularFlowTest {
     @ParameterizedTest(name = "{0}, n = {1}, beta = {2}, rho0 = {3}")
     @CsvSource({
