@@ -35,9 +35,19 @@ public final class Progress implements DoubleConsumer, AutoCloseable {
         this.startNanos = System.nanoTime();
     }
 
-    /** A progress bar named {@code task} on standard error that appears after one second, or none if {@code quiet}. */
+    /**
+     * A progress bar named {@code task} on standard error that appears after one second, or none if {@code quiet} or
+     * standard error is not a terminal (a file or a pipe gets no carriage returns). The {@code mflow} script tells
+     * with {@code -Dmflow.stderrIsTerminal} (its {@code [ -t 2 ]}); without it, a JVM with a console counts as one.
+     */
     public static Progress start(String task, boolean quiet) {
-        return new Progress(task, !quiet, DEFAULT_DELAY_NANOS, System.err);
+        return new Progress(task, !quiet && stderrIsTerminal(), DEFAULT_DELAY_NANOS, System.err);
+    }
+
+    /** Whether standard error is a terminal: the {@code mflow.stderrIsTerminal} property, else a console exists. */
+    static boolean stderrIsTerminal() {
+        String told = System.getProperty("mflow.stderrIsTerminal");
+        return told != null ? Boolean.parseBoolean(told) : System.console() != null;
     }
 
     /** A progress bar on {@code stream} that appears after {@code delayNanos} nanoseconds (for tests). */
@@ -91,7 +101,7 @@ public final class Progress implements DoubleConsumer, AutoCloseable {
      * fraction done (the network simplex, Sinkhorn). Nothing is shown when {@code quiet}.
      */
     public static <T> T whileRunning(String task, boolean quiet, Work<T> work) throws Exception {
-        if (quiet) {
+        if (quiet || !stderrIsTerminal()) {
             return work.run();
         }
         java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors

@@ -20,6 +20,33 @@ class ProgressTest {
     }
 
     @Test
+    void noBarWhenStandardErrorIsNotATerminal() throws Exception {
+        String before = System.getProperty("mflow.stderrIsTerminal");
+        System.setProperty("mflow.stderrIsTerminal", "false");
+        try (Progress p = Progress.start("to a file", false)) {
+            Thread.sleep(5);
+            p.accept(0.5);
+            assertFalse(p.isShown(), "a redirected stderr gets no bar (and so no carriage returns)");
+        } finally {
+            if (before == null) {
+                System.clearProperty("mflow.stderrIsTerminal");
+            } else {
+                System.setProperty("mflow.stderrIsTerminal", before);
+            }
+        }
+        System.setProperty("mflow.stderrIsTerminal", "true");
+        try {
+            assertTrue(Progress.stderrIsTerminal());
+        } finally {
+            if (before == null) {
+                System.clearProperty("mflow.stderrIsTerminal");
+            } else {
+                System.setProperty("mflow.stderrIsTerminal", before);
+            }
+        }
+    }
+
+    @Test
     void shortRunShowsNoBarBeforeTheDelay() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);

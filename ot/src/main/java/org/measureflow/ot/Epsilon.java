@@ -9,8 +9,9 @@ import org.measureflow.core.measure.ParticleMeasure;
  * The entropic regularisation \( \varepsilon > 0 \) of an entropic solver (survey &sect;4,
  * \( \min_P \langle P, C\rangle + \varepsilon\,\mathrm{KL}(P \mid a \otimes b) \)), given either absolutely, in the
  * units of the cost, or relative to the data: \( \varepsilon = \mathrm{fraction} \times \bar C \), with
- * \( \bar C = \sum_{ij} a_i b_j C_{ij} \) the mean cost under the independent coupling (OTT-JAX's default
- * convention, with fraction 0.05). There is no default epsilon: an absolute value has no scale-free default, and a
+ * \( \bar C = \sum_{ij} a_i b_j C_{ij} \) the mean cost under the independent coupling (close to OTT-JAX's
+ * relative epsilon, which by default takes 0.05 times the standard deviation of the cost entries and, with
+ * {@code relative_epsilon="mean"}, their unweighted mean; see docs/conventions.md). There is no default epsilon: an absolute value has no scale-free default, and a
  * relative one is a choice the caller states.
  *
  * <p>For point clouds and the squared Euclidean cost the mean cost is exact and cheap:
@@ -44,7 +45,7 @@ public final class Epsilon {
 
     /**
      * An epsilon relative to the data: \( \varepsilon = \mathrm{fraction} \times \bar C \), the mean cost under
-     * \( a \otimes b \) (OTT-JAX uses 0.05).
+     * \( a \otimes b \) (a fraction of 0.05 is a common choice).
      *
      * @param fraction finite and {@code > 0}
      * @return the epsilon

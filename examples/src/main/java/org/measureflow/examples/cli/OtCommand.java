@@ -12,10 +12,13 @@ import java.util.Locale;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.measureflow.core.io.DataFiles;
+import org.measureflow.core.io.SparseTriples;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.examples.ConvergenceProgress;
 import org.measureflow.examples.Plots;
 import org.measureflow.ot.GroundCost;
+import org.measureflow.ot.TransportPlan;
 import org.measureflow.ot.exact.ExactOtResult;
 import org.measureflow.ot.exact.NetworkSimplex;
 import org.measureflow.ot.exact.SparsePlan;
@@ -99,7 +102,8 @@ public final class OtCommand extends FileCommand {
     private boolean weighted;
 
     @Option(names = "--plan", paramLabel = "FILE",
-            description = "Write the plan as CSV triples i,j,mass (0-based indices; Sinkhorn entries below 1e-12 "
+            description = "Write the plan: FILE.npy the dense n x m matrix, FILE.npz the nonzero entries (SciPy COO), "
+                    + "otherwise CSV triples i,j,mass (0-based indices; Sinkhorn entries below 1e-12 "
                     + "of the largest are left out).")
     private Path plan;
 
@@ -148,6 +152,11 @@ public final class OtCommand extends FileCommand {
             }
             double entries = (double) x.size() * y.size();
             String sizes = x.size() + " x " + y.size() + " points";
+            String planName = plan == null ? "" : plan.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (planName.endsWith(".npy") || planName.endsWith(".npz")) {
+                Limits.atMost("--plan as a NumPy file on " + sizes, entries, MAX_PLAN_ENTRIES,
+                        "plan entries (n x m, written or scanned densely)");
+            }
             long start;
             if (epsilon == null) {
                 boolean sinkhornFits = entries * MIN_ITERATIONS <= MAX_SINKHORN_EVALUATIONS;
@@ -177,7 +186,7 @@ public final class OtCommand extends FileCommand {
                             + " (L1, more than " + EXACT_MARGINAL_TOLERANCE + "); nothing written");
                 }
                 if (planFile != null) {
-                    outputs.write(planFile, f -> writeSparse(f, r.plan()));
+                    outputs.write(planFile, f -> writePlan(f, r.plan(), () -> writeSparse(f, r.plan())));
                 }
                 List<String> drawn = pictureFiles == null ? List.of()
                         : CommandSupport.writePicture(outputs, pictureFiles, exactChart(x, y, r.plan()));
@@ -207,7 +216,7 @@ public final class OtCommand extends FileCommand {
                 CommandSupport.finiteResult("the transport cost", r.cost());
                 CommandSupport.finiteResult("the entropic objective", r.objective());
                 if (planFile != null) {
-                    outputs.write(planFile, f -> writeEntropic(f, r.plan()));
+                    outputs.write(planFile, f -> writePlan(f, r.plan(), () -> writeEntropic(f, r.plan())));
                 }
                 List<String> drawn = pictureFiles == null ? List.of()
                         : CommandSupport.writePicture(outputs, pictureFiles, entropicChart(x, y, r));
@@ -301,6 +310,45 @@ public final class OtCommand extends FileCommand {
             out.printf(Locale.ROOT, "picture         %s%n", String.join(", ", drawn));
         }
         out.flush();
+    }
+
+    /** Text that writes a plan as CSV triples. */
+    @FunctionalInterface
+    private interface CsvPlanWriter {
+        void write() throws IOException;
+    }
+
+    /**
+     * Writes the plan by the file's extension: {@code .npy} the dense {@code n x m} matrix (NumPy's
+     * {@code np.load(f)}), {@code .npz} the nonzero entries in SciPy's COO layout ({@code scipy.sparse.load_npz(f)}),
+     * anything else the CSV triples {@code i,j,mass}.
+     */
+    private static void writePlan(Path file, TransportPlan plan, CsvPlanWriter csv) throws IOException {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".npy")) {
+            DataFiles.writeMatrix(file, plan.toDense(), plan.sourceSize(), plan.targetSize());
+        } else if (name.endsWith(".npz")) {
+            double[] dense = plan.toDense();
+            int m = plan.targetSize();
+            int count = 0;
+            for (double v : dense) {
+                count += v > 0 ? 1 : 0;
+            }
+            int[] rows = new int[count];
+            int[] cols = new int[count];
+            double[] mass = new double[count];
+            int k = 0;
+            for (int e = 0; e < dense.length; e++) {
+                if (dense[e] > 0) {
+                    rows[k] = e / m;
+                    cols[k] = e % m;
+                    mass[k++] = dense[e];
+                }
+            }
+            DataFiles.writeSparseTriples(file, new SparseTriples(plan.sourceSize(), m, rows, cols, mass));
+        } else {
+            csv.write();
+        }
     }
 
     private static void writeSparse(Path file, SparsePlan p) throws IOException {

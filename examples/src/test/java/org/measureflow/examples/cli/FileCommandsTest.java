@@ -70,6 +70,28 @@ class FileCommandsTest {
     }
 
     @Test
+    void otWritesThePlanAsNumpyDenseAndSparse(@TempDir Path dir) throws Exception {
+        ParticleMeasure a = PointCsv.read(resource("a.csv"), false);
+        ParticleMeasure b = PointCsv.read(resource("b.csv"), true);
+        double[] expected = NetworkSimplex.withDefaults().solve(a, b).plan().toDense();
+        Path dense = dir.resolve("plan.npy");
+        Run r = run("ot", "--source", resource("a.csv").toString(), "--target", resource("b.csv").toString(),
+                "--weighted", "--quiet", "--plan", dense.toString());
+        assertEquals(0, r.status(), r.err());
+        org.measureflow.core.io.NpyArray read = org.measureflow.core.io.Npy.read(dense);
+        assertEquals(a.size(), read.rows());
+        assertEquals(b.size(), read.cols());
+        // the same solver on the same files: the same plan to the last bit
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, read.data(), 0.0);
+        Path sparse = dir.resolve("plan.npz");
+        r = run("ot", "--source", resource("a.csv").toString(), "--target", resource("b.csv").toString(),
+                "--weighted", "--quiet", "--plan", sparse.toString());
+        assertEquals(0, r.status(), r.err());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected,
+                org.measureflow.core.io.DataFiles.readSparseTriples(sparse).toDense(), 0.0);
+    }
+
+    @Test
     void otDrawsThePlanOfTwoDimensionalClouds(@TempDir Path dir) throws Exception {
         Path picture = dir.resolve("plan.png");
         Run r = run("ot", "--source", resource("a.csv").toString(), "--target", resource("cloud.csv").toString(),
