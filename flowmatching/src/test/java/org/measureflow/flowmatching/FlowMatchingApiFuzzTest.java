@@ -63,7 +63,7 @@ class FlowMatchingApiFuzzTest {
                                 h.cloud(4, 2), RungeKutta4.of(0.25), 0, h.uniform(0, 0.9), StepObserver.none())
                                 .samples())
                         .allowing(IllegalStateException.class),
-                entry("FlowMatchingTrainer.train", INPUTS + ", steps, batchSize, hiddenWidth, learningRate, rng", h ->
+                entry("FlowMatchingTrainer.train", INPUTS + ", steps, batchSize, hiddenWidth, learningRate, rng, coupling, epsilon", h ->
                         FlowMatchingTrainer.withDefaults().withSteps(Math.min(h.count(1, 4), 4))
                                 .withBatchSize(Math.min(h.size(8), 8)).withHiddenWidth(8).withHiddenLayers(1)
                                 .withLearningRate(h.scalar(1e-3))
