@@ -657,8 +657,13 @@ public final class SinkhornSolver {
                             : SemiDualNewton.NEWTON_AFTER)) {
                         SemiDualNewton newton = new SemiDualNewton(ground, kernel, a, b, Double.POSITIVE_INFINITY,
                                 Double.POSITIVE_INFINITY, e);
-                        iterations = newton.polish(f, g, tol, maxIt, iterations, observer);
-                        stopped = newton.stopped();
+                        try {
+                            iterations = newton.polish(f, g, tol, maxIt, iterations, observer);
+                            stopped = newton.stopped();
+                        } catch (IllegalArgumentException tooFar) {
+                            // potentials too far out for Newton (their plan overflows): go on with scaling
+                            iterations++;
+                        }
                         stats = statistics(ground, f, g, loga, logb, a, b, e);
                         if (stats.error <= tol || stopped || iterations >= maxIt) {
                             break stages;
