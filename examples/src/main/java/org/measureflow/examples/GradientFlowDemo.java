@@ -27,13 +27,13 @@ import org.measureflow.gradientflow.particles.ParticleGradientFlow;
  *
  * <p><b>Porous medium.</b> The JKO scheme (eq. 13) for \( F(\rho) = \int \rho^2 \) on a 1-D grid of
  * {@value #CELLS} cells, by entropic scaling iterations ({@link EntropicJko}), started from the Barenblatt profile
- * \( U(x, t) = t^{-1/3}(C - x^2 t^{-2/3}/12)_+ \) at \( t_0 = 1 \) (closed form 6, mass 1) and compared with it at
+ * \( U(x, t) = t^{-1/3}(C - x^2 t^{-2/3}/12)_+ \) at \( t_0 = 1 \) (docs/closed-forms.md CF-6, mass 1) and compared with it at
  * later times: the picture {@code gradientflow-porous-medium.png} overlays the JKO densities (solid) and the
  * profiles (dashed).
  *
  * <p><b>Aggregation.</b> {@value #PARTICLES} particles under the attraction&ndash;repulsion interaction
  * \( W(z) = |z|^2/2 - \log|z| \) in 2-D (eq. 17, integrated by RK4), from a Gaussian cloud; the steady state is the
- * uniform measure on the unit disk (closed form B6): the picture {@code gradientflow-aggregation.png} shows the
+ * uniform measure on the unit disk (docs/closed-forms.md CF-17): the picture {@code gradientflow-aggregation.png} shows the
  * initial and final clouds and the unit circle around the (conserved) mean.
  */
 public final class GradientFlowDemo implements TourDemo {
@@ -79,7 +79,7 @@ public final class GradientFlowDemo implements TourDemo {
         return NAME;
     }
 
-    /** The 1-D Barenblatt profile of \( \partial_t u = \Delta u^2 \) with mass 1 (closed forms 6 and B6). */
+    /** The 1-D Barenblatt profile of \( \partial_t u = \Delta u^2 \) with mass 1 (docs/closed-forms.md CF-6). */
     public static double barenblatt(double x, double t) {
         double v = C - K * x * x * Math.pow(t, -2.0 / 3);
         return v > 0 ? Math.pow(t, -1.0 / 3) * v : 0.0;

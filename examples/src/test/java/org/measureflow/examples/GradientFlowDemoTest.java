@@ -27,7 +27,7 @@ class GradientFlowDemoTest {
         assertTrue(result.reading(GradientFlowDemo.POROUS_MASS).values()[0] <= 1e-12);
         // first-order scheme with h = 0.05, tau = h/2 and blur diffusion h/2: L1 error O(h) (PorousMediumJkoTest)
         assertTrue(result.reading(GradientFlowDemo.POROUS_L1).values()[0] < 2 * 8.0 / GradientFlowDemo.CELLS);
-        // B6: uniform disk, mass 1/4 within r = 1/2 and outer radius 1, up to a boundary layer ~ sqrt(pi/400)
+        // docs/closed-forms.md CF-17: uniform disk, mass 1/4 within r = 1/2 and outer radius 1, up to a boundary layer ~ sqrt(pi/400)
         assertEquals(0.25, result.reading(GradientFlowDemo.INNER_FRACTION).values()[0], 0.05);
         assertEquals(1.0, result.reading(GradientFlowDemo.OUTER_RADIUS).values()[0], 0.1);
     }

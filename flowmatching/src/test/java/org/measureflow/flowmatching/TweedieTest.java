@@ -122,7 +122,7 @@ class TweedieTest {
             double[] w = new double[d];
             mixture.velocity(t, x, 0, v, 0);
             gaussian.velocity(t, x, 0, w, 0);
-            // B2 (Tweedie form) and B1 (Prop. 3.2) give the same affine field for Gaussian data.
+            // docs/closed-forms.md CF-9 (Tweedie form) and docs/closed-forms.md CF-8 (Prop. 3.2) give the same affine field for Gaussian data.
             assertTrue(TestMatrices.maxAbsDiff(v, w) < 1e-10 * (1 + TestMatrices.norm(v)));
             assertEquals(gaussian.divergence(t, x, 0), mixture.divergence(t, x, 0), 1e-9);
         });

@@ -8,7 +8,7 @@ import org.measureflow.core.parallel.Chunks;
 /**
  * A dense ground-cost matrix \( C_{ij} = c(x_i, y_j) \), {@code n x m}, stored row-major in one {@code double[]}:
  * the data of the Kantorovich problem \( \min_{P \in U(a,b)} \langle C, P \rangle \) (survey eq. 10). The default
- * ground cost is \( c(x,y) = |x-y|^2 \), not halved (closed-forms conventions).
+ * ground cost is \( c(x,y) = |x-y|^2 \), not halved (docs/conventions.md).
  *
  * <p>Immutable; {@link #values()} returns a copy, {@link #get(int, int)} reads one entry. Made by
  * {@link #of(int, int, double[])}, {@link #of(double[][])}, {@link #squaredEuclidean(ParticleMeasure, ParticleMeasure)}

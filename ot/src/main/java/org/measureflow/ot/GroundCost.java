@@ -6,7 +6,7 @@ import org.measureflow.core.measure.ParticleMeasure;
 /**
  * A ground cost \( c(x, y) = |x - y|^p \) on \( \mathbb{R}^d \) (Euclidean norm), the cost of the Kantorovich
  * problem \( \min_{P \in U(a,b)} \langle C, P \rangle \) (survey eq. 10) whose value is \( W_p^p \). The default is
- * the squared Euclidean distance \( |x-y|^2 \), not halved (closed-forms conventions).
+ * the squared Euclidean distance \( |x-y|^2 \), not halved (docs/conventions.md).
  *
  * <p>Immutable value; {@link #matrix(ParticleMeasure, ParticleMeasure)} builds the dense {@link CostMatrix}.
  */

@@ -15,8 +15,8 @@ import org.measureflow.ot.exact.OneDimensionalOt;
  * Quantities watched along a gradient flow (survey &sect;5): the energy \( F(\rho_t) \) (non-increasing along a
  * gradient flow, eq. 16), the mass \( \int\rho_t \) (conserved), the mean, the second moment
  * \( \int |x|^2 d\rho_t \) (for the heat flow it grows exactly by \( 2dDt \)), and the distance
- * \( W_2(\rho_t, \rho_\infty) \) to a known equilibrium, exact in one dimension (quantile formula, closed
- * form 11), absent otherwise.
+ * \( W_2(\rho_t, \rho_\infty) \) to a known equilibrium, exact in one dimension (quantile formula,
+ * docs/closed-forms.md CF-11), absent otherwise.
  *
  * @param energy             \( F(\rho) \)
  * @param mass               \( \int \rho \) (grid: midpoint sum; particles: the total weight, 1)

@@ -55,7 +55,7 @@ public interface InteractionPotential {
     }
 
     /**
-     * The quadratic interaction potential \( W(x, y) = \tfrac12 |x - y|^2 \), \( \nabla_1 W = x - y \) (closed form 7): the
+     * The quadratic interaction potential \( W(x, y) = \tfrac12 |x - y|^2 \), \( \nabla_1 W = x - y \) (docs/closed-forms.md CF-7): the
      * particle velocity is \( -(x_i - \bar x) \), the mean is fixed and deviations decay as \( e^{-t} \).
      *
      * @return the potential
@@ -88,7 +88,7 @@ public interface InteractionPotential {
 
     /**
      * The attraction&ndash;repulsion potential \( W(z) = \tfrac12 |z|^2 - \log|z| \), \( z = x - y \), with
-     * \( \nabla W(z) = z - z/|z|^2 \) (closed form B6): in two dimensions its aggregation flow converges to the
+     * \( \nabla W(z) = z - z/|z|^2 \) (docs/closed-forms.md CF-17): in two dimensions its aggregation flow converges to the
      * uniform measure on the unit disk (density \( 1/\pi \), Fetecau, Huang and Kolokolnikov 2011). Singular on
      * the diagonal, so self-pairs are excluded; two distinct particles at the same place contribute
      * \( W = +\infty \) to the energy and no force.

@@ -11,9 +11,9 @@ import org.measureflow.core.measure.GridDensity;
  * The two classical cases:
  * <ul>
  * <li>{@link #entropy(double)}: \( f(s) = D\, s\log s \), \( P(s) = D s \): the heat equation
- *     \( \partial_t \rho = D\Delta\rho \) (survey Thm 5.1, closed forms 4 and B6);</li>
+ *     \( \partial_t \rho = D\Delta\rho \) (survey Thm 5.1, docs/closed-forms.md CF-4);</li>
  * <li>{@link #porousMedium(double, double)}: \( f(s) = c\, s^m/(m-1) \), \( P(s) = c\, s^m \): the porous medium
- *     equation \( \partial_t\rho = c\,\Delta\rho^m \) (closed form 6, Barenblatt profiles).</li>
+ *     equation \( \partial_t\rho = c\,\Delta\rho^m \) (docs/closed-forms.md CF-6, Barenblatt profiles).</li>
  * </ul>
  * Defined on densities only (not on discrete measures, where \( \int f(\rho) \) is infinite). On a grid
  * \( \mathcal F(\rho) = \sum_c f(\rho_c)|\Delta| \). Immutable.
@@ -94,7 +94,7 @@ public final class InternalEnergy implements GridEnergy {
     }
 
     /**
-     * \( c\int \rho^m/(m-1) \), \( m > 1 \): its flow is \( \partial_t\rho = c\,\Delta\rho^m \) (closed form 6).
+     * \( c\int \rho^m/(m-1) \), \( m > 1 \): its flow is \( \partial_t\rho = c\,\Delta\rho^m \) (docs/closed-forms.md CF-6).
      *
      * @param m           the exponent, finite and {@code > 1}
      * @param coefficient \( c > 0 \)

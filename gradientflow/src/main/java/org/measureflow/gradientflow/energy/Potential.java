@@ -18,8 +18,8 @@ public interface Potential {
     void addGradient(double[] x, int offset, double s, double[] out, int outOffset);
 
     /**
-     * The quadratic potential \( V(x) = \tfrac12 (x - b)^\top A (x - b) \), \( \nabla V = A (x - b) \) (closed
-     * forms 5 and B6: its Fokker&ndash;Planck flow keeps Gaussians Gaussian, with Gibbs equilibrium
+     * The quadratic potential \( V(x) = \tfrac12 (x - b)^\top A (x - b) \), \( \nabla V = A (x - b) \) (docs/closed-forms.md
+     * CF-5): its Fokker&ndash;Planck flow keeps Gaussians Gaussian, with Gibbs equilibrium
      * \( \mathcal N(b, D A^{-1}) \)). {@code a} is copied and read as its symmetric part \( (A + A^\top)/2 \).
      *
      * @param a the \( d \times d \) matrix \( A \), finite

@@ -20,7 +20,7 @@ import org.measureflow.gradientflow.particles.Langevin;
 
 /**
  * Fokker&ndash;Planck \( \partial_t\rho = \Delta\rho + \mathrm{div}(\rho A x) \), \( V = x^\top A x/2 \)
- * (closed form 5): Gaussians stay Gaussian with \( m' = -Am \), \( S' = 2I - AS - SA \), equilibrium
+ * (docs/closed-forms.md CF-5): Gaussians stay Gaussian with \( m' = -Am \), \( S' = 2I - AS - SA \), equilibrium
  * \( \mathcal N(0, A^{-1}) \). Checked against the JKO scheme on a 2-D grid and against Langevin particles.
  */
 class FokkerPlanckTest {

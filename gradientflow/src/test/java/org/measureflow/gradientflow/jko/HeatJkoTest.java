@@ -9,7 +9,7 @@ import org.measureflow.gradientflow.energy.InternalEnergy;
 
 /**
  * The entropic JKO scheme for \( F = \int\rho\log\rho \) against the heat flow \( \mathcal N(0, s_0) \to
- * \mathcal N(0, s_0 + 2t) \) (closed form 4).
+ * \mathcal N(0, s_0 + 2t) \) (docs/closed-forms.md CF-4).
  */
 class HeatJkoTest {
     private static final double S0 = 0.5;

@@ -12,7 +12,7 @@ import org.measureflow.gradientflow.energy.InternalEnergy;
 /**
  * An interaction term in the JKO step (linearised at \( \rho_k \)): McKean&ndash;Vlasov
  * \( \partial_t\rho = D\Delta\rho + \mathrm{div}(\rho\nabla(W*\rho)) \) with \( W = |x|^2/2 \) keeps the mean and
- * gives \( S' = 2D - 2S \) (closed form B6 with G = 1), so \( S(t) = D + (S_0 - D)e^{-2t} \).
+ * gives \( S' = 2D - 2S \) (docs/closed-forms.md CF-7 with G = 1), so \( S(t) = D + (S_0 - D)e^{-2t} \).
  */
 class InteractionJkoTest {
     @Test

@@ -9,7 +9,7 @@ import org.measureflow.gradientflow.energy.InternalEnergy;
 
 /**
  * The entropic JKO scheme for \( \int\rho^2 \) (porous medium, m = 2) against the Barenblatt profile
- * (closed forms 6 and B6): in 1-D, \( U(x,t) = t^{-1/3}(C - x^2 t^{-2/3}/12)_+ \) with mass 1 for
+ * (docs/closed-forms.md CF-6): in 1-D, \( U(x,t) = t^{-1/3}(C - x^2 t^{-2/3}/12)_+ \) with mass 1 for
  * \( C = (\tfrac34 \sqrt{1/12})^{2/3} \) (from \( \int (C - kx^2)_+ = \tfrac43 C^{3/2}/\sqrt k \)).
  */
 class PorousMediumJkoTest {
@@ -26,7 +26,7 @@ class PorousMediumJkoTest {
 
     @Test
     void theBarenblattConstantGivesMassOne() {
-        // the closed form of B6 with d = 1, gamma = 1: C = (M k^{1/2} Gamma(5/2) / (pi^{1/2} Gamma(2)))^{2/3}
+        // the docs/closed-forms.md CF-6 with d = 1, gamma = 1: C = (M k^{1/2} Gamma(5/2) / (pi^{1/2} Gamma(2)))^{2/3}
         double gamma52 = 0.75 * Math.sqrt(Math.PI);
         double spec = Math.pow(Math.sqrt(K) * gamma52 / Math.sqrt(Math.PI), 1 / 1.5);
         assertEquals(spec, C, 1e-15);

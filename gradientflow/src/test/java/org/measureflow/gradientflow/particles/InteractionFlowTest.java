@@ -18,7 +18,7 @@ import org.measureflow.gradientflow.energy.PotentialEnergy;
 import org.measureflow.testing.Property;
 import org.measureflow.testing.RandomInputs;
 
-/** Particle gradient flows of interaction and potential energies (survey eq. 17, closed forms 7 and B6). */
+/** Particle gradient flows of interaction and potential energies (survey eq. 17, docs/closed-forms.md CF-7). */
 class InteractionFlowTest {
     @Test
     void quadraticInteractionContractsToTheMeanWithCovarianceDecayingAsExpMinus2t() {
@@ -96,7 +96,7 @@ class InteractionFlowTest {
 
     @Test
     void attractionRepulsionParticlesSpreadOverTheUnitDisk() {
-        // B6: the steady state of W = |z|^2/2 - log|z| in 2-D is uniform on the unit disk (density 1/pi)
+        // docs/closed-forms.md CF-17: the steady state of W = |z|^2/2 - log|z| in 2-D is uniform on the unit disk (density 1/pi)
         int n = 400;
         ParticleMeasure x0 = RandomInputs.pointCloud(new SplittableRandom(9), n, 2);
         // RK4 step 0.1: the repulsion's stiffness is ~ 1 / (n r^2) ~ 0.3 at the final spacing r ~ 0.09

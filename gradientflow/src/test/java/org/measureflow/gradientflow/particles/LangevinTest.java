@@ -15,7 +15,7 @@ import org.measureflow.testing.Rejections;
 /**
  * Langevin particles with a quadratic interaction: the McKean&ndash;Vlasov equation
  * \( \partial_t\rho = D\Delta\rho + \mathrm{div}(\rho\nabla(W*\rho)) \), \( W = |x|^2/2 \), keeps the mean and
- * has \( S' = 2D - 2S \) (closed form B6 with G = 1).
+ * has \( S' = 2D - 2S \) (docs/closed-forms.md CF-7 with G = 1).
  */
 class LangevinTest {
     @Test

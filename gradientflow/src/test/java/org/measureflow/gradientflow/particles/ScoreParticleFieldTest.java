@@ -12,7 +12,7 @@ import org.measureflow.core.ode.Heun;
 import org.measureflow.gradientflow.energy.Potential;
 import org.measureflow.gradientflow.energy.PotentialEnergy;
 
-/** The deterministic KDE-score particle method against the heat flow \( S(t) = S_0 + 2Dt \) (closed form 4). */
+/** The deterministic KDE-score particle method against the heat flow \( S(t) = S_0 + 2Dt \) (docs/closed-forms.md CF-4). */
 class ScoreParticleFieldTest {
     private static double relativeGrowthError(int n, double h, double t) {
         ParticleMeasure x0 = GaussianMeasure.of1d(0, Math.sqrt(0.5)).sample(n, new SplittableRandom(3));

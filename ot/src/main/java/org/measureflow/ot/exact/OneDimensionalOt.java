@@ -7,7 +7,7 @@ import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.ot.Histograms;
 
 /**
- * Exact optimal transport on the real line (closed forms B9 / item 11): for a convex cost \( |x-y|^p \),
+ * Exact optimal transport on the real line (docs/closed-forms.md CF-11 / item 11): for a convex cost \( |x-y|^p \),
  * \( p \ge 1 \),
  * \[ W_p^p(\mu, \nu) = \int_0^1 \bigl|F_\mu^{-1}(s) - F_\nu^{-1}(s)\bigr|^p \, ds , \]
  * attained by the monotone (quantile) coupling \( (F_\mu^{-1}, F_\nu^{-1})_\sharp \mathrm{Leb}_{[0,1]} \): the

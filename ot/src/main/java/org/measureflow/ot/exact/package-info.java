@@ -8,7 +8,7 @@
  *       \( n \times m \) costs; returns the optimal cost, a basic optimal plan and optimal dual potentials in an
  *       {@link org.measureflow.ot.exact.ExactOtResult}.</li>
  *   <li>{@link org.measureflow.ot.exact.OneDimensionalOt}: the closed form on the line,
- *       \( W_p^p = \int_0^1 |F^{-1} - G^{-1}|^p \) (closed forms item 11 / B9), with the monotone plan.</li>
+ *       \( W_p^p = \int_0^1 |F^{-1} - G^{-1}|^p \) (docs/closed-forms.md CF-11), with the monotone plan.</li>
  *   <li>{@link org.measureflow.ot.exact.SparsePlan}: a plan stored as its non-zero entries.</li>
  * </ul>
  *

@@ -11,7 +11,7 @@ import org.measureflow.core.measure.GaussianMeasure;
 
 /**
  * Optimal transport between Gaussian measures for the cost \( |x - y|^2 \) (survey Prop. 4.3; docs/closed-forms.md CF-12
- * and B4): the squared Wasserstein distance
+ * and docs/closed-forms.md CF-12): the squared Wasserstein distance
  * \[ W_2^2(\mathcal{N}(m_0,\Sigma_0), \mathcal{N}(m_1,\Sigma_1)) = |m_0 - m_1|^2 + \mathcal{B}^2(\Sigma_0,\Sigma_1), \quad
  *    \mathcal{B}^2(\Sigma_0,\Sigma_1) = \operatorname{tr}\Sigma_0 + \operatorname{tr}\Sigma_1
  *    - 2 \operatorname{tr}\big(\Sigma_0^{1/2}\Sigma_1\Sigma_0^{1/2}\big)^{1/2}, \]

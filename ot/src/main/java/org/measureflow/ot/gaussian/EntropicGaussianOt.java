@@ -9,7 +9,7 @@ import org.measureflow.core.measure.AffineMap;
 import org.measureflow.core.measure.GaussianMeasure;
 
 /**
- * Entropic optimal transport between Gaussian measures in closed form (docs/closed-forms.md CF-14 and B5), for the cost
+ * Entropic optimal transport between Gaussian measures in closed form (docs/closed-forms.md CF-14 and docs/closed-forms.md CF-14), for the cost
  * \( |x - y|^2 \) (not halved) and the KL-to-product regulariser
  * \[ \mathrm{OT}_\varepsilon(\alpha, \beta) = \min_{\pi \in \Pi(\alpha,\beta)} \int |x - y|^2 \, d\pi
  *    + \varepsilon\, \mathrm{KL}(\pi \,|\, \alpha \otimes \beta), \]
@@ -73,7 +73,7 @@ public final class EntropicGaussianOt {
     /**
      * The transport cost \( \int |x-y|^2 d\pi_\varepsilon = |m_a - m_b|^2 + \operatorname{tr}\Sigma_a
      * + \operatorname{tr}\Sigma_b - 2 \operatorname{tr} K \) of the optimal entropic plan (without the
-     * \( \varepsilon\mathrm{KL} \) term), with \( \operatorname{tr} K = \sum_i \sigma_i \tau(\sigma_i) \) (B5).
+     * \( \varepsilon\mathrm{KL} \) term), with \( \operatorname{tr} K = \sum_i \sigma_i \tau(\sigma_i) \) (docs/closed-forms.md CF-14).
      *
      * @throws IllegalArgumentException as {@link #objective}
      */
@@ -95,7 +95,7 @@ public final class EntropicGaussianOt {
     /**
      * The cross-covariance \( K = \mathrm{Cov}_\pi(X, Y) = \Sigma_a^{1/2} U \mathrm{diag}(\tau(\sigma_i)) V^\top
      * \Sigma_b^{1/2} = \tfrac{\varepsilon}{4}\big[(I + \tfrac{16}{\varepsilon^2}\Sigma_a\Sigma_b)^{1/2} - I\big] \) of
-     * the optimal plan \( \pi_\varepsilon = \mathcal{N}\big((m_a, m_b), [[\Sigma_a, K], [K^\top, \Sigma_b]]\big) \) (B5).
+     * the optimal plan \( \pi_\varepsilon = \mathcal{N}\big((m_a, m_b), [[\Sigma_a, K], [K^\top, \Sigma_b]]\big) \) (docs/closed-forms.md CF-14).
      * It satisfies \( K^2 + \tfrac{\varepsilon}{2} K = \Sigma_a \Sigma_b \); it is not symmetric in general.
      *
      * @throws IllegalArgumentException as {@link #objective}
@@ -114,7 +114,7 @@ public final class EntropicGaussianOt {
 
     /**
      * The entropic (barycentric) map \( x \mapsto \mathbb{E}_{\pi_\varepsilon}[Y \mid X = x] = m_b + K^\top
-     * \Sigma_a^{-1} (x - m_a) \) (B5). Its matrix \( K^\top \Sigma_a^{-1} = L^{-\top} f(M) L^{-1} \) is symmetric
+     * \Sigma_a^{-1} (x - m_a) \) (docs/closed-forms.md CF-14). Its matrix \( K^\top \Sigma_a^{-1} = L^{-\top} f(M) L^{-1} \) is symmetric
      * positive definite and tends to the Monge matrix of {@link BuresWasserstein#mongeMap} as
      * \( \varepsilon \to 0 \).
      *
@@ -135,7 +135,7 @@ public final class EntropicGaussianOt {
      * so that the traces cancel exactly:
      * \[ S_\varepsilon = |m_a - m_b|^2 + \sum_i \psi(\sigma_i(\Sigma_a, \Sigma_b))
      *    - \tfrac12 \sum_i \psi(\lambda_i(\Sigma_a)) - \tfrac12 \sum_i \psi(\lambda_i(\Sigma_b)) \]
-     * (B5). It is non-negative and vanishes iff \( \alpha = \beta \); rounding below 0 is clamped to 0, and equal
+     * (docs/closed-forms.md CF-14). It is non-negative and vanishes iff \( \alpha = \beta \); rounding below 0 is clamped to 0, and equal
      * measures give exactly 0.
      *
      * @throws IllegalArgumentException as {@link #objective}

@@ -13,7 +13,7 @@ import org.measureflow.core.measure.ParticleMeasure;
  * \( -2y_i \) decrease as \( y_i \) grows), some possibly empty. The envelope is built by the monotone stack of the
  * convex-hull trick in \( O(n \log n) \) (sorting). The optimal cells are the quantile intervals
  * \( [F^{-1}(B_{k-1}), F^{-1}(B_k)] \) of the sorted points (\( B_k = b_{(1)} + \dots + b_{(k)} \), \( F \) the
- * density's CDF, piecewise linear; closed forms item 11), and equality of the two costs at the common boundary
+ * density's CDF, piecewise linear; docs/closed-forms.md CF-11), and equality of the two costs at the common boundary
  * \( z_k \) gives the weights exactly: \( \psi_{(k+1)} - \psi_{(k)} = (y_{(k+1)} - y_{(k)})(y_{(k+1)} + y_{(k)} - 2z_k) \).
  */
 final class SemiDiscreteLine {

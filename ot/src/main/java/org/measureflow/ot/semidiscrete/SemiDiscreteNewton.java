@@ -40,7 +40,7 @@ import org.measureflow.core.measure.ParticleMeasure;
  *
  * <p><b>On a line</b> (a 1-D {@link GridDensity} and 1-D points) no iteration is needed: the optimal cells are the
  * quantile intervals \( [F^{-1}(B_{k-1}), F^{-1}(B_k)] \) of the sorted points (\( B_k \) the cumulative target
- * masses, \( F \) the density's CDF; closed forms item 11), and equal costs at each common boundary \( z_k \) give
+ * masses, \( F \) the density's CDF; docs/closed-forms.md CF-11), and equal costs at each common boundary \( z_k \) give
  * \( \psi_{(k+1)} - \psi_{(k)} = (y_{(k+1)} - y_{(k)})(y_{(k+1)} + y_{(k)} - 2 z_k) \); the result reports 0
  * iterations, with masses, cost and centroids integrated exactly over the cells of the lower envelope of the lines
  * \( x \mapsto -2y_i x + y_i^2 - \psi_i \).

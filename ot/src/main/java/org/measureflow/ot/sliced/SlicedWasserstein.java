@@ -17,7 +17,7 @@ import org.measureflow.ot.exact.OneDimensionalOt;
  * \( \widehat{SW}_p^p = \frac1L\sum_l W_p^p(\theta_l\sharp\mu, \theta_l\sharp\nu) \) (unbiased, standard error
  * \( O(L^{-1/2}) \), reported). Each one-dimensional term is exact: the quantile formula
  * \( W_p^p = \int_0^1 |F^{-1}_{\theta\sharp\mu} - F^{-1}_{\theta\sharp\nu}|^p \) by sorting
- * ({@link OneDimensionalOt}; closed forms B9), in \( O((n+m)\log(n+m)) \) per direction; for two uniform
+ * ({@link OneDimensionalOt}; docs/closed-forms.md CF-11), in \( O((n+m)\log(n+m)) \) per direction; for two uniform
  * measures of the same size it is \( \frac1n\sum_i |x_{(i)} - y_{(i)}|^p \) over the sorted projections. In dimension 1 every
  * direction is \( \pm 1 \) and \( SW_p = W_p \).
  *
@@ -267,7 +267,7 @@ public final class SlicedWasserstein {
         int n = x.size();
         int m = y.size();
         double[] values = new double[count];
-        // equal sizes and uniform weights: the monotone coupling matches the i-th smallest atoms (B9), so a
+        // equal sizes and uniform weights: the monotone coupling matches the i-th smallest atoms (docs/closed-forms.md CF-11), so a
         // primitive sort of each projection suffices
         boolean sorted = n == m && x.isUniform() && y.isUniform();
         Chunks.Body body = (chunk, start, end) -> {

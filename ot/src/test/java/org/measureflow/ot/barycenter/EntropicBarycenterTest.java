@@ -96,7 +96,7 @@ class EntropicBarycenterTest {
         }
     }
 
-    /** \( \tau(r) = (\sqrt{\varepsilon^2 + 16r^2} - \varepsilon)/(4r) \) (closed forms B5). */
+    /** \( \tau(r) = (\sqrt{\varepsilon^2 + 16r^2} - \varepsilon)/(4r) \) (docs/closed-forms.md CF-14). */
     private static double tau(double r, double eps) {
         return (Math.sqrt(eps * eps + 16 * r * r) - eps) / (4 * r);
     }
@@ -112,7 +112,7 @@ class EntropicBarycenterTest {
         BarycenterResult r = ConvolutionalBarycenter.of(eps).withTolerance(1e-11).withMaxIterations(100_000)
                 .solve(new GridDensity[] {g0, g1}, new double[] {0.5, 0.5});
         assertTrue(r.converged(), "converged: " + r.error());
-        // The objective is sum_k lambda_k [OT_eps^KL(p, b_k)] - eps H(p) + const (B5: the -eps H(P) regulariser is
+        // The objective is sum_k lambda_k [OT_eps^KL(p, b_k)] - eps H(p) + const (docs/closed-forms.md CF-14: the -eps H(P) regulariser is
         // the KL one minus eps(H(p) + H(b))). For p = N(m, sigma^2) and b_k = N(m_k, s^2) in 1-D,
         // OT^KL = (m - m_k)^2 + sigma^2 + s^2 + psi(sigma s), psi' = -2 tau, so m = (m_0 + m_1)/2 and sigma solves
         // 2 sigma^2 - 2 sigma s tau(sigma s) - eps = 0, i.e. sigma ~ s + eps/(4 s): the entropic blur.

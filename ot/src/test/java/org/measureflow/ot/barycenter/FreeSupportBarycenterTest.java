@@ -42,7 +42,7 @@ class FreeSupportBarycenterTest {
         double[] lambda = {0.2, 0.5, 0.3};
         FreeSupportBarycenterResult r = FreeSupportBarycenter.withDefaults()
                 .solve(mu, lambda, ParticleMeasure.fromFlat(RandomInputs.gaussianVector(rng, n), 1));
-        // 1-D, uniform n-point measures: the optimal plans are the sorting permutations (B9), so the barycenter's
+        // 1-D, uniform n-point measures: the optimal plans are the sorting permutations (docs/closed-forms.md CF-11), so the barycenter's
         // quantile function is the lambda-average of the quantile functions, reached after one update
         double[] expected = new double[n];
         for (int i = 0; i < n; i++) {
@@ -92,7 +92,7 @@ class FreeSupportBarycenterTest {
             }
             assertEquals(expected, mean[q], 1e-12);
         }
-        // the Bures barycenter of the populations (B4 fixed point) against the Gaussian with the barycenter's
+        // the Bures barycenter of the populations (docs/closed-forms.md CF-12 fixed point) against the Gaussian with the barycenter's
         // moments: the sample covariances are off by about |S| sqrt(2/n) = 0.07 |S| per entry, so the Bures distance
         // of the moments is O(sqrt(tr S) * 0.07); 0.1 (a squared-distance unit of the data) is about three times that
         BuresBarycenterResult bures = BuresBarycenter.withDefaults().solve(gaussians, lambda);

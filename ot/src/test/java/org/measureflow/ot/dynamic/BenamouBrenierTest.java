@@ -31,7 +31,7 @@ class BenamouBrenierTest {
 
     @Test
     void kineticEnergyConvergesToW2SquaredAndTheMidpointToMcCannsUnderRefinement() {
-        // closed forms item 12 in 1-D: W2^2 = (m0 - m1)^2 + (s0 - s1)^2, McCann midpoint N((m0+m1)/2, ((s0+s1)/2)^2)
+        // docs/closed-forms.md CF-12 in 1-D: W2^2 = (m0 - m1)^2 + (s0 - s1)^2, McCann midpoint N((m0+m1)/2, ((s0+s1)/2)^2)
         double w2 = (M0 - M1) * (M0 - M1) + (S0 - S1) * (S0 - S1);
         int[] sizes = {16, 32, 64};
         double[] energyError = new double[sizes.length];

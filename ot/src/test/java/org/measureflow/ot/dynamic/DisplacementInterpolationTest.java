@@ -78,7 +78,7 @@ class DisplacementInterpolationTest {
                 }
             }
         }
-        // and the cost is the sample version of W2^2 (closed forms item 12): within sampling error
+        // and the cost is the sample version of W2^2 (docs/closed-forms.md CF-12): within sampling error
         assertEquals(BuresWasserstein.squaredDistance(mu, nu), path.cost(), 0.3);
     }
 

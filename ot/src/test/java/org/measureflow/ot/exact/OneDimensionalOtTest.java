@@ -37,7 +37,7 @@ class OneDimensionalOtTest {
         double[] y = {2, -1};
         double[] b = {.4, .6};
         SparsePlan plan = OneDimensionalOt.monotonePlan(x, a, y, b);
-        double[] expected = {.3, 0, 0, .2, .1, .4}; // B9's plan with rows and columns permuted, flat row-major
+        double[] expected = {.3, 0, 0, .2, .1, .4}; // docs/closed-forms.md CF-11's plan with rows and columns permuted, flat row-major
         assertArrayEquals(expected, plan.toDense(), 1e-15); // one subtraction of O(1) masses
         assertEquals(2.2, OneDimensionalOt.cost(x, a, y, b, 2), 1e-12);
     }

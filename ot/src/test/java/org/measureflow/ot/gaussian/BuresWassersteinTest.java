@@ -43,7 +43,7 @@ class BuresWassersteinTest {
         double[][] expected = {{1.3911917, 0.17970205}, {0.17970205, 0.69559585}};
         for (int i = 0; i < 2; i++) {
             for (int j = 0; j < 2; j++) {
-                // B1 gives 8 significant digits
+                // docs/closed-forms.md CF-8 gives 8 significant digits
                 assertEquals(expected[i][j], a.get(i, j), 1e-7, "A(" + i + "," + j + ")");
             }
         }

@@ -34,7 +34,7 @@ class EntropicGaussianOtTest {
         double[] cost = {2.8081956279, 3.5342331592, 4.4289346728};
         double[] divergence = {1.4333740664, 1.4279611178, 1.4084460399};
         for (int i = 0; i < 3; i++) {
-            // B5 golden values to 10 decimals; the spec asks for 1e-8
+            // docs/closed-forms.md CF-14 golden values to 10 decimals; the spec asks for 1e-8
             assertEquals(cost[i], EntropicGaussianOt.objective(goldenSource(), goldenTarget(), eps[i]), 1e-9, "OT eps=" + eps[i]);
             assertEquals(divergence[i], EntropicGaussianOt.sinkhornDivergence(goldenSource(), goldenTarget(), eps[i]), 1e-9,
                     "S eps=" + eps[i]);
@@ -45,7 +45,7 @@ class EntropicGaussianOtTest {
     void goldenOneDimensionalEntropicCosts() {
         GaussianMeasure a = GaussianMeasure.of1d(0.3, 0.8);
         GaussianMeasure b = GaussianMeasure.of1d(-0.5, 1.7);
-        // B5 gives 8 decimals (half a unit in the last place)
+        // docs/closed-forms.md CF-14 gives 8 decimals (half a unit in the last place)
         assertEquals(2.13492567, EntropicGaussianOt.objective(a, b, 0.5), 5e-9);
         assertEquals(2.93931693, EntropicGaussianOt.objective(a, b, 2), 5e-9);
     }

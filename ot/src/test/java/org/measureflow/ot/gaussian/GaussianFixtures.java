@@ -13,7 +13,7 @@ final class GaussianFixtures {
     private GaussianFixtures() {
     }
 
-    /** The B4/B5 golden pair: N(0, diag(1,2)) and N((1,0), [[2,.5],[.5,1]]). */
+    /** The docs/closed-forms.md CF-12/docs/closed-forms.md CF-14 golden pair: N(0, diag(1,2)) and N((1,0), [[2,.5],[.5,1]]). */
     static GaussianMeasure goldenSource() {
         return GaussianMeasure.of(new double[]{0, 0}, new DMatrixRMaj(new double[][]{{1, 0}, {0, 2}}));
     }

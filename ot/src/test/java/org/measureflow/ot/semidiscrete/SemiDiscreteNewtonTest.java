@@ -308,7 +308,7 @@ class SemiDiscreteNewtonTest {
             }
             // the 2-D cost adds int |y - 0.5|^2 = 1/12 over the unit height
             assertEquals(r2.objective(), r1.objective() + 1.0 / 12, 1e-9);
-            // the 1-D value is W2^2 by the quantile formula (closed forms item 11), checked on a fine discretisation:
+            // the 1-D value is W2^2 by the quantile formula (docs/closed-forms.md CF-11), checked on a fine discretisation:
             // |W2^2(rho, nu) - W2^2(rho_h, nu)| <= delta (2 W + delta), delta = h / sqrt(12) for cells of width h
             int k = 2000;
             double[] centres = new double[k];

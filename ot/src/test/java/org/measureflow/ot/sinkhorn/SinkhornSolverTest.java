@@ -31,7 +31,7 @@ class SinkhornSolverTest {
         SinkhornResult r = SinkhornSolver.of(eps).withTolerance(1e-13).solve(half, half, TOY);
         double[] p = r.plan().toDense();
         double p11 = 1 / (2 * (1 + Math.exp(-1 / eps)));
-        // closed form of item 13 / B10; the solver stops at an L1 marginal error of 1e-13, far below 1e-10
+        // docs/closed-forms.md CF-13 / docs/closed-forms.md CF-13; the solver stops at an L1 marginal error of 1e-13, far below 1e-10
         assertTrue(r.converged());
         assertEquals(p11, p[0], 1e-10);
         assertEquals(p11, p[3], 1e-10);
@@ -57,7 +57,7 @@ class SinkhornSolverTest {
         for (boolean log : new boolean[] {false, true}) {
             SinkhornResult r = SinkhornSolver.of(eps).withTolerance(1e-13).withLogDomain(log)
                     .solve(new double[] {p, 1 - p}, new double[] {q, 1 - q}, CostMatrix.of(c));
-            // B10's quadratic root; marginal error 1e-13 bounds every entry's error far below 1e-10
+            // docs/closed-forms.md CF-13's quadratic root; marginal error 1e-13 bounds every entry's error far below 1e-10
             assertArrayEquals(expected, r.plan().toDense(), 1e-10, "logDomain " + log);
         }
     }
@@ -71,12 +71,12 @@ class SinkhornSolverTest {
                 .withTolerance(1e-300 + Double.MIN_NORMAL);
         double previous = Double.NaN;
         for (int k = 1; k <= 8; k++) {
-            // a non-symmetric start: from g = 0 the toy converges in one step (B10)
+            // a non-symmetric start: from g = 0 the toy converges in one step (docs/closed-forms.md CF-13)
             SinkhornResult r = o.withMaxIterations(k).solve(half, half, TOY, null, new double[] {0, 0.8},
                     IterationObserver.none());
             double err = r.error();
             if (k > 1 && err > 1e-12) {
-                // B10: the ratio is exactly tanh^2(1/(2 eps)); relative 1e-6 allows rounding in errors ~1e-10
+                // docs/closed-forms.md CF-13: the ratio is exactly tanh^2(1/(2 eps)); relative 1e-6 allows rounding in errors ~1e-10
                 assertEquals(rate, err / previous, 1e-6 * rate, "iteration " + k);
             }
             previous = err;

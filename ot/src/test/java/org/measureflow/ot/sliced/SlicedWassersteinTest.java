@@ -89,7 +89,7 @@ class SlicedWassersteinTest {
 
     /**
      * \( E_\theta[(\theta\cdot(m_0 - m_1))^2 + (\sqrt{\theta^\top S_0\theta} - \sqrt{\theta^\top S_1\theta})^2] \), the
-     * SW_2^2 of two Gaussians in the plane (closed forms B9 on each line), by the midpoint rule on the half circle
+     * SW_2^2 of two Gaussians in the plane (docs/closed-forms.md CF-11 on each line), by the midpoint rule on the half circle
      * (smooth periodic integrand: exact to rounding with 4000 nodes).
      */
     private static double gaussianSliced(double[] m0, DMatrixRMaj s0, double[] m1, DMatrixRMaj s1) {

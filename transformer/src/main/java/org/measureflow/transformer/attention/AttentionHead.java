@@ -86,7 +86,7 @@ public final class AttentionHead {
 
     /**
      * The head \( Q = \beta I \), \( K = V = I \) of the clustering studies on the sphere (Geshkovski et al.; spec
-     * B8(d)): logits \( \beta \langle x, y\rangle \), output \( \int e^{\beta\langle x,y\rangle} y\,d\mu /
+     * docs/closed-forms.md CF-16(d)): logits \( \beta \langle x, y\rangle \), output \( \int e^{\beta\langle x,y\rangle} y\,d\mu /
      * \int e^{\beta \langle x,y\rangle} d\mu \).
      *
      * @param d    dimension, {@code > 0}

@@ -56,7 +56,7 @@ public final class SelfAttention {
      * @param normalisation softmax or unnormalised
      * @param tangent       whether to project each output on the tangent space of the sphere at its token,
      *                      \( v_i \leftarrow v_i - \langle v_i, x_i\rangle x_i / |x_i|^2 \) (survey &sect;7; spec
-     *                      B8(d), \( P_x = I - x x^\top \) on the unit sphere)
+     *                      docs/closed-forms.md CF-16(d), \( P_x = I - x x^\top \) on the unit sphere)
      * @param out           receives the {@code n * d} outputs, row-major; must not be {@code points}
      * @throws IllegalArgumentException on a size mismatch, a null argument, a non-finite coordinate, a bias that is
      *                                  {@code NaN} or \( +\infty \), logits that could overflow, or an output that

@@ -20,7 +20,7 @@ import org.measureflow.transformer.attention.Attention;
 import org.measureflow.transformer.attention.AttentionSchedule;
 
 /**
- * The Gaussian closure of the transformer PDE (survey Thm. 7.1, eq. 30; spec item 16 and B8(a)&ndash;(c)).
+ * The Gaussian closure of the transformer PDE (survey Thm. 7.1, eq. 30; docs/closed-forms.md CF-16 and docs/closed-forms.md CF-16(a)&ndash;(c)).
  *
  * <p><b>Softmax attention.</b> For \( \mu = \mathcal N(m, \Sigma) \) the tilted measure
  * \( e^{\langle a, y\rangle} \mu(dy) / \int e^{\langle a, y\rangle} d\mu \) is \( \mathcal N(m + \Sigma a, \Sigma) \),

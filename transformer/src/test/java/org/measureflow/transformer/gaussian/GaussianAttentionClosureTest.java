@@ -28,7 +28,7 @@ import org.measureflow.transformer.attention.AttentionFixtures;
 import org.measureflow.transformer.attention.AttentionHead;
 import org.measureflow.transformer.attention.AttentionSchedule;
 
-/** {@link GaussianAttentionClosure} against spec item 16 and B8(a)-(c), and against 20,000 attention particles. */
+/** {@link GaussianAttentionClosure} against docs/closed-forms.md CF-16 and docs/closed-forms.md CF-16(a)-(c), and against 20,000 attention particles. */
 class GaussianAttentionClosureTest {
     /** The closure of Sinkhorn (doubly stochastic) attention, other settings at their defaults. */
     private static final GaussianAttentionClosure SINKHORN = GaussianAttentionClosure.withDefaults()
