@@ -36,6 +36,23 @@ abstract class FileCommand implements Callable<Integer> {
         Limits.requireMemory(what, bytes);
     }
 
+    /** The input files read so far, named in a library's rejection of the input. */
+    private final java.util.List<String> inputFiles = new java.util.ArrayList<>();
+
+    /**
+     * Reads a points file ({@link PointCsv#read}) and remembers its name for the messages of this run.
+     *
+     * @param file     the file
+     * @param weighted whether the last column of a file without a header holds the weights
+     * @return the points
+     * @throws CsvFormatException on a malformed file
+     */
+    final org.measureflow.core.measure.ParticleMeasure readPoints(java.nio.file.Path file, boolean weighted)
+            throws CsvFormatException {
+        inputFiles.add(String.valueOf(file));
+        return PointCsv.read(file, weighted);
+    }
+
     /** Runs the command: exit status 0, or the status of its failure with one line on standard error. */
     @Override
     public final Integer call() {
@@ -52,12 +69,16 @@ abstract class FileCommand implements Callable<Integer> {
             // The library names the argument and the rule. Every number a command passes on is finite (the CSV
             // reader and the option converters see to it), so a complaint about a non-finite value concerns a state
             // the run itself produced: the run blew up. Any other complaint is about input the command let through.
+            // The same holds for an overflow: the command keeps coordinates within 1e150 (squared distances finite),
+            // so an overflow the library reports comes from the scales the run reached.
             String m = String.valueOf(e.getMessage());
-            if (m.toLowerCase(java.util.Locale.ROOT).contains("finite")) {
+            String lower = m.toLowerCase(java.util.Locale.ROOT);
+            if (lower.contains("finite") || lower.contains("overflow") || lower.contains("beyond double precision")) {
                 return report(err, ExitStatus.NOT_CONVERGED, "the run produced a value that is not finite ("
                         + m + "); nothing written", e);
             }
-            return report(err, ExitStatus.BAD_INPUT, "the input was rejected: " + m, e);
+            String from = inputFiles.isEmpty() ? "" : " (from " + String.join(", ", inputFiles) + ")";
+            return report(err, ExitStatus.BAD_INPUT, "the input" + from + " was rejected: " + m, e);
         } catch (IllegalStateException | ArithmeticException e) {
             // how the library's solvers report a numerical failure of a run (training diverged, scalings left the
             // floating-point range, an overflow): the run ended without a result to trust

@@ -134,7 +134,7 @@ public final class FlowMatchCommand extends FileCommand {
         }
         try (OutputFiles outputs = new OutputFiles()) {
             OutputFiles.Output samplesFile = outputs.declare("--out", out);
-            ParticleMeasure all = PointCsv.read(data, weighted);
+            ParticleMeasure all = readPoints(data, weighted);
             return run(all, pairing, outputs, samplesFile, stdout);
         }
     }

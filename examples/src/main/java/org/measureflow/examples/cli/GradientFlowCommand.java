@@ -143,7 +143,7 @@ public final class GradientFlowCommand extends FileCommand {
         try (OutputFiles outputs = new OutputFiles()) {
             CommandSupport.Picture pictureFiles = CommandSupport.declarePicture(outputs, "--picture", picture);
             OutputFiles.Output outFile = out == null ? null : outputs.declare("--out", out);
-            ParticleMeasure mu = PointCsv.read(points, weighted);
+            ParticleMeasure mu = readPoints(points, weighted);
             int d = mu.dimension();
             if (d > 2) {
                 throw CommandFailure.badInput(points + " has points of dimension " + d

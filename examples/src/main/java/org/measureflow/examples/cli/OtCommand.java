@@ -140,8 +140,8 @@ public final class OtCommand extends FileCommand {
             OutputFiles.Output planFile = plan == null ? null : outputs.declare("--plan", plan);
             CommandSupport.Picture pictureFiles = picture == null ? null
                     : CommandSupport.declarePicture(outputs, "--picture", picture);
-            ParticleMeasure x = PointCsv.read(source, weighted);
-            ParticleMeasure y = PointCsv.read(target, weighted);
+            ParticleMeasure x = readPoints(source, weighted);
+            ParticleMeasure y = readPoints(target, weighted);
             if (x.dimension() != y.dimension()) {
                 throw CommandFailure.badInput(String.format(Locale.ROOT,
                         "%s has points of dimension %d but %s has dimension %d", target, y.dimension(), source,

@@ -129,7 +129,7 @@ public final class TransformerCommand extends FileCommand {
         try (OutputFiles outputs = new OutputFiles()) {
             CommandSupport.Picture pictureFiles = CommandSupport.declarePicture(outputs, "--picture", picture);
             OutputFiles.Output outFile = out == null ? null : outputs.declare("--out", out);
-            ParticleMeasure x = PointCsv.read(tokens, false);
+            ParticleMeasure x = readPoints(tokens, false);
             int zero = firstZeroToken(x);
             if (zero >= 0) {
                 throw CommandFailure.badInput(tokens + ": token " + (zero + 1) + " is zero (its squared norm is 0 in "
