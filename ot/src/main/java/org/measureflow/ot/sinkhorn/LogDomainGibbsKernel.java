@@ -25,9 +25,11 @@ import org.measureflow.ot.CostMatrix;
  * by one thread in a fixed order, so parallel and serial runs give identical bits.
  *
  * <p>Immutable and thread-safe; the arrays passed in are read, never kept, and only the {@code out} arguments are
- * written. (The class is abstract only to hold its two grounds; it has no other implementations.)
+ * written. (The class is abstract only to hold its two grounds; its one other subclass, the truncated kernel of
+ * large point clouds used inside {@link SinkhornSolver}, is package-private.)
  */
-public abstract sealed class LogDomainGibbsKernel permits LogDomainGibbsKernel.Dense, LogDomainGibbsKernel.Cloud {
+public abstract sealed class LogDomainGibbsKernel permits LogDomainGibbsKernel.Dense, LogDomainGibbsKernel.Cloud,
+        TruncatedGibbsKernel {
     /** A stale-shift sum inside this range is accurate; outside it the two-pass (max-shifted) sum is used. */
     static final double LOW = 1e-280;
     /** Upper end of the range of accurate stale-shift sums. */
@@ -365,7 +367,7 @@ public abstract sealed class LogDomainGibbsKernel permits LogDomainGibbsKernel.D
      * One pass over the plan, unchecked: row sums {@code rows[i]}, column sums {@code cols[j]}; returns
      * \( \langle P, C\rangle \). Column sums and the cost are combined from per-chunk partials in chunk order.
      */
-    final double planStatistics(double[] h, double[] w, double eps, double[] rows, double[] cols) {
+    double planStatistics(double[] h, double[] w, double eps, double[] rows, double[] cols) {
         int chunk = chunkRows();
         int chunks = Chunks.count(n, chunk);
         double[] colPartial = new double[chunks * m];

@@ -170,7 +170,8 @@ public final class SemiDualNewton {
         // a stored kernel already holds n m doubles; without one the memory stays O(n + m) plus at most 48 MB
         long budget = stored != null ? entries / 4
                 : Math.min(entries / 2, Math.max(64L * (n + m), TRUNCATED_ENTRIES));
-        truncated = budget > 0 ? new TruncatedPlan(ground, budget) : null;
+        // a truncated kernel already sums over its kept pairs only; storing them would not fit the budget anyway
+        truncated = budget > 0 && !(ground instanceof TruncatedGibbsKernel) ? new TruncatedPlan(ground, budget) : null;
     }
 
     /**

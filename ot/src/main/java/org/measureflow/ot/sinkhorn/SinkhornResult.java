@@ -15,7 +15,11 @@ import org.measureflow.core.iteration.IterativeResult;
  *
  * <p>All values refer to the plan \( P \) defined by the returned potentials: {@link #error()} is its exact
  * \( \|P\mathbf 1 - a\|_1 + \|P^\top\mathbf 1 - b\|_1 \) (recomputed in a final pass, not an estimate), and
- * {@link #objective()} is its exact entropic cost.
+ * {@link #objective()} is its exact entropic cost. The one exception is a multiscale solve of large point clouds
+ * ({@link SinkhornSolver.PointCloudKernel#MULTISCALE}), which sums only over the pairs of grid cells whose share
+ * of the plan can matter: there the values are those of the plan restricted to these pairs, {@link #neglectedMass()}
+ * bounds the mass of the rest, and the error adds twice that bound (the dropped entries change the row and column
+ * sums by at most their total).
  *
  * @param f             the potential on the source atoms (the accessor returns a copy)
  * @param g             the potential on the target atoms (the accessor returns a copy)
@@ -26,6 +30,8 @@ import org.measureflow.core.iteration.IterativeResult;
  *                      {@code objective} up to \( \|P\mathbf 1-a\|_1 \max|f| + \|P^\top\mathbf 1-b\|_1\max|g| \), so
  *                      both tend to \( \mathrm{OT}_\varepsilon \) at convergence
  * @param epsilon       the regularisation \( \varepsilon \) used (absolute, in cost units)
+ * @param neglectedMass an upper bound of \( \sum P_{ij} \) over the entries a multiscale solve skipped (0 for the
+ *                      other solves)
  * @param plan          the plan, evaluated lazily from the potentials and the cost
  * @param convergence   Sinkhorn iterations done (one iteration = one update of \( g \) and one of \( f \), over all
  *                      stages of epsilon-scaling; in a Newton stage ({@link SemiDualNewton}) one column update, one
@@ -35,13 +41,14 @@ import org.measureflow.core.iteration.IterativeResult;
  *                      \( \|P\mathbf 1 - a e^{-f/\rho_a}\|_1 + \|P^\top\mathbf 1 - b e^{-g/\rho_b}\|_1 \))
  */
 public record SinkhornResult(double[] f, double[] g, double cost, double objective, double dualObjective,
-        double epsilon, EntropicPlan plan, Convergence convergence) implements IterativeResult {
+        double epsilon, double neglectedMass, EntropicPlan plan, Convergence convergence) implements IterativeResult {
 
     /** Validates the record and copies the potentials. */
     public SinkhornResult {
         Arguments.notNull("f", f);
         Arguments.notNull("g", g);
         Arguments.notNull("plan", plan);
+        Arguments.nonNegative("neglectedMass", neglectedMass);
         Arguments.notNull("convergence", convergence);
         f = f.clone();
         g = g.clone();
@@ -68,6 +75,7 @@ public record SinkhornResult(double[] f, double[] g, double cost, double objecti
     public String toString() {
         return "SinkhornResult[n=" + f.length + ", m=" + g.length + ", epsilon=" + TextSummary.number(epsilon)
                 + ", cost=" + TextSummary.number(cost) + ", objective=" + TextSummary.number(objective) + ", "
+                + (neglectedMass > 0 ? "neglected mass <= " + TextSummary.brief(neglectedMass) + ", " : "")
                 + convergence + ", f=" + TextSummary.array(f) + "]";
     }
 }

@@ -312,6 +312,26 @@ public final class SinkhornSolver {
         return new SinkhornSolver(o);
     }
 
+    /**
+     * This solver with another way of applying the kernel of point clouds ({@link #solve(ParticleMeasure,
+     * ParticleMeasure)}); the default {@link PointCloudKernel#AUTOMATIC} chooses from the sizes, epsilon and the
+     * heap. Dense costs ({@link #solve(double[], double[], CostMatrix)}) are not affected.
+     *
+     * @param kernel the choice
+     * @return a new solver
+     * @throws IllegalArgumentException if {@code kernel} is null
+     */
+    public SinkhornSolver withPointCloudKernel(PointCloudKernel kernel) {
+        Settings o = options.copy();
+        o.cloudKernel = Arguments.notNull("kernel", kernel);
+        return new SinkhornSolver(o);
+    }
+
+    /** How the kernel of point clouds is applied. */
+    public PointCloudKernel pointCloudKernel() {
+        return options.cloudKernel;
+    }
+
     /** The regularisation, absolute or relative to the mean cost. */
     public Epsilon epsilon() {
         return options.epsilon;
@@ -449,7 +469,65 @@ public final class SinkhornSolver {
         double scale = ground.costScale();
         double target = LogDomainGibbsKernel.checkedEpsilon("x", scale, options.epsilon.resolve(x, y));
         double[][] start = warmStart(fInit, gInit, x.size(), y.size(), scale, target);
-        return run(ground, x.weights(), y.weights(), start[0], start[1], scale, target, false, observer);
+        PointCloudKernel kernel = options.cloudKernel == PointCloudKernel.AUTOMATIC
+                ? PointCloudKernel.choose(x.size(), y.size(), scale, target, Runtime.getRuntime().maxMemory())
+                : options.cloudKernel;
+        double[] a = x.weights();
+        double[] b = y.weights();
+        switch (kernel) {
+            case STORED -> {
+                LogDomainGibbsKernel.Dense dense = new LogDomainGibbsKernel.Dense(CostMatrix.squaredEuclidean(x, y),
+                        options.parallel);
+                SinkhornResult r = run(dense, a, b, start[0], start[1], scale, target, !options.logDomain, observer);
+                // the result's plan reads the clouds, not the n x m matrix (which is let go)
+                return new SinkhornResult(r.f(), r.g(), r.cost(), r.objective(), r.dualObjective(), r.epsilon(), 0,
+                        new EntropicPlan(ground, SinkhornSolver.hOf(r.f(), logs(a), target),
+                                SinkhornSolver.hOf(r.g(), logs(b), target), target), r.convergence());
+            }
+            case MULTISCALE -> {
+                return MultiscaleSinkhorn.solve(this, ground, a, b, fInit == null ? null : start[0],
+                        gInit == null ? null : start[1], target, observer);
+            }
+            default -> {
+                return run(ground, a, b, start[0], start[1], scale, target, false, observer);
+            }
+        }
+    }
+
+    /**
+     * How {@link #solve(ParticleMeasure, ParticleMeasure)} applies the kernel of two point clouds
+     * \( K_{ij} = e^{-|x_i - y_j|^2/\varepsilon} \).
+     */
+    public enum PointCloudKernel {
+        /**
+         * {@link #STORED} when the \( nm \) cost and kernel fit in a quarter of the heap (about 24 bytes per entry),
+         * otherwise {@link #MULTISCALE} when \( \varepsilon \lt 0.05 R \) (\( R \) the squared diameter of the
+         * clouds: the kernel is then numerically sparse), otherwise {@link #ONLINE}.
+         */
+        AUTOMATIC,
+        /** The squared distances stored as a dense cost matrix: the stabilised stored kernel of dense costs. */
+        STORED,
+        /** Every entry recomputed in each log-sum-exp: memory \( O((n+m)d) \), time \( O(nm) \) per iteration. */
+        ONLINE,
+        /**
+         * Coarse-to-fine on grid cells with the truncated kernel (Schmitzer 2019; Feydy et al. 2019): memory
+         * \( O((n+m)d) \) plus the kept cell pairs, time per iteration proportional to the entries of the kept
+         * pairs; the result reports a bound of the mass it neglected ({@link SinkhornResult#neglectedMass()}).
+         */
+        MULTISCALE;
+
+        /** Bytes per entry of the stored path: the cost, the kernel, and room for the Newton stage's sparse plan. */
+        static final long STORED_BYTES_PER_ENTRY = 24;
+        /** Below this ratio of epsilon to the cost's range the automatic choice truncates. */
+        static final double SPARSE_RATIO = 0.05;
+
+        static PointCloudKernel choose(int n, int m, double range, double eps, long heap) {
+            long entries = (long) n * m;
+            if (entries < Integer.MAX_VALUE && entries <= heap / 4 / STORED_BYTES_PER_ENTRY) {
+                return STORED;
+            }
+            return eps < SPARSE_RATIO * range ? MULTISCALE : ONLINE;
+        }
     }
 
     private static void checkInit(double[] fInit, double[] gInit, int n, int m) {
@@ -558,6 +636,16 @@ public final class SinkhornSolver {
      */
     private SinkhornResult run(LogDomainGibbsKernel ground, double[] a, double[] b, double[] fInit, double[] gInit,
             double scale, double target, boolean useKernel, IterationObserver observer) {
+        return run(ground, a, b, fInit, gInit, schedule(scale, target), useKernel, 0, observer);
+    }
+
+    /**
+     * The scaling loop over the epsilons {@code eps} (the last is the target), counting iterations from
+     * {@code firstIteration} (the multiscale solver's finer levels go on counting where the coarser ones stopped).
+     */
+    SinkhornResult run(LogDomainGibbsKernel ground, double[] a, double[] b, double[] fInit, double[] gInit,
+            double[] eps, boolean useKernel, long firstIteration, IterationObserver observer) {
+        double target = eps[eps.length - 1];
         int n = ground.n;
         int m = ground.m;
         double[] loga = logs(a);
@@ -570,13 +658,12 @@ public final class SinkhornSolver {
         double[] logT = new double[m];
         StoredGibbsKernel kernel = useKernel
                 ? new StoredGibbsKernel((LogDomainGibbsKernel.Dense) ground) : null;
-        double[] eps = schedule(scale, target);
         // the automatic schedule scales only where plain iterations need far more than NEWTON_AFTER iterations
         boolean scaled = eps.length > 1 && Double.isNaN(options.epsilonStart);
         boolean retried = false;
         double tol = options.tolerance;
         long maxIt = options.maxIterations;
-        long iterations = 0;
+        long iterations = firstIteration;
         boolean stopped = false;
         Stats stats = null;
         boolean reachedTarget = false;
@@ -751,6 +838,15 @@ public final class SinkhornSolver {
             gb += b[j] * g[j];
         }
         double dual = fa + gb - target * (stats.mass - 1);
+        double neglected = 0;
+        double error = stats.error;
+        LogDomainGibbsKernel planGround = ground;
+        if (ground instanceof TruncatedGibbsKernel truncated) {
+            // the dropped pairs change each row and column sum of the full plan by at most their mass
+            neglected = truncated.neglectedMass(hOf(f, loga, target), hOf(g, logb, target), target);
+            error += 2 * neglected;
+            planGround = truncated.full;
+        }
         double[] hh = new double[n];
         double[] ww = new double[m];
         for (int i = 0; i < n; i++) {
@@ -759,8 +855,17 @@ public final class SinkhornSolver {
         for (int j = 0; j < m; j++) {
             ww[j] = g[j] + target * logb[j];
         }
-        return new SinkhornResult(f, g, stats.cost, stats.objective, dual, target,
-                new EntropicPlan(ground, hh, ww, target), Convergence.tested(iterations, stats.error, tol, stopped));
+        return new SinkhornResult(f, g, stats.cost, stats.objective, dual, target, neglected,
+                new EntropicPlan(planGround, hh, ww, target), Convergence.tested(iterations, error, tol, stopped));
+    }
+
+    /** \( f_i + \varepsilon\log a_i \): the log-weights of a potential. */
+    static double[] hOf(double[] f, double[] loga, double eps) {
+        double[] h = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            h[i] = f[i] + eps * loga[i];
+        }
+        return h;
     }
 
     /** Exact statistics of the plan of {@code (f, g)} at {@code eps}: one pass over all entries. */
@@ -864,6 +969,7 @@ public final class SinkhornSolver {
         boolean mixedPrecision = true;
         boolean logDomain = false;
         boolean parallel = true;
+        PointCloudKernel cloudKernel = PointCloudKernel.AUTOMATIC;
 
         Settings copy() {
             Settings o = new Settings();
@@ -877,6 +983,7 @@ public final class SinkhornSolver {
             o.mixedPrecision = mixedPrecision;
             o.logDomain = logDomain;
             o.parallel = parallel;
+            o.cloudKernel = cloudKernel;
             return o;
         }
     }
@@ -888,6 +995,7 @@ public final class SinkhornSolver {
                 + ", maxIterations=" + options.maxIterations + ", epsilonScaling=" + (!options.epsilonScaling ? "off"
                 : (Double.isNaN(options.epsilonStart) ? "auto" : "from " + options.epsilonStart) + " x "
                 + options.epsilonFactor) + ", overRelaxation=" + options.overRelaxation + ", mixedPrecision="
-                + options.mixedPrecision + ", logDomain=" + options.logDomain + ", parallel=" + options.parallel + "]";
+                + options.mixedPrecision + ", logDomain=" + options.logDomain + ", parallel=" + options.parallel
+                + ", pointCloudKernel=" + options.cloudKernel + "]";
     }
 }

@@ -587,7 +587,7 @@ public final class UnbalancedSinkhorn {
         for (int j = 0; j < m; j++) {
             ww[j] = g[j] + eps * logb[j];
         }
-        return new SinkhornResult(f, g, stats.cost, stats.objective, dual, eps, kernel.plan(hh, ww, eps),
+        return new SinkhornResult(f, g, stats.cost, stats.objective, dual, eps, 0, kernel.plan(hh, ww, eps),
                 Convergence.tested(iterations, stats.residual, tol, stopped));
     }
 
