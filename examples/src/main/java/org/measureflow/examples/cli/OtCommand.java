@@ -38,9 +38,10 @@ import picocli.CommandLine.Option;
  * a picture.
  *
  * <p>Limits (checked before running, see {@link Limits}): exact OT stores the \( n \times m \) cost matrix and takes
- * at most {@link #MAX_EXACT_ENTRIES} entries; Sinkhorn on the clouds stores no cost matrix and evaluates at most
- * {@link #MAX_SINKHORN_EVALUATIONS} cost entries, \( n m \times \) its iteration cap (which is lowered to fit when
- * not given); a Sinkhorn {@code --plan} has at most {@link #MAX_PLAN_ENTRIES} entries to scan. A plan that does not
+ * at most {@link #MAX_EXACT_ENTRIES} entries; Sinkhorn chooses its kernel ({@code --kernel}, by default the
+ * solver's automatic choice): the online kernel evaluates at most {@link #MAX_SINKHORN_EVALUATIONS} cost entries,
+ * \( n m \times \) its iteration cap (which is lowered to fit when not given), the stored kernel needs 24 bytes of
+ * heap per entry, the multiscale kernel (large clouds at small epsilon) has no size limit; a Sinkhorn {@code --plan} has at most {@link #MAX_PLAN_ENTRIES} entries to scan. A plan that does not
  * meet the marginals, a non-finite cost or a Sinkhorn run that stops above its tolerance is exit status 3, and
  * nothing is written.
  */
@@ -49,9 +50,10 @@ import picocli.CommandLine.Option;
                 + "optional 'weight' column), cost |x - y|^2.",
                 "Exact by the network simplex (default) or entropic by Sinkhorn with --epsilon."},
         footer = {"", "Limits: exact OT on at most n x m = 3e8 cost entries (about a minute on 2 cores; the n x m "
-                + "cost matrix takes 8 n m bytes of memory); Sinkhorn on at most 5e9 cost-entry evaluations "
-                + "(n x m x iterations; without --max-iterations the cap of 10000 is lowered to fit, and at least "
-                + "100 iterations must fit); --plan with --epsilon on at most n x m = 1e7 entries. Coordinates "
+                + "cost matrix takes 8 n m bytes of memory); Sinkhorn with the online kernel on at most 5e9 "
+                + "cost-entry evaluations (n x m x iterations; without --max-iterations the cap of 10000 is lowered "
+                + "to fit, and at least 100 iterations must fit), with the stored kernel on 24 n m bytes of heap, "
+                + "with the multiscale kernel (large clouds, small epsilon) without a size limit; --plan with --epsilon on at most n x m = 1e7 entries. Coordinates "
                 + "up to 1e150 in magnitude.",
                 "", ExitStatus.HELP})
 public final class OtCommand extends FileCommand {
@@ -95,8 +97,15 @@ public final class OtCommand extends FileCommand {
     private double tolerance;
 
     @Option(names = "--max-iterations", paramLabel = "N",
-            description = "Sinkhorn's iteration cap (default: 10000, lowered so that n x m x N <= 5e9).")
+            description = "Sinkhorn's iteration cap (default: 10000; with the online kernel lowered so that "
+                    + "n x m x N <= 5e9).")
     private Long maxIterations;
+
+    @Option(names = "--kernel", paramLabel = "K", defaultValue = "auto",
+            description = "How Sinkhorn applies the kernel of the clouds: auto (default: stored when the n x m "
+                    + "matrices fit in a quarter of the heap, else multiscale for epsilon below 5% of the squared "
+                    + "diameter, else online), stored, online, multiscale.")
+    private String kernel;
 
     @Option(names = "--weighted", description = "Without a header, read the last column as weights.")
     private boolean weighted;
@@ -117,6 +126,11 @@ public final class OtCommand extends FileCommand {
 
     @Option(names = "--quiet", description = "Show no progress bar.")
     private boolean quiet;
+
+    /** The kernel path of a Sinkhorn run, for the report (null for exact OT). */
+    private String kernelName;
+    /** The neglected-mass bound of a Sinkhorn run. */
+    private double neglectedMass;
 
     /** Use through the {@code mflow} command line. */
     public OtCommand() {
@@ -159,10 +173,9 @@ public final class OtCommand extends FileCommand {
             }
             long start;
             if (epsilon == null) {
-                boolean sinkhornFits = entries * MIN_ITERATIONS <= MAX_SINKHORN_EVALUATIONS;
                 Limits.atMost("exact OT of " + sizes, entries, MAX_EXACT_ENTRIES, "cost entries (n x m, "
-                        + Limits.bytes(8 * entries) + ")", sinkhornFits
-                        ? "use --epsilon (Sinkhorn stores no cost matrix) or fewer points" : "use fewer points");
+                        + Limits.bytes(8 * entries) + ")",
+                        "use --epsilon (Sinkhorn's multiscale kernel stores no cost matrix) or fewer points");
                 needsMemory("the " + x.size() + " x " + y.size() + " cost matrix of exact OT",
                         8 * entries * (hasZeroWeight(x) || hasZeroWeight(y) ? 2 : 1)
                                 + 256.0 * (x.size() + y.size()));
@@ -193,18 +206,29 @@ public final class OtCommand extends FileCommand {
                 outputs.commit();
                 written(out, drawn);
             } else {
-                long cap = sinkhornCap(entries, sizes);
                 if (plan != null) {
                     Limits.atMost("--plan with --epsilon on " + sizes, entries, MAX_PLAN_ENTRIES,
                             "plan entries (n x m)");
                 }
-                SinkhornSolver solver = SinkhornSolver.of(epsilon).withTolerance(tolerance).withMaxIterations(cap);
+                SinkhornSolver solver = SinkhornSolver.of(epsilon).withTolerance(tolerance)
+                        .withPointCloudKernel(kernelChoice());
+                SinkhornSolver.PointCloudKernel path = solver.pointCloudKernelFor(x, y);
+                if (path == SinkhornSolver.PointCloudKernel.STORED) {
+                    needsMemory("the " + x.size() + " x " + y.size() + " stored cost and kernel of Sinkhorn",
+                            24 * entries + 256.0 * (x.size() + y.size()));
+                }
+                // only the online kernel evaluates all n x m entries in every iteration
+                long cap = path == SinkhornSolver.PointCloudKernel.ONLINE ? sinkhornCap(entries, sizes)
+                        : maxIterations != null ? maxIterations : DEFAULT_MAX_ITERATIONS;
+                solver = solver.withMaxIterations(cap);
+                kernelName = path.name().toLowerCase(Locale.ROOT);
                 start = System.nanoTime();
                 SinkhornResult r;
                 try (ConvergenceProgress progress = ConvergenceProgress.start("ot", quiet, tolerance)) {
                     r = solver.solve(x, y, progress);
                 }
                 double seconds = (System.nanoTime() - start) * 1e-9;
+                neglectedMass = r.neglectedMass();
                 report(out, "sinkhorn eps=" + epsilon, x, y, r.cost(), r.objective(), r.iterations(), r.error(),
                         r.converged(), seconds);
                 if (!r.converged()) {
@@ -224,6 +248,23 @@ public final class OtCommand extends FileCommand {
                 written(out, drawn);
             }
             return ExitStatus.SUCCESS;
+        }
+    }
+
+    /** The {@code --kernel} option as the solver's setting; a bad value is a usage error. */
+    private SinkhornSolver.PointCloudKernel kernelChoice() {
+        switch (kernel.toLowerCase(Locale.ROOT)) {
+            case "auto":
+                return SinkhornSolver.PointCloudKernel.AUTOMATIC;
+            case "stored":
+                return SinkhornSolver.PointCloudKernel.STORED;
+            case "online":
+                return SinkhornSolver.PointCloudKernel.ONLINE;
+            case "multiscale":
+                return SinkhornSolver.PointCloudKernel.MULTISCALE;
+            default:
+                throw CommandFailure.badInput("--kernel must be auto, stored, online or multiscale, got '" + kernel
+                        + "'");
         }
     }
 
@@ -278,6 +319,8 @@ public final class OtCommand extends FileCommand {
                     + ", \"dimension\": " + x.dimension()
                     + ", \"cost\": " + CommandSupport.json(cost)
                     + ", \"entropic_objective\": " + CommandSupport.json(objective)
+                    + (kernelName == null ? "" : ", \"kernel\": " + CommandSupport.json(kernelName)
+                            + ", \"neglected_mass\": " + CommandSupport.json(neglectedMass))
                     + ", \"iterations\": " + iterations
                     + ", \"marginal_error\": " + CommandSupport.json(marginal)
                     + ", \"converged\": " + converged
@@ -289,6 +332,10 @@ public final class OtCommand extends FileCommand {
             out.printf(Locale.ROOT, "cost <C, P>     %.12g%n", cost);
             if (!Double.isNaN(objective)) {
                 out.printf(Locale.ROOT, "objective OT_eps %.12g%n", objective);
+            }
+            if (kernelName != null) {
+                out.printf(Locale.ROOT, "kernel          %s%s%n", kernelName, neglectedMass > 0
+                        ? String.format(Locale.ROOT, " (neglected mass <= %.2e)", neglectedMass) : "");
             }
             out.printf(Locale.ROOT, "iterations      %d%n", iterations);
             out.printf(Locale.ROOT, "marginal error  %.3e (L1)%n", marginal);
@@ -408,8 +455,37 @@ public final class OtCommand extends FileCommand {
     private static XYChart entropicChart(ParticleMeasure x, ParticleMeasure y, SinkhornResult r) {
         XYChart chart = Plots.scatterChart("Sinkhorn plan: barycentric map T(x_i) = sum_j P_ij y_j / a_i", "x1",
                 "x2", 800, 800);
-        Plots.addParticles(chart, "T(x_i)", x.withFlatPoints(r.plan().barycentricMap()), new Color(20, 160, 60));
-        return withClouds(chart, x, y);
+        // a large cloud is drawn through an evenly spaced sample of at most PICTURE_POINTS atoms of each side
+        int[] rows = sample(x.size());
+        ParticleMeasure xs = subset(x, rows);
+        Plots.addParticles(chart, "T(x_i)", xs.withFlatPoints(r.plan().barycentricMap(rows)), new Color(20, 160, 60));
+        return withClouds(chart, xs, subset(y, sample(y.size())));
+    }
+
+    /** Points drawn per cloud in a picture of a Sinkhorn plan. */
+    static final int PICTURE_POINTS = 5000;
+
+    private static int[] sample(int size) {
+        int count = Math.min(size, PICTURE_POINTS);
+        int[] rows = new int[count];
+        for (int k = 0; k < count; k++) {
+            rows[k] = (int) ((long) k * size / count);
+        }
+        return rows;
+    }
+
+    private static ParticleMeasure subset(ParticleMeasure m, int[] rows) {
+        if (rows.length == m.size()) {
+            return m;
+        }
+        int d = m.dimension();
+        double[] flat = new double[rows.length * d];
+        for (int k = 0; k < rows.length; k++) {
+            for (int q = 0; q < d; q++) {
+                flat[k * d + q] = m.coordinate(rows[k], q);
+            }
+        }
+        return ParticleMeasure.fromFlat(flat, d);
     }
 
     private static XYChart withClouds(XYChart chart, ParticleMeasure x, ParticleMeasure y) {

@@ -87,19 +87,45 @@ public final class EntropicPlan implements TransportPlan {
      * @throws IllegalStateException if the plan was computed from a dense cost matrix (no target points)
      */
     public double[] barycentricMap() {
+        int[] all = new int[ground.n];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return map(all);
+    }
+
+    /**
+     * {@link #barycentricMap()} at some source atoms only, \( T(x_{r_k}) \) for the indices \( r_k \) given,
+     * row-major {@code rows.length * d}: \( O(m d) \) per row, for a sample of a large plan (a picture of
+     * \( 10^5 \) points, say).
+     *
+     * @param rows source indices in {@code [0, n)}, in any order, repeats allowed (read, not kept)
+     * @return the map at those atoms
+     * @throws IllegalArgumentException if {@code rows} is null or an index is out of range
+     * @throws IllegalStateException    if the plan was computed from a dense cost matrix (no target points)
+     */
+    public double[] barycentricMap(int[] rows) {
+        Arguments.notNull("rows", rows);
+        for (int k = 0; k < rows.length; k++) {
+            Arguments.index("rows[" + k + "]", rows[k], ground.n);
+        }
+        return map(rows.clone());
+    }
+
+    private double[] map(int[] rows) {
         if (!(ground instanceof LogDomainGibbsKernel.Cloud cloud)) {
             throw new IllegalStateException("barycentricMap needs point clouds; this plan came from a CostMatrix");
         }
-        int n = cloud.n;
         int m = cloud.m;
         int d = cloud.d;
         double[] ys = cloud.ys;
-        double[] out = new double[n * d];
+        double[] out = new double[rows.length * d];
         double inv = 1.0 / eps;
-        ground.forEach(n, ground.chunkRows(), (long) m * (3L * d + 20), (c, start, end) -> {
+        ground.forEach(rows.length, ground.chunkRows(), (long) m * (3L * d + 20), (c, start, end) -> {
             double[] buf = new double[m];
             double[] acc = new double[d];
-            for (int i = start; i < end; i++) {
+            for (int r0 = start; r0 < end; r0++) {
+                int i = rows[r0];
                 cloud.costRow(i, buf);
                 // shift by the row maximum so that rows of weight zero (h_i = -inf) are still defined
                 double max = Double.NEGATIVE_INFINITY;
@@ -116,7 +142,7 @@ public final class EntropicPlan implements TransportPlan {
                     }
                 }
                 for (int k = 0; k < d; k++) {
-                    out[i * d + k] = acc[k] / r;
+                    out[r0 * d + k] = acc[k] / r;
                 }
             }
         });

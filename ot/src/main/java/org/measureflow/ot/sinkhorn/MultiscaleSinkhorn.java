@@ -237,7 +237,7 @@ final class MultiscaleSinkhorn {
             return new Coarse(flat, w, identity, 0);
         }
         int wanted = Math.max(1, size / REDUCTION);
-        PointCells cells = new PointCells(flat, d, PointCells.sideFor(flat, d, wanted), wanted);
+        PointCells cells = new PointCells(flat, d, PointCells.sideForNonEmpty(flat, d, wanted), 2 * wanted);
         int c = cells.count;
         double[] points = new double[c * d];
         double[] weights = new double[c];

@@ -149,6 +149,40 @@ final class PointCells {
         return extent / Math.pow(Math.max(1, cells), 1.0 / k);
     }
 
+    /**
+     * A cell side for which about {@code wanted} cells are non-empty (within a factor 1.5 after a few corrections
+     * \( s \leftarrow s\,(\mathrm{count}/\mathrm{wanted})^{1/k} \); clouds concentrated on a fraction of their
+     * bounding box need a smaller side than {@link #sideFor} gives).
+     */
+    static double sideForNonEmpty(double[] flat, int d, int wanted) {
+        int k = Math.min(d, 3);
+        double[] min = new double[k];
+        double[] max = new double[k];
+        Arrays.fill(min, Double.POSITIVE_INFINITY);
+        Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        int size = flat.length / d;
+        for (int i = 0; i < size; i++) {
+            for (int a = 0; a < k; a++) {
+                min[a] = Math.min(min[a], flat[i * d + a]);
+                max[a] = Math.max(max[a], flat[i * d + a]);
+            }
+        }
+        double s = sideFor(flat, d, wanted);
+        if (!(s > 0)) {
+            return s;
+        }
+        long[] keys = new long[size];
+        for (int round = 0; round < 6; round++) {
+            int count = keys(flat, d, k, min, max, s, keys);
+            double ratio = (double) count / wanted;
+            if (ratio > 2.0 / 3 && ratio < 1.5) {
+                break;
+            }
+            s *= Math.pow(ratio, 1.0 / k);
+        }
+        return s;
+    }
+
     /** Fills the grid keys of all points for cell side {@code s}; returns the number of distinct keys. */
     private static int keys(double[] flat, int d, int k, double[] min, double[] max, double s, long[] keys) {
         long[] perAxis = new long[k];

@@ -469,9 +469,7 @@ public final class SinkhornSolver {
         double scale = ground.costScale();
         double target = LogDomainGibbsKernel.checkedEpsilon("x", scale, options.epsilon.resolve(x, y));
         double[][] start = warmStart(fInit, gInit, x.size(), y.size(), scale, target);
-        PointCloudKernel kernel = options.cloudKernel == PointCloudKernel.AUTOMATIC
-                ? PointCloudKernel.choose(x.size(), y.size(), scale, target, Runtime.getRuntime().maxMemory())
-                : options.cloudKernel;
+        PointCloudKernel kernel = resolve(x.size(), y.size(), scale, target);
         double[] a = x.weights();
         double[] b = y.weights();
         switch (kernel) {
@@ -492,6 +490,28 @@ public final class SinkhornSolver {
                 return run(ground, a, b, start[0], start[1], scale, target, false, observer);
             }
         }
+    }
+
+    private PointCloudKernel resolve(int n, int m, double range, double eps) {
+        return options.cloudKernel != PointCloudKernel.AUTOMATIC ? options.cloudKernel
+                : PointCloudKernel.choose(n, m, range, eps, Runtime.getRuntime().maxMemory());
+    }
+
+    /**
+     * The way {@link #solve(ParticleMeasure, ParticleMeasure)} would apply the kernel of these clouds: the setting
+     * of {@link #withPointCloudKernel}, or what {@link PointCloudKernel#AUTOMATIC} chooses for their sizes, this
+     * solver's epsilon and the heap of this JVM.
+     *
+     * @param x the source cloud
+     * @param y the target cloud, same dimension
+     * @return {@link PointCloudKernel#STORED}, {@link PointCloudKernel#ONLINE} or {@link PointCloudKernel#MULTISCALE}
+     * @throws IllegalArgumentException as {@link #solve(ParticleMeasure, ParticleMeasure)} for the clouds and epsilon
+     */
+    public PointCloudKernel pointCloudKernelFor(ParticleMeasure x, ParticleMeasure y) {
+        LogDomainGibbsKernel.Cloud ground = LogDomainGibbsKernel.cloud(x, y, options.parallel);
+        double scale = ground.costScale();
+        double target = LogDomainGibbsKernel.checkedEpsilon("x", scale, options.epsilon.resolve(x, y));
+        return resolve(x.size(), y.size(), scale, target);
     }
 
     /**
