@@ -147,15 +147,15 @@ public final class KernelExp {
     }
 
     /**
-     * Second stage, summing: \( \sum_{j} p_j 2^{k_j} \) over {@code [from, to)} after {@link #reduce}, added in
-     * order of {@code j} to one accumulator.
+     * Second stage, summing: \( s + \sum_{j} p_j 2^{k_j} \) over {@code [from, to)} after {@link #reduce}, added in
+     * order of {@code j} to one accumulator that starts at {@code s} (so blocks of a row continue one sum).
      */
-    static double sum(double[] p, double[] t, int from, int to) {
-        double s = 0;
+    static double sum(double s, double[] p, double[] t, int from, int to) {
+        double acc = s;
         for (int j = from; j < to; j++) {
-            s += pow2(p[j], t[j]);
+            acc += pow2(p[j], t[j]);
         }
-        return s;
+        return acc;
     }
 
     /** Second stage, in place: {@code p[j]} becomes \( p_j 2^{k_j} = e^{x_j} \) for {@code j} in {@code [from, to)}. */
