@@ -126,22 +126,7 @@ public final class KernelExp {
         for (int j = from; j < to; j++) {
             double c = Math.max(-CLAMP, Math.min(CLAMP, x[j]));
             double tj = Math.fma(c, LOG2E, SHIFTER);
-            double kd = tj - SHIFTER;
-            double r = Math.fma(kd, -LN2_HI, c);
-            r = Math.fma(kd, -LN2_LO, r);
-            double p = Math.fma(r, C13, C12);
-            p = Math.fma(p, r, C11);
-            p = Math.fma(p, r, C10);
-            p = Math.fma(p, r, C9);
-            p = Math.fma(p, r, C8);
-            p = Math.fma(p, r, C7);
-            p = Math.fma(p, r, C6);
-            p = Math.fma(p, r, C5);
-            p = Math.fma(p, r, C4);
-            p = Math.fma(p, r, C3);
-            p = Math.fma(p, r, C2);
-            p = Math.fma(p, r, 1.0);
-            x[j] = Math.fma(p, r, 1.0);
+            x[j] = polynomial(c, tj);
             t[j] = tj;
         }
     }

@@ -24,6 +24,11 @@ import org.measureflow.ot.CostMatrix;
  * Rows are processed in fixed chunks ({@link Chunks}; the layout depends only on the sizes), each row or column sum
  * by one thread in a fixed order, so parallel and serial runs give identical bits.
  *
+ * <p>The exponentials are those of {@link KernelExp} (within \( 2^{-51} \) relative of \( e^x \), a few times faster
+ * than {@link Math#exp} here): a row is processed in blocks of 1024 entries, whose exponents are computed
+ * and range-reduced by vectorised loops and then summed in order of the column index into one accumulator, the order
+ * of the former {@code Math.exp} loop; the sums agree with that loop to about \( 10^{-15} \) relative.
+ *
  * <p>Immutable and thread-safe; the arrays passed in are read, never kept, and only the {@code out} arguments are
  * written. (The class is abstract only to hold its two grounds; it has no other implementations.)
  */
