@@ -243,11 +243,16 @@ public final class StoredGibbsKernel {
             }
             float[] out = kf;
             ground.forEach(n, ground.chunkRows(), 20L * m, (c, start, end) -> {
+                double[] p = new double[LogDomainGibbsKernel.BLOCK];
+                double[] t = new double[LogDomainGibbsKernel.BLOCK];
                 for (int i = start; i < end; i++) {
-                    double fi = fBar[i];
                     int row = i * m;
-                    for (int j = 0; j < m; j++) {
-                        out[row + j] = (float) Math.exp((fi + gBar[j] - ground.c.get(i, j)) * inv);
+                    for (int jb = 0; jb < m; jb += LogDomainGibbsKernel.BLOCK) {
+                        int len = Math.min(LogDomainGibbsKernel.BLOCK, m - jb);
+                        kernelBlock(i, jb, len, inv, p, t);
+                        for (int q = 0; q < len; q++) {
+                            out[row + jb + q] = (float) p[q];
+                        }
                     }
                 }
             });
@@ -258,15 +263,28 @@ public final class StoredGibbsKernel {
             }
             double[] out = k;
             ground.forEach(n, ground.chunkRows(), 20L * m, (c, start, end) -> {
+                double[] p = new double[LogDomainGibbsKernel.BLOCK];
+                double[] t = new double[LogDomainGibbsKernel.BLOCK];
                 for (int i = start; i < end; i++) {
-                    double fi = fBar[i];
                     int row = i * m;
-                    for (int j = 0; j < m; j++) {
-                        out[row + j] = Math.exp((fi + gBar[j] - ground.c.get(i, j)) * inv);
+                    for (int jb = 0; jb < m; jb += LogDomainGibbsKernel.BLOCK) {
+                        int len = Math.min(LogDomainGibbsKernel.BLOCK, m - jb);
+                        kernelBlock(i, jb, len, inv, p, t);
+                        System.arraycopy(p, 0, out, row + jb, len);
                     }
                 }
             });
         }
+    }
+
+    /**
+     * {@code p[q]} \( = \tilde K_{ij} = \exp((\bar f_i + \bar g_j - C_{ij})/\varepsilon) \) for
+     * {@code j = jb + q}, {@code q < len}, by {@link KernelExp} ({@code t} is scratch).
+     */
+    private void kernelBlock(int i, int jb, int len, double inv, double[] p, double[] t) {
+        ground.exponents(i, fBar[i], gBar, inv, jb, len, p);
+        KernelExp.reduce(p, t, 0, len);
+        KernelExp.scale(p, t, 0, len);
     }
 
     /** \( \mathrm{out}_i = \sum_j \tilde K_{ij} v_j \) (rows independent, four interleaved partial sums). */
