@@ -33,6 +33,12 @@ final class MultiscaleSinkhorn {
     static final int REDUCTION = 4;
     /** A level serves the stages whose \( \sqrt\varepsilon \) is at least its cell width over this. */
     static final double KAPPA = 0.5;
+    /**
+     * At the target epsilon the descent starts on a level up to this many \( \sqrt\varepsilon \) wide: solving a
+     * quarter of the atoms to {@link #LEVEL_TOLERANCE} first leaves the finest level only the error of the
+     * prolongation, which varies on the scale of a cell and decays within few iterations.
+     */
+    static final double KAPPA_TARGET = 1.0;
     /** The tolerance of the intermediate levels at the target epsilon (never below the solver's). */
     static final double LEVEL_TOLERANCE = 1e-5;
     /** The neglected-mass budget of the truncated kernel, relative to the tolerance. */
@@ -104,8 +110,12 @@ final class MultiscaleSinkhorn {
         for (int k = 0; k < eps.length; k++) {
             double e = eps[k];
             boolean last = k == eps.length - 1;
+            if (!last && e < 2 * target && k > 0) {
+                continue; // a stage this close to the target costs as much as the target's and gains little
+            }
             int wanted = 0;
-            while (wanted + 1 < levels.size() && levels.get(wanted + 1).width <= KAPPA * Math.sqrt(e)) {
+            double kappa = last ? KAPPA_TARGET : KAPPA;
+            while (wanted + 1 < levels.size() && levels.get(wanted + 1).width <= kappa * Math.sqrt(e)) {
                 wanted++;
             }
             int first = current < 0 ? wanted : Math.max(wanted, current - 1);

@@ -385,47 +385,51 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
         long[] entryCounts = new long[Chunks.count(p.size, chunkOf(p.size))];
         double logShare = Math.log(neglectTarget / 4);
         forEach(p.size, chunkOf(p.size), 20L * 64, (c, first, end) -> {
+            // exponents of up to BLOCK entries, exponentiated by KernelExp's two stages, then added in order
+            double[] e = new double[BLOCK];
+            double[] t = new double[BLOCK];
+            double[] cb = new double[BLOCK];
+            double[] vb = new double[BLOCK];
+            boolean plain = v == null && costs == null;
+            double[] acc = new double[2];
             for (int k = first; k < end; k++) {
                 double hk = hp[k];
                 int cell = p.cellOf[k];
                 int from = pairStart[cell];
                 int to = pairStart[cell + 1];
                 double threshold = logShare + logWeight[k] - Math.log(Math.max(1, to - from));
-                double s = 0;
-                double sc = 0;
+                acc[0] = 0;
+                acc[1] = 0;
+                int len = 0;
                 long computed = 0;
-                for (int e = from; e < to; e++) {
-                    int b = pairs[e];
+                for (int pe = from; pe < to; pe++) {
+                    int b = pairs[pe];
                     if (fit.logMass(b, p.points, k, hk, inv) <= threshold) {
                         continue;
                     }
                     int lo = q.start[b];
                     int hi = q.start[b + 1];
                     computed += hi - lo;
-                    if (d == 2) {
-                        double x0 = p.points[2 * k];
-                        double x1 = p.points[2 * k + 1];
-                        for (int l = lo; l < hi; l++) {
-                            double d0 = x0 - q.points[2 * l];
-                            double d1 = x1 - q.points[2 * l + 1];
-                            double cost = d0 * d0 + d1 * d1;
-                            double x = Math.exp((hk + wq[l] - cost) * inv);
-                            s += v == null ? x : x * v[l];
-                            sc += x * cost;
+                    for (int l = lo; l < hi; l++) {
+                        double cost;
+                        if (d == 2) {
+                            double d0 = p.points[2 * k] - q.points[2 * l];
+                            double d1 = p.points[2 * k + 1] - q.points[2 * l + 1];
+                            cost = d0 * d0 + d1 * d1;
+                        } else {
+                            cost = distanceSquared(p, k, q, l);
                         }
-                    } else {
-                        for (int l = lo; l < hi; l++) {
-                            double cost = 0;
-                            for (int a = 0; a < d; a++) {
-                                double diff = p.points[k * d + a] - q.points[l * d + a];
-                                cost += diff * diff;
-                            }
-                            double x = Math.exp((hk + wq[l] - cost) * inv);
-                            s += v == null ? x : x * v[l];
-                            sc += x * cost;
+                        e[len] = (hk + wq[l] - cost) * inv;
+                        cb[len] = cost;
+                        vb[len] = v == null ? 1 : v[l];
+                        if (++len == BLOCK) {
+                            flush(e, t, cb, vb, len, plain, acc);
+                            len = 0;
                         }
                     }
                 }
+                flush(e, t, cb, vb, len, plain, acc);
+                double s = acc[0];
                 if (log) {
                     sums[k] = s >= LOW && s <= HIGH ? Math.log(s) : shiftedLogSum(p, q, pairStart, pairs, k, hk, wq,
                             inv);
@@ -433,7 +437,7 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
                     sums[k] = s;
                 }
                 if (costs != null) {
-                    costs[k] = sc;
+                    costs[k] = acc[1];
                 }
                 entryCounts[c] += computed;
             }
@@ -444,6 +448,31 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
             entryCounts[c] = 0;
         }
         lastEntries = total;
+    }
+
+    /**
+     * Adds \( \sum_q e^{x_q} v_q \) to {@code acc[0]} and \( \sum_q e^{x_q} c_q \) to {@code acc[1]} for the
+     * {@code len} buffered exponents, in order ({@code plain}: \( v = 1 \) and no cost sum).
+     */
+    private static void flush(double[] e, double[] t, double[] cb, double[] vb, int len, boolean plain,
+            double[] acc) {
+        if (len == 0) {
+            return;
+        }
+        KernelExp.reduce(e, t, 0, len);
+        if (plain) {
+            acc[0] = KernelExp.sum(acc[0], e, t, 0, len);
+            return;
+        }
+        KernelExp.scale(e, t, 0, len);
+        double s = acc[0];
+        double sc = acc[1];
+        for (int q = 0; q < len; q++) {
+            s += e[q] * vb[q];
+            sc += e[q] * cb[q];
+        }
+        acc[0] = s;
+        acc[1] = sc;
     }
 
     /**
@@ -497,7 +526,7 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
         for (int e = pairStart[cell]; e < pairStart[cell + 1]; e++) {
             int b = pairs[e];
             for (int l = q.start[b]; l < q.start[b + 1]; l++) {
-                s += Math.exp((wq[l] - distanceSquared(p, k, q, l) - max) * inv);
+                s += KernelExp.exp((wq[l] - distanceSquared(p, k, q, l) - max) * inv);
             }
         }
         return (hk + max) * inv + Math.log(s);
