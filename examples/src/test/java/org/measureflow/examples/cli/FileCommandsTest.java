@@ -130,6 +130,35 @@ class FileCommandsTest {
         }
     }
 
+    @Test
+    void largeCloudsTakeTheMultiscaleKernelAndReportItsNeglectedMass(@TempDir Path dir) throws Exception {
+        // 3000 x 3000 points: the automatic choice would store the matrices here (the test JVM's heap is large
+        // enough), so the path is forced; the answer must be the online kernel's to the agreement of two runs
+        // converged to 1e-9 (the multiscale solver is checked against the full kernel in the ot module)
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        Path xs = dir.resolve("x.csv");
+        Path ys = dir.resolve("y.csv");
+        StringBuilder sx = new StringBuilder();
+        StringBuilder sy = new StringBuilder();
+        for (int i = 0; i < 3000; i++) {
+            sx.append(rng.nextDouble() * 3).append(',').append(rng.nextDouble() * 2).append('\n');
+            sy.append(1 + rng.nextDouble() * 2).append(',').append(rng.nextDouble() * 3).append('\n');
+        }
+        Files.writeString(xs, sx);
+        Files.writeString(ys, sy);
+        Run r = run("ot", "--source", xs.toString(), "--target", ys.toString(), "--epsilon", "0.02", "--json",
+                "--quiet", "--kernel", "multiscale");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("\"kernel\": \"multiscale\""), r.out());
+        assertTrue(r.out().contains("\"converged\": true"), r.out());
+        double neglected = number(r.out(), "\"neglected_mass\":");
+        assertTrue(neglected >= 0 && neglected <= 1e-11, "neglected mass within 1e-2 of the tolerance 1e-9: " + r.out());
+        SinkhornResult full = SinkhornSolver.of(0.02).withTolerance(1e-9)
+                .withPointCloudKernel(SinkhornSolver.PointCloudKernel.STORED)
+                .solve(PointCsv.read(xs, false), PointCsv.read(ys, false));
+        assertEquals(full.cost(), number(r.out(), "\"cost\":"), 1e-7 * full.cost());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "ragged.csv|ragged.csv:4: 1 value, expected 2 (as in the header",

@@ -193,9 +193,12 @@ class HostileInputTest {
                 Arguments.of(2, "exact OT of 18000 x 18000 points asks for 3.24e8 cost entries (n x m, 2.6 GB); "
                         + "at most 3e8 allowed", "ot --source {B}/cloud18000.csv --target {B}/cloud18000.csv"),
                 Arguments.of(2, "the limit of 5e9 evaluations leaves 15 iterations, fewer than 100",
-                        "ot --source {B}/cloud18000.csv --target {B}/cloud18000.csv --epsilon 1"),
+                        "ot --source {B}/cloud18000.csv --target {B}/cloud18000.csv --epsilon 1 --kernel online"),
                 Arguments.of(2, "asks for 1e10 cost-entry evaluations (n x m x N); at most 5e9 allowed",
-                        "ot --source {B}/cloud1000.csv --target {B}/cloud1000.csv --epsilon 1 --max-iterations 10000"),
+                        "ot --source {B}/cloud1000.csv --target {B}/cloud1000.csv --epsilon 1 --max-iterations 10000 "
+                                + "--kernel online"),
+                Arguments.of(2, "--kernel must be auto, stored, online or multiscale, got 'dense'",
+                        "ot {VP} --epsilon 1 --kernel dense"),
                 Arguments.of(2, "--plan with --epsilon on 4000 x 4000 points asks for 1.6e7 plan entries",
                         "ot --source {B}/cloud4000.csv --target {B}/cloud4000.csv --epsilon 1 --plan {D}/plan.csv"),
                 // ot: ran but did not converge
