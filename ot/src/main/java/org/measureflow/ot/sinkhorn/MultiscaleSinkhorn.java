@@ -75,17 +75,8 @@ final class MultiscaleSinkhorn {
 
     /**
      * Solves the problem of the fine ground {@code fine} with weights {@code a}, {@code b} (checked by the caller)
-     * at the absolute {@code target}; with a warm start, only the finest level runs, at the target.
-     */
-    static SinkhornResult solve(SinkhornSolver solver, LogDomainGibbsKernel.Cloud fine, double[] a, double[] b,
-            double[] fInit, double[] gInit, double target, IterationObserver observer) {
-        return solve(solver, fine, a, b, fInit, gInit, target, observer, COARSEST, FULL_KERNEL_PAIRS);
-    }
-
-    /**
-     * {@link #solve(SinkhornSolver, LogDomainGibbsKernel.Cloud, double[], double[], double[], double[], double,
-     * IterationObserver)} with other sizes of the coarsest level and of the levels that keep the full kernel (tests
-     * use small ones to run every part on small clouds).
+     * at the absolute {@code target}, with levels down to {@code coarsest} atoms and the full kernel on levels of
+     * at most {@code fullKernelPairs} pairs; with a warm start, only the finest level runs, at the target.
      */
     static SinkhornResult solve(SinkhornSolver solver, LogDomainGibbsKernel.Cloud fine, double[] a, double[] b,
             double[] fInit, double[] gInit, double target, IterationObserver observer, int coarsest,

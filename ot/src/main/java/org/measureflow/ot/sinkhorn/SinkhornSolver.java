@@ -39,6 +39,16 @@ import org.measureflow.ot.Epsilon;
  *     reaches \( 10^{-5} \) (half the memory traffic of these memory-bound products), then in double precision
  *     for the final iterations. Extra memory: \( nm \) floats, then \( nm \) doubles.</li>
  * </ul>
+ * <p><b>Point clouds</b> ({@link #solve(ParticleMeasure, ParticleMeasure)}) take one of three kernels
+ * ({@link PointCloudKernel}, chosen automatically unless set with {@link #withPointCloudKernel}): the squared
+ * distances stored as a dense cost when the \( nm \) matrices fit in a quarter of the heap (the stabilised kernel
+ * above), otherwise, for \( \varepsilon \lt 0.05 R \), the multiscale solver (grid cells of both clouds, coarse
+ * levels of cell centroids for the large epsilons of the schedule, and at the finer levels a kernel truncated to
+ * the cell pairs whose mass bound exceeds a budget of \( 10^{-2} \) times the tolerance, re-truncated as the
+ * potentials move: Schmitzer 2019, Feydy et al. 2019; its result reports the bound in
+ * {@link SinkhornResult#neglectedMass()}), otherwise the online log domain. Each is exact to its tolerance; their
+ * bits differ.
+ *
  * <p><b>Epsilon-scaling</b> (automatic by default, for small epsilon): the solver runs a decreasing sequence
  * \( \varepsilon_0 > \varepsilon_0 q > \dots \) down to the target, warm-starting the potentials, and stops the
  * intermediate stages at a loose marginal error; only the last stage runs to the tolerance.
@@ -83,7 +93,8 @@ import org.measureflow.ot.Epsilon;
  * <li>{@code overRelaxation = true} ({@link #withOverRelaxation(boolean)}); {@code mixedPrecision = true}
  *     ({@link #withMixedPrecision(boolean)});</li>
  * <li>{@code parallel = true}: chunks run on the common fork-join pool when large enough (results are identical
- *     either way).</li>
+ *     either way);</li>
+ * <li>{@code pointCloudKernel = AUTOMATIC} ({@link #withPointCloudKernel(PointCloudKernel)}).</li>
  * </ul>
  * Immutable and thread-safe.
  */
@@ -327,6 +338,17 @@ public final class SinkhornSolver {
         return new SinkhornSolver(o);
     }
 
+    /**
+     * This solver with other sizes of the multiscale solver's coarsest level and of its levels that keep the full
+     * kernel (package-private: tests use small ones so that a few hundred atoms run every part of it).
+     */
+    SinkhornSolver withMultiscaleSizes(int coarsest, long fullKernelPairs) {
+        Settings o = options.copy();
+        o.coarsest = Math.max(1, coarsest);
+        o.fullKernelPairs = fullKernelPairs;
+        return new SinkhornSolver(o);
+    }
+
     /** How the kernel of point clouds is applied. */
     public PointCloudKernel pointCloudKernel() {
         return options.cloudKernel;
@@ -484,7 +506,8 @@ public final class SinkhornSolver {
             }
             case MULTISCALE -> {
                 return MultiscaleSinkhorn.solve(this, ground, a, b, fInit == null ? null : start[0],
-                        gInit == null ? null : start[1], target, observer);
+                        gInit == null ? null : start[1], target, observer, options.coarsest,
+                        options.fullKernelPairs);
             }
             default -> {
                 return run(ground, a, b, start[0], start[1], scale, target, false, observer);
@@ -990,6 +1013,8 @@ public final class SinkhornSolver {
         boolean logDomain = false;
         boolean parallel = true;
         PointCloudKernel cloudKernel = PointCloudKernel.AUTOMATIC;
+        int coarsest = MultiscaleSinkhorn.COARSEST;
+        long fullKernelPairs = MultiscaleSinkhorn.FULL_KERNEL_PAIRS;
 
         Settings copy() {
             Settings o = new Settings();
@@ -1004,6 +1029,8 @@ public final class SinkhornSolver {
             o.logDomain = logDomain;
             o.parallel = parallel;
             o.cloudKernel = cloudKernel;
+            o.coarsest = coarsest;
+            o.fullKernelPairs = fullKernelPairs;
             return o;
         }
     }

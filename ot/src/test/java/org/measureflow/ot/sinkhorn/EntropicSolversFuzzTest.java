@@ -265,9 +265,12 @@ class EntropicSolversFuzzTest {
                 .nextDouble())) : 0.5;
         boolean relax = rng.nextInt(4) != 0;
         boolean mixed = rng.nextBoolean();
+        // point clouds: every kernel; the multiscale one with tiny levels so that small clouds run all of it
+        SinkhornSolver.PointCloudKernel kernel = SinkhornSolver.PointCloudKernel.values()[rng.nextInt(4)];
         return () -> {
             SinkhornSolver s = SinkhornSolver.of(eps).withTolerance(tol).withMaxIterations(cap)
-                    .withOverRelaxation(relax).withMixedPrecision(mixed).withEpsilonScaling(scaling);
+                    .withOverRelaxation(relax).withMixedPrecision(mixed).withEpsilonScaling(scaling)
+                    .withPointCloudKernel(kernel).withMultiscaleSizes(8, 40);
             if (!Double.isNaN(start)) {
                 s = s.withEpsilonScalingStart(start);
             }
