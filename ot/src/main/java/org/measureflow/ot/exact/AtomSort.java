@@ -66,25 +66,9 @@ final class AtomSort {
             return out;
         }
         long[] keys = keys(values);
-        int[] counts = histograms(keys);
-        long[] src = keys;
-        long[] dst = new long[n];
-        for (int pass = 0; pass < PASSES; pass++) {
-            if (!startingPositions(counts, pass, n, src[0])) {
-                continue;
-            }
-            int shift = pass * DIGIT_BITS;
-            int offset = pass * RADIX;
-            for (int i = 0; i < n; i++) {
-                long k = src[i];
-                dst[counts[offset + ((int) (k >>> shift) & (RADIX - 1))]++] = k;
-            }
-            long[] t = src;
-            src = dst;
-            dst = t;
-        }
+        radixSort(keys, null);
         for (int i = 0; i < n; i++) {
-            out[i] = value(src[i]);
+            out[i] = value(keys[i]);
         }
         return out;
     }
@@ -103,32 +87,7 @@ final class AtomSort {
         if (n < SMALL) {
             insertionSort(keys, index);
         } else {
-            int[] counts = histograms(keys);
-            long[] src = keys;
-            long[] dst = new long[n];
-            int[] srcIndex = index;
-            int[] dstIndex = new int[n];
-            for (int pass = 0; pass < PASSES; pass++) {
-                if (!startingPositions(counts, pass, n, src[0])) {
-                    continue;
-                }
-                int shift = pass * DIGIT_BITS;
-                int offset = pass * RADIX;
-                for (int i = 0; i < n; i++) {
-                    long k = src[i];
-                    int to = counts[offset + ((int) (k >>> shift) & (RADIX - 1))]++;
-                    dst[to] = k;
-                    dstIndex[to] = srcIndex[i];
-                }
-                long[] t = src;
-                src = dst;
-                dst = t;
-                int[] ti = srcIndex;
-                srcIndex = dstIndex;
-                dstIndex = ti;
-            }
-            keys = src;
-            index = srcIndex;
+            radixSort(keys, index);
         }
         double[] sortedValues = new double[n];
         double[] sortedWeights = new double[n];
@@ -137,6 +96,49 @@ final class AtomSort {
             sortedWeights[k] = weights[index[k]];
         }
         return new Sorted(sortedValues, sortedWeights, index);
+    }
+
+    /**
+     * Stable LSD radix sort of {@code keys} (unsigned order) in place, permuting {@code index} alongside unless it
+     * is null.
+     */
+    private static void radixSort(long[] keys, int[] index) {
+        int n = keys.length;
+        int[] counts = histograms(keys);
+        long[] src = keys;
+        long[] dst = new long[n];
+        int[] srcIndex = index;
+        int[] dstIndex = index == null ? null : new int[n];
+        for (int pass = 0; pass < PASSES; pass++) {
+            if (!startingPositions(counts, pass, n, src[0])) {
+                continue;
+            }
+            int shift = pass * DIGIT_BITS;
+            int offset = pass * RADIX;
+            if (index == null) {
+                for (long k : src) {
+                    dst[counts[offset + ((int) (k >>> shift) & (RADIX - 1))]++] = k;
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    int to = counts[offset + ((int) (src[i] >>> shift) & (RADIX - 1))]++;
+                    dst[to] = src[i];
+                    dstIndex[to] = srcIndex[i];
+                }
+                int[] ti = srcIndex;
+                srcIndex = dstIndex;
+                dstIndex = ti;
+            }
+            long[] t = src;
+            src = dst;
+            dst = t;
+        }
+        if (src != keys) { // an odd number of passes ran
+            System.arraycopy(src, 0, keys, 0, n);
+            if (index != null) {
+                System.arraycopy(srcIndex, 0, index, 0, n);
+            }
+        }
     }
 
     private static long[] keys(double[] values) {

@@ -21,17 +21,19 @@ class AtomSortTest {
 
     /**
      * Atoms with the cases that matter for a sort: ties (small integers), signed zeros, subnormals and the extremes
-     * of the double range, and spread-out magnitudes. Lengths cross the insertion / radix boundary.
+     * of the double range, spread-out magnitudes, and values whose keys differ in three bytes only (the radix sort
+     * then runs an odd number of passes and copies back). Lengths cross the insertion / radix boundary.
      */
     static double[] atoms(SplittableRandom rng, int n) {
         double[] x = new double[n];
-        int kind = rng.nextInt(4);
+        int kind = rng.nextInt(5);
         for (int i = 0; i < n; i++) {
             int draw = kind == 3 ? rng.nextInt(4) : kind;
             x[i] = switch (draw) {
                 case 0 -> rng.nextInt(-3, 4) + 0.0 * rng.nextInt(-1, 2); // ties, and -0.0 from 0 * -1
                 case 1 -> SPECIAL[rng.nextInt(SPECIAL.length)];
                 case 2 -> rng.nextGaussian() * Math.exp(rng.nextDouble(-40, 40));
+                case 4 -> 1 + rng.nextInt(16) * 0x1p-4 + rng.nextInt(256) * 0x1p-20 + rng.nextInt(256) * 0x1p-36;
                 default -> rng.nextGaussian();
             };
         }
