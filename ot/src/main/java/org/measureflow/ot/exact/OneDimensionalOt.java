@@ -150,7 +150,7 @@ public final class OneDimensionalOt {
         validate(x, a, y, b);
         AtomSort.Sorted sx = AtomSort.sortedWithWeights(x, a);
         AtomSort.Sorted sy = AtomSort.sortedWithWeights(y, b);
-        Coupling coupling = new Coupling(x.length + y.length - 1);
+        Coupling coupling = Coupling.forMerge(x.length, y.length);
         merge(sx, sy, 1.0, coupling); // records the entries; the sum of |x - y| is not needed here
         int[] rows = new int[coupling.count];
         int[] cols = new int[coupling.count];
@@ -247,7 +247,7 @@ public final class OneDimensionalOt {
         /** The entries of the coupling, as positions in the sorted atom arrays. */
         private Coupling coupling() {
             if (sx != null) {
-                Coupling coupling = new Coupling(xs.length + ys.length - 1);
+                Coupling coupling = Coupling.forMerge(xs.length, ys.length);
                 merge(sx, sy, 1.0, coupling);
                 return coupling;
             }
@@ -291,6 +291,16 @@ public final class OneDimensionalOt {
             rows = new int[capacity];
             cols = new int[capacity];
             masses = new double[capacity];
+        }
+
+        /** Room for the at most \( n + m - 1 \) entries of a merge; the sum is formed in {@code long}. */
+        static Coupling forMerge(int n, int m) {
+            long entries = (long) n + m - 1;
+            if (entries > Arguments.MAX_ARRAY_LENGTH) {
+                throw new IllegalArgumentException("x and y: n + m - 1 = " + n + " + " + m + " - 1 exceeds the "
+                        + "largest array (" + Arguments.MAX_ARRAY_LENGTH + " entries)");
+            }
+            return new Coupling((int) entries);
         }
 
         void add(int row, int col, double mass) {
