@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.measureflow.core.measure.ParticleMeasure;
+import org.measureflow.ot.CostMatrix;
 import org.measureflow.ot.Histograms;
 import org.measureflow.testing.Property;
 import org.measureflow.testing.RandomInputs;
@@ -110,6 +112,138 @@ class OneDimensionalOtTest {
                 assertEquals(Math.abs(shift), OneDimensionalOt.distance(x, y, p), 1e-12, "p = " + p);
             }
         });
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("org.measureflow.testing.Seeds#many")
+    void pairedPathGivesTheBitsOfTheMerge(long seed) {
+        Property.check(seed, rng -> {
+            int n = rng.nextInt(5) == 0 ? 1 : AtomSortTest.length(rng);
+            double[] x = tame(AtomSortTest.atoms(rng, n));
+            double[] y = tame(AtomSortTest.atoms(rng, n));
+            double[] w = Histograms.uniform(n);
+            double[] xBefore = x.clone();
+            double[] yBefore = y.clone();
+            for (double p : new double[] {1, 1.5, 2, 3}) {
+                // bound 0: the merge of two uniform measures of equal size pairs the k-th atoms with mass exactly
+                // 1/n (every remainder is exactly 0), so both paths add the same products in the same order
+                assertEquals(OneDimensionalOt.cost(x, w, y, w, p, false), OneDimensionalOt.cost(x, w, y, w, p), 0.0);
+                assertEquals(OneDimensionalOt.distance(x, w, y, w, p, false), OneDimensionalOt.distance(x, w, y, w, p),
+                        0.0);
+            }
+            assertArrayEquals(xBefore, x);
+            assertArrayEquals(yBefore, y);
+        });
+    }
+
+    @Test
+    void pairedPathRescalesLikeTheMerge() {
+        double[] x = {3e200, -1e200, 0, 5};
+        double[] y = {-2e200, 1e-200, 7e199, -0.0};
+        double[] w = Histograms.uniform(4);
+        // W_2^2 ~ 1e401 overflows: both paths take the rescaled sum over the same entries, term for term
+        assertEquals(OneDimensionalOt.distance(x, w, y, w, 2, false), OneDimensionalOt.distance(x, w, y, w, 2), 0.0);
+        assertMessage("x and y", () -> OneDimensionalOt.cost(x, w, y, w, 2));
+        double[] tiny = {1e-200, -1e-200};
+        double[] half = {.5, .5};
+        // W_2^2 = 4e-400 underflows: the rescaled distance is 2e-200 on both paths
+        assertEquals(OneDimensionalOt.distance(tiny, half, new double[] {1e-200, 1e-200}, half, 2, false),
+                OneDimensionalOt.distance(tiny, half, new double[] {1e-200, 1e-200}, half, 2), 0.0);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("org.measureflow.testing.Seeds#many")
+    void mergeMatchesExactOtByTheNetworkSimplexWithTiesAndZeroWeights(long seed) {
+        Property.check(seed, rng -> {
+            int n = 1 + rng.nextInt(9);
+            int m = 1 + rng.nextInt(9);
+            double[] x = smallAtoms(rng, n);
+            double[] y = smallAtoms(rng, m);
+            double[] a = weightsWithZeros(rng, n);
+            double[] b = weightsWithZeros(rng, m);
+            for (double p : new double[] {1, 2, 3}) {
+                double[] c = new double[n * m];
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < m; j++) {
+                        c[i * m + j] = Math.pow(Math.abs(x[i] - y[j]), p);
+                    }
+                }
+                ExactOtResult lp = NetworkSimplex.withDefaults().solve(a, b, CostMatrix.of(n, m, c));
+                assertTrue(lp.converged());
+                double quantile = OneDimensionalOt.cost(x, a, y, b, p);
+                // two exact algorithms on costs <= 6^3; they differ by rounding of at most n + m - 1 terms
+                assertEquals(lp.cost(), quantile, 1e-12 * (1 + lp.cost()), "p = " + p);
+                SparsePlan plan = OneDimensionalOt.monotonePlan(x, a, y, b);
+                // masses are differences of partial sums of weights <= 1: rounding O((n + m) ulp)
+                assertArrayEquals(a, plan.sourceMarginal(), 1e-14);
+                assertArrayEquals(b, plan.targetMarginal(), 1e-14);
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("org.measureflow.testing.Seeds#many")
+    void pairedPathMatchesBruteForceOverPermutations(long seed) {
+        Property.check(seed, rng -> {
+            int n = 1 + rng.nextInt(6);
+            double[] x = smallAtoms(rng, n);
+            double[] y = smallAtoms(rng, n);
+            double p = 1 + 2 * rng.nextDouble();
+            // Birkhoff: the optimum of the uniform n x n problem is at a permutation; at most 6! = 720 of them
+            double best = bestPermutation(x, y, p, new int[n], new boolean[n], 0, 0) / n;
+            assertEquals(best, OneDimensionalOt.cost(x, y, p), 1e-12 * (1 + best)); // n <= 6 terms of size <= 27
+        });
+    }
+
+    private static double bestPermutation(double[] x, double[] y, double p, int[] perm, boolean[] used, int k,
+            double partial) {
+        if (k == x.length) {
+            return partial;
+        }
+        double best = Double.POSITIVE_INFINITY;
+        for (int j = 0; j < y.length; j++) {
+            if (!used[j]) {
+                used[j] = true;
+                perm[k] = j;
+                best = Math.min(best, bestPermutation(x, y, p, perm, used, k + 1,
+                        partial + Math.pow(Math.abs(x[k] - y[j]), p)));
+                used[j] = false;
+            }
+        }
+        return best;
+    }
+
+    /** Atoms on a grid of halves in [-1.5, 1.5] (many ties and duplicates), with signed zeros. */
+    private static double[] smallAtoms(SplittableRandom rng, int n) {
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rng.nextInt(-3, 4) * (rng.nextBoolean() ? 0.5 : -0.5);
+        }
+        return x;
+    }
+
+    /** Normalised weights of which about a third are exactly zero (at least one is positive). */
+    private static double[] weightsWithZeros(SplittableRandom rng, int n) {
+        double[] w = new double[n];
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            w[i] = i == 0 || rng.nextInt(3) > 0 ? rng.nextDouble(0.1, 1) : 0;
+            sum += w[i];
+        }
+        for (int i = 0; i < n; i++) {
+            w[i] /= sum;
+        }
+        return w;
+    }
+
+    /** Atoms at most 1e100 in size, so that |x - y|^3 stays finite and the cost is defined. */
+    private static double[] tame(double[] x) {
+        for (int i = 0; i < x.length; i++) {
+            if (Math.abs(x[i]) > 1e100) {
+                x[i] = Math.copySign(1e100, x[i]);
+            }
+        }
+        return x;
     }
 
     @Test
