@@ -8,18 +8,20 @@ import org.measureflow.core.parallel.Chunks;
  * The Gibbs kernel of two point clouds (\( C_{ij} = |x_i - y_j|^2 \)) restricted to the pairs of grid cells whose
  * share of the plan can matter: the sparse stabilised scaling of Schmitzer (2019, "Stabilized sparse scaling
  * algorithms for entropy regularized transport problems") with the cell-pair (block) structure that GeomLoss uses
- * on GPUs (Feydy et al. 2019). For cells \( A \) of the source and \( B \) of the target, the plan's mass on
- * \( A \times B \) is bounded by
- * \[ \sum_{i\in A, j\in B} e^{(h_i + w_j - C_{ij})/\varepsilon} \le e^{(H_A + W_B - d_{AB}^2)/\varepsilon},
- * \qquad H_A = \varepsilon\log\sum_{i\in A} e^{h_i/\varepsilon},\ W_B = \varepsilon\log\sum_{j\in B}
- * e^{w_j/\varepsilon}, \]
- * with \( d_{AB} \) the distance between the cells' bounding boxes ({@link PointCells}). A pair is kept when this
- * bound, computed at the log-weights \( \bar h, \bar w \) of the last build, exceeds
- * \( \delta e^{-2\mu} / (N_A N_B) \) (\( N_A, N_B \) the numbers of cells, \( \delta \) the neglected-mass budget,
- * \( \mu \) = {@link #MARGIN}); every entry of a kept pair is computed exactly. As long as the log-weights passed
- * in stay within \( \mu\varepsilon \) of \( \bar h, \bar w \) (checked on every call, \( O(n+m) \)), the dropped
- * pairs hold at most \( \delta \) of mass in total; when they move further, or epsilon changes, the kept pairs
- * are chosen again (re-truncation). {@link #neglectedMass} evaluates the bound itself at given log-weights.
+ * on GPUs (Feydy et al. 2019). Each cell \( A \) of the source gets a linear bound of the log-weights of its
+ * points, \( h_i \le v_A + p_A\cdot(x_i - c_A) \) (least-squares slope, largest residual added; {@link CellFit}),
+ * each target cell \( B \) likewise \( w_j \le v_B + q_B\cdot(y_j - c_B) \), and the plan's mass on
+ * \( A \times B \), \( \sum_{i\in A, j\in B} e^{(h_i + w_j - C_{ij})/\varepsilon} \), is bounded by
+ * {@link #pairBound}: the bound uses the bounding boxes of the cells ({@link PointCells}) and stays tight along
+ * the transport map, where the slopes of the two potentials cancel. A pair is kept when its bound, computed at the
+ * log-weights \( \bar h, \bar w \) of the last build, is above a cut chosen so that the dropped pairs hold at most
+ * \( \tfrac12\delta e^{-2\mu} \) together (\( \delta \) the neglected-mass budget, \( \mu \) = {@link #MARGIN});
+ * within a kept pair, a point skips a cell whose point-to-cell bound is below \( \delta a_k / (4K) \) (a quarter
+ * of the budget per side, \( K \) the kept cells of its cell), and every other entry is computed exactly. As long
+ * as \( \max_i(h_i - \bar h_i) + \max_j(w_j - \bar w_j) \le 2\mu\varepsilon \) (checked on every call,
+ * \( O(n+m) \)), the dropped pairs hold at most \( \delta/2 \); when the log-weights move further, or epsilon
+ * changes, the kept pairs are chosen again (re-truncation). {@link #neglectedMass} evaluates all these bounds at
+ * given log-weights.
  *
  * <p>Each operation costs the number of entries of the kept pairs, \( O(n K) \) for \( K \) neighbours within a
  * few \( \sqrt{\varepsilon \log(1/\delta)} \) of the transport map, instead of \( O(nm) \). Rows (columns) are
@@ -50,8 +52,6 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
     private double builtEps = Double.NaN;
     private final double[] hBar;
     private final double[] wBar;
-    private final double[] rowBound;
-    private final double[] colBound;
     private int[] rowPairStart;
     private int[] rowPairs;
     private int[] colPairStart;
@@ -89,8 +89,6 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
         this.neglectTarget = neglectTarget;
         this.hBar = new double[n];
         this.wBar = new double[m];
-        this.rowBound = new double[rowCells.count];
-        this.colBound = new double[colCells.count];
         this.hs = new double[n];
         this.ws = new double[m];
         this.vs = new double[Math.max(n, m)];
@@ -169,33 +167,12 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
         return max == Double.NEGATIVE_INFINITY ? 0 : max;
     }
 
-    /** Cell log-sums \( \varepsilon\log\sum_{i\in A} e^{v_i/\varepsilon} \) (in cell order). */
-    private static void cellBounds(PointCells cells, double[] v, double eps, double[] out) {
-        double inv = 1.0 / eps;
-        for (int c = 0; c < cells.count; c++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int k = cells.start[c]; k < cells.start[c + 1]; k++) {
-                max = Math.max(max, v[cells.order[k]]);
-            }
-            if (max == Double.NEGATIVE_INFINITY) {
-                out[c] = max;
-                continue;
-            }
-            double s = 0;
-            for (int k = cells.start[c]; k < cells.start[c + 1]; k++) {
-                s += Math.exp((v[cells.order[k]] - max) * inv);
-            }
-            out[c] = max + eps * Math.log(s);
-        }
-    }
-
     private void build(double[] h, double[] w, double eps) {
         builds++;
         builtEps = eps;
         System.arraycopy(h, 0, hBar, 0, n);
         System.arraycopy(w, 0, wBar, 0, m);
-        cellBounds(rowCells, h, eps, rowBound);
-        cellBounds(colCells, w, eps, colBound);
+        fitBoth(h, w);
         int na = rowCells.count;
         int nb = colCells.count;
         double inv = 1.0 / eps;
@@ -209,12 +186,10 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
             int[] list = new int[Math.max(16, (end - first) * 8)];
             int size = 0;
             for (int a = first; a < end; a++) {
-                double ha = rowBound[a];
                 int before = size;
-                if (ha != Double.NEGATIVE_INFINITY) {
+                if (rowFit.value[a] != Double.NEGATIVE_INFINITY) {
                     for (int b = 0; b < nb; b++) {
-                        double bound = (ha + colBound[b] - rowCells.boxDistanceSquared(a, colCells, b)) * inv;
-                        if (bound > keep) {
+                        if (pairBound(a, b, inv) > keep) {
                             if (size == list.length) {
                                 list = Arrays.copyOf(list, 2 * size);
                             }
@@ -276,12 +251,11 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
         forEach(na, chunk, 12L * nb, (c, first, end) -> {
             double[] hist = histograms[c];
             for (int a = first; a < end; a++) {
-                double ha = rowBound[a];
-                if (ha == Double.NEGATIVE_INFINITY) {
+                if (rowFit.value[a] == Double.NEGATIVE_INFINITY) {
                     continue;
                 }
                 for (int b = 0; b < nb; b++) {
-                    double u = (ha + colBound[b] - rowCells.boxDistanceSquared(a, colCells, b)) * inv;
+                    double u = pairBound(a, b, inv);
                     if (u <= budget) {
                         // bin 0 collects everything below the histogram's range
                         int bin = u <= bottom ? 0 : 1 + Math.min(BINS - 1, (int) ((u - bottom) / BIN));
@@ -306,16 +280,58 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
         return cut;
     }
 
+    /** Both clouds' cell fits ({@link CellFit}) to the log-weights {@code h}, {@code w} (original order). */
+    private void fitBoth(double[] h, double[] w) {
+        permute(rowCells, h, hs);
+        permute(colCells, w, ws);
+        rowFit.fit(hs);
+        colFit.fit(ws);
+    }
+
+    /**
+     * The logarithm of an upper bound of the plan's mass on the cells \( A \times B \) from the linear bounds of
+     * both fits, \( h_i \le v_A + p_A\cdot(x_i - c_A) \), \( w_j \le v_B + q_B\cdot(y_j - c_B) \):
+     * \[ \frac{1}{\varepsilon}\Big(v_A + v_B + \tfrac14|q_B|^2 - p_A\cdot c_A - q_B\cdot c_B
+     *    + \max_{x\in\mathrm{box}_A}(p_A + q_B)\cdot x - \mathrm{dist}^2(\mathrm{box}_A + q_B/2, \mathrm{box}_B)\Big)
+     *    + \log|A| + \log|B|, \]
+     * from \( q\cdot(y - c) - |x - y|^2 \le \tfrac14|q|^2 + q\cdot(x - c) - \mathrm{dist}^2(x + q/2,
+     * \mathrm{box}_B) \), maximised term by term over \( x \in \mathrm{box}_A \). Near the transport map
+     * \( p_A \approx 2(x - T(x)) \) and \( q_B \approx 2(T(x) - x) \) cancel, so the bound is tight there. The
+     * fits must be current ({@link #fitBoth}).
+     */
+    private double pairBound(int a, int b, double inv) {
+        double va = rowFit.value[a];
+        double vb = colFit.value[b];
+        if (va == Double.NEGATIVE_INFINITY || vb == Double.NEGATIVE_INFINITY) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        int d = rowCells.d;
+        double bound = va + vb;
+        double dist = 0;
+        int pa = a * d;
+        int pb = b * d;
+        for (int k = 0; k < d; k++) {
+            double p = rowFit.slope[pa + k];
+            double q = colFit.slope[pb + k];
+            double lo = rowCells.lo[pa + k];
+            double hi = rowCells.hi[pa + k];
+            bound += q * q / 4 - p * rowFit.centre[pa + k] - q * colFit.centre[pb + k]
+                    + (p + q > 0 ? (p + q) * hi : (p + q) * lo);
+            double gap = Math.max(colCells.lo[pb + k] - (hi + q / 2), (lo + q / 2) - colCells.hi[pb + k]);
+            if (gap > 0) {
+                dist += gap * gap;
+            }
+        }
+        return (bound - dist) * inv + rowFit.logCount[a] + colFit.logCount[b];
+    }
+
     /**
      * An upper bound of the plan's mass on the dropped pairs at log-weights {@code (h, w)}: the sum of the pair
      * bounds of the class documentation over the pairs that are not kept (one pass over all pairs of cells).
      */
     double neglectedMass(double[] h, double[] w, double eps) {
         ensure(h, w, eps);
-        double[] hb = new double[rowCells.count];
-        double[] wb = new double[colCells.count];
-        cellBounds(rowCells, h, eps, hb);
-        cellBounds(colCells, w, eps, wb);
+        fitBoth(h, w);
         int na = rowCells.count;
         int nb = colCells.count;
         double inv = 1.0 / eps;
@@ -324,7 +340,7 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
         forEach(na, chunk, 12L * nb, (c, first, end) -> {
             double s = 0;
             for (int a = first; a < end; a++) {
-                if (hb[a] == Double.NEGATIVE_INFINITY) {
+                if (rowFit.value[a] == Double.NEGATIVE_INFINITY) {
                     continue;
                 }
                 int p = rowPairStart[a];
@@ -334,7 +350,7 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
                         p++;
                         continue;
                     }
-                    s += Math.exp((hb[a] + wb[b] - rowCells.boxDistanceSquared(a, colCells, b)) * inv);
+                    s += Math.exp(pairBound(a, b, inv));
                 }
             }
             partial[c] = s;
