@@ -331,10 +331,14 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
      */
     double neglectedMass(double[] h, double[] w, double eps) {
         ensure(h, w, eps);
-        fitBoth(h, w);
+        // the pairs were dropped on their bounds at (hBar, wBar); the plan at (h, w) exceeds those by at most the
+        // growth factor (the argument of the class documentation), which keeps the report consistent with the cut
+        double growth = growth(h, hBar) + growth(w, wBar);
+        fitBoth(hBar, wBar);
         int na = rowCells.count;
         int nb = colCells.count;
         double inv = 1.0 / eps;
+        double shift = growth * inv;
         int chunk = Math.max(1, (na + 63) / 64);
         double[] partial = new double[Chunks.count(na, chunk)];
         forEach(na, chunk, 12L * nb, (c, first, end) -> {
@@ -350,7 +354,7 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
                         p++;
                         continue;
                     }
-                    s += Math.exp(pairBound(a, b, inv));
+                    s += Math.exp(pairBound(a, b, inv) + shift);
                 }
             }
             partial[c] = s;
@@ -688,12 +692,14 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
                 }
             }
             double det = determinant(k, m, -1);
-            double scale = 0;
+            double diagonal = 1;
             for (int a = 0; a < k; a++) {
-                scale = Math.max(scale, Math.abs(m[a * 4]));
+                diagonal *= m[a * 4];
             }
-            if (!(Math.abs(det) > 1e-9 * Math.pow(scale, k)) || !Double.isFinite(det)) {
-                return; // points (nearly) on a lower-dimensional set: no slope, the bound stays valid
+            // det <= product of the diagonal (Hadamard); a small ratio means points near a lower-dimensional set,
+            // whose slope would be huge and the bound absurdly loose: no slope then (the bound stays valid)
+            if (!(det > 1e-2 * diagonal) || !Double.isFinite(det)) {
+                return;
             }
             for (int a = 0; a < k; a++) {
                 double q = determinant(k, m, a) / det;
