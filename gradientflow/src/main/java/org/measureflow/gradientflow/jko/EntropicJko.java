@@ -70,6 +70,8 @@ import org.measureflow.gradientflow.energy.InternalEnergy;
  *     (with {@code false} every step starts from \( b = \mathbf 1 \), as a lone {@link #step} does);</li>
  * <li>{@code overRelaxation = true}: adaptive over-relaxation of the scaling iterations
  *     ({@link #withOverRelaxation(boolean)});</li>
+ * <li>{@code multiscale = true}: cold steps on 2-D grids of at least 128 cells per axis start from the step at
+ *     half the resolution ({@link #withMultiscale(boolean)});</li>
  * <li>{@code parallel = true}: kernel applications and cell-wise sweeps on both cores, in fixed chunks (same bits
  *     as a serial run).</li>
  * </ul>
@@ -85,9 +87,11 @@ public final class EntropicJko {
     private final boolean warmStart;
     private final boolean overRelaxation;
     private final boolean parallel;
+    private final boolean multiscale;
 
     private EntropicJko(double tau, JkoEpsilon epsilon, double tolerance, long maxIterations, double upperBound,
-                        boolean blurCompensation, boolean warmStart, boolean overRelaxation, boolean parallel) {
+                        boolean blurCompensation, boolean warmStart, boolean overRelaxation, boolean parallel,
+                        boolean multiscale) {
         this.tau = tau;
         this.epsilon = epsilon;
         this.tolerance = tolerance;
@@ -97,6 +101,7 @@ public final class EntropicJko {
         this.warmStart = warmStart;
         this.overRelaxation = overRelaxation;
         this.parallel = parallel;
+        this.multiscale = multiscale;
     }
 
     /**
@@ -123,7 +128,7 @@ public final class EntropicJko {
      */
     public static EntropicJko of(double tau, JkoEpsilon epsilon) {
         return new EntropicJko(Arguments.positive("tau", tau), Arguments.notNull("epsilon", epsilon), 1e-9, 10_000,
-                Double.POSITIVE_INFINITY, true, true, true, true);
+                Double.POSITIVE_INFINITY, true, true, true, true, true);
     }
 
     /**
@@ -135,7 +140,7 @@ public final class EntropicJko {
      */
     public EntropicJko withTau(double tau) {
         return new EntropicJko(Arguments.positive("tau", tau), epsilon, tolerance, maxIterations, upperBound,
-                blurCompensation, warmStart, overRelaxation, parallel);
+                blurCompensation, warmStart, overRelaxation, parallel, multiscale);
     }
 
     /**
@@ -158,7 +163,7 @@ public final class EntropicJko {
      */
     public EntropicJko withEpsilon(JkoEpsilon epsilon) {
         return new EntropicJko(tau, Arguments.notNull("epsilon", epsilon), tolerance, maxIterations, upperBound,
-                blurCompensation, warmStart, overRelaxation, parallel);
+                blurCompensation, warmStart, overRelaxation, parallel, multiscale);
     }
 
     /**
@@ -170,7 +175,7 @@ public final class EntropicJko {
      */
     public EntropicJko withTolerance(double tolerance) {
         return new EntropicJko(tau, epsilon, Arguments.positive("tolerance", tolerance), maxIterations, upperBound,
-                blurCompensation, warmStart, overRelaxation, parallel);
+                blurCompensation, warmStart, overRelaxation, parallel, multiscale);
     }
 
     /**
@@ -182,7 +187,7 @@ public final class EntropicJko {
      */
     public EntropicJko withMaxIterations(long maxIterations) {
         return new EntropicJko(tau, epsilon, tolerance, Arguments.positive("maxIterations", maxIterations),
-                upperBound, blurCompensation, warmStart, overRelaxation, parallel);
+                upperBound, blurCompensation, warmStart, overRelaxation, parallel, multiscale);
     }
 
     /**
@@ -194,7 +199,7 @@ public final class EntropicJko {
      */
     public EntropicJko withUpperBound(double kappa) {
         return new EntropicJko(tau, epsilon, tolerance, maxIterations, Arguments.positive("upperBound", kappa),
-                blurCompensation, warmStart, overRelaxation, parallel);
+                blurCompensation, warmStart, overRelaxation, parallel, multiscale);
     }
 
     /**
@@ -206,7 +211,7 @@ public final class EntropicJko {
      */
     public EntropicJko withBlurCompensation(boolean on) {
         return new EntropicJko(tau, epsilon, tolerance, maxIterations, upperBound, on, warmStart, overRelaxation,
-                parallel);
+                parallel, multiscale);
     }
 
     /**
@@ -219,7 +224,7 @@ public final class EntropicJko {
      */
     public EntropicJko withWarmStart(boolean on) {
         return new EntropicJko(tau, epsilon, tolerance, maxIterations, upperBound, blurCompensation, on, overRelaxation,
-                parallel);
+                parallel, multiscale);
     }
 
     /**
@@ -237,7 +242,7 @@ public final class EntropicJko {
      */
     public EntropicJko withOverRelaxation(boolean on) {
         return new EntropicJko(tau, epsilon, tolerance, maxIterations, upperBound, blurCompensation, warmStart, on,
-                parallel);
+                parallel, multiscale);
     }
 
     /**
@@ -249,7 +254,30 @@ public final class EntropicJko {
      */
     public EntropicJko withParallel(boolean on) {
         return new EntropicJko(tau, epsilon, tolerance, maxIterations, upperBound, blurCompensation, warmStart,
-                overRelaxation, on);
+                overRelaxation, on, multiscale);
+    }
+
+    /**
+     * This scheme with or without the multiscale start of cold steps on 2-D grids of at least 128 cells per axis
+     * (even counts): the step first solved on the grid of 2 x 2 merged cells (recursively), its dual potential
+     * \( \varepsilon_c \log b_c \) interpolated bilinearly as the start \( b \) (see {@link JkoStepPlan}). Only the
+     * start changes: the step is the same to the tolerance, with fewer iterations at full resolution.
+     *
+     * @param on whether to start cold steps from half the resolution
+     * @return a new scheme
+     */
+    public EntropicJko withMultiscale(boolean on) {
+        return new EntropicJko(tau, epsilon, tolerance, maxIterations, upperBound, blurCompensation, warmStart,
+                overRelaxation, parallel, on);
+    }
+
+    /**
+     * Whether cold steps on large 2-D grids start from half the resolution.
+     *
+     * @return whether they do
+     */
+    public boolean multiscale() {
+        return multiscale;
     }
 
     /**
@@ -483,13 +511,15 @@ public final class EntropicJko {
 
     /**
      * One line: {@code EntropicJko[tau=0.05, epsilon=max(2 h^2, tau D), tolerance=1e-09, maxIterations=10000,
-     * upperBound=Infinity, blurCompensation=true, warmStart=true, overRelaxation=true, parallel=true]}.
+     * upperBound=Infinity, blurCompensation=true, warmStart=true, overRelaxation=true, parallel=true,
+     * multiscale=true]}.
      */
     @Override
     public String toString() {
         return "EntropicJko[tau=" + TextSummary.number(tau) + ", epsilon=" + epsilon + ", tolerance="
                 + TextSummary.brief(tolerance) + ", maxIterations=" + maxIterations + ", upperBound="
                 + TextSummary.number(upperBound) + ", blurCompensation=" + blurCompensation + ", warmStart="
-                + warmStart + ", overRelaxation=" + overRelaxation + ", parallel=" + parallel + "]";
+                + warmStart + ", overRelaxation=" + overRelaxation + ", parallel=" + parallel
+                + ", multiscale=" + multiscale + "]";
     }
 }
