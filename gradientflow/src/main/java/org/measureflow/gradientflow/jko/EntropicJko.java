@@ -260,8 +260,9 @@ public final class EntropicJko {
     /**
      * This scheme with or without the multiscale start of cold steps on 2-D grids of at least 128 cells per axis
      * (even counts): the step first solved on the grid of 2 x 2 merged cells (recursively), its dual potential
-     * \( \varepsilon_c \log b_c \) interpolated bilinearly as the start \( b \) (see {@link JkoStepPlan}). Only the
-     * start changes: the step is the same to the tolerance, with fewer iterations at full resolution.
+     * \( \varepsilon_c \log b_c \) interpolated bilinearly as the start \( b = e^{g/\varepsilon} \). Only the
+     * start changes: the step is the same to the tolerance, with fewer iterations at full resolution (the result
+     * counts those; the coarse ones, each about 4 times cheaper per level, are not counted).
      *
      * @param on whether to start cold steps from half the resolution
      * @return a new scheme
