@@ -34,25 +34,27 @@ class EntropicJkoDialectTest {
     void withersChangeOneSettingAndLeaveTheOriginalAlone() {
         EntropicJko a = EntropicJko.of(0.05, 0.02);
         EntropicJko b = a.withTolerance(1e-7).withMaxIterations(50).withUpperBound(3).withBlurCompensation(false)
-                .withWarmStart(false).withEpsilon(JkoEpsilon.gridAdapted()).withTau(0.1);
+                .withWarmStart(false).withEpsilon(JkoEpsilon.gridAdapted()).withTau(0.1).withOverRelaxation(false)
+                .withParallel(false).withMultiscale(false);
         assertEquals(0.05, a.tau());
         assertEquals(JkoEpsilon.absolute(0.02), a.epsilon());
         assertEquals(1e-9, a.tolerance());
         assertEquals(10_000L, a.maxIterations());
         assertEquals(Double.POSITIVE_INFINITY, a.upperBound());
-        assertTrue(a.blurCompensation() && a.warmStart());
+        assertTrue(a.blurCompensation() && a.warmStart() && a.overRelaxation() && a.parallel() && a.multiscale());
         assertEquals(0.1, b.tau());
         assertTrue(b.epsilon().isGridAdapted());
         assertEquals(1e-7, b.tolerance());
         assertEquals(50L, b.maxIterations());
         assertEquals(3.0, b.upperBound());
-        assertFalse(b.blurCompensation() || b.warmStart());
+        assertFalse(b.blurCompensation() || b.warmStart() || b.overRelaxation() || b.parallel() || b.multiscale());
         // grid-adapted: max(2 h^2, tau D) with h = 8/120 and D = 0.5
         double h = 8.0 / 120;
         assertEquals(Math.max(2 * h * h, 0.1 * 0.5), b.epsilon(GRID, ENERGY), 0.0);
         assertEquals(0.02, a.epsilon(GRID, ENERGY), 0.0);
         assertEquals("EntropicJko[tau=0.05, epsilon=0.02, tolerance=1e-09, maxIterations=10000, upperBound=Infinity, "
-                + "blurCompensation=true, warmStart=true]", a.toString());
+                + "blurCompensation=true, warmStart=true, overRelaxation=true, parallel=true, "
+                + "multiscale=true]", a.toString());
     }
 
     @Test

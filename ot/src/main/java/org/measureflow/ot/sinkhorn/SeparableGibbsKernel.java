@@ -193,12 +193,36 @@ public final class SeparableGibbsKernel {
         }
         forEach(rows, chunkRows, cost, (chunk, start, end) -> {
             for (int i = start; i < end; i++) {
-                int base = i * len;
-                for (int j = 0; j < len; j++) {
-                    out[base + j] = convolveAt(in, base, len, j, k, radius);
-                }
+                convolveRow(in, out, i * len, len, k, radius);
             }
         });
+    }
+
+    /**
+     * One row: the cells within {@code radius} of an end by {@link #convolveAt}, the interior offset by offset
+     * over the whole interior (inner loops along the row, which the JIT vectorises). Each interior output
+     * accumulates \( k_0 x_j + k_1(x_{j-1} + x_{j+1}) + \dots \) in the same order as {@link #convolveAt}: the same
+     * bits.
+     */
+    private static void convolveRow(double[] in, double[] out, int base, int len, double[] k, int radius) {
+        int lo = Math.min(radius, len);
+        int hi = Math.max(lo, len - radius);
+        for (int j = 0; j < lo; j++) {
+            out[base + j] = convolveAt(in, base, len, j, k, radius);
+        }
+        for (int j = hi; j < len; j++) {
+            out[base + j] = convolveAt(in, base, len, j, k, radius);
+        }
+        double k0 = k[0];
+        for (int j = base + lo; j < base + hi; j++) {
+            out[j] = k0 * in[j];
+        }
+        for (int r = 1; r <= radius; r++) {
+            double w = k[r];
+            for (int j = base + lo; j < base + hi; j++) {
+                out[j] += w * (in[j - r] + in[j + r]);
+            }
+        }
     }
 
     private static double convolveAt(double[] in, int base, int len, int j, double[] k, int radius) {

@@ -245,6 +245,93 @@ class GibbsKernelsTest {
         }
     }
 
+    /**
+     * The linear-domain kernel's summation order, written out: per cell, the centre weight times the centre, then
+     * offset by offset the pairs within the line, then the one-sided terms (first below, then above) along the
+     * contiguous axis; along the other axis the one-sided terms interleaved by offset.
+     */
+    private static double[] separableInOrder(GridDensity.Grid grid, double eps, double[] v) {
+        int nx = grid.cells(0);
+        int ny = grid.cells(1);
+        double[] ky = cutWeights(grid.cellSize(1), eps, ny);
+        double[] kx = cutWeights(grid.cellSize(0), eps, nx);
+        double[] work = new double[nx * ny];
+        for (int i = 0; i < nx; i++) {
+            for (int j = 0; j < ny; j++) {
+                int ry = ky.length - 1;
+                int below = Math.min(ry, j);
+                int above = Math.min(ry, ny - 1 - j);
+                int both = Math.min(below, above);
+                double s = ky[0] * v[i * ny + j];
+                for (int r = 1; r <= both; r++) {
+                    s += ky[r] * (v[i * ny + j - r] + v[i * ny + j + r]);
+                }
+                for (int r = both + 1; r <= below; r++) {
+                    s += ky[r] * v[i * ny + j - r];
+                }
+                for (int r = both + 1; r <= above; r++) {
+                    s += ky[r] * v[i * ny + j + r];
+                }
+                work[i * ny + j] = s;
+            }
+        }
+        double[] out = new double[nx * ny];
+        for (int i = 0; i < nx; i++) {
+            for (int j = 0; j < ny; j++) {
+                double s = kx[0] * work[i * ny + j];
+                for (int r = 1; r < kx.length && (i - r >= 0 || i + r < nx); r++) {
+                    if (i - r >= 0 && i + r < nx) {
+                        s += kx[r] * (work[(i - r) * ny + j] + work[(i + r) * ny + j]);
+                    } else if (i - r >= 0) {
+                        s += kx[r] * work[(i - r) * ny + j];
+                    } else {
+                        s += kx[r] * work[(i + r) * ny + j];
+                    }
+                }
+                out[i * ny + j] = s;
+            }
+        }
+        return out;
+    }
+
+    /** The weights e^{-r^2 h^2/eps} down to 1e-20 of the centre (and at most n - 1 cells out). */
+    private static double[] cutWeights(double h, double eps, int n) {
+        int radius = 0;
+        while (radius + 1 < n && -(radius + 1.0) * (radius + 1.0) * h * h / eps >= Math.log(1e-20)) {
+            radius++;
+        }
+        double[] k = new double[radius + 1];
+        for (int r = 0; r <= radius; r++) {
+            k[r] = Math.exp(-(double) r * r * h * h / eps);
+        }
+        return k;
+    }
+
+    @Test
+    void separableKernelSumsInItsDocumentedOrderOnOneCoreOrTwo() {
+        // the same floating-point operations in the same order as the cell-by-cell formula: the same bits (the
+        // interior of a line is swept offset by offset for speed, which must not change a result), serial or parallel
+        SplittableRandom rng = new SplittableRandom(5);
+        GridDensity.Grid[] grids = {GridDensity.Grid.of2d(-1, 1, 13, 0, 3, 17),
+            GridDensity.Grid.of2d(-4, 4, 160, -4, 4, 190)};
+        for (GridDensity.Grid grid : grids) {
+            int n = grid.size();
+            double[] v = new double[n];
+            for (int c = 0; c < n; c++) {
+                v[c] = rng.nextDouble();
+            }
+            double h2 = grid.cellSize(0) * grid.cellSize(0);
+            for (double eps : new double[] {2 * h2, 0.05, 3}) {
+                double[] expected = separableInOrder(grid, eps, v);
+                for (boolean parallel : new boolean[] {true, false}) {
+                    double[] out = new double[n];
+                    SeparableGibbsKernel.of(grid, eps, parallel).apply(v, out, new double[n]);
+                    assertArrayEquals(expected, out, 0.0, grid + " " + eps + " parallel " + parallel);
+                }
+            }
+        }
+    }
+
     @Test
     void separableKernelReportsItsRadiiAndRejectsWrongLengths() {
         GridDensity.Grid grid = GridDensity.Grid.of2d(0, 1, 10, 0, 2, 20); // cell sizes 0.1 and 0.1
