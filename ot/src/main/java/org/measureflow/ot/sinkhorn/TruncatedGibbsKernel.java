@@ -616,6 +616,11 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
         private final double[] slope;
         private final double[] value;
         private final double[] logCount;
+        /** \( v_B + |q_B|^2/4 - q_B\cdot c_B \) (\( -\infty \) for a cell without mass). */
+        private final double[] constant;
+        /** The cell's box shifted by \( -q_B/2 \). */
+        private final double[] low;
+        private final double[] high;
         private final double[] m;
 
         CellFit(PointCells cells) {
@@ -626,6 +631,9 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
             this.slope = new double[count * d];
             this.value = new double[count];
             this.logCount = new double[count];
+            this.constant = new double[count];
+            this.low = new double[count * d];
+            this.high = new double[count * d];
             this.m = new double[12];
             for (int c = 0; c < count; c++) {
                 int size = cells.start[c + 1] - cells.start[c];
@@ -672,6 +680,16 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
                     }
                 }
                 value[c] = mean + resid;
+            }
+            for (int c = 0; c < cells.count; c++) {
+                double constant0 = value[c];
+                for (int a = 0; a < d; a++) {
+                    double q = slope[c * d + a];
+                    constant0 += q * q / 4 - q * centre[c * d + a];
+                    low[c * d + a] = cells.lo[c * d + a] - q / 2;
+                    high[c * d + a] = cells.hi[c * d + a] - q / 2;
+                }
+                constant[c] = constant0;
             }
         }
 
@@ -725,25 +743,23 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
                     + e[2] * (e[3] * e[7] - e[4] * e[6]);
         }
 
-        /** The logarithm of the bound of the class documentation for point {@code k} of {@code points} (flat). */
+        /**
+         * The logarithm of the bound of the class documentation for point {@code k} of {@code points} (flat),
+         * from the per-cell constants of {@link #fit}: \( (h + K_B + q_B\cdot x - \mathrm{dist}^2(x, \mathrm{box}_B
+         * - q_B/2))/\varepsilon + \log|B| \) with \( K_B = v_B + |q_B|^2/4 - q_B\cdot c_B \).
+         */
         double logMass(int c, double[] points, int k, double h, double inv) {
-            double v = value[c];
-            if (v == Double.NEGATIVE_INFINITY || h == Double.NEGATIVE_INFINITY) {
-                return Double.NEGATIVE_INFINITY;
-            }
-            double bound = h + v;
+            double bound = h + constant[c];
             double dist = 0;
             int base = c * d;
+            int at = k * d;
             for (int a = 0; a < d; a++) {
-                double q = slope[base + a];
-                double x = points[k * d + a];
-                bound += q * q / 4 + q * (x - centre[base + a]);
-                double shifted = x + q / 2;
-                double gap = Math.max(cells.lo[base + a] - shifted, shifted - cells.hi[base + a]);
-                if (gap > 0) {
-                    dist += gap * gap;
-                }
+                double x = points[at + a];
+                bound += slope[base + a] * x;
+                double gap = Math.max(low[base + a] - x, x - high[base + a]);
+                dist += gap > 0 ? gap * gap : 0;
             }
+            // -infinity for a cell without mass or a point of weight zero (h = -infinity)
             return (bound - dist) * inv + logCount[c];
         }
     }
