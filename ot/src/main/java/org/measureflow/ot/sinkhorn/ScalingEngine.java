@@ -161,18 +161,32 @@ public final class ScalingEngine {
      */
     public static ScalingEngine of(LogDomainGibbsKernel ground, StoredGibbsKernel stored, double[] a, double[] b,
             double rhoSource, double rhoTarget) {
+        double[] masses = checkedMasses(ground, stored, a, b, rhoSource, rhoTarget);
+        return new ScalingEngine(ground, stored, a, b, MarginalStep.of(rhoSource), MarginalStep.of(rhoTarget),
+                masses[0] * masses[1]);
+    }
+
+    /**
+     * Checks a problem (the arguments of {@link #of}) and returns the masses \( (m_a, m_b) \) of its weights.
+     *
+     * @throws IllegalArgumentException as {@link #of}
+     */
+    static double[] checkedMasses(LogDomainGibbsKernel ground, StoredGibbsKernel stored, double[] a, double[] b,
+            double rhoSource, double rhoTarget) {
         Arguments.notNull("ground", ground);
         Arguments.notNull("a", a);
         Arguments.notNull("b", b);
         Arguments.length("a", a.length, ground.n);
         Arguments.length("b", b.length, ground.m);
+        if (rhoSource != Double.POSITIVE_INFINITY) {
+            Arguments.positive("rhoSource", rhoSource);
+        }
+        if (rhoTarget != Double.POSITIVE_INFINITY) {
+            Arguments.positive("rhoTarget", rhoTarget);
+        }
         double ma = Arguments.weights("a", a);
         double mb = Arguments.weights("b", b);
-        MarginalStep rows = MarginalStep.of(rhoSource == Double.POSITIVE_INFINITY ? rhoSource
-                : Arguments.positive("rhoSource", rhoSource));
-        MarginalStep cols = MarginalStep.of(rhoTarget == Double.POSITIVE_INFINITY ? rhoTarget
-                : Arguments.positive("rhoTarget", rhoTarget));
-        if (rows == MarginalStep.HARD && cols == MarginalStep.HARD
+        if (rhoSource == Double.POSITIVE_INFINITY && rhoTarget == Double.POSITIVE_INFINITY
                 && Math.abs(ma - mb) > Arguments.PROBABILITY_SUM_TOLERANCE * Math.max(ma, mb)) {
             // a rule Arguments cannot state: two hard marginal constraints need equal masses
             throw new IllegalArgumentException("b: both marginals are hard constraints, which needs equal masses, got "
@@ -182,7 +196,7 @@ public final class ScalingEngine {
             Arguments.length("stored rows", stored.rows(), ground.n);
             Arguments.length("stored cols", stored.cols(), ground.m);
         }
-        return new ScalingEngine(ground, stored, a, b, rows, cols, ma * mb);
+        return new double[] {ma, mb};
     }
 
     /**
@@ -278,7 +292,7 @@ public final class ScalingEngine {
             // relaxed iterations alternate with exact checks: a plain g-update makes the column condition exact
             boolean check = omega == 1 || stageIterations % CHECK_EVERY == 0;
             // g-update: logT_j = log sum_i a_i exp((f_i + g_j - C_ij)/eps)
-            boolean colsOk = kernel != null && kernelColumns(e);
+            boolean colsOk = kernel != null && kernelLogSums(true, e);
             if (!colsOk) {
                 for (int i = 0; i < h.length; i++) {
                     h[i] = f[i] + e * loga[i];
@@ -287,7 +301,7 @@ public final class ScalingEngine {
             }
             colStep.update(g, logT, e, check ? 1 : omega);
             // f-update: logS_i = log sum_j b_j exp((f_i + g_j - C_ij)/eps) = log((P 1)_i / a_i)
-            boolean rowsOk = kernel != null && kernelRows(e);
+            boolean rowsOk = kernel != null && kernelLogSums(false, e);
             if (!rowsOk) {
                 for (int j = 0; j < w.length; j++) {
                     w[j] = g[j] + e * logb[j];
@@ -556,26 +570,25 @@ public final class ScalingEngine {
     }
 
     /**
-     * The column log-sums {@code logT} through the stored kernel: \( u_i = a_i e^{(f_i - \bar f_i)/\varepsilon} \),
-     * \( \ell_j = (g_j - \bar g_j)/\varepsilon + \log(\tilde K^\top u)_j \); {@code false} when a sum leaves the safe
-     * range (the caller redoes the half-step in the log domain).
+     * The column log-sums {@code logT} ({@code columns}) or the row log-sums {@code logS} through the stored kernel:
+     * for columns \( u_i = a_i e^{(f_i - \bar f_i)/\varepsilon} \), \( \ell_j = (g_j - \bar g_j)/\varepsilon +
+     * \log(\tilde K^\top u)_j \), and likewise for rows; {@code false} when a sum leaves the safe range (the caller
+     * redoes the half-step in the log domain).
      */
-    private boolean kernelColumns(double e) {
+    private boolean kernelLogSums(boolean columns, double e) {
         double inv = 1.0 / e;
-        for (int i = 0; i < f.length; i++) {
-            h[i] = a[i] * Math.exp((f[i] - kernel.fBar[i]) * inv);
+        double[] weights = columns ? a : b;
+        double[] x = columns ? f : g;
+        double[] bar = columns ? kernel.fBar : kernel.gBar;
+        double[] scaled = columns ? h : w;
+        for (int k = 0; k < x.length; k++) {
+            scaled[k] = weights[k] * Math.exp((x[k] - bar[k]) * inv);
         }
-        kernel.colSums(h, logT);
-        return logs(logT, g, kernel.gBar, inv);
-    }
-
-    /** The row log-sums {@code logS} through the stored kernel; see {@link #kernelColumns}. */
-    private boolean kernelRows(double e) {
-        double inv = 1.0 / e;
-        for (int j = 0; j < g.length; j++) {
-            w[j] = b[j] * Math.exp((g[j] - kernel.gBar[j]) * inv);
+        if (columns) {
+            kernel.colSums(scaled, logT);
+            return logs(logT, g, kernel.gBar, inv);
         }
-        kernel.rowSums(w, logS);
+        kernel.rowSums(scaled, logS);
         return logs(logS, f, kernel.fBar, inv);
     }
 
