@@ -23,6 +23,9 @@ import org.measureflow.ot.Epsilon;
  * after a \( g \)-update \( P^\top\mathbf 1 = b \) holds exactly, so the stopping test uses the row error
  * \( \|P\mathbf 1 - a\|_1 \), which every \( f \)-update gets for free.
  *
+ * <p>The loop, its kernels and its acceleration are the {@link ScalingEngine}'s (with the hard marginal step on both
+ * sides), shared with {@link org.measureflow.ot.unbalanced.UnbalancedSinkhorn}.
+ *
  * <p><b>Two cores.</b>
  * <ul>
  * <li>Log domain (the robust path, and the only one for point clouds): fused log-sum-exp over each row or column,

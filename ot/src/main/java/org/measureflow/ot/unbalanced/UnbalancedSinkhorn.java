@@ -36,7 +36,8 @@ import org.measureflow.ot.sinkhorn.StoredGibbsKernel;
  * lower bound, and moving off the balanced optimum gains only \( O(\rho^{-2}) \).
  *
  * <p><b>Iteration</b> (the scaling algorithm of Chizat et al. 2018 with the proximal operator of the KL marginal
- * term, in the log domain): exact block maximisations of \( D \),
+ * term, in the log domain; run by the {@link ScalingEngine} shared with balanced Sinkhorn, with its KL marginal
+ * step): exact block maximisations of \( D \),
  * \[ g_j \leftarrow -\frac{\rho_b}{\rho_b+\varepsilon}\,\varepsilon\log\sum_i a_i e^{(f_i - C_{ij})/\varepsilon},
  * \qquad f_i \leftarrow -\frac{\rho_a}{\rho_a+\varepsilon}\,\varepsilon\log\sum_j b_j e^{(g_j - C_{ij})/\varepsilon}, \]
  * that is, the balanced Sinkhorn update multiplied by \( \rho/(\rho+\varepsilon) \) (a contraction of rate
