@@ -14,8 +14,11 @@ package org.measureflow.ot.sinkhorn;
  * (\( t = w \) for \( \rho = \infty \)); the dual's term of this side is \( \langle w, x\rangle \) (hard) or
  * \( \rho\langle w, 1 - e^{-x/\rho}\rangle \) (relaxed), and the primal's is \( \rho\,\mathrm{KL}(P\mathbf 1\mid w) \)
  * (nothing for a hard constraint, whose marginal is fixed).
+ *
+ * <p>The barycenter's step ({@link GeometricMean}) acts jointly on the stacked rows of several couplings and has no
+ * per-atom target or dual term.
  */
-abstract sealed class MarginalStep permits MarginalStep.Hard, MarginalStep.Relaxed {
+abstract sealed class MarginalStep permits MarginalStep.Hard, MarginalStep.Relaxed, MarginalStep.GeometricMean {
     /** The hard constraint \( P\mathbf 1 = w \) (balanced OT). */
     static final MarginalStep HARD = new Hard();
 
@@ -132,6 +135,85 @@ abstract sealed class MarginalStep permits MarginalStep.Hard, MarginalStep.Relax
         @Override
         double dualTerm(double w, double logW, double x) {
             return SemiDualNewton.relaxedTerm(w, logW, x, rho);
+        }
+    }
+
+    /**
+     * The geometric-mean step of iterated Bregman projections for the fixed-support barycenter (Benamou, Carlier,
+     * Cuturi, Nenna, Peyr&eacute; 2015; survey &sect;9.2), on the rows of \( K \) couplings stacked block by block
+     * (\( n \) rows each, row weights 1): with \( \ell_{k,i} = \log (P_k\mathbf 1)_i \) and the barycenter
+     * \( \log p_i = \sum_k \lambda_k \ell_{k,i} \) (the KL projection on \( \{P_1\mathbf 1 = \dots = P_K\mathbf 1\} \)),
+     * \[ x_{k,i} \leftarrow x_{k,i} - \omega\varepsilon\,(\ell_{k,i} - \log p_i), \]
+     * which makes every \( P_k\mathbf 1 = p \) (for \( \omega = 1 \)); the residual is
+     * \( \sum_k \lambda_k \|P_k\mathbf 1 - p\|_1 \).
+     */
+    static final class GeometricMean extends MarginalStep {
+        private final double[] lambda;
+        private final int n;
+        private final double[] logp;
+
+        /** The step for the weights {@code lambda} (all positive) of couplings with {@code n} rows each. */
+        GeometricMean(double[] lambda, int n) {
+            this.lambda = lambda;
+            this.n = n;
+            this.logp = new double[n];
+        }
+
+        /** \( \log p \) of the last {@link #residual} (or {@link #update}). */
+        double[] logBarycenter() {
+            return logp;
+        }
+
+        private void barycenter(double[] logRatio) {
+            java.util.Arrays.fill(logp, 0.0);
+            for (int k = 0; k < lambda.length; k++) {
+                double l = lambda[k];
+                int base = k * n;
+                for (int i = 0; i < n; i++) {
+                    logp[i] += l * logRatio[base + i];
+                }
+            }
+        }
+
+        @Override
+        double rho() {
+            return Double.POSITIVE_INFINITY;
+        }
+
+        @Override
+        void update(double[] x, double[] logRatio, double eps, double omega) {
+            barycenter(logRatio);
+            for (int k = 0; k < lambda.length; k++) {
+                int base = k * n;
+                for (int i = 0; i < n; i++) {
+                    x[base + i] -= omega * eps * (logRatio[base + i] - logp[i]);
+                }
+            }
+        }
+
+        @Override
+        double residual(double[] w, double[] logw, double[] x, double[] logRatio) {
+            barycenter(logRatio);
+            double residual = 0;
+            for (int k = 0; k < lambda.length; k++) {
+                int base = k * n;
+                double r = 0;
+                for (int i = 0; i < n; i++) {
+                    r += Math.abs(Math.exp(logRatio[base + i]) - Math.exp(logp[i]));
+                }
+                residual += lambda[k] * r;
+            }
+            return residual;
+        }
+
+        @Override
+        double target(double w, double logW, double x) {
+            throw new IllegalStateException("the geometric-mean step is joint: it has no per-atom target");
+        }
+
+        @Override
+        double dualTerm(double w, double logW, double x) {
+            throw new IllegalStateException("the geometric-mean step is joint: it has no per-atom dual term");
         }
     }
 }

@@ -97,12 +97,45 @@ public final class ScalingEngine {
      * @param scheduled      the schedule is the automatic one (the Newton hand-over then comes after 64 iterations)
      * @param translate      the gauge translation after every iteration
      * @param deferredRange  the range \( R \) from which epsilon-scaling starts at the first Newton hand-over, or 0
+     * @param newton         whether a slow stage at the target hands over to {@link SemiDualNewton}, and a loop
+     *                       estimate below the tolerance is confirmed by the exact statistics of the plan (single
+     *                       couplings); otherwise the loop's estimate decides (the barycenter's couplings)
      */
     record Policy(double tolerance, long maxIterations, boolean overRelaxation, boolean mixedPrecision,
-            boolean scheduled, boolean translate, double deferredRange) {
+            boolean scheduled, boolean translate, double deferredRange, boolean newton) {
+    }
+
+    /**
+     * The log-domain kernel products of \( K \) couplings \( P_k = \mathrm{diag}(u_k) K_k \mathrm{diag}(v_k) \) with
+     * \( n \) rows each, for {@link #barycentric}; exact (no underflow) for any epsilon.
+     */
+    public interface CoupledKernels {
+        /**
+         * \( \mathrm{out} = \log(K_k^\top e^{\log u}) \); {@code logvHint} holds the current \( \log v_k \) (entries
+         * may be \( -\infty \)), usable as a shift.
+         *
+         * @param k        the coupling
+         * @param logu     \( \log u_k \), length {@code n}, finite
+         * @param logvHint the current \( \log v_k \), length \( m_k \)
+         * @param out      length \( m_k \), overwritten
+         */
+        void transposed(int k, double[] logu, double[] logvHint, double[] out);
+
+        /**
+         * \( \mathrm{out} = \log(K_k e^{\log v}) \); {@code loguHint} holds the current \( \log u_k \) (finite).
+         *
+         * @param k        the coupling
+         * @param logv     \( \log v_k \), length \( m_k \), entries finite or \( -\infty \)
+         * @param loguHint the current \( \log u_k \), length {@code n}
+         * @param out      length {@code n}, overwritten
+         */
+        void direct(int k, double[] logv, double[] loguHint, double[] out);
     }
 
     private final LogDomainGibbsKernel ground;
+    private final Blocks blocks;
+    private final int n;
+    private final int m;
     private final StoredGibbsKernel kernel;
     private final double[] a;
     private final double[] b;
@@ -127,10 +160,19 @@ public final class ScalingEngine {
     private boolean retried;
     private boolean deferred;
     private Stats stats;
+    private double lastError = Double.POSITIVE_INFINITY;
 
     ScalingEngine(LogDomainGibbsKernel ground, StoredGibbsKernel kernel, double[] a, double[] b, MarginalStep rowStep,
             MarginalStep colStep, double massProduct) {
+        this(ground, null, kernel, a, b, rowStep, colStep, massProduct);
+    }
+
+    private ScalingEngine(LogDomainGibbsKernel ground, Blocks blocks, StoredGibbsKernel kernel, double[] a, double[] b,
+            MarginalStep rowStep, MarginalStep colStep, double massProduct) {
         this.ground = ground;
+        this.blocks = blocks;
+        this.n = a.length;
+        this.m = b.length;
         this.kernel = kernel;
         this.a = a;
         this.b = b;
@@ -139,10 +181,10 @@ public final class ScalingEngine {
         this.rowStep = rowStep;
         this.colStep = colStep;
         this.massProduct = massProduct;
-        this.h = new double[ground.n];
-        this.w = new double[ground.m];
-        this.logS = new double[ground.n];
-        this.logT = new double[ground.m];
+        this.h = new double[n];
+        this.w = new double[m];
+        this.logS = new double[n];
+        this.logT = new double[m];
     }
 
     /**
@@ -228,8 +270,101 @@ public final class ScalingEngine {
         Arguments.positive("epsilon", epsilon);
         Arguments.notNull("observer", observer);
         Policy p = new Policy(Arguments.positive("tolerance", tolerance),
-                Arguments.positive("maxIterations", maxIterations), false, false, false, translate, ground.costScale());
+                Arguments.positive("maxIterations", maxIterations), false, false, false, translate, ground.costScale(), true);
+        if (blocks != null) {
+            throw new IllegalStateException("a barycentric engine runs by iterate(...), not solve(...)");
+        }
         return run(fInit, gInit, new double[] {epsilon}, 0, p, observer);
+    }
+
+    /**
+     * The engine of iterated Bregman projections for the fixed-support entropic barycenter
+     * \( \min_p \sum_k \lambda_k \mathrm{OT}_\varepsilon(p, b_k) \) (Benamou, Carlier, Cuturi, Nenna, Peyr&eacute; 2015;
+     * survey &sect;9.2): the couplings \( P_k = \mathrm{diag}(u_k)K_k\mathrm{diag}(v_k) \) stacked into one
+     * block-diagonal coupling, the hard marginal step \( v_k = b_k / K_k^\top u_k \) on its columns and the
+     * geometric-mean step \( p = \prod_k (u_k \odot K_k v_k)^{\lambda_k} \), \( u_k = p / K_k v_k \) on its rows (the
+     * potentials are \( \log u, \log v - \log b \), in units of \( \varepsilon \)). Couplings of weight
+     * \( \lambda_k = 0 \) do not enter \( p \) and are left out. Run by {@link #iterate}.
+     *
+     * @param kernels the products of the couplings
+     * @param b       the \( K \) histograms \( b_k \), non-negative with positive sums (kept by reference)
+     * @param lambda  the weights \( \lambda_k \ge 0 \), one per histogram, not all zero
+     * @param n       the size of the barycenter's support, {@code > 0}
+     * @return the engine, with its work space (vectors of length \( Kn \) and \( \sum_k m_k \))
+     * @throws IllegalArgumentException on null, mismatched lengths, negative or all-zero weights, or invalid
+     *                                  histograms
+     */
+    public static ScalingEngine barycentric(CoupledKernels kernels, double[][] b, double[] lambda, int n) {
+        Arguments.notNull("kernels", kernels);
+        Arguments.noNulls("b", b);
+        Arguments.weights("lambda", lambda);
+        Arguments.length("lambda", lambda.length, b.length);
+        Arguments.positive("n", n);
+        int used = 0;
+        int columns = 0;
+        for (int k = 0; k < b.length; k++) {
+            Arguments.weights("b[" + k + "]", b[k]);
+            if (lambda[k] != 0) {
+                used++;
+                columns = Math.addExact(columns, b[k].length);
+            }
+        }
+        int[] index = new int[used];
+        double[] weights = new double[used];
+        double[] stacked = new double[columns];
+        int[] offsets = new int[used + 1];
+        for (int k = 0, u = 0; k < b.length; k++) {
+            if (lambda[k] != 0) {
+                index[u] = k;
+                weights[u] = lambda[k];
+                System.arraycopy(b[k], 0, stacked, offsets[u], b[k].length);
+                offsets[u + 1] = offsets[u] + b[k].length;
+                u++;
+            }
+        }
+        double[] ones = new double[Arguments.product("lambda.length * n", used, n)];
+        java.util.Arrays.fill(ones, 1.0);
+        return new ScalingEngine(null, new Blocks(kernels, index, offsets, n), null, ones, stacked,
+                new MarginalStep.GeometricMean(weights, n), MarginalStep.HARD, Double.NaN);
+    }
+
+    /**
+     * Runs the iterated Bregman projections of a {@link #barycentric} engine from \( u = v = 1 \) until the residual
+     * \( \sum_k \lambda_k \|P_k\mathbf 1 - p\|_1 \) (measured after every iteration and passed to the observer) is at
+     * most {@code tolerance}, the budget is spent, or the observer says stop.
+     *
+     * @param tolerance     on the residual, {@code > 0}
+     * @param maxIterations the budget, {@code > 0}
+     * @param observer      called after every iteration; {@code false} stops
+     * @return the iteration count; {@link #logBarycenter()}, {@link #error()} and {@link #stopped()} describe the end
+     * @throws IllegalArgumentException on non-positive settings or a null observer
+     * @throws IllegalStateException    if this engine was not made by {@link #barycentric}
+     */
+    public long iterate(double tolerance, long maxIterations, IterationObserver observer) {
+        if (blocks == null) {
+            throw new IllegalStateException("only a barycentric engine runs by iterate(...); use solve(...)");
+        }
+        Policy p = new Policy(Arguments.positive("tolerance", tolerance),
+                Arguments.positive("maxIterations", maxIterations), false, false, false, false, 0, false);
+        observer = Arguments.notNull("observer", observer);
+        lastError = Double.POSITIVE_INFINITY;
+        iterateStages(null, null, new double[] {1.0}, 0, p, observer);
+        return iterations;
+    }
+
+    /** \( \log p \), the barycenter of the last {@link #iterate} (a copy). */
+    public double[] logBarycenter() {
+        return ((MarginalStep.GeometricMean) rowStep).logBarycenter().clone();
+    }
+
+    /** The loop's last residual (the L1 row residual before the row step), {@code +infinity} before a run. */
+    public double error() {
+        return lastError;
+    }
+
+    /** Whether the observer stopped the last run. */
+    public boolean stopped() {
+        return stopped;
     }
 
     /**
@@ -239,10 +374,21 @@ public final class ScalingEngine {
     SinkhornResult run(double[] fInit, double[] gInit, double[] eps, long firstIteration, Policy p,
             IterationObserver obs) {
         double target = eps[eps.length - 1];
+        iterateStages(fInit, gInit, eps, firstIteration, p, obs);
+        if (stats == null || stats.error > p.tolerance) {
+            stats = statistics(target);
+        }
+        return result(target);
+    }
+
+    /** The stages {@code eps} from the warm start, and an exact row step at the target if the budget ran out early. */
+    private void iterateStages(double[] fInit, double[] gInit, double[] eps, long firstIteration, Policy p,
+            IterationObserver obs) {
+        double target = eps[eps.length - 1];
         policy = p;
         observer = obs;
-        f = fInit == null ? new double[ground.n] : fInit.clone();
-        g = gInit == null ? new double[ground.m] : gInit.clone();
+        f = fInit == null ? new double[n] : fInit.clone();
+        g = gInit == null ? new double[m] : gInit.clone();
         iterations = firstIteration;
         stopped = false;
         reachedTarget = false;
@@ -259,13 +405,9 @@ public final class ScalingEngine {
             for (int j = 0; j < w.length; j++) {
                 w[j] = g[j] + target * logb[j];
             }
-            ground.rowLogSumExp(f, w, target, logS);
+            rowLogSums(target);
             rowStep.update(f, logS, target, 1);
         }
-        if (stats == null || stats.error > p.tolerance) {
-            stats = statistics(target);
-        }
-        return result(target);
     }
 
     /**
@@ -297,7 +439,7 @@ public final class ScalingEngine {
                 for (int i = 0; i < h.length; i++) {
                     h[i] = f[i] + e * loga[i];
                 }
-                ground.colLogSumExp(h, g, e, logT);
+                colLogSums(e);
             }
             colStep.update(g, logT, e, check ? 1 : omega);
             // f-update: logS_i = log sum_j b_j exp((f_i + g_j - C_ij)/eps) = log((P 1)_i / a_i)
@@ -306,9 +448,10 @@ public final class ScalingEngine {
                 for (int j = 0; j < w.length; j++) {
                     w[j] = g[j] + e * logb[j];
                 }
-                ground.rowLogSumExp(f, w, e, logS);
+                rowLogSums(e);
             }
             double err = rowStep.residual(a, loga, f, logS);
+            lastError = err;
             stopped = !observer.observe(new IterationStatus(iterations, err, Double.NaN));
             if (kernel != null && kernel.single() && check) {
                 boolean close = err <= Math.max(stageTol, SINGLE_PRECISION_ERROR);
@@ -327,12 +470,15 @@ public final class ScalingEngine {
                 if (!last) {
                     return false;
                 }
+                if (!policy.newton) {
+                    return true; // the loop's estimate decides
+                }
                 stats = statistics(e);
                 if (stats.error <= tol) {
                     return true;
                 }
             }
-            if (last && check && !stopped && (kernel == null || !kernel.single())
+            if (policy.newton && last && check && !stopped && (kernel == null || !kernel.single())
                     && iterations - stageStart >= (policy.scheduled && !retried ? NEWTON_AFTER_SCALING
                     : SemiDualNewton.NEWTON_AFTER)) {
                 // the scaling iteration converges too slowly: finish with Newton's method
@@ -616,10 +762,95 @@ public final class ScalingEngine {
         return max / e;
     }
 
+    /**
+     * {@code logT} \( = \log\sum_i e^{(h_i + g_j - C_{ij})/\varepsilon} \) from {@code h} (which holds
+     * \( f + \varepsilon\log a \)): the ground kernel's fused log-sum-exps or the couplings' products.
+     */
+    private void colLogSums(double e) {
+        if (blocks != null) {
+            blocks.columns(h, g, logb, logT);
+        } else {
+            ground.colLogSumExp(h, g, e, logT);
+        }
+    }
+
+    /** {@code logS} \( = \log\sum_j e^{(f_i + w_j - C_{ij})/\varepsilon} \) from {@code w} (\( g + \varepsilon\log b \)). */
+    private void rowLogSums(double e) {
+        if (blocks != null) {
+            blocks.rows(f, w, logS);
+        } else {
+            ground.rowLogSumExp(f, w, e, logS);
+        }
+    }
+
+    /**
+     * The block-diagonal kernel of stacked couplings (at \( \varepsilon = 1 \): potentials are log-scalings): the
+     * products of {@link CoupledKernels} on slices of the stacked vectors.
+     */
+    private static final class Blocks {
+        private final CoupledKernels kernels;
+        private final int[] index;
+        private final int[] offsets;
+        private final int n;
+        private final double[] rowsIn;
+        private final double[] rowsOut;
+        private final double[][] colsIn;
+        private final double[][] colsOut;
+
+        Blocks(CoupledKernels kernels, int[] index, int[] offsets, int n) {
+            this.kernels = kernels;
+            this.index = index;
+            this.offsets = offsets;
+            this.n = n;
+            this.rowsIn = new double[n];
+            this.rowsOut = new double[n];
+            this.colsIn = new double[index.length][];
+            this.colsOut = new double[index.length][];
+            for (int u = 0; u < index.length; u++) {
+                colsIn[u] = new double[offsets[u + 1] - offsets[u]];
+                colsOut[u] = new double[offsets[u + 1] - offsets[u]];
+            }
+        }
+
+        /** \( \mathrm{out}_j = g_j + \log(K_k^\top e^{\log u_k})_j \), hinted by \( \log v = g + \log b \). */
+        void columns(double[] logu, double[] g, double[] logb, double[] out) {
+            for (int u = 0; u < index.length; u++) {
+                int start = offsets[u];
+                double[] hint = colsIn[u];
+                double[] o = colsOut[u];
+                System.arraycopy(logu, u * n, rowsIn, 0, n);
+                for (int j = 0; j < hint.length; j++) {
+                    hint[j] = g[start + j] + logb[start + j];
+                }
+                kernels.transposed(index[u], rowsIn, hint, o);
+                for (int j = 0; j < o.length; j++) {
+                    out[start + j] = g[start + j] + o[j];
+                }
+            }
+        }
+
+        /** \( \mathrm{out}_i = \log u_{k,i} + \log(K_k e^{\log v_k})_i \), \( \log v \) = {@code logv}. */
+        void rows(double[] logu, double[] logv, double[] out) {
+            for (int u = 0; u < index.length; u++) {
+                double[] v = colsIn[u];
+                System.arraycopy(logv, offsets[u], v, 0, v.length);
+                System.arraycopy(logu, u * n, rowsIn, 0, n);
+                kernels.direct(index[u], v, rowsIn, rowsOut);
+                for (int i = 0; i < n; i++) {
+                    out[u * n + i] = rowsIn[i] + rowsOut[i];
+                }
+            }
+        }
+    }
+
     /** One line: the sizes, the marginal steps and the kernel. */
     @Override
     public String toString() {
-        return "ScalingEngine[" + ground.n + "x" + ground.m + ", rhoSource=" + TextSummary.number(rowStep.rho())
+        if (blocks != null) {
+            return "ScalingEngine[barycentric, " + blocks.index.length + " couplings of " + blocks.n + " rows, "
+                    + m + " columns in all, error=" + TextSummary.brief(lastError) + "]";
+        }
+        return "ScalingEngine[" + n + "x" + m + ", rhoSource=" + TextSummary.number(rowStep.rho())
                 + ", rhoTarget=" + TextSummary.number(colStep.rho()) + ", "
                 + (kernel != null ? "stored kernel" : "log domain") + "]";
     }

@@ -639,7 +639,7 @@ public final class SinkhornSolver {
         // the automatic schedule scales only where plain iterations need far more than NEWTON_AFTER iterations
         boolean scheduled = eps.length > 1 && Double.isNaN(options.epsilonStart);
         ScalingEngine.Policy policy = new ScalingEngine.Policy(options.tolerance, options.maxIterations,
-                options.overRelaxation, options.mixedPrecision, scheduled, false, 0);
+                options.overRelaxation, options.mixedPrecision, scheduled, false, 0, true);
         return new ScalingEngine(ground, kernel, a, b, MarginalStep.HARD, MarginalStep.HARD, 1.0)
                 .run(fInit, gInit, eps, firstIteration, policy, observer);
     }
