@@ -258,9 +258,13 @@ public final class ScalingEngine {
      * @param observer      called after every iteration with the loop's residual estimate; {@code false} stops
      * @return the potentials, values, plan and convergence
      * @throws IllegalArgumentException on wrong lengths, non-finite warm starts, or non-positive settings
+     * @throws IllegalStateException    if this engine was made by {@link #barycentric}
      */
     public SinkhornResult solve(double[] fInit, double[] gInit, double epsilon, double tolerance, long maxIterations,
             boolean translate, IterationObserver observer) {
+        if (blocks != null) {
+            throw new IllegalStateException("a barycentric engine runs by iterate(...), not solve(...)");
+        }
         if (fInit != null) {
             Arguments.length("fInit", Arguments.finite("fInit", fInit).length, ground.n);
         }
@@ -271,9 +275,6 @@ public final class ScalingEngine {
         Arguments.notNull("observer", observer);
         Policy p = new Policy(Arguments.positive("tolerance", tolerance),
                 Arguments.positive("maxIterations", maxIterations), false, false, false, translate, ground.costScale(), true);
-        if (blocks != null) {
-            throw new IllegalStateException("a barycentric engine runs by iterate(...), not solve(...)");
-        }
         return run(fInit, gInit, new double[] {epsilon}, 0, p, observer);
     }
 

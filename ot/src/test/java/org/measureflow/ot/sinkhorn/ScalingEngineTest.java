@@ -109,6 +109,36 @@ class ScalingEngineTest {
                 () -> engine.solve(new double[4], null, 0.1, 1e-9, 100, true, IterationObserver.none()));
         assertThrows(IllegalArgumentException.class,
                 () -> engine.solve(null, null, 0.1, 0, 100, true, IterationObserver.none()));
+        assertThrows(IllegalStateException.class, () -> engine.iterate(1e-9, 100, IterationObserver.none()));
+    }
+
+    @Test
+    void aBarycentricEngineOfOneCouplingStopsAtOnceWithTheCouplingsRowMarginal() {
+        // one coupling of weight 1: p = P 1 is free, so one column step makes every constraint hold; the kernel is
+        // the identity (K = I), so P = diag(b) and p = b, exactly up to the rounding of log and exp
+        double[] b = {0.1, 0.6, 0.3};
+        ScalingEngine.CoupledKernels identity = new ScalingEngine.CoupledKernels() {
+            @Override
+            public void transposed(int k, double[] logu, double[] logvHint, double[] out) {
+                System.arraycopy(logu, 0, out, 0, out.length);
+            }
+
+            @Override
+            public void direct(int k, double[] logv, double[] loguHint, double[] out) {
+                System.arraycopy(logv, 0, out, 0, out.length);
+            }
+        };
+        ScalingEngine engine = ScalingEngine.barycentric(identity, new double[][] {b}, new double[] {1}, 3);
+        assertEquals(1, engine.iterate(1e-12, 10, IterationObserver.none()));
+        assertEquals(0.0, engine.error(), 0.0);
+        double[] logp = engine.logBarycenter();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(b[i], Math.exp(logp[i]), 1e-15, "p[" + i + "]");
+        }
+        assertThrows(IllegalStateException.class,
+                () -> engine.solve(null, null, 1, 1e-9, 10, false, IterationObserver.none()));
+        assertThrows(IllegalArgumentException.class, () -> ScalingEngine.barycentric(identity,
+                new double[][] {b}, new double[] {0}, 3));
     }
 
     private static double dot(double[] u, double[] v) {
