@@ -47,13 +47,18 @@ import org.measureflow.core.iteration.IterationStatus;
  *     after each iteration, the exact maximisation of the dual along \( (f + t, g - t) \).</li>
  * </ul>
  *
- * <p>Made by {@link #of}; {@link #solve} runs the policy of the unbalanced solver (plain iterations, double-precision
- * kernel, deferred epsilon-scaling, the gauge translation as asked); the balanced solver also uses the up-front
- * schedule, the over-relaxation and the single-precision kernel. A work space owned by one solve at a time (like
- * {@link SemiDualNewton}); every sum runs in a fixed order, so parallel and serial runs give identical bits.
+ * <p><b>Barycenters.</b> {@link #barycentric} stacks the \( K \) couplings of iterated Bregman projections into one
+ * block-diagonal coupling whose row step is the geometric mean \( p = \prod_k (P_k\mathbf 1)^{\lambda_k} \) (the
+ * loop of {@code EntropicBarycenter} and {@code ConvolutionalBarycenter}); run by {@link #iterate}.
+ *
+ * <p>Made by {@link #of} or {@link #barycentric}; {@link #solve} runs the policy of the unbalanced solver (plain
+ * iterations, double-precision kernel, deferred epsilon-scaling, the gauge translation as asked); the balanced solver
+ * also uses the up-front schedule, the over-relaxation and the single-precision kernel. A work space owned by one
+ * solve at a time (like {@link SemiDualNewton}); every sum runs in a fixed order, so parallel and serial runs give
+ * identical bits.
  */
 public final class ScalingEngine {
-    /** Scalings beyond \( e^{\pm \tau} \) are absorbed into the potentials (stored kernel). */
+    /** Scalings beyond \( e^{\pm 100} \) are absorbed into the potentials (stored kernel). */
     static final double ABSORB = 100.0;
     /** Marginal error at which an intermediate epsilon-scaling stage stops. */
     static final double STAGE_TOLERANCE = 1e-3;
@@ -257,7 +262,9 @@ public final class ScalingEngine {
      * @param translate     whether to maximise the dual along \( (f+t, g-t) \) after every iteration
      * @param observer      called after every iteration with the loop's residual estimate; {@code false} stops
      * @return the potentials, values, plan and convergence
-     * @throws IllegalArgumentException on wrong lengths, non-finite warm starts, or non-positive settings
+     * @throws IllegalArgumentException on wrong lengths, non-finite warm starts, non-positive settings, or an epsilon
+     *                                  or masses beyond {@link LogDomainGibbsKernel#checkedEpsilon} and
+     *                                  {@link LogDomainGibbsKernel#checkMasses}
      * @throws IllegalStateException    if this engine was made by {@link #barycentric}
      */
     public SinkhornResult solve(double[] fInit, double[] gInit, double epsilon, double tolerance, long maxIterations,
@@ -271,10 +278,13 @@ public final class ScalingEngine {
         if (gInit != null) {
             Arguments.length("gInit", Arguments.finite("gInit", gInit).length, ground.m);
         }
-        Arguments.positive("epsilon", epsilon);
+        double range = ground.costScale();
+        LogDomainGibbsKernel.checkedEpsilon("ground", range, epsilon);
+        LogDomainGibbsKernel.checkMasses("a", "b", Arguments.weights("a", a), Arguments.weights("b", b), range, epsilon,
+                rowStep.rho(), colStep.rho());
         Arguments.notNull("observer", observer);
         Policy p = new Policy(Arguments.positive("tolerance", tolerance),
-                Arguments.positive("maxIterations", maxIterations), false, false, false, translate, ground.costScale(), true);
+                Arguments.positive("maxIterations", maxIterations), false, false, false, translate, range, true);
         return run(fInit, gInit, new double[] {epsilon}, 0, p, observer);
     }
 
