@@ -1,7 +1,7 @@
 package org.measureflow.ot.barycenter;
 
 import org.measureflow.core.iteration.IterationObserver;
-import org.measureflow.core.iteration.IterationStatus;
+import org.measureflow.ot.sinkhorn.ScalingEngine;
 
 /**
  * Iterative Bregman projections for the fixed-support entropic barycenter (Benamou, Carlier, Cuturi, Nenna, Peyr&eacute;
@@ -9,6 +9,8 @@ import org.measureflow.core.iteration.IterationStatus;
  * are alternately KL-projected on \( \{P_k^\top\mathbf 1 = b_k\} \) (\( v_k = b_k / K_k^\top u_k \)) and on
  * \( \{P_1\mathbf 1 = \dots = P_K \mathbf 1\} \) with weights \( \lambda_k \)
  * (\( p = \prod_k (u_k \odot K_k v_k)^{\lambda_k} \), \( u_k = p / K_k v_k \)). Only \( \log u_k, \log v_k \) are stored.
+ * The loop is the {@link ScalingEngine}'s ({@link ScalingEngine#barycentric}): the couplings stacked into one
+ * block-diagonal coupling, a hard marginal step on its columns and the geometric-mean step on its rows.
  */
 final class Bregman {
     /** The log-domain kernel products of the couplings, exact (no underflow) for any epsilon. */
@@ -55,80 +57,23 @@ final class Bregman {
 
     /**
      * Runs the projections until the coupling residual \( \sum_k\lambda_k\|P_k\mathbf 1 - p\|_1 \le \) {@code tol},
-     * the budget is spent, or the observer (called after every iteration with the residual) asks to stop.
+     * the budget is spent, or the observer (called after every iteration with the residual) asks to stop: the
+     * {@link ScalingEngine#barycentric} engine (hard column steps, the geometric-mean row step).
      */
     static Outcome run(LogDomainProducts kernels, double[][] b, double[] lambda, int n, double tol,
             long maxIterations, IterationObserver observer) {
-        int count = b.length;
-        double[][] logu = new double[count][n];
-        double[][] logv = new double[count][];
-        double[][] logb = new double[count][];
-        double[][] logKtu = new double[count][];
-        double[][] logKv = new double[count][n];
-        for (int k = 0; k < count; k++) {
-            int m = b[k].length;
-            logv[k] = new double[m];
-            logKtu[k] = new double[m];
-            logb[k] = new double[m];
-            for (int j = 0; j < m; j++) {
-                logb[k][j] = Math.log(b[k][j]);
-                logv[k][j] = b[k][j] > 0 ? 0.0 : Double.NEGATIVE_INFINITY;
+        ScalingEngine engine = ScalingEngine.barycentric(new ScalingEngine.CoupledKernels() {
+            @Override
+            public void transposed(int k, double[] logu, double[] logvHint, double[] out) {
+                kernels.transposed(k, logu, logvHint, out);
             }
-        }
-        double[] logp = new double[n];
-        double residual = Double.POSITIVE_INFINITY;
-        long iterations = 0;
-        boolean stopped = false;
-        while (iterations < maxIterations) {
-            iterations++;
-            for (int k = 0; k < count; k++) {
-                if (lambda[k] == 0) {
-                    continue; // an input of weight zero does not enter p: skip its couplings
-                }
-                kernels.transposed(k, logu[k], logv[k], logKtu[k]);
-                double[] lv = logv[k];
-                double[] lb = logb[k];
-                double[] t = logKtu[k];
-                for (int j = 0; j < lv.length; j++) {
-                    lv[j] = lb[j] == Double.NEGATIVE_INFINITY ? Double.NEGATIVE_INFINITY : lb[j] - t[j];
-                }
+
+            @Override
+            public void direct(int k, double[] logv, double[] loguHint, double[] out) {
+                kernels.direct(k, logv, loguHint, out);
             }
-            for (int k = 0; k < count; k++) {
-                if (lambda[k] != 0) {
-                    kernels.direct(k, logv[k], logu[k], logKv[k]);
-                }
-            }
-            java.util.Arrays.fill(logp, 0.0);
-            for (int k = 0; k < count; k++) {
-                double l = lambda[k];
-                if (l == 0) {
-                    continue;
-                }
-                double[] lu = logu[k];
-                double[] kv = logKv[k];
-                for (int i = 0; i < n; i++) {
-                    logp[i] += l * (lu[i] + kv[i]);
-                }
-            }
-            residual = 0;
-            for (int k = 0; k < count; k++) {
-                if (lambda[k] == 0) {
-                    continue;
-                }
-                double[] lu = logu[k];
-                double[] kv = logKv[k];
-                double r = 0;
-                for (int i = 0; i < n; i++) {
-                    r += Math.abs(Math.exp(lu[i] + kv[i]) - Math.exp(logp[i]));
-                    lu[i] = logp[i] - kv[i];
-                }
-                residual += lambda[k] * r;
-            }
-            stopped = !observer.observe(new IterationStatus(iterations, residual, Double.NaN));
-            if (residual <= tol || stopped) {
-                break;
-            }
-        }
-        return new Outcome(logp, iterations, residual, stopped);
+        }, b, lambda, n);
+        long iterations = engine.iterate(tol, maxIterations, observer);
+        return new Outcome(engine.logBarycenter(), iterations, engine.error(), engine.stopped());
     }
 }

@@ -193,32 +193,10 @@ public final class SemiDualNewton {
      */
     public static SemiDualNewton of(LogDomainGibbsKernel ground, StoredGibbsKernel stored, double[] a, double[] b,
             double rhoSource, double rhoTarget, double epsilon) {
-        Arguments.notNull("ground", ground);
-        Arguments.notNull("a", a);
-        Arguments.notNull("b", b);
-        Arguments.length("a", a.length, ground.n);
-        Arguments.length("b", b.length, ground.m);
-        if (rhoSource != Double.POSITIVE_INFINITY) {
-            Arguments.positive("rhoSource", rhoSource);
-        }
-        if (rhoTarget != Double.POSITIVE_INFINITY) {
-            Arguments.positive("rhoTarget", rhoTarget);
-        }
+        double[] masses = ScalingEngine.checkedMasses(ground, stored, a, b, rhoSource, rhoTarget);
         double range = ground.costScale();
         LogDomainGibbsKernel.checkedEpsilon("ground", range, epsilon);
-        double ma = Arguments.weights("a", a);
-        double mb = Arguments.weights("b", b);
-        LogDomainGibbsKernel.checkMasses("a", "b", ma, mb, range, epsilon, rhoSource, rhoTarget);
-        if (rhoSource == Double.POSITIVE_INFINITY && rhoTarget == Double.POSITIVE_INFINITY
-                && Math.abs(ma - mb) > Arguments.PROBABILITY_SUM_TOLERANCE * Math.max(ma, mb)) {
-            // a rule Arguments cannot state: two hard marginal constraints need equal masses
-            throw new IllegalArgumentException("b: both marginals are hard constraints, which needs equal masses, got "
-                    + ma + " and " + mb);
-        }
-        if (stored != null) {
-            Arguments.length("stored rows", stored.rows(), ground.n);
-            Arguments.length("stored cols", stored.cols(), ground.m);
-        }
+        LogDomainGibbsKernel.checkMasses("a", "b", masses[0], masses[1], range, epsilon, rhoSource, rhoTarget);
         return new SemiDualNewton(ground, stored, a, b, rhoSource, rhoTarget, epsilon);
     }
 

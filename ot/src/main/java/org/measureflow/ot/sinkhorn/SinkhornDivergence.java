@@ -227,7 +227,7 @@ public final class SinkhornDivergence {
         long iterations = 0;
         boolean stopped = false;
         boolean reachedTarget = false;
-        SinkhornSolver.Stats stats = null;
+        ScalingEngine.Stats stats = null;
         stages:
         for (int s = 0; s < eps.length; s++) {
             double e = eps[s];

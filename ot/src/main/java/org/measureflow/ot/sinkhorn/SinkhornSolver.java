@@ -2,9 +2,7 @@ package org.measureflow.ot.sinkhorn;
 
 import org.measureflow.core.Arguments;
 import org.measureflow.core.TextSummary;
-import org.measureflow.core.iteration.Convergence;
 import org.measureflow.core.iteration.IterationObserver;
-import org.measureflow.core.iteration.IterationStatus;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.ot.CostMatrix;
 import org.measureflow.ot.Epsilon;
@@ -24,6 +22,9 @@ import org.measureflow.ot.Epsilon;
  *    f_i \leftarrow -\varepsilon \log \sum_j b_j e^{(g_j - C_{ij})/\varepsilon}; \]
  * after a \( g \)-update \( P^\top\mathbf 1 = b \) holds exactly, so the stopping test uses the row error
  * \( \|P\mathbf 1 - a\|_1 \), which every \( f \)-update gets for free.
+ *
+ * <p>The loop, its kernels and its acceleration are the {@link ScalingEngine}'s (with the hard marginal step on both
+ * sides), shared with {@link org.measureflow.ot.unbalanced.UnbalancedSinkhorn}.
  *
  * <p><b>Two cores.</b>
  * <ul>
@@ -99,46 +100,18 @@ import org.measureflow.ot.Epsilon;
  * Immutable and thread-safe.
  */
 public final class SinkhornSolver {
-    /** Scalings beyond \( e^{\pm \tau} \) are absorbed into the potentials (kernel path). */
-    static final double ABSORB = 100.0;
-    /** Marginal error at which an intermediate epsilon-scaling stage stops. */
-    static final double STAGE_TOLERANCE = 1e-3;
-    /**
-     * With the automatic schedule, epsilon-scaling runs only when \( \varepsilon \lt \) this ratio times the cost's
-     * range: for larger epsilon the over-relaxed iteration converges faster from zero than through the stages
-     * (measured on Gaussian clouds: 80 against 155 iterations at \( \varepsilon = 10^{-3} \max C \), 1280 against
-     * 785 at \( 10^{-4} \max C \)).
-     */
-    static final double AUTO_SCALING_RATIO = 5e-4;
-    /** Iteration cap of an intermediate epsilon-scaling stage. */
-    static final int STAGE_MAX_ITERATIONS = 200;
-    /**
-     * A marginal error estimate beyond this (or NaN) during relaxed iterations means they diverge (a plain step keeps
-     * the L1 error at most 2; relaxed ones overshoot to a few units when they start).
-     */
-    static final double LARGE_ERROR = 1e6;
-    /**
-     * Iterations at the target epsilon before a solve that has not converged hands over to Newton's method
-     * ({@link SemiDualNewton}) when the automatic epsilon-scaling schedule ran (\( \varepsilon \lt 5\cdot 10^{-4} R
-     * \)); without it, {@link SemiDualNewton#NEWTON_AFTER}. At these epsilons the scaling iterations need thousands of
-     * iterations (measured: 1959 in all, against 2325 with 256, on 300-point clouds at \( 10^{-4} R \)).
-     */
-    static final int NEWTON_AFTER_SCALING = 64;
+    /** Scalings beyond \( e^{\pm 100} \) are absorbed into the potentials (kernel path; the engine's value). */
+    static final double ABSORB = ScalingEngine.ABSORB;
+    /** Marginal error at which an intermediate epsilon-scaling stage stops (the engine's value). */
+    static final double STAGE_TOLERANCE = ScalingEngine.STAGE_TOLERANCE;
+    /** Iteration cap of an intermediate epsilon-scaling stage (the engine's value). */
+    static final int STAGE_MAX_ITERATIONS = ScalingEngine.STAGE_MAX_ITERATIONS;
     /** The largest number of epsilon-scaling stages (the automatic schedule has at most 41). */
     static final int MAX_STAGES = 10_000;
     /** Warm starts with an entry beyond this many times the cost's range plus epsilon are recentred. */
     static final double RECENTRE = 16;
     /** Warm starts with an entry beyond this many times the cost's range plus epsilon after recentring are rejected. */
     static final double WARM_START_LIMIT = 1e6;
-
-    /** Marginal error below which a single-precision kernel is replaced by a double-precision one. */
-    static final double SINGLE_PRECISION_ERROR = 1e-5;
-    /** Relaxed iterations between two exact (plain) checks of the marginal error. */
-    static final int CHECK_EVERY = 16;
-    /** Iterations over which the plain contraction rate is measured. */
-    static final int RATE_WINDOW = 3;
-    /** Largest over-relaxation parameter used. */
-    static final double MAX_OMEGA = 1.995;
 
     final Settings options;
 
@@ -647,7 +620,7 @@ public final class SinkhornSolver {
             return new double[] {target};
         }
         boolean automatic = Double.isNaN(options.epsilonStart);
-        if (automatic && !(target < AUTO_SCALING_RATIO * scale)) {
+        if (automatic && !(target < ScalingEngine.AUTO_SCALING_RATIO * scale)) {
             return new double[] {target};
         }
         double start = automatic ? scale : options.epsilonStart;
@@ -672,11 +645,7 @@ public final class SinkhornSolver {
         return eps;
     }
 
-    /*
-     * One method on purpose: the over-relaxation, the precision switch of the stored kernel and the stage control
-     * share the loop's state (omega, the error history, the kernel's reference potentials); issue 16 replaces this
-     * loop by the scaling engine shared with the unbalanced, barycenter and JKO solvers.
-     */
+    /** The scaling loop over the schedule from {@code scale} down to {@code target}, on the {@link ScalingEngine}. */
     private SinkhornResult run(LogDomainGibbsKernel ground, double[] a, double[] b, double[] fInit, double[] gInit,
             double scale, double target, boolean useKernel, IterationObserver observer) {
         return run(ground, a, b, fInit, gInit, schedule(scale, target), useKernel, 0, observer);
@@ -684,222 +653,18 @@ public final class SinkhornSolver {
 
     /**
      * The scaling loop over the epsilons {@code eps} (the last is the target), counting iterations from
-     * {@code firstIteration} (the multiscale solver's finer levels go on counting where the coarser ones stopped).
+     * {@code firstIteration} (the multiscale solver's finer levels go on counting where the coarser ones stopped):
+     * the {@link ScalingEngine} with hard constraints on both marginals and this solver's acceleration settings.
      */
     SinkhornResult run(LogDomainGibbsKernel ground, double[] a, double[] b, double[] fInit, double[] gInit,
             double[] eps, boolean useKernel, long firstIteration, IterationObserver observer) {
-        double target = eps[eps.length - 1];
-        int n = ground.n;
-        int m = ground.m;
-        double[] loga = logs(a);
-        double[] logb = logs(b);
-        double[] f = fInit == null ? new double[n] : fInit.clone();
-        double[] g = gInit == null ? new double[m] : gInit.clone();
-        double[] h = new double[n];
-        double[] w = new double[m];
-        double[] logS = new double[n];
-        double[] logT = new double[m];
-        StoredGibbsKernel kernel = useKernel
-                ? new StoredGibbsKernel((LogDomainGibbsKernel.Dense) ground) : null;
+        StoredGibbsKernel kernel = useKernel ? new StoredGibbsKernel((LogDomainGibbsKernel.Dense) ground) : null;
         // the automatic schedule scales only where plain iterations need far more than NEWTON_AFTER iterations
-        boolean scaled = eps.length > 1 && Double.isNaN(options.epsilonStart);
-        boolean retried = false;
-        double tol = options.tolerance;
-        long maxIt = options.maxIterations;
-        long iterations = firstIteration;
-        boolean stopped = false;
-        Stats stats = null;
-        boolean reachedTarget = false;
-        double[] history = new double[RATE_WINDOW + 1];
-
-        stages:
-        for (int s = 0; s < eps.length; s++) {
-            double e = eps[s];
-            boolean last = s == eps.length - 1;
-            double stageTol = last ? tol : Math.max(tol, STAGE_TOLERANCE);
-            if (kernel != null) {
-                kernel.build(f, g, e, options.mixedPrecision);
-            }
-            int stageIterations = 0;
-            long stageStart = iterations;
-            double omega = 1;
-            double lastCheck = Double.POSITIVE_INFINITY;
-            double singleCheck = Double.POSITIVE_INFINITY;
-            java.util.Arrays.fill(history, Double.NaN);
-            while (!stopped && iterations < maxIt && (last || stageIterations < STAGE_MAX_ITERATIONS)) {
-                iterations++;
-                stageIterations++;
-                reachedTarget = last;
-                // relaxed iterations alternate with exact checks: a plain g-update makes P^T 1 = b exact
-                boolean check = omega == 1 || stageIterations % CHECK_EVERY == 0;
-                double omegaG = check ? 1 : omega;
-                // g-update: logT_j = log sum_i a_i exp((f_i + g_j - C_ij)/eps)
-                boolean kernelOk = kernel != null && kernelColumns(kernel, f, g, a, h, logT, e);
-                if (!kernelOk) {
-                    for (int i = 0; i < n; i++) {
-                        h[i] = f[i] + e * loga[i];
-                    }
-                    ground.colLogSumExp(h, g, e, logT);
-                }
-                for (int j = 0; j < m; j++) {
-                    g[j] -= omegaG * e * logT[j];
-                }
-                // f-update: logS_i = log sum_j b_j exp((f_i + g_j - C_ij)/eps) = log((P 1)_i / a_i)
-                boolean kernelRowOk = kernel != null && kernelRows(kernel, f, g, b, w, logS, e);
-                if (!kernelRowOk) {
-                    for (int j = 0; j < m; j++) {
-                        w[j] = g[j] + e * logb[j];
-                    }
-                    ground.rowLogSumExp(f, w, e, logS);
-                }
-                double err = 0;
-                for (int i = 0; i < n; i++) {
-                    if (a[i] != 0) { // (an atom of weight zero adds nothing, also when expm1 overflows)
-                        err += a[i] * Math.abs(Math.expm1(logS[i]));
-                    }
-                }
-                stopped = !observer.observe(new IterationStatus(iterations, err, Double.NaN));
-                if (kernel != null && kernel.single() && check) {
-                    boolean close = err <= Math.max(stageTol, SINGLE_PRECISION_ERROR);
-                    boolean stalled = !(err < singleCheck); // e.g. single-precision rounding dominates
-                    singleCheck = err;
-                    if (close && !last) {
-                        continue stages;
-                    }
-                    if (last && (close || stalled)) {
-                        // the single-precision kernel has done its part: polish in double precision
-                        kernel.build(f, g, e, false);
-                        continue;
-                    }
-                }
-                if (check && err <= stageTol) {
-                    if (!last) {
-                        continue stages;
-                    }
-                    stats = statistics(ground, f, g, loga, logb, a, b, e);
-                    if (stats.error <= tol) {
-                        break stages;
-                    }
-                }
-                if (last && check && (kernel == null || !kernel.single())) {
-                    // the scaling iteration converges too slowly: finish with Newton's method
-                    if (iterations - stageStart >= (scaled && !retried ? NEWTON_AFTER_SCALING
-                            : SemiDualNewton.NEWTON_AFTER)) {
-                        SemiDualNewton newton = new SemiDualNewton(ground, kernel, a, b, Double.POSITIVE_INFINITY,
-                                Double.POSITIVE_INFINITY, e);
-                        try {
-                            iterations = newton.polish(f, g, tol, maxIt, iterations, observer);
-                            stopped = newton.stopped();
-                        } catch (IllegalArgumentException tooFar) {
-                            // potentials too far out for Newton (their plan overflows): go on with scaling
-                            iterations++;
-                        }
-                        stats = statistics(ground, f, g, loga, logb, a, b, e);
-                        if (stats.error <= tol || stopped || iterations >= maxIt) {
-                            break stages;
-                        }
-                        // Newton's line search found no better point (far from the solution): go on with plain
-                        // iterations from its potentials, and try Newton again later
-                        omega = 1;
-                        stageIterations = 0;
-                        java.util.Arrays.fill(history, Double.NaN);
-                        stageStart = iterations;
-                        retried = true;
-                        continue;
-                    }
-                }
-                if (omega > 1 && !(err < LARGE_ERROR)) {
-                    // far from a fixed point the relaxed steps can diverge: back to plain iterations at once (a run
-                    // that converges never sees such an error, so its iterates do not change)
-                    omega = 1;
-                    stageIterations = 0;
-                    java.util.Arrays.fill(history, Double.NaN);
-                }
-                if (options.overRelaxation) {
-                    if (omega == 1) {
-                        // plain phase: estimate the linear rate rho of Sinkhorn over the last RATE_WINDOW iterations
-                        history[stageIterations % history.length] = err;
-                        double old = stageIterations >= 2 * RATE_WINDOW
-                                ? history[(stageIterations - RATE_WINDOW) % history.length] : Double.NaN;
-                        if (old > 0 && err < old) {
-                            double rho = Math.pow(err / old, 1.0 / RATE_WINDOW);
-                            omega = Math.min(MAX_OMEGA, 2 / (1 + Math.sqrt(1 - rho)));
-                            lastCheck = err;
-                        }
-                    } else if (check) {
-                        double mu = Math.pow(err / lastCheck, 1.0 / CHECK_EVERY);
-                        if (mu < 1 && mu > omega - 1) {
-                            // slower than the optimum: infer the plain rate from (mu + w - 1)^2 = mu w^2 rho
-                            // (successive over-relaxation, Young 1954) and raise omega towards 2/(1+sqrt(1-rho))
-                            double rho = (mu + omega - 1) * (mu + omega - 1) / (mu * omega * omega);
-                            if (rho < 1) {
-                                omega = Math.max(omega, Math.min(MAX_OMEGA, 2 / (1 + Math.sqrt(1 - rho))));
-                            }
-                        }
-                        if (!(err < lastCheck)) {
-                            omega = 1 + 0.5 * (omega - 1); // safeguard: damp the relaxation when the error grows
-                            if (omega < 1.01) {
-                                omega = 1;
-                                stageIterations = 0;
-                                java.util.Arrays.fill(history, Double.NaN);
-                            }
-                        }
-                        lastCheck = err;
-                    }
-                }
-                double omegaF = omega;
-                for (int i = 0; i < n; i++) {
-                    f[i] -= omegaF * e * logS[i];
-                }
-                if (kernel != null && (!kernelOk || !kernelRowOk || drift(kernel, f, g, e) > ABSORB)) {
-                    kernel.build(f, g, e, kernel.single());
-                }
-            }
-            if (iterations >= maxIt || stopped) {
-                break;
-            }
-        }
-        if (!reachedTarget) {
-            // the budget ran out at a larger epsilon: one exact f-update at the target keeps every P_ij <= a_i
-            for (int j = 0; j < m; j++) {
-                w[j] = g[j] + target * logb[j];
-            }
-            ground.rowLogSumExp(f, w, target, logS);
-            for (int i = 0; i < n; i++) {
-                f[i] -= target * logS[i];
-            }
-        }
-        if (stats == null || stats.error > tol) {
-            stats = statistics(ground, f, g, loga, logb, a, b, target);
-        }
-        double fa = 0;
-        double gb = 0;
-        for (int i = 0; i < n; i++) {
-            fa += a[i] * f[i];
-        }
-        for (int j = 0; j < m; j++) {
-            gb += b[j] * g[j];
-        }
-        double dual = fa + gb - target * (stats.mass - 1);
-        double neglected = 0;
-        double error = stats.error;
-        LogDomainGibbsKernel planGround = ground;
-        if (ground instanceof TruncatedGibbsKernel truncated) {
-            // the dropped pairs change each row and column sum of the full plan by at most their mass
-            neglected = truncated.neglectedMass(hOf(f, loga, target), hOf(g, logb, target), target);
-            error += 2 * neglected;
-            planGround = truncated.full;
-        }
-        double[] hh = new double[n];
-        double[] ww = new double[m];
-        for (int i = 0; i < n; i++) {
-            hh[i] = f[i] + target * loga[i];
-        }
-        for (int j = 0; j < m; j++) {
-            ww[j] = g[j] + target * logb[j];
-        }
-        return new SinkhornResult(f, g, stats.cost, stats.objective, dual, target, neglected,
-                new EntropicPlan(planGround, hh, ww, target), Convergence.tested(iterations, error, tol, stopped));
+        boolean scheduled = eps.length > 1 && Double.isNaN(options.epsilonStart);
+        ScalingEngine.Policy policy = new ScalingEngine.Policy(options.tolerance, options.maxIterations,
+                options.overRelaxation, options.mixedPrecision, scheduled, false, 0, true);
+        return new ScalingEngine(ground, kernel, a, b, MarginalStep.HARD, MarginalStep.HARD, 1.0)
+                .run(fInit, gInit, eps, firstIteration, policy, observer);
     }
 
     /** \( f_i + \varepsilon\log a_i \): the log-weights of a potential. */
@@ -911,85 +676,10 @@ public final class SinkhornSolver {
         return h;
     }
 
-    /** Exact statistics of the plan of {@code (f, g)} at {@code eps}: one pass over all entries. */
-    static Stats statistics(LogDomainGibbsKernel ground, double[] f, double[] g, double[] loga, double[] logb,
-            double[] a, double[] b, double eps) {
-        int n = ground.n;
-        int m = ground.m;
-        double[] h = new double[n];
-        double[] w = new double[m];
-        for (int i = 0; i < n; i++) {
-            h[i] = f[i] + eps * loga[i];
-        }
-        for (int j = 0; j < m; j++) {
-            w[j] = g[j] + eps * logb[j];
-        }
-        double[] rows = new double[n];
-        double[] cols = new double[m];
-        double cost = ground.planStatistics(h, w, eps, rows, cols);
-        double error = 0;
-        double mass = 0;
-        double pairing = 0;
-        for (int i = 0; i < n; i++) {
-            error += Math.abs(rows[i] - a[i]);
-            mass += rows[i];
-            pairing += f[i] * rows[i];
-        }
-        for (int j = 0; j < m; j++) {
-            error += Math.abs(cols[j] - b[j]);
-            pairing += g[j] * cols[j];
-        }
-        return new Stats(cost, pairing - eps * (mass - 1), error, mass);
-    }
-
-    record Stats(double cost, double objective, double error, double mass) {
-    }
-
-    private static boolean kernelColumns(StoredGibbsKernel k, double[] f, double[] g, double[] a, double[] ua,
-            double[] logT, double e) {
-        int n = f.length;
-        double inv = 1.0 / e;
-        for (int i = 0; i < n; i++) {
-            ua[i] = a[i] * Math.exp((f[i] - k.fBar[i]) * inv);
-        }
-        k.colSums(ua, logT);
-        for (int j = 0; j < logT.length; j++) {
-            double s = logT[j];
-            if (!(s >= LogDomainGibbsKernel.LOW && s <= LogDomainGibbsKernel.HIGH)) {
-                return false;
-            }
-            logT[j] = (g[j] - k.gBar[j]) * inv + Math.log(s);
-        }
-        return true;
-    }
-
-    private static boolean kernelRows(StoredGibbsKernel k, double[] f, double[] g, double[] b, double[] vb,
-            double[] logS, double e) {
-        int m = g.length;
-        double inv = 1.0 / e;
-        for (int j = 0; j < m; j++) {
-            vb[j] = b[j] * Math.exp((g[j] - k.gBar[j]) * inv);
-        }
-        k.rowSums(vb, logS);
-        for (int i = 0; i < logS.length; i++) {
-            double s = logS[i];
-            if (!(s >= LogDomainGibbsKernel.LOW && s <= LogDomainGibbsKernel.HIGH)) {
-                return false;
-            }
-            logS[i] = (f[i] - k.fBar[i]) * inv + Math.log(s);
-        }
-        return true;
-    }
-
-    private static double drift(StoredGibbsKernel k, double[] f, double[] g, double e) {
-        double max = 0;
-        for (int i = 0; i < f.length; i++) {
-            max = Math.max(max, Math.abs(f[i] - k.fBar[i]));
-        }
-        for (int j = 0; j < g.length; j++) {
-            max = Math.max(max, Math.abs(g[j] - k.gBar[j]));
-        }
-        return max / e;
+    /** Exact statistics of the balanced plan of {@code (f, g)} at {@code eps}: one pass over all entries. */
+    static ScalingEngine.Stats statistics(LogDomainGibbsKernel ground, double[] f, double[] g, double[] loga,
+            double[] logb, double[] a, double[] b, double eps) {
+        return ScalingEngine.statistics(ground, MarginalStep.HARD, MarginalStep.HARD, f, g, loga, logb, a, b, eps, 1.0);
     }
 
     static double[] logs(double[] a) {

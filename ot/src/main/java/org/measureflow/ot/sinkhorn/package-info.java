@@ -17,6 +17,10 @@
  *     demand (dense plan, \( Pv \), \( P^\top u \), barycentric map).</li>
  * <li>{@link org.measureflow.ot.sinkhorn.SinkhornDivergence}: \( S_\varepsilon \) and its gradient with respect to
  *     the source points, with a symmetric (averaged) solver for the self terms.</li>
+ * <li>{@link org.measureflow.ot.sinkhorn.ScalingEngine}: the one scaling loop behind balanced and unbalanced
+ *     Sinkhorn (Chizat, Peyr&eacute;, Schmitzer, Vialard 2018): a Gibbs kernel's log-sums followed by a marginal step
+ *     (hard constraint or KL relaxation), with epsilon-scaling, adaptive over-relaxation, absorption of the stored
+ *     kernel and the hand-over to Newton's method in the engine, not in the solvers.</li>
  * <li>{@link org.measureflow.ot.sinkhorn.SemiDualNewton}: Newton's method with conjugate gradients on the
  *     semi-dual, balanced or with KL-relaxed marginals, the final stage of Sinkhorn and unbalanced Sinkhorn at small
  *     \( \varepsilon \) (where the scaling iterations barely contract).</li>

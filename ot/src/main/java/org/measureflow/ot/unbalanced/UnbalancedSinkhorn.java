@@ -2,13 +2,12 @@ package org.measureflow.ot.unbalanced;
 
 import org.measureflow.core.Arguments;
 import org.measureflow.core.TextSummary;
-import org.measureflow.core.iteration.Convergence;
 import org.measureflow.core.iteration.IterationObserver;
-import org.measureflow.core.iteration.IterationStatus;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.ot.CostMatrix;
 import org.measureflow.ot.Epsilon;
 import org.measureflow.ot.sinkhorn.LogDomainGibbsKernel;
+import org.measureflow.ot.sinkhorn.ScalingEngine;
 import org.measureflow.ot.sinkhorn.SemiDualNewton;
 import org.measureflow.ot.sinkhorn.SinkhornResult;
 import org.measureflow.ot.sinkhorn.StoredGibbsKernel;
@@ -37,7 +36,8 @@ import org.measureflow.ot.sinkhorn.StoredGibbsKernel;
  * lower bound, and moving off the balanced optimum gains only \( O(\rho^{-2}) \).
  *
  * <p><b>Iteration</b> (the scaling algorithm of Chizat et al. 2018 with the proximal operator of the KL marginal
- * term, in the log domain): exact block maximisations of \( D \),
+ * term, in the log domain; run by the {@link ScalingEngine} shared with balanced Sinkhorn, with its KL marginal
+ * step): exact block maximisations of \( D \),
  * \[ g_j \leftarrow -\frac{\rho_b}{\rho_b+\varepsilon}\,\varepsilon\log\sum_i a_i e^{(f_i - C_{ij})/\varepsilon},
  * \qquad f_i \leftarrow -\frac{\rho_a}{\rho_a+\varepsilon}\,\varepsilon\log\sum_j b_j e^{(g_j - C_{ij})/\varepsilon}, \]
  * that is, the balanced Sinkhorn update multiplied by \( \rho/(\rho+\varepsilon) \) (a contraction of rate
@@ -89,19 +89,8 @@ import org.measureflow.ot.sinkhorn.StoredGibbsKernel;
  * Immutable and thread-safe.
  */
 public final class UnbalancedSinkhorn {
-    /** Scalings beyond \( e^{\pm 100} \) are absorbed into the stored kernel's potentials (dense path). */
-    static final double ABSORB = 100.0;
-    /**
-     * A run that hands over to Newton's method at \( \varepsilon \lt \) this ratio times the cost's range first
-     * runs epsilon-scaling stages (as {@link org.measureflow.ot.sinkhorn.SinkhornSolver}'s automatic schedule).
-     */
-    static final double AUTO_SCALING_RATIO = 5e-4;
     /** Warm starts with an entry beyond this many times the cost's range plus epsilon (plus 700 rho) are rejected. */
     static final double WARM_START_LIMIT = 1e6;
-    /** Marginal residual at which an epsilon-scaling stage stops. */
-    static final double STAGE_TOLERANCE = 1e-3;
-    /** Iteration cap of an epsilon-scaling stage. */
-    static final int STAGE_MAX_ITERATIONS = 200;
 
     private final Epsilon epsilon;
     private final double rhoSource;
@@ -493,331 +482,21 @@ public final class UnbalancedSinkhorn {
         return s;
     }
 
-    /** \( \rho/(\rho+\varepsilon) \), and 1 for \( \rho = \infty \). */
-    static double damping(double rho, double eps) {
-        return rho == Double.POSITIVE_INFINITY ? 1.0 : rho / (rho + eps);
-    }
-
-    /** \( e^{-x/\rho} \), and 1 for \( \rho = \infty \). */
-    static double relax(double x, double rho) {
-        return rho == Double.POSITIVE_INFINITY ? 1.0 : Math.exp(-x / rho);
-    }
-
-    /*
-     * One loop on purpose: both half-steps, the gauge translation and the absorption of the stored kernel share the
-     * potentials and the fallback flags of the same iteration; issue 16 replaces this loop by the scaling engine
-     * shared with balanced Sinkhorn, the barycenters and the JKO scheme.
+    /**
+     * The solve on the {@link ScalingEngine}: KL marginal steps \( f \leftarrow \frac{\rho_a}{\rho_a+\varepsilon}
+     * (f - \varepsilon\ell) \) (hard ones for \( \rho = \infty \)), plain iterations, the gauge translation if on,
+     * and epsilon-scaling deferred to the first Newton hand-over.
      */
     private SinkhornResult run(LogDomainGibbsKernel kernel, StoredGibbsKernel stored, double[] a, double[] b,
             double[] fInit, double[] gInit, double eps, IterationObserver observer) {
-        int n = kernel.rows();
-        int m = kernel.cols();
         checkMasses(sum(a), sum(b));
-        double rhoA = rhoSource;
-        double rhoB = rhoTarget;
-        double tol = tolerance;
-        double[] loga = logs(a);
-        double[] logb = logs(b);
-        double[] f = fInit == null ? new double[n] : fInit.clone();
-        double[] g = gInit == null ? new double[m] : gInit.clone();
-        Scaling scaling = new Scaling(kernel, stored, a, b, loga, logb, f, g);
-        Stats stats = null;
-        long iterations = 0;
-        boolean stopped = false;
-        boolean warmedUp = false;
-        long start = 0;
-        scaling.at(eps);
-        while (iterations < maxIterations) {
-            iterations++;
-            double err = scaling.iterate();
-            stopped = !observer.observe(new IterationStatus(iterations, err, Double.NaN));
-            if (err <= tol) {
-                stats = statistics(kernel, f, g, a, b, loga, logb, eps);
-                if (stats.residual <= tol) {
-                    break;
-                }
-            }
-            if (stopped) {
-                break;
-            }
-            if (iterations - start >= SemiDualNewton.NEWTON_AFTER) {
-                // the scaling iteration converges too slowly: finish with Newton's method
-                iterations = warmUp(scaling, warmedUp ? 0 : kernel.costScale(), eps, iterations, observer);
-                warmedUp = true;
-                stopped = scaling.stopped;
-                if (!stopped && iterations < maxIterations) {
-                    SemiDualNewton newton = SemiDualNewton.of(kernel, stored, a, b, rhoA, rhoB, eps);
-                    try {
-                        iterations = newton.polish(f, g, tol, maxIterations, iterations, observer);
-                        stopped = newton.stopped();
-                    } catch (IllegalArgumentException e) {
-                        // potentials still too far out for Newton (their plan overflows): go on with scaling
-                        iterations++;
-                    }
-                }
-                stats = statistics(kernel, f, g, a, b, loga, logb, eps);
-                if (stats.residual <= tol || stopped) {
-                    break;
-                }
-                // Newton's line search found no better point (far from the solution): go on with scaling
-                // iterations from its potentials, and try Newton again later
-                scaling.at(eps);
-                start = iterations;
-            }
-        }
-        if (stats == null || stats.residual > tol) {
-            stats = statistics(kernel, f, g, a, b, loga, logb, eps);
-        }
-        double ma = sum(a);
-        double mb = sum(b);
-        double dual = -eps * (stats.mass - ma * mb);
-        for (int i = 0; i < n; i++) {
-            dual += rhoA == Double.POSITIVE_INFINITY ? a[i] * f[i]
-                    : SemiDualNewton.relaxedTerm(a[i], loga[i], f[i], rhoA);
-        }
-        for (int j = 0; j < m; j++) {
-            dual += rhoB == Double.POSITIVE_INFINITY ? b[j] * g[j]
-                    : SemiDualNewton.relaxedTerm(b[j], logb[j], g[j], rhoB);
-        }
-        double[] hh = new double[n];
-        double[] ww = new double[m];
-        for (int i = 0; i < n; i++) {
-            hh[i] = f[i] + eps * loga[i];
-        }
-        for (int j = 0; j < m; j++) {
-            ww[j] = g[j] + eps * logb[j];
-        }
-        return new SinkhornResult(f, g, stats.cost, stats.objective, dual, eps, 0, kernel.plan(hh, ww, eps),
-                Convergence.tested(iterations, stats.residual, tol, stopped));
-    }
-
-    /**
-     * Far from the solution at a small epsilon Newton's damped phase is slow: when \( \varepsilon \lt \)
-     * {@link #AUTO_SCALING_RATIO} times the cost's range {@code scale}, brings the potentials close first by scaling
-     * iterations at decreasing epsilons (from {@code scale}, halving), each to the residual {@link #STAGE_TOLERANCE}
-     * or {@link #STAGE_MAX_ITERATIONS} iterations; returns the iteration count, and leaves the run at {@code eps}.
-     */
-    private long warmUp(Scaling scaling, double scale, double eps, long iterations, IterationObserver observer) {
-        long it = iterations;
-        if (eps < AUTO_SCALING_RATIO * scale) {
-            // the last iteration of the budget is kept for an exact update at eps, which bounds the plan there
-            for (double e = scale; e > eps && it < maxIterations - 1 && !scaling.stopped; e *= 0.5) {
-                scaling.at(e);
-                for (int k = 0; k < STAGE_MAX_ITERATIONS && it < maxIterations - 1; k++) {
-                    it++;
-                    double err = scaling.iterate();
-                    scaling.stopped = !observer.observe(new IterationStatus(it, err, Double.NaN));
-                    if (err <= STAGE_TOLERANCE || scaling.stopped) {
-                        break;
-                    }
-                }
-            }
-        }
-        scaling.at(eps);
-        return it;
-    }
-
-    /**
-     * The potentials and work arrays of one run, and its iteration at one epsilon: the column update, the row
-     * residual, the row update, the gauge translation and the absorption of the stored kernel.
-     */
-    private final class Scaling {
-        private final LogDomainGibbsKernel kernel;
-        private final StoredGibbsKernel stored;
-        private final double[] a;
-        private final double[] loga;
-        private final double[] logb;
-        private final double[] f;
-        private final double[] g;
-        private final double[] h;
-        private final double[] w;
-        private final double[] logS;
-        private final double[] logT;
-        private double eps;
-        private double tauA;
-        private double tauB;
-        private boolean stopped;
-
-        Scaling(LogDomainGibbsKernel kernel, StoredGibbsKernel stored, double[] a, double[] b, double[] loga,
-                double[] logb, double[] f, double[] g) {
-            this.kernel = kernel;
-            this.stored = stored;
-            this.a = a;
-            this.loga = loga;
-            this.logb = logb;
-            this.f = f;
-            this.g = g;
-            this.h = new double[f.length];
-            this.w = new double[g.length];
-            this.logS = new double[f.length];
-            this.logT = new double[g.length];
-        }
-
-        /** Moves to the regularisation {@code e} (the stored kernel is rebuilt there). */
-        void at(double e) {
-            eps = e;
-            tauA = damping(rhoSource, e);
-            tauB = damping(rhoTarget, e);
-            if (stored != null) {
-                stored.absorb(f, g, e);
-            }
-        }
-
-        /** One iteration; returns the L1 row residual measured after the column update. */
-        double iterate() {
-            int n = f.length;
-            int m = g.length;
-            // g-update: logT_j = log sum_i a_i exp((f_i + g_j - C_ij)/eps) = g_j/eps + log sum_i a_i e^{(f_i-C_ij)/eps}
-            for (int i = 0; i < n; i++) {
-                h[i] = f[i] + eps * loga[i];
-            }
-            boolean colOk = stored != null && stored.colLogSums(h, g, logT);
-            if (!colOk) {
-                kernel.colLogSums(h, g, eps, logT);
-            }
-            for (int j = 0; j < m; j++) {
-                g[j] = -tauB * (eps * logT[j] - g[j]);
-            }
-            // f-update: logS_i = log((P 1)_i / a_i) for the current (f, g); P^T 1 = b e^{-g/rho_b} holds exactly now
-            for (int j = 0; j < m; j++) {
-                w[j] = g[j] + eps * logb[j];
-            }
-            boolean rowOk = stored != null && stored.rowLogSums(f, w, logS);
-            if (!rowOk) {
-                kernel.rowLogSums(f, w, eps, logS);
-            }
-            double err = 0;
-            for (int i = 0; i < n; i++) {
-                double rowRatio = Math.exp(logS[i]);
-                double relaxed = relax(f[i], rhoSource);
-                if (rowRatio < Double.POSITIVE_INFINITY && relaxed < Double.POSITIVE_INFINITY) {
-                    err += a[i] * Math.abs(rowRatio - relaxed);
-                } else if (a[i] != 0) { // a tiny weight times a huge ratio, and nothing for an atom of weight zero
-                    err += Math.abs(SemiDualNewton.times(a[i], loga[i], logS[i])
-                            - SemiDualNewton.times(a[i], loga[i], -f[i] / rhoSource));
-                }
-            }
-            for (int i = 0; i < n; i++) {
-                f[i] = -tauA * (eps * logS[i] - f[i]);
-            }
-            if (translationInvariant) {
-                translate(f, g, loga, logb, rhoSource, rhoTarget);
-            }
-            if (stored != null && (!colOk || !rowOk || stored.drift(f, g) > ABSORB)) {
-                stored.absorb(f, g, eps);
-            }
-            return err;
-        }
-    }
-
-    /**
-     * The exact maximisation of the dual along its gauge direction, \( (f + t, g - t) \), which leaves the entropic
-     * term unchanged: \( \frac{d}{dt} D = A e^{-t/\rho_a} - B e^{t/\rho_b} \) with \( A = \langle a, e^{-f/\rho_a}\rangle \),
-     * \( B = \langle b, e^{-g/\rho_b}\rangle \), so \( t = (\log A - \log B)/(1/\rho_a + 1/\rho_b) \) (Séjourné,
-     * Vialard, Peyré 2022); with \( \rho_a = \infty \), \( A e^{-t/\rho_a} \) reads \( m_a \).
-     */
-    static void translate(double[] f, double[] g, double[] loga, double[] logb, double rhoA, double rhoB) {
-        boolean hardA = rhoA == Double.POSITIVE_INFINITY;
-        boolean hardB = rhoB == Double.POSITIVE_INFINITY;
-        if (hardA && hardB) {
-            return; // balanced: the dual is constant along the gauge direction
-        }
-        double logA = logSumExp(loga, f, hardA ? 0 : 1 / rhoA);
-        double logB = logSumExp(logb, g, hardB ? 0 : 1 / rhoB);
-        double t = (logA - logB) / ((hardA ? 0 : 1 / rhoA) + (hardB ? 0 : 1 / rhoB));
-        if (!Double.isFinite(t)) {
-            return;
-        }
-        for (int i = 0; i < f.length; i++) {
-            f[i] += t;
-        }
-        for (int j = 0; j < g.length; j++) {
-            g[j] -= t;
-        }
-    }
-
-    /** \( \log\sum_i e^{\ell_i - s x_i} \), max-shifted. */
-    private static double logSumExp(double[] logw, double[] x, double s) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < x.length; i++) {
-            max = Math.max(max, logw[i] - s * x[i]);
-        }
-        double sum = 0;
-        for (int i = 0; i < x.length; i++) {
-            sum += Math.exp(logw[i] - s * x[i] - max);
-        }
-        return max + Math.log(sum);
-    }
-
-    /** Exact statistics of the plan of {@code (f, g)}: one pass over all entries. */
-    private Stats statistics(LogDomainGibbsKernel kernel, double[] f, double[] g, double[] a, double[] b,
-            double[] loga, double[] logb, double eps) {
-        int n = f.length;
-        int m = g.length;
-        double rhoA = rhoSource;
-        double rhoB = rhoTarget;
-        double[] h = new double[n];
-        double[] w = new double[m];
-        for (int i = 0; i < n; i++) {
-            h[i] = f[i] + eps * loga[i];
-        }
-        for (int j = 0; j < m; j++) {
-            w[j] = g[j] + eps * logb[j];
-        }
-        double[] rows = new double[n];
-        double[] cols = new double[m];
-        double cost = kernel.statistics(h, w, eps, rows, cols);
-        double mass = 0;
-        double pairing = 0;
-        double residual = 0;
-        double klA = 0;
-        double klB = 0;
-        for (int i = 0; i < n; i++) {
-            mass += rows[i];
-            pairing += f[i] * rows[i];
-            residual += Math.abs(rows[i] - (rhoA == Double.POSITIVE_INFINITY ? a[i]
-                    : SemiDualNewton.times(a[i], loga[i], -f[i] / rhoA)));
-            klA += kl(rows[i], a[i]);
-        }
-        for (int j = 0; j < m; j++) {
-            pairing += g[j] * cols[j];
-            residual += Math.abs(cols[j] - (rhoB == Double.POSITIVE_INFINITY ? b[j]
-                    : SemiDualNewton.times(b[j], logb[j], -g[j] / rhoB)));
-            klB += kl(cols[j], b[j]);
-        }
-        double ma = sum(a);
-        double mb = sum(b);
-        // <C,P> + eps KL(P | a x b) = sum_ij P_ij (f_i + g_j) - eps (sum P - m_a m_b), since log(P/ab) = (f+g-C)/eps
-        double objective = pairing - eps * (mass - ma * mb);
-        if (rhoA != Double.POSITIVE_INFINITY) {
-            objective += rhoA * klA;
-        }
-        if (rhoB != Double.POSITIVE_INFINITY) {
-            objective += rhoB * klB;
-        }
-        return new Stats(cost, objective, residual, mass);
+        return ScalingEngine.of(kernel, stored, a, b, rhoSource, rhoTarget)
+                .solve(fInit, gInit, eps, tolerance, maxIterations, translationInvariant, observer);
     }
 
     /** \( p\log(p/q) - p + q \) for one entry, with \( 0\log 0 = 0 \). */
     static double kl(double p, double q) {
-        if (p == 0) {
-            return q;
-        }
-        double ratio = p / q;
-        // (p / q can overflow or underflow for extreme weights; then the logarithms are taken apart)
-        double log = ratio > 0 && ratio < Double.POSITIVE_INFINITY ? Math.log(ratio) : Math.log(p) - Math.log(q);
-        return p * log - p + q;
-    }
-
-    private record Stats(double cost, double objective, double residual, double mass) {
-    }
-
-    private static double[] logs(double[] a) {
-        double[] out = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = Math.log(a[i]);
-        }
-        return out;
+        return ScalingEngine.kl(p, q);
     }
 
     /** One line with every setting. */
