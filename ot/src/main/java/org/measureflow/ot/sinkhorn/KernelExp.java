@@ -12,7 +12,7 @@ package org.measureflow.ot.sinkhorn;
  * <li>Range reduction: \( k \) is rounded to nearest by adding and subtracting \( 1.5\cdot 2^{52} \) to
  * \( x\log_2 e \) (one fused multiply-add), and \( r = (x - k\,\ell_{\mathrm{hi}}) - k\,\ell_{\mathrm{lo}} \) with
  * \( \ln 2 = \ell_{\mathrm{hi}} + \ell_{\mathrm{lo}} \), \( \ell_{\mathrm{hi}} \) of 42 significant bits (Cody and
- * Waite): \( k\ell_{\mathrm{hi}} \) is exact for \( |k| < 2^{11} \) and so is \( x - k\ell_{\mathrm{hi}} \), so
+ * Waite): \( k\ell_{\mathrm{hi}} \) is exact for \( |k| \lt 2^{11} \) and so is \( x - k\ell_{\mathrm{hi}} \), so
  * \( r \) carries one rounding, at most \( 2^{-55} \) absolute.</li>
  * <li>The polynomial: the Taylor polynomial of degree 13, in Horner form with fused multiply-adds; its truncation
  * error is at most \( \frac{|r|^{14}}{14!}\,e^{|r|} \le 6\cdot 10^{-18} e^r \) on \( |r| \le \tfrac12\ln 2 \), and
@@ -23,7 +23,7 @@ package org.measureflow.ot.sinkhorn;
  * {@link Double#MAX_VALUE} is \( +\infty \).</li>
  * <li>The whole range, branch-free: \( x \) is first clamped to \( [-1400, 1400] \) with {@link Math#max} and
  * {@link Math#min}, so \( x = -\infty \) (the log-weight of an atom of weight zero) gives exactly \( 0 \), every
- * \( x < -745.14 \) gives \( 0 \), every \( x > 709.79 \) gives \( +\infty \), and {@code NaN} gives {@code NaN}, as
+ * \( x \lt -745.14 \) gives \( 0 \), every \( x \gt 709.79 \) gives \( +\infty \), and {@code NaN} gives {@code NaN}, as
  * {@link Math#exp}.</li>
  * </ul>
  *
@@ -55,7 +55,7 @@ public final class KernelExp {
     /** \( 1.5\cdot 2^{52} \): adding it rounds to an integer, whose bits are the low bits of the sum. */
     private static final double SHIFTER = 0x1.8p52;
     private static final long SHIFTER_BITS = Double.doubleToRawLongBits(SHIFTER);
-    /** \( \ln 2 \) rounded to 42 significant bits, so that \( k\,\ell_{\mathrm{hi}} \) is exact for \( |k| < 2^{11} \). */
+    /** \( \ln 2 \) rounded to 42 significant bits, so that \( k\,\ell_{\mathrm{hi}} \) is exact for \( |k| \lt 2^{11} \). */
     private static final double LN2_HI = 0x1.62e42fefa3800p-1;
     /** \( \ln 2 - \ell_{\mathrm{hi}} \), rounded. */
     private static final double LN2_LO = 0x1.ef35793c76730p-45;
