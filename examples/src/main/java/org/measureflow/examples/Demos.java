@@ -14,6 +14,7 @@ public final class Demos {
         return List.of(
                 new LinearFlowDemo(),
                 new OtPlanDemo(),
+                new OtLargeDemo(),
                 new OtBarycenterDemo(),
                 new OtBenamouBrenierDemo(),
                 new FlowMatchingDemo(),
