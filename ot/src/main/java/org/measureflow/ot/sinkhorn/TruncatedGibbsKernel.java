@@ -430,19 +430,16 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
                     int lo = q.start[b];
                     int hi = q.start[b + 1];
                     computed += hi - lo;
-                    for (int l = lo; l < hi; l++) {
-                        double cost;
-                        if (d == 2) {
-                            double d0 = p.points[2 * k] - q.points[2 * l];
-                            double d1 = p.points[2 * k + 1] - q.points[2 * l + 1];
-                            cost = d0 * d0 + d1 * d1;
-                        } else {
-                            cost = distanceSquared(p, k, q, l);
-                        }
-                        e[len] = (hk + wq[l] - cost) * inv;
-                        cb[len] = cost;
-                        vb[len] = v == null ? 1 : v[l];
-                        if (++len == BLOCK) {
+                    if (len + (hi - lo) > BLOCK) {
+                        flush(e, t, cb, vb, len, plain, acc);
+                        len = 0;
+                    }
+                    for (int l0 = lo; l0 < hi; l0 += BLOCK) {
+                        // a cell larger than a block (clustered data) is taken in pieces
+                        int l1 = Math.min(hi, l0 + BLOCK);
+                        fill(p, q, k, l0, l1, hk, wq, inv, v, plain, e, cb, vb, len);
+                        len += l1 - l0;
+                        if (l1 < hi) {
                             flush(e, t, cb, vb, len, plain, acc);
                             len = 0;
                         }
@@ -468,6 +465,34 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
             entryCounts[c] = 0;
         }
         lastEntries = total;
+    }
+
+    /**
+     * Writes the exponents \( (h_k + w_l - C_{kl})/\varepsilon \) of points {@code l} in {@code [lo, hi)} of
+     * {@code q} into {@code e} from {@code at} on, and unless {@code plain} their costs and weights {@code v}.
+     */
+    private static void fill(PointCells p, PointCells q, int k, int lo, int hi, double hk, double[] wq, double inv,
+            double[] v, boolean plain, double[] e, double[] cb, double[] vb, int at) {
+        double[] qp = q.points;
+        int d = p.d;
+        if (d == 2 && plain) {
+            double x0 = p.points[2 * k];
+            double x1 = p.points[2 * k + 1];
+            for (int l = lo, o = at; l < hi; l++, o++) {
+                double d0 = x0 - qp[2 * l];
+                double d1 = x1 - qp[2 * l + 1];
+                e[o] = (hk + wq[l] - (d0 * d0 + d1 * d1)) * inv;
+            }
+            return;
+        }
+        for (int l = lo, o = at; l < hi; l++, o++) {
+            double cost = distanceSquared(p, k, q, l);
+            e[o] = (hk + wq[l] - cost) * inv;
+            if (!plain) {
+                cb[o] = cost;
+                vb[o] = v == null ? 1 : v[l];
+            }
+        }
     }
 
     /**
