@@ -65,7 +65,7 @@ import org.measureflow.ot.Epsilon;
  * the default budget for every \( \varepsilon \ge 10^{-4} R \) measured (300 to 4000 points,
  * {@code benchmarks/RESULTS.md}); should its line search find no better point, the scaling iterations resume from
  * its potentials and may hand over again 256 iterations later. A solve that converges before the hand-over runs
- * exactly as without the Newton stage.
+ * exactly as without the Newton stage. The multiscale path has no Newton stage on its truncated levels.
  *
  * <p><b>Limits</b> (each rejected with an {@link IllegalArgumentException} naming the argument): the cost's range
  * \( R \) and \( \varepsilon \) at most \( 10^{300} \) and \( \varepsilon \ge 10^{-12} R \)
