@@ -26,7 +26,7 @@ import org.measureflow.ot.sinkhorn.SinkhornSolver;
  * timed for {@code n <= 1000} only.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar org.measureflow.benchmarks.WriteInstances out/sinkhorn [--time] [n ...]
+ * java -cp benchmarks/target/benchmarks.jar org.measureflow.benchmarks.WriteInstances out/sinkhorn [--time] [--tol T] [n ...]
  * </pre>
  */
 public final class WriteInstances {
@@ -43,7 +43,7 @@ public final class WriteInstances {
     }
 
     /**
-     * Entry point: {@code <directory> [--time] [n ...]} (default sizes 1000 4000 16000).
+     * Entry point: {@code <directory> [--time] [--tol T] [n ...]} (default sizes 1000 4000 16000, tolerance 1e-6).
      *
      * @param args the output directory, the optional {@code --time} flag, then sizes
      * @throws IOException if a file cannot be written
@@ -57,9 +57,12 @@ public final class WriteInstances {
         Files.createDirectories(dir);
         boolean time = false;
         java.util.List<Integer> sizes = new java.util.ArrayList<>();
+        double tolerance = 1e-6;
         for (int k = 1; k < args.length; k++) {
             if (args[k].equals("--time")) {
                 time = true;
+            } else if (args[k].equals("--tol") && k + 1 < args.length) {
+                tolerance = Double.parseDouble(args[++k]);
             } else {
                 sizes.add(Integer.parseInt(args[k]));
             }
@@ -82,7 +85,7 @@ public final class WriteInstances {
                 CostMatrix c = n <= 8000 ? CostMatrix.squaredEuclidean(x, y) : null;
                 double[] a = Histograms.uniform(n);
                 for (double eps : new double[] {0.1, 0.01}) {
-                    SinkhornSolver s = SinkhornSolver.of(eps).withTolerance(1e-6).withMaxIterations(100_000);
+                    SinkhornSolver s = SinkhornSolver.of(eps).withTolerance(tolerance).withMaxIterations(100_000);
                     if (c != null) {
                         for (int warm = n <= 1000 ? 4 : 1; warm > 0; warm--) {
                             s.solve(a, a, c); // warm-up (JIT)
