@@ -111,7 +111,7 @@ public final class OtLargeDemo implements TourDemo {
         }
         ParticleMeasure drawn = ParticleMeasure.fromFlat(sample, 2);
         XYChart chart = Plots.scatterChart(String.format(Locale.ROOT,
-                "Sinkhorn between two clouds of %,d points (eps = %s): barycentric map of %d of them", points,
+                "Sinkhorn, two clouds of %,d points, eps = %s: map of %d sources", points,
                 EPSILON, DRAWN), "x1", "x2", 800, 800);
         Plots.addParticles(chart, "source x_i (sample)", drawn, new Color(40, 90, 200));
         Plots.addParticles(chart, "T_eps(x_i)", drawn.withFlatPoints(mapped), new Color(20, 160, 60));
