@@ -6,7 +6,6 @@ import java.util.List;
 import org.measureflow.core.iteration.Convergence;
 import org.measureflow.core.iteration.IterationObserver;
 import org.measureflow.core.iteration.Termination;
-import org.measureflow.core.measure.ParticleMeasure;
 
 /**
  * Coarse-to-fine Sinkhorn for large point clouds ({@link SinkhornSolver.PointCloudKernel#MULTISCALE}), after the
@@ -45,8 +44,6 @@ final class MultiscaleSinkhorn {
     static final double NEGLECT = 1e-2;
     /** Levels with at most this many pairs use the full kernel. */
     static final long FULL_KERNEL_PAIRS = 1L << 22;
-
-    static final boolean DEBUG = Boolean.getBoolean("measureflow.debug");
 
     private MultiscaleSinkhorn() {
     }
@@ -131,9 +128,6 @@ final class MultiscaleSinkhorn {
                 f = result.f();
                 g = result.g();
                 solvedEpsilon = e;
-                if (DEBUG) {
-                    System.err.println("epsilon " + e + " level " + l + ": " + ground + " -> " + result.convergence());
-                }
                 boolean stopped = result.convergence().termination() == Termination.STOPPED;
                 if (stopped || iterations >= budget) {
                     return finish(solver, fine, a, b, target, neglect, fullKernelPairs, levels, l, result, iterations,
@@ -208,19 +202,6 @@ final class MultiscaleSinkhorn {
             g = gg;
         }
         return new double[][] {f, g};
-    }
-
-    /** Weights scaled to sum 1 exactly enough for {@link ParticleMeasure} (sums of a partition of a probability). */
-    private static double[] normalised(double[] w) {
-        double s = 0;
-        for (double v : w) {
-            s += v;
-        }
-        double[] out = new double[w.length];
-        for (int i = 0; i < w.length; i++) {
-            out[i] = w[i] / s;
-        }
-        return out;
     }
 
     /** A coarser cloud: centroids, total weights, and the cell of each finer atom. */

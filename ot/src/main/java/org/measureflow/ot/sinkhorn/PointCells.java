@@ -208,18 +208,4 @@ final class PointCells {
         }
         return distinct;
     }
-
-    /** The squared distance between the box of cell {@code a} here and the box of cell {@code b} of {@code other}. */
-    double boxDistanceSquared(int a, PointCells other, int b) {
-        double s = 0;
-        int pa = a * d;
-        int pb = b * d;
-        for (int k = 0; k < d; k++) {
-            double gap = Math.max(other.lo[pb + k] - hi[pa + k], lo[pa + k] - other.hi[pb + k]);
-            if (gap > 0) {
-                s += gap * gap;
-            }
-        }
-        return s;
-    }
 }

@@ -65,6 +65,11 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
     private final double[] outRows;
     private final double[] outCols;
     private final double[] costRows;
+    /** Per-chunk buffers of the row and column passes (allocated on first use, reused by every pass). */
+    private final Work[] rowWork;
+    private final Work[] colWork;
+    private final long[] rowEntryCounts;
+    private final long[] colEntryCounts;
     /** Logarithms of the weights, in cell order. */
     private final double[] logA;
     private final double[] logB;
@@ -95,6 +100,10 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
         this.outRows = new double[n];
         this.outCols = new double[m];
         this.costRows = new double[n];
+        this.rowWork = new Work[Chunks.count(n, chunkOf(n))];
+        this.colWork = new Work[Chunks.count(m, chunkOf(m))];
+        this.rowEntryCounts = new long[rowWork.length];
+        this.colEntryCounts = new long[colWork.length];
         this.logA = new double[n];
         this.logB = new double[m];
         permute(rowCells, SinkhornSolver.logs(a), logA);
@@ -106,16 +115,6 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
     /** At most {@link #MAX_CELLS} cells and at least about 8 points per cell on average. */
     private static int cellLimit(int size) {
         return Math.max(1, Math.min(MAX_CELLS, size / 8));
-    }
-
-    /** The number of entries of the kept pairs (computed per operation). */
-    long keptEntries() {
-        return keptEntries;
-    }
-
-    /** How many times the kept pairs were chosen. */
-    long builds() {
-        return builds;
     }
 
     @Override
@@ -402,16 +401,20 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
             double[] logWeight, CellFit fit, double eps, double[] v, boolean log, double[] sums, double[] costs) {
         double inv = 1.0 / eps;
         int d = p.d;
-        long[] entryCounts = new long[Chunks.count(p.size, chunkOf(p.size))];
+        Work[] work = p == rowCells ? rowWork : colWork;
+        long[] entryCounts = p == rowCells ? rowEntryCounts : colEntryCounts;
         double logShare = Math.log(neglectTarget / 4);
         forEach(p.size, chunkOf(p.size), 20L * 64, (c, first, end) -> {
             // exponents of up to BLOCK entries, exponentiated by KernelExp's two stages, then added in order
-            double[] e = new double[BLOCK];
-            double[] t = new double[BLOCK];
-            double[] cb = new double[BLOCK];
-            double[] vb = new double[BLOCK];
+            if (work[c] == null) {
+                work[c] = new Work(); // once per chunk and side, kept for the next passes
+            }
+            double[] e = work[c].e;
+            double[] t = work[c].t;
+            double[] cb = work[c].cb;
+            double[] vb = work[c].vb;
             boolean plain = v == null && costs == null;
-            double[] acc = new double[2];
+            double[] acc = work[c].acc;
             for (int k = first; k < end; k++) {
                 double hk = hp[k];
                 int cell = p.cellOf[k];
@@ -465,6 +468,15 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
             entryCounts[c] = 0;
         }
         lastEntries = total;
+    }
+
+    /** The buffers of one chunk of a pass: exponents, their reduced form, costs, weights, and two sums. */
+    private static final class Work {
+        final double[] e = new double[BLOCK];
+        final double[] t = new double[BLOCK];
+        final double[] cb = new double[BLOCK];
+        final double[] vb = new double[BLOCK];
+        final double[] acc = new double[2];
     }
 
     /**
@@ -592,7 +604,8 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
         return Math.max(16, (size + 63) / 64);
     }
 
-    private void rowPass(double[] h, double[] w, double eps, double[] v, boolean log, double[] out, double[] costs) {
+    /** Row sums into {@code out}; with {@code costs}, the cost-weighted row sums stay in {@link #costRows}. */
+    private void rowPass(double[] h, double[] w, double eps, double[] v, boolean log, double[] out, boolean costs) {
         ensure(h, w, eps);
         permute(rowCells, h, hs);
         permute(colCells, w, ws);
@@ -603,11 +616,8 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
             vSorted = vs;
         }
         pass(rowCells, colCells, rowPairStart, rowPairs, hs, ws, logA, colFit, eps, vSorted, log, outRows,
-                costs == null ? null : costRows);
+                costs ? costRows : null);
         unpermute(rowCells, outRows, out);
-        if (costs != null) {
-            unpermute(rowCells, costRows, costs);
-        }
     }
 
     private void colPass(double[] h, double[] w, double eps, double[] u, boolean log, double[] out) {
@@ -791,7 +801,7 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
 
     @Override
     void rowLogSumExp(double[] h, double[] w, double eps, double[] out) {
-        rowPass(h, w, eps, null, true, out, null);
+        rowPass(h, w, eps, null, true, out, false);
     }
 
     @Override
@@ -801,7 +811,7 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
 
     @Override
     void planTimes(double[] h, double[] w, double eps, double[] v, double[] out) {
-        rowPass(h, w, eps, v, false, out, null);
+        rowPass(h, w, eps, v, false, out, false);
     }
 
     @Override
@@ -812,12 +822,11 @@ final class TruncatedGibbsKernel extends LogDomainGibbsKernel {
     /** Row sums, column sums and \( \langle P, C\rangle \) over the kept pairs. */
     @Override
     double planStatistics(double[] h, double[] w, double eps, double[] rows, double[] cols) {
-        double[] costs = new double[n];
-        rowPass(h, w, eps, null, false, rows, costs);
+        rowPass(h, w, eps, null, false, rows, true);
         colPass(h, w, eps, null, false, cols);
         double total = 0;
         for (int k = 0; k < n; k++) {
-            total += costs[rowCells.order[k]];
+            total += costRows[k]; // in cell order, as before
         }
         return total;
     }

@@ -178,6 +178,26 @@ class MultiscaleSinkhornTest {
     }
 
     @Test
+    void aSourceOfCoincidentPointsSendsEveryAtomToTheWholeTarget() {
+        // every source atom at z: the only coupling is a x b, so the cost is sum_j b_j |z - y_j|^2 exactly
+        SplittableRandom rng = new SplittableRandom(13);
+        double[] same = new double[2 * 1500];
+        java.util.Arrays.fill(same, 0.25);
+        ParticleMeasure x = ParticleMeasure.fromFlat(same, 2);
+        ParticleMeasure y = cloud(rng, 1300, 2, 1, true);
+        double exact = 0;
+        for (int j = 0; j < y.size(); j++) {
+            double d0 = 0.25 - y.coordinate(j, 0);
+            double d1 = 0.25 - y.coordinate(j, 1);
+            exact += y.weight(j) * (d0 * d0 + d1 * d1);
+        }
+        SinkhornResult r = multiscale(SinkhornSolver.of(0.01).withTolerance(1e-10), x, y, 0.01);
+        assertEquals(Termination.CONVERGED, r.convergence().termination());
+        // the plan is a x b up to the marginal error 1e-10, on costs of a few units
+        assertEquals(exact, r.cost(), 1e-8 * exact);
+    }
+
+    @Test
     void theAutomaticChoiceFollowsTheHeapAndEpsilon() {
         long gigabyte = 1L << 30;
         assertEquals(SinkhornSolver.PointCloudKernel.STORED,
