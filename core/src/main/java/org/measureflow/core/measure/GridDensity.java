@@ -8,16 +8,17 @@ import org.measureflow.core.Arguments;
 import org.measureflow.core.TextSummary;
 
 /**
- * The values \( \rho_c \) of a density on a regular cell-centred grid in one or two dimensions: the Eulerian view of
+ * The values \( \rho_c \) of a density on a regular cell-centred grid in one, two or three dimensions: the Eulerian view of
  * a measure, \( \rho(t, x) \) in the continuity equation \( \partial_t \rho + \mathrm{div}(\rho v) = 0 \)
  * (survey eq. 2). The density is read as piecewise constant on the cells, so integrals are midpoint sums
  * \( \int f \rho \approx \sum_c f(x_c)\, \rho_c\, |\Delta| \) over the cell centres \( x_c \) with cell volume
  * \( |\Delta| \); for smooth integrands the error is \( O(h^2) \).
  *
- * <p>Layout: {@link Grid} describes the box \( [lo_0, hi_0] \times [lo_1, hi_1] \) cut into
- * \( n_0 \times n_1 \) cells of size \( h_k = (hi_k - lo_k)/n_k \), with centres \( x_i = lo + (i + 1/2) h \).
- * Values are stored row-major: in 2-D the value of cell {@code (i, j)} ({@code i} along x, {@code j} along y) is at
- * index {@code i * ny + j}. Immutable: arrays are copied in and out. Values are finite and non-negative; the total
+ * <p>Layout: {@link Grid} describes the box \( \prod_k [lo_k, hi_k] \) cut into
+ * \( n_0 \times \dots \times n_{d-1} \) cells of size \( h_k = (hi_k - lo_k)/n_k \), with centres
+ * \( x_i = lo + (i + 1/2) h \). Values are stored row-major (the last axis fastest): in 2-D the value of cell
+ * {@code (i, j)} ({@code i} along x, {@code j} along y) is at index {@code i * ny + j}, in 3-D cell {@code (i, j, k)}
+ * is at {@code (i * ny + j) * nz + k}. Immutable: arrays are copied in and out. Values are finite and non-negative; the total
  * mass \( \sum_c \rho_c |\Delta| \) need not be 1 (see {@link #normalised()}).
  */
 public final class GridDensity {
@@ -41,7 +42,7 @@ public final class GridDensity {
     }
 
     /**
-     * A regular cell-centred grid on a box in dimension 1 or 2. Immutable.
+     * A regular cell-centred grid on a box in dimension 1, 2 or 3. Immutable.
      */
     public static final class Grid {
         private final double[] lower;
@@ -51,7 +52,7 @@ public final class GridDensity {
 
         private Grid(double[] lower, double[] upper, int[] cells) {
             for (int k = 0; k < cells.length; k++) {
-                String axis = cells.length == 1 ? "" : (k == 0 ? " (x)" : " (y)");
+                String axis = axisName(k, cells.length);
                 Arguments.finite("lo" + axis, lower[k]);
                 Arguments.finite("hi" + axis, upper[k]);
                 if (!(lower[k] < upper[k])) {
@@ -75,7 +76,7 @@ public final class GridDensity {
             for (int k = 0; k < cells.length; k++) {
                 step[k] = (upper[k] - lower[k]) / cells[k];
                 volume *= step[k];
-                String axis = cells.length == 1 ? "" : (k == 0 ? " (x)" : " (y)");
+                String axis = axisName(k, cells.length);
                 if (!(step[k] >= Double.MIN_NORMAL) || step[k] == Double.POSITIVE_INFINITY) {
                     throw new IllegalArgumentException("hi" + axis + ": the cell size (hi - lo) / cells = ("
                             + upper[k] + " - " + lower[k] + ") / " + cells[k] + " = " + step[k]
@@ -83,9 +84,13 @@ public final class GridDensity {
                 }
             }
             if (!(volume >= Double.MIN_NORMAL) || volume == Double.POSITIVE_INFINITY) {
-                throw new IllegalArgumentException("hi: the cell area " + step[0] + " * " + step[1] + " = " + volume
-                        + " leaves the normal double range");
+                throw new IllegalArgumentException("hi: the cell volume " + Arrays.toString(step).replace(", ", " * ")
+                        + " = " + volume + " leaves the normal double range");
             }
+        }
+
+        private static String axisName(int k, int dimension) {
+            return dimension == 1 ? "" : " (" + "xyz".charAt(k) + ")";
         }
 
         /**
@@ -109,7 +114,19 @@ public final class GridDensity {
             return new Grid(new double[]{xlo, ylo}, new double[]{xhi, yhi}, new int[]{nx, ny});
         }
 
-        /** Dimension (1 or 2). */
+        /**
+         * The 3-D grid on \( [xlo, xhi] \times [ylo, yhi] \times [zlo, zhi] \) with {@code nx * ny * nz} cells.
+         *
+         * @throws IllegalArgumentException unless each {@code lo < hi} is finite and each count is {@code >= 1}, or if
+         *                                  a cell size or the cell volume leaves the normal double range, or
+         *                                  {@code nx * ny * nz} exceeds the largest array
+         */
+        public static Grid of3d(double xlo, double xhi, int nx, double ylo, double yhi, int ny, double zlo, double zhi,
+                int nz) {
+            return new Grid(new double[]{xlo, ylo, zlo}, new double[]{xhi, yhi, zhi}, new int[]{nx, ny, nz});
+        }
+
+        /** Dimension (1, 2 or 3). */
         public int dimension() {
             return cells.length;
         }
@@ -134,7 +151,7 @@ public final class GridDensity {
             return step[axis];
         }
 
-        /** Cell volume \( |\Delta| = \prod_k h_k \) (a length in 1-D, an area in 2-D). */
+        /** Cell volume \( |\Delta| = \prod_k h_k \) (a length in 1-D, an area in 2-D, a volume in 3-D). */
         public double cellVolume() {
             double v = 1;
             for (double h : step) {
@@ -160,23 +177,37 @@ public final class GridDensity {
         /** The cell centres, flat and row-major: cell {@code c} occupies {@code [c*dim, c*dim + dim)}. */
         public double[] cellCentres() {
             int dim = cells.length;
-            double[] out = new double[Arguments.product("cells (cells * dimension)", size(), dim)];
-            if (dim == 1) {
-                for (int i = 0; i < cells[0]; i++) {
-                    out[i] = centre(0, i);
+            int size = size();
+            double[] out = new double[Arguments.product("cells (cells * dimension)", size, dim)];
+            // the stride of axis a in the flat index is the product of the cell counts of the later axes
+            int stride = 1;
+            for (int a = dim - 1; a >= 0; a--) {
+                int n = cells[a];
+                for (int c = 0; c < size; c++) {
+                    out[c * dim + a] = centre(a, (c / stride) % n);
                 }
-            } else {
-                int ny = cells[1];
-                for (int i = 0; i < cells[0]; i++) {
-                    double x = centre(0, i);
-                    for (int j = 0; j < ny; j++) {
-                        int c = i * ny + j;
-                        out[2 * c] = x;
-                        out[2 * c + 1] = centre(1, j);
-                    }
-                }
+                stride *= n;
             }
             return out;
+        }
+
+        /**
+         * The flat row-major index of the cell with the per-axis indices {@code index} (one per axis).
+         *
+         * @throws IllegalArgumentException if {@code index} has the wrong length or an entry is outside the grid
+         */
+        public int flatIndex(int... index) {
+            Arguments.notNull("index", index);
+            Arguments.length("index", index.length, cells.length);
+            int flat = 0;
+            for (int k = 0; k < cells.length; k++) {
+                if (index[k] < 0 || index[k] >= cells[k]) {
+                    throw new IllegalArgumentException("index: cell " + Arrays.toString(index) + " is outside the "
+                            + Arrays.toString(cells).replace(", ", " x ") + " grid");
+                }
+                flat = flat * cells[k] + index[k];
+            }
+            return flat;
         }
 
         /**
@@ -276,6 +307,20 @@ public final class GridDensity {
     }
 
     /**
+     * A density on the 3-D grid of {@code nx * ny * nz} cells on
+     * \( [xlo, xhi] \times [ylo, yhi] \times [zlo, zhi] \).
+     *
+     * @param values {@code nx * ny * nz} finite non-negative values, row-major: cell {@code (i, j, k)} at
+     *               {@code (i * ny + j) * nz + k}
+     * @return the density
+     * @throws IllegalArgumentException on an invalid grid or invalid values
+     */
+    public static GridDensity of3d(double xlo, double xhi, int nx, double ylo, double yhi, int ny, double zlo,
+            double zhi, int nz, double[] values) {
+        return of(Grid.of3d(xlo, xhi, nx, ylo, yhi, ny, zlo, zhi, nz), values);
+    }
+
+    /**
      * The density \( \rho_c = f(x_c) \) sampled at the cell centres. The point passed to {@code f} is a buffer
      * reused from cell to cell: {@code f} must not keep it.
      *
@@ -335,7 +380,7 @@ public final class GridDensity {
         return grid;
     }
 
-    /** Dimension (1 or 2). */
+    /** Dimension (1, 2 or 3). */
     public int dimension() {
         return grid.dimension();
     }
@@ -355,7 +400,7 @@ public final class GridDensity {
         return values.clone();
     }
 
-    /** The value of cell {@code i} of a 1-D density, or of flat cell index {@code i} in 2-D. */
+    /** The value of cell {@code i} of a 1-D density, or of flat cell index {@code i} in 2-D and 3-D. */
     public double value(int i) {
         return values[i];
     }
@@ -371,6 +416,15 @@ public final class GridDensity {
                     + grid.cells[1] + " grid");
         }
         return values[i * grid.cells[1] + j];
+    }
+
+    /** The value of cell {@code (i, j, k)} of a 3-D density ({@code i} along x, {@code j} along y). */
+    public double value(int i, int j, int k) {
+        if (grid.dimension() != 3) {
+            throw new IllegalArgumentException("value(i, j, k) needs a 3-D density, this one has dimension "
+                    + grid.dimension());
+        }
+        return values[grid.flatIndex(i, j, k)];
     }
 
     /** The cell centres, flat and row-major ({@link Grid#cellCentres()}). */

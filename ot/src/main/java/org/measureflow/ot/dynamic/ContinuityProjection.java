@@ -1,19 +1,21 @@
 package org.measureflow.ot.dynamic;
 
+import org.measureflow.core.grid.DiscreteCosineTransform;
+
 /**
  * The orthogonal projection of {@link BenamouBrenier} onto the continuity constraint \( \mathcal C = \{AU = 0\} \)
  * with the end densities and zero boundary flux (package-private): \( U \leftarrow U - A^*(AA^*)^{-1} A U \), where
  * \( AA^* = -\Delta \) is the space&ndash;time Laplacian with Neumann conditions on cell-centred unknowns. The Poisson
- * equation is solved exactly by an orthonormal DCT-II in each space direction ({@link Dct}) followed, for each
- * spatial frequency, by a tridiagonal (Thomas) solve in time; the zero frequency is integrated directly. Holds work
- * buffers: one instance per solve.
+ * equation is solved exactly by an orthonormal DCT-II in each space direction ({@link DiscreteCosineTransform})
+ * followed, for each spatial frequency, by a tridiagonal (Thomas) solve in time; the zero frequency is integrated
+ * directly. Holds work buffers: one instance per solve.
  */
 final class ContinuityProjection {
     private final StaggeredGrid g;
     private final double[] r0;
     private final double[] r1;
-    private final Dct dctX;
-    private final Dct dctY;
+    private final DiscreteCosineTransform dctX;
+    private final DiscreteCosineTransform dctY;
     private final double[] lamX;
     private final double[] lamY;
     private final double[] phi;
@@ -25,8 +27,8 @@ final class ContinuityProjection {
         this.g = g;
         this.r0 = r0;
         this.r1 = r1;
-        dctX = new Dct(g.nx);
-        dctY = new Dct(g.ny);
+        dctX = DiscreteCosineTransform.of(g.nx);
+        dctY = DiscreteCosineTransform.of(g.ny);
         lamX = eigen(g.nx, g.hx);
         lamY = eigen(g.ny, g.hy);
         phi = new double[g.nc];

@@ -1,4 +1,4 @@
-package org.measureflow.ot.dynamic;
+package org.measureflow.core.grid;
 
 import org.measureflow.core.Arguments;
 
@@ -6,7 +6,7 @@ import org.measureflow.core.Arguments;
  * The orthonormal DCT-II \( X_k = s_k \sum_{i<n} x_i \cos(\pi k (2i+1)/(2n)) \), \( s_0 = \sqrt{1/n} \),
  * \( s_k = \sqrt{2/n} \), and its inverse (the transpose, a DCT-III), on strided lines of a flat array, in place.
  * It diagonalises the Neumann Laplacian on cell-centred unknowns (eigenvalues \( (2 - 2\cos(\pi k/n))/h^2 \)).
- * Package-private engine of {@link BenamouBrenier}.
+ * The engine of {@link NeumannPoisson} and of the Benamou&ndash;Brenier solver in the {@code ot} module.
  *
  * <p>For \( n \) a power of two (\( \ge 8 \)) it runs in \( O(n \log n) \) through one complex FFT of length
  * \( n \) (Makhoul 1980): the forward transform reorders \( v = (x_0, x_2, \dots, x_{n-2}, x_{n-1}, \dots, x_3, x_1) \)
@@ -15,7 +15,7 @@ import org.measureflow.core.Arguments;
  * inverse DFT and reads \( x_{2j} = \mathrm{Re}\,w_j/2 \), \( x_{2j+1} = \mathrm{Re}\,w_{n-1-j}/2 \). Other lengths use
  * the \( n \times n \) matrix, \( O(n^2) \). Holds work buffers: one instance per thread.
  */
-final class Dct {
+public final class DiscreteCosineTransform {
     private final int n;
     private final double[] scale;
     private final double[] matrix; // n x n, row k: s_k cos(pi k (i + 1/2) / n); null on the fast path
@@ -29,7 +29,17 @@ final class Dct {
     private final double[] sinQ;
     private final int[] reverse;
 
-    Dct(int n) {
+    /**
+     * The transform of length {@code n}.
+     *
+     * @throws IllegalArgumentException unless {@code n >= 1}
+     */
+    public static DiscreteCosineTransform of(int n) {
+        Arguments.positive("n", n);
+        return new DiscreteCosineTransform(n);
+    }
+
+    private DiscreteCosineTransform(int n) {
         this.n = n;
         this.scale = new double[n];
         for (int k = 0; k < n; k++) {
@@ -60,7 +70,7 @@ final class Dct {
             }
         } else {
             // the grid's cells along one axis of BenamouBrenier's grid: a non-power-of-two axis keeps an n x n matrix
-            matrix = new double[Arguments.product("rho0 (cells along an axis, squared)", n, n)];
+            matrix = new double[Arguments.product("n (the transform length, squared)", n, n)];
             for (int k = 0; k < n; k++) {
                 for (int i = 0; i < n; i++) {
                     matrix[k * n + i] = scale[k] * Math.cos(Math.PI * k * (i + 0.5) / n);
@@ -77,7 +87,8 @@ final class Dct {
     }
 
     /** The DCT-II of the line {@code f[off + i * stride]}, {@code i < n}, in place. */
-    void forward(double[] f, int off, int stride) {
+    public void forward(double[] f, int off, int stride) {
+        checkLine(f, off, stride);
         if (n == 1) {
             return;
         }
@@ -109,7 +120,8 @@ final class Dct {
     }
 
     /** The inverse (DCT-III, the transpose) of {@link #forward}, in place. */
-    void inverse(double[] f, int off, int stride) {
+    public void inverse(double[] f, int off, int stride) {
+        checkLine(f, off, stride);
         if (n == 1) {
             return;
         }
@@ -145,6 +157,24 @@ final class Dct {
         for (int j = 0; j < half; j++) {
             f[off + 2 * j * stride] = 0.5 * re[j];
             f[off + (2 * j + 1) * stride] = 0.5 * re[n - 1 - j];
+        }
+    }
+
+    /** The transform length {@code n}. */
+    public int length() {
+        return n;
+    }
+
+    @Override
+    public String toString() {
+        return "DiscreteCosineTransform[n=" + n + (matrix == null ? ", FFT" : ", matrix") + "]";
+    }
+
+    private void checkLine(double[] f, int off, int stride) {
+        Arguments.notNull("f", f);
+        if (off < 0 || stride < 1 || off + (long) (n - 1) * stride >= f.length) {
+            throw new IllegalArgumentException("f: the line f[off + i * stride], i < " + n + ", with off = " + off
+                    + " and stride = " + stride + " does not fit in an array of length " + f.length);
         }
     }
 

@@ -1,4 +1,4 @@
-package org.measureflow.ot.dynamic;
+package org.measureflow.core.grid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@link Dct}: both paths (FFT for powers of two, matrix otherwise) against the defining sum, and round trips. */
-class DctTest {
+/** {@link DiscreteCosineTransform}: both paths (FFT for powers of two, matrix otherwise) against the defining sum, and round trips. */
+class DiscreteCosineTransformTest {
     @ParameterizedTest(name = "n = {0}")
     @ValueSource(ints = {1, 2, 3, 8, 12, 16, 64, 128})
     void matchesTheDefiningSumAndInvertsOnStridedLines(int n) {
@@ -19,7 +19,7 @@ class DctTest {
             f[k] = rng.nextGaussian();
         }
         double[] original = f.clone();
-        Dct dct = new Dct(n);
+        DiscreteCosineTransform dct = DiscreteCosineTransform.of(n);
         dct.forward(f, 1, stride);
         for (int k = 0; k < n; k++) {
             double s = 0;
