@@ -449,7 +449,10 @@ public final class GridDensity {
      * <p><b>Method.</b> The particles are deposited by {@link #cloudInCell} (masses \( m_c \)), then smoothed along
      * each axis by the discrete Gaussian \( g_o \propto e^{-o^2 h_k^2/(2 b_k^2)} \), \( |o| \le
      * \lfloor 8 b_k/h_k \rfloor \), normalised to \( \sum_o g_o = 1 \) and reflected at the walls:
-     * \( \rho_c = \frac{1}{|\Delta|} \sum_{c'} m_{c'} \prod_k g^{(k)}_{c_k \ominus c'_k} \). This costs one pass
+     * \( \rho_c = \frac{1}{|\Delta|} \sum_{c'} m_{c'} \prod_k G^{(k)}_{c_k c'_k} \) with
+     * \( G^{(k)}_{ij} = \sum_{o : \mathrm{fold}(j + o) = i} g_o \), where \( \mathrm{fold} \) maps an index
+     * beyond a wall to its mirror cell (\( -1-j \mapsto j \), \( n_k + j \mapsto n_k - 1 - j \), repeated with
+     * period \( 2n_k \)). This costs one pass
      * over the particles plus \( \sum_k (2\lfloor 8 b_k/h_k \rfloor + 1) \) multiply-adds per cell (at most
      * \( 2n_k + 1 \), and one average when \( b_k \gt 8L_k/\pi \), where the reflected kernel is flat to
      * \( 3\cdot10^{-14} \)). Exact evaluation, one Gaussian per particle and cell in reach, costs
@@ -463,8 +466,8 @@ public final class GridDensity {
      * \[ |\rho_c - \hat\rho(x_c)| \le M P \Bigl( \sum_k \frac{h_k^2}{8 b_k^2} + 2\cdot 10^{-8} \Bigr),
      * \qquad P = \frac{(2\pi)^{-d/2}}{\prod_k b_k}, \]
      * \( M \) the mass inside the box and \( P \) the kernel's peak, for bandwidths \( b_k \ge h_k \) and kernels
-     * narrower than the box (\( 16 b_k \le L_k \)); along an axis where particles lie within \( 8 b_k \) of a wall,
-     * the particle and its mirror image both count, doubling that axis's factor. The \( 2\cdot10^{-8} \) bounds
+     * narrower than the box (\( 16 b_k \le L_k \)); the bound doubles for each axis along which particles lie within
+     * \( 8 b_k \) of a wall (a particle and its mirror image both count). The \( 2\cdot10^{-8} \) bounds
      * the normalisation of the discrete kernel (relative \( 2e^{-2\pi^2 b^2/h^2} \le 6\cdot10^{-9} \) per axis)
      * and the truncation at 8 bandwidths (at most \( e^{-32} \) of the peak per axis). Bandwidths below a cell are
      * allowed: the estimate then tends to the deposit itself (below \( h/8 \) it is the deposit), with the mass

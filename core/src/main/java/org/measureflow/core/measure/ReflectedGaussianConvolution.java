@@ -27,7 +27,10 @@ import org.measureflow.core.parallel.Chunks;
  * on the number of threads.
  */
 final class ReflectedGaussianConvolution {
-    /** The kernel is cut at this many bandwidths: the largest dropped weight is \( e^{-32} \approx 1.3 \cdot 10^{-14} \) of the peak. */
+    /**
+     * The kernel is cut at this many bandwidths: the largest dropped weight is \( e^{-32} \approx 1.3 \cdot 10^{-14} \)
+     * of the peak.
+     */
     static final double TRUNCATION = 8;
     /** Rough multiply-adds per chunk of lines. */
     private static final long WORK_PER_CHUNK = 1 << 15;

@@ -29,17 +29,27 @@ class GridDensityFromParticlesTest {
         };
     }
 
-    /** A random box around the origin with 1 to {@code maxCells} cells per axis: part of a normal cloud falls outside. */
-    private static GridDensity.Grid randomBox(SplittableRandom rng, int d, int minCells, int maxCells) {
+    /**
+     * A random grid in dimension {@code d}: along each axis the box {@code [lo, lo + width]} with {@code lo} uniform in
+     * {@code [loMin, loMax)}, {@code width} in {@code [widthMin, widthMax)}, and {@code minCells} to {@code maxCells}
+     * cells.
+     */
+    static GridDensity.Grid randomGrid(SplittableRandom rng, int d, double loMin, double loMax, double widthMin,
+            double widthMax, int minCells, int maxCells) {
         double[] lo = new double[d];
         double[] hi = new double[d];
         int[] cells = new int[d];
         for (int k = 0; k < d; k++) {
-            lo[k] = rng.nextDouble(-2, 0);
-            hi[k] = rng.nextDouble(0.1, 2);
+            lo[k] = rng.nextDouble(loMin, loMax);
+            hi[k] = lo[k] + rng.nextDouble(widthMin, widthMax);
             cells[k] = rng.nextInt(minCells, maxCells + 1);
         }
         return grid(lo, hi, cells);
+    }
+
+    /** A random box near the origin, {@code minCells} to {@code maxCells} cells per axis: a normal cloud spills out. */
+    private static GridDensity.Grid randomBox(SplittableRandom rng, int d, int minCells, int maxCells) {
+        return randomGrid(rng, d, -2, 0, 0.5, 3, minCells, maxCells);
     }
 
     private static boolean inside(ParticleMeasure mu, int i, GridDensity.Grid grid) {
@@ -134,15 +144,7 @@ class GridDensityFromParticlesTest {
         Property.check(seed, rng -> {
             int d = rng.nextInt(1, 4);
             int n = rng.nextInt(1, 500);
-            double[] lo = new double[d];
-            double[] hi = new double[d];
-            int[] cells = new int[d];
-            for (int k = 0; k < d; k++) {
-                lo[k] = rng.nextDouble(-5, 5);
-                hi[k] = lo[k] + rng.nextDouble(0.5, 4);
-                cells[k] = rng.nextInt(2, 20);
-            }
-            GridDensity.Grid grid = grid(lo, hi, cells);
+            GridDensity.Grid grid = randomGrid(rng, d, -5, 5, 0.5, 4, 2, 19);
             // particles between the outermost centres, where no share goes to a ghost cell
             double[] flat = new double[n * d];
             double[] spread = new double[d]; // sum_i w_i f (1 - f) h^2 per axis
@@ -154,9 +156,10 @@ class GridDensityFromParticlesTest {
             for (int i = 0; i < n; i++) {
                 for (int k = 0; k < d; k++) {
                     double h = grid.cellSize(k);
-                    double x = rng.nextDouble(lo[k] + h / 2, hi[k] - h / 2);
+                    double lo = grid.lower(k);
+                    double x = rng.nextDouble(lo + h / 2, grid.upper(k) - h / 2);
                     flat[i * d + k] = x;
-                    double f = (x - lo[k]) / h - 0.5 - Math.floor((x - lo[k]) / h - 0.5);
+                    double f = (x - lo) / h - 0.5 - Math.floor((x - lo) / h - 0.5);
                     spread[k] += weights[i] / total * f * (1 - f) * h * h;
                 }
             }

@@ -123,15 +123,7 @@ class GridDensityTest {
             int d = rng.nextInt(2, 4);
             int n = rng.nextInt(1, 2000);
             ParticleMeasure mu = RandomInputs.weightedPointCloud(rng, n, d);
-            double[] lo = new double[d];
-            double[] hi = new double[d];
-            int[] cells = new int[d];
-            for (int k = 0; k < d; k++) {
-                lo[k] = rng.nextDouble(-2, 0);
-                hi[k] = rng.nextDouble(0.1, 2);
-                cells[k] = rng.nextInt(1, d == 2 ? 30 : 12);
-            }
-            GridDensity.Grid grid = GridDensityFromParticlesTest.grid(lo, hi, cells);
+            GridDensity.Grid grid = GridDensityFromParticlesTest.randomGrid(rng, d, -2, 0, 0.1, 4, 1, d == 2 ? 29 : 11);
             GridDensity rho = GridDensity.histogram(mu, grid);
             // brute force: weight of the particles in each cell [lo + i h, lo + (i+1) h), row-major
             double[] expected = new double[grid.size()];
@@ -141,10 +133,11 @@ class GridDensityTest {
                 int flat = 0;
                 for (int k = 0; k < d; k++) {
                     double x = mu.coordinate(i, k);
-                    if (x < lo[k] || x > hi[k]) {
+                    if (x < grid.lower(k) || x > grid.upper(k)) {
                         continue particles;
                     }
-                    flat = flat * cells[k] + Math.min(cells[k] - 1, (int) ((x - lo[k]) / grid.cellSize(k)));
+                    int cells = grid.cells(k);
+                    flat = flat * cells + Math.min(cells - 1, (int) ((x - grid.lower(k)) / grid.cellSize(k)));
                 }
                 inside += mu.weight(i);
                 expected[flat] += mu.weight(i);
@@ -213,15 +206,7 @@ class GridDensityTest {
 
     /** A grid on a box in [-1, 3]^d with 1 to {@code maxCells} cells per axis. */
     private static GridDensity.Grid randomGrid(SplittableRandom rng, int d, int maxCells) {
-        double[] lo = new double[d];
-        double[] hi = new double[d];
-        int[] cells = new int[d];
-        for (int k = 0; k < d; k++) {
-            lo[k] = rng.nextDouble(-1, 0.5);
-            hi[k] = lo[k] + rng.nextDouble(0.5, 2.5);
-            cells[k] = rng.nextInt(1, maxCells + 1);
-        }
-        return GridDensityFromParticlesTest.grid(lo, hi, cells);
+        return GridDensityFromParticlesTest.randomGrid(rng, d, -1, 0.5, 0.5, 2.5, 1, maxCells);
     }
 
     /** Values uniform in [lo, hi), each 0 with probability {@code zeros}, and one cell set to 1 (positive mass). */
@@ -281,15 +266,7 @@ class GridDensityTest {
         Property.check(seed, rng -> {
             int d = rng.nextInt(1, 4);
             // coarse cells (2 to 4 per axis): the within-cell variance h^2/12 is at least 1/16 of the axis's spread
-            double[] lo = new double[d];
-            double[] hi = new double[d];
-            int[] cells = new int[d];
-            for (int k = 0; k < d; k++) {
-                lo[k] = rng.nextDouble(-2, 2);
-                hi[k] = lo[k] + rng.nextDouble(0.5, 3);
-                cells[k] = rng.nextInt(2, 5);
-            }
-            GridDensity.Grid grid = GridDensityFromParticlesTest.grid(lo, hi, cells);
+            GridDensity.Grid grid = GridDensityFromParticlesTest.randomGrid(rng, d, -2, 2, 0.5, 3, 2, 4);
             GridDensity rho = GridDensity.of(grid, randomValues(rng, grid.size(), 0.3, 0.1, 5));
             int n = 100_000;
             ParticleMeasure draws = rho.sample(n, new SplittableRandom(rng.nextLong()));
@@ -380,7 +357,8 @@ class GridDensityTest {
 
     @Test
     void sampleGivesTheSameBitsForTheSameGeneratorState() {
-        GridDensity rho = GridDensity.of3d(0, 1, 3, 0, 2, 2, -1, 1, 2, new double[]{1, 0, 2, 3, 0, 0, 4, 5, 1, 1, 2, 7});
+        GridDensity rho = GridDensity.of3d(0, 1, 3, 0, 2, 2, -1, 1, 2,
+                new double[]{1, 0, 2, 3, 0, 0, 4, 5, 1, 1, 2, 7});
         ParticleMeasure a = rho.sample(2000, new SplittableRandom(42));
         ParticleMeasure b = rho.sample(2000, new SplittableRandom(42));
         assertArrayEquals(a.flatPoints(), b.flatPoints(), 0);

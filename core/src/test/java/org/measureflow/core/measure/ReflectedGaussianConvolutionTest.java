@@ -41,7 +41,7 @@ class ReflectedGaussianConvolutionTest {
         return out;
     }
 
-    /** Bandwidths in cells that reach all three regimes on lines of up to 12 cells: below 1/8, stencil, wrapped, flat. */
+    /** Bandwidths in cells reaching every regime on lines of up to 12 cells: identity, stencil, wrapped, flat. */
     private static double bandwidthInCells(SplittableRandom rng) {
         return Math.exp(rng.nextDouble(Math.log(0.05), Math.log(60)));
     }
