@@ -94,6 +94,37 @@ class CoreApiFuzzTest {
                 }),
                 entry("GridDensity.histogram", MEASURES + ", mu, grid",
                         h -> GridDensity.histogram(h.orNull(h.cloud(8, 2)), h.orNull(h.grid(2, 5)))),
+                entry("GridDensity (3-D) mean/covariance/histogram", MEASURES + ", mu, grid, the density", h -> {
+                    GridDensity g = h.density(h.grid(3, 4));
+                    return List.of(g.mean(), g.covariance(), g.toParticleMeasure(), g.toString(),
+                            GridDensity.histogram(h.cloud(6, 3), g.grid()));
+                }),
+                entry("GridDensity.cloudInCell", MEASURES + ", mu, grid", h -> {
+                    int d = 1 + h.rng().nextInt(3);
+                    int pd = h.chance(0.1) ? 1 + h.rng().nextInt(3) : d;
+                    return GridDensity.cloudInCell(h.orNull(h.cloud(10, pd)), h.orNull(h.grid(d, 5)));
+                }),
+                entry("GridDensity.kernelDensity", MEASURES + ", mu, grid, bandwidth", h -> {
+                    int d = 1 + h.rng().nextInt(3);
+                    return GridDensity.kernelDensity(h.orNull(h.cloud(10, d)), h.orNull(h.grid(d, 6)),
+                            h.scalar(0.3));
+                }),
+                entry("GridDensity.kernelDensity(bandwidths)", MEASURES + ", mu, grid, bandwidths", h -> {
+                    int d = 1 + h.rng().nextInt(3);
+                    double[] b = new double[h.chance(0.1) ? d + 1 : d];
+                    for (int k = 0; k < b.length; k++) {
+                        b[k] = h.scalar(0.3);
+                    }
+                    return GridDensity.kernelDensity(h.cloud(10, d), h.grid(d, 6), h.orNull(b));
+                }),
+                entry("GridDensity.kernelDensityScott", MEASURES + ", mu, grid", h -> {
+                    int d = 1 + h.rng().nextInt(3);
+                    return GridDensity.kernelDensityScott(h.orNull(h.cloud(10, d)), h.orNull(h.grid(d, 6)));
+                }),
+                entry("GridDensity.sample", MEASURES + ", grid, the density, n, rng", h -> {
+                    GridDensity g = h.density(h.grid(1 + h.rng().nextInt(3), 5));
+                    return g.sample(Math.min(h.size(50), 1 << 12), h.orNull(h.rng()));
+                }),
                 entry("PointSampler.uniform", "lower, upper, n, rng",
                         h -> PointSampler.uniform(h.numbers(2), h.numbers(2)).sample(Math.min(h.size(5), 1000),
                                 h.rng())),

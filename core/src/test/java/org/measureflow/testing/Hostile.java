@@ -283,9 +283,10 @@ public final class Hostile {
     }
 
     /**
-     * A 1-D or 2-D grid on a box of side about 1 (or at a hostile scale and shift) with at most {@code cells} cells per
-     * axis; when hostile, a reversed or empty interval, a non-positive cell count, or more cells than an array holds. The factory may reject these
-     * (naming {@code lo}, {@code hi} or {@code cells}).
+     * A 1-D, 2-D or 3-D grid on a box of side about 1 (or at a hostile scale and shift) with at most {@code cells}
+     * cells per axis; when hostile, a reversed or empty interval, a non-positive cell count, or more cells than an
+     * array holds. The factory may reject these (naming {@code lo}, {@code hi} or {@code cells}). The draws for
+     * dimensions 1 and 2 do not depend on the 3-D branch.
      */
     public GridDensity.Grid grid(int dimension, int cells) {
         double s = scale();
@@ -301,6 +302,18 @@ public final class Hostile {
             // 65536 * 65536 cells overflow an int; 0 is empty
             ny = pick(0, 1 << 16);
             nx = ny == 0 ? nx : 1 << 16;
+        }
+        if (dimension == 3) {
+            int nz = 2 + rng.nextInt(Math.max(1, cells - 1));
+            if (hostile()) {
+                // 1024 * 1024 * 4096 cells overflow an int although each pair fits; 0 is empty
+                nz = pick(0, 1 << 12);
+                if (nz != 0) {
+                    nx = 1 << 10;
+                    ny = 1 << 10;
+                }
+            }
+            return GridDensity.Grid.of3d(lo, hi, nx, shift - s, shift + s, ny, shift - 2 * s, shift + s, nz);
         }
         return GridDensity.Grid.of2d(lo, hi, nx, shift - s, shift + s, ny);
     }

@@ -2,6 +2,7 @@ package org.measureflow.core.measure;
 
 import java.util.Arrays;
 import java.util.function.ToDoubleFunction;
+import java.util.random.RandomGenerator;
 
 import org.ejml.data.DMatrixRMaj;
 import org.measureflow.core.Arguments;
@@ -20,6 +21,13 @@ import org.measureflow.core.TextSummary;
  * {@code (i, j)} ({@code i} along x, {@code j} along y) is at index {@code i * ny + j}, in 3-D cell {@code (i, j, k)}
  * is at {@code (i * ny + j) * nz + k}. Immutable: arrays are copied in and out. Values are finite and non-negative; the total
  * mass \( \sum_c \rho_c |\Delta| \) need not be 1 (see {@link #normalised()}).
+ *
+ * <p>From particles to the grid (the Lagrangian view to the Eulerian one): {@link #histogram} (each particle in its
+ * cell), {@link #cloudInCell} (multilinear weights on the neighbouring centres, mass exact, first moment exact away
+ * from the walls) and {@link #kernelDensity} (a Gaussian kernel density estimate, computed as a cloud-in-cell deposit
+ * smoothed by a separable convolution that reflects at the walls). Back to particles: {@link #toParticleMeasure()}
+ * (weighted cell centres) and {@link #sample(int, RandomGenerator)} (independent draws from the piecewise-constant
+ * density). All of them work in 1, 2 and 3 dimensions.
  */
 public final class GridDensity {
     private final Grid grid;
@@ -375,6 +383,201 @@ public final class GridDensity {
         return new GridDensity(grid, values);
     }
 
+    /**
+     * The cloud-in-cell (multilinear) deposit of a particle measure on the cell centres:
+     * \[ \rho_c = \frac{1}{|\Delta|} \sum_i w_i \prod_k \omega_k(x_{i,k}, c_k), \qquad
+     * \omega_k(x, c) = \max\Bigl(0,\; 1 - \frac{|x - x_{c}|}{h_k}\Bigr), \]
+     * so each particle splits its weight among the \( 2^d \) centres around it (the linear interpolation weights,
+     * the transpose of interpolating a grid function at \( x_i \)).
+     *
+     * <p><b>Mass</b> is exact: every particle inside the closed box hands out all of its weight. Between a wall and
+     * the outermost centre, the weight that would go to a ghost cell beyond the wall is kept in the boundary cell (the
+     * deposit of the particle and of its mirror image, folded back). Particles outside the box are dropped, as in
+     * {@link #histogram}; {@link #mass()} then reports the weight inside the box (1 when nothing is dropped).
+     *
+     * <p><b>First moment</b>: along each axis \( \sum_c \omega(x, c)\, x_c = x \) for a particle between the
+     * outermost centres, so when every particle lies in \( \prod_k [lo_k + h_k/2, hi_k - h_k/2] \) the deposit's
+     * {@link #mean()} equals the particles' mean (to round-off). Its {@link #covariance()} is then the particles'
+     * covariance plus \( \mathrm{diag}_k \sum_i w_i f_{ik}(1 - f_{ik}) h_k^2 \le h_k^2/4 \), \( f_{ik} \) the
+     * fractional position of particle \( i \) between its centres along axis \( k \).
+     *
+     * <p>Cost: one pass over the particles, \( 2^d \) cells each.
+     *
+     * @param mu   the particles (dimension of {@code grid})
+     * @param grid the grid
+     * @return the deposited density, mass = weight of the particles inside the box
+     * @throws IllegalArgumentException if an argument is null or the dimensions of {@code mu} and {@code grid} differ
+     */
+    public static GridDensity cloudInCell(ParticleMeasure mu, Grid grid) {
+        checkParticlesOnGrid(mu, grid);
+        return fromMasses("mu", grid, CloudInCell.masses(mu, grid));
+    }
+
+    /**
+     * The Gaussian kernel density estimate of a particle measure with the same bandwidth \( b \) (in the data's
+     * units) along every axis; see {@link #kernelDensity(ParticleMeasure, Grid, double[])}. The bandwidth has no
+     * scale-free default, so it is required; {@link #kernelDensityScott(ParticleMeasure, Grid)} chooses one from the
+     * data by Scott's rule.
+     *
+     * @param bandwidth the kernel's standard deviation \( b \gt 0 \), finite
+     * @throws IllegalArgumentException if an argument is null, the dimensions differ, or {@code bandwidth} is not
+     *                                  finite and positive
+     */
+    public static GridDensity kernelDensity(ParticleMeasure mu, Grid grid, double bandwidth) {
+        checkParticlesOnGrid(mu, grid);
+        Arguments.positive("bandwidth", bandwidth);
+        double[] b = new double[grid.dimension()];
+        Arrays.fill(b, bandwidth);
+        return kernelDensityUnchecked(mu, grid, b);
+    }
+
+    /**
+     * The Gaussian kernel density estimate of a particle measure on the cell centres, with the kernel reflected at
+     * the walls of the box:
+     * \[ \hat\rho(x) = \sum_{i : x_i \in \text{box}} w_i \prod_{k} \sum_{y \in R_k(x_{i,k})}
+     * \varphi_{b_k}(x_k - y), \qquad \varphi_b(z) = \frac{e^{-z^2/(2b^2)}}{\sqrt{2\pi}\, b}, \]
+     * where \( R_k(x) = \{x + 2mL_k,\; 2lo_k - x + 2mL_k : m \in \mathbb{Z}\} \) are the mirror images of
+     * \( x \) across the walls (\( L_k = hi_k - lo_k \)).
+     *
+     * <p><b>Mass.</b> The reflection keeps every particle's kernel inside the box (no mass leaves it, and
+     * \( \partial_n \hat\rho = 0 \) on the walls, the no-flux condition of the continuity equation, survey
+     * eq. 2). So the result's {@link #mass()} is the weight of the particles inside the closed box, exactly (to
+     * round-off), as for {@link #cloudInCell}; particles outside the box are dropped. Near a wall the estimate
+     * differs from the plain sum of Gaussians (which would leak mass through the wall); choose a box wider than the
+     * data by \( 8b \) to get the plain estimate.
+     *
+     * <p><b>Method.</b> The particles are deposited by {@link #cloudInCell} (masses \( m_c \)), then smoothed along
+     * each axis by the discrete Gaussian \( g_o \propto e^{-o^2 h_k^2/(2 b_k^2)} \), \( |o| \le
+     * \lfloor 8 b_k/h_k \rfloor \), normalised to \( \sum_o g_o = 1 \) and reflected at the walls:
+     * \( \rho_c = \frac{1}{|\Delta|} \sum_{c'} m_{c'} \prod_k G^{(k)}_{c_k c'_k} \) with
+     * \( G^{(k)}_{ij} = \sum_{o : \mathrm{fold}(j + o) = i} g_o \), where \( \mathrm{fold} \) maps an index
+     * beyond a wall to its mirror cell (\( -1-j \mapsto j \), \( n_k + j \mapsto n_k - 1 - j \), repeated with
+     * period \( 2n_k \)). This costs one pass
+     * over the particles plus \( \sum_k (2\lfloor 8 b_k/h_k \rfloor + 1) \) multiply-adds per cell (at most
+     * \( 2n_k + 1 \), and one average when \( b_k \gt 8L_k/\pi \), where the reflected kernel is flat to
+     * \( 3\cdot10^{-14} \)). Exact evaluation, one Gaussian per particle and cell in reach, costs
+     * \( \prod_k (2\lfloor 8b_k/h_k \rfloor + 1) \) per particle: it would be cheaper only below about
+     * \( 2 \cdot \) cells \( / (16 b/h) \) particles in 2-D (a few thousand on \( 256^2 \) with \( b = 2h \)),
+     * where the binned estimate takes milliseconds anyway; this method always bins, so its answer does not jump
+     * with the number of particles.
+     *
+     * <p><b>Accuracy.</b> At a centre \( x_c \) the result differs from \( \hat\rho(x_c) \) by the linear
+     * interpolation error of the deposit,
+     * \[ |\rho_c - \hat\rho(x_c)| \le M P \Bigl( \sum_k \frac{h_k^2}{8 b_k^2} + 2\cdot 10^{-8} \Bigr),
+     * \qquad P = \frac{(2\pi)^{-d/2}}{\prod_k b_k}, \]
+     * \( M \) the mass inside the box and \( P \) the kernel's peak, for bandwidths \( b_k \ge h_k \) and kernels
+     * narrower than the box (\( 16 b_k \le L_k \)); the bound doubles for each axis along which particles lie within
+     * \( 8 b_k \) of a wall (a particle and its mirror image both count). The \( 2\cdot10^{-8} \) bounds
+     * the normalisation of the discrete kernel (relative \( 2e^{-2\pi^2 b^2/h^2} \le 6\cdot10^{-9} \) per axis)
+     * and the truncation at 8 bandwidths (at most \( e^{-32} \) of the peak per axis). Bandwidths below a cell are
+     * allowed: the estimate then tends to the deposit itself (below \( h/8 \) it is the deposit), with the mass
+     * still exact.
+     *
+     * @param mu         the particles (dimension of {@code grid})
+     * @param grid       the grid
+     * @param bandwidths the kernel's standard deviation \( b_k \gt 0 \) along each axis, in the data's units
+     * @return the estimate; mass = weight of the particles inside the box
+     * @throws IllegalArgumentException if an argument is null, the dimensions differ, {@code bandwidths} has the wrong
+     *                                  length, or a bandwidth is not finite and positive
+     */
+    public static GridDensity kernelDensity(ParticleMeasure mu, Grid grid, double[] bandwidths) {
+        checkParticlesOnGrid(mu, grid);
+        Arguments.notNull("bandwidths", bandwidths);
+        Arguments.length("bandwidths", bandwidths.length, grid.dimension());
+        for (int k = 0; k < bandwidths.length; k++) {
+            Arguments.positive("bandwidths[" + k + "]", bandwidths[k]);
+        }
+        return kernelDensityUnchecked(mu, grid, bandwidths.clone());
+    }
+
+    /**
+     * The kernel density estimate {@link #kernelDensity(ParticleMeasure, Grid, double[])} with the bandwidths of
+     * {@link #scottBandwidths(ParticleMeasure)} (Scott's rule of thumb, per axis).
+     *
+     * @throws IllegalArgumentException if an argument is null, the dimensions differ, or {@code mu} has no spread
+     *                                  along some axis
+     */
+    public static GridDensity kernelDensityScott(ParticleMeasure mu, Grid grid) {
+        checkParticlesOnGrid(mu, grid);
+        return kernelDensityUnchecked(mu, grid, scottBandwidths(mu));
+    }
+
+    /**
+     * Scott's rule of thumb for a Gaussian kernel, per axis: \( b_k = \sigma_k\, n_{\mathrm{eff}}^{-1/(d+4)} \), with
+     * \( \sigma_k^2 = \sum_i w_i (x_{i,k} - m_k)^2 \) the measure's variance along axis \( k \) and
+     * \( n_{\mathrm{eff}} = 1/\sum_i w_i^2 \) the effective number of particles (\( n \) for equal weights). It
+     * minimises the asymptotic mean integrated squared error when the data are Gaussian with a diagonal covariance;
+     * it over-smooths multimodal data. All particles count, also those outside a grid's box.
+     *
+     * @param mu the particles
+     * @return one bandwidth per axis, in the data's units
+     * @throws IllegalArgumentException if {@code mu} is null or its variance along some axis is 0 (or its covariance
+     *                                  overflows)
+     */
+    public static double[] scottBandwidths(ParticleMeasure mu) {
+        Arguments.notNull("mu", mu);
+        int d = mu.dimension();
+        DMatrixRMaj cov = mu.covariance();
+        double squares = 0;
+        for (int i = 0; i < mu.size(); i++) {
+            double w = mu.weight(i);
+            squares += w * w;
+        }
+        double factor = Math.pow(1 / squares, -1.0 / (d + 4));
+        double[] b = new double[d];
+        for (int k = 0; k < d; k++) {
+            double variance = cov.get(k, k);
+            if (!(variance > 0)) {
+                throw new IllegalArgumentException("mu: Scott's rule needs spread along every axis, the variance "
+                        + "along axis " + k + " is " + variance);
+            }
+            // >= sqrt(Double.MIN_VALUE) * (2^31)^(-1/5) > 0: no underflow
+            b[k] = Math.sqrt(variance) * factor;
+        }
+        return b;
+    }
+
+    private static GridDensity kernelDensityUnchecked(ParticleMeasure mu, Grid grid, double[] bandwidths) {
+        double[] masses = CloudInCell.masses(mu, grid);
+        return fromMasses("mu", grid, ReflectedGaussianConvolution.smooth(masses, grid, bandwidths));
+    }
+
+    private static void checkParticlesOnGrid(ParticleMeasure mu, Grid grid) {
+        Arguments.notNull("mu", mu);
+        Arguments.notNull("grid", grid);
+        Arguments.sameDimension("mu", mu.dimension(), grid.dimension(), "grid");
+    }
+
+    /** The density \( m_c / |\Delta| \) of cell masses (owned by the new density). */
+    private static GridDensity fromMasses(String name, Grid grid, double[] masses) {
+        double inv = 1.0 / grid.cellVolume();
+        for (int c = 0; c < masses.length; c++) {
+            masses[c] *= inv;
+        }
+        return withFiniteMass(name, grid, masses);
+    }
+
+    /**
+     * {@code n} independent draws from the piecewise-constant reading of this density (normalised): a cell is drawn
+     * with probability \( \rho_c / \sum_{c'} \rho_{c'} \) (one {@code nextDouble} and a binary search in the
+     * cumulative table), then a point uniform in the cell (one {@code nextDouble} per axis, the last axis first). The
+     * draws get equal weights \( 1/n \). Their law has the mean {@link #mean()} and the covariance
+     * {@link #covariance()} \( + \mathrm{diag}_k(h_k^2/12) \) (the within-cell variance). The same generator state
+     * gives the same points: these are the draws of {@link PointSampler#of(GridDensity)}.
+     *
+     * @param n   number of points, {@code >= 1}
+     * @param rng the source of randomness
+     * @return the uniform particle measure of the draws
+     * @throws IllegalArgumentException if {@code n < 1}, {@code rng} is null, the density has zero mass, or
+     *                                  {@code n * d} exceeds the largest array
+     */
+    public ParticleMeasure sample(int n, RandomGenerator rng) {
+        Arguments.positive("n", n);
+        Arguments.notNull("rng", rng);
+        requirePositiveMass();
+        return PointSampler.of(this).sample(n, rng);
+    }
+
     /** The grid. */
     public Grid grid() {
         return grid;
@@ -561,7 +764,8 @@ public final class GridDensity {
 
     @Override
     public String toString() {
-        return "GridDensity[" + grid + ", mass=" + TextSummary.number(mass()) + ", mean=" + TextSummary.array(mean())
-                + "]";
+        double m = mass();
+        return "GridDensity[" + grid + ", mass=" + TextSummary.number(m)
+                + (m > 0 ? ", mean=" + TextSummary.array(mean()) : "") + "]";
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.measureflow.testing.TestMatrices.U;
 
+import java.util.SplittableRandom;
+
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -19,13 +21,21 @@ class GridDensityTest {
     /** \( \int |z^2 - 1| \varphi(z) dz = 4 \varphi(1) \) for the standard normal density \( \varphi \). */
     private static final double L1_OF_SECOND_DERIVATIVE = 4 * Math.exp(-0.5) / Math.sqrt(2 * Math.PI);
 
-    /** A 2-D grid covering +-10 standard deviations of {@code g} along each axis. */
+    /** A grid covering +-10 standard deviations of {@code g} along each axis, {@code cells} cells per axis. */
     private static GridDensity.Grid wideGrid(GaussianMeasure g, int cells) {
+        int d = g.dimension();
         double[] m = g.mean();
         DMatrixRMaj s = g.covariance();
-        double rx = 10 * Math.sqrt(s.get(0, 0));
-        double ry = 10 * Math.sqrt(s.get(1, 1));
-        return GridDensity.Grid.of2d(m[0] - rx, m[0] + rx, cells, m[1] - ry, m[1] + ry, cells);
+        double[] lo = new double[d];
+        double[] hi = new double[d];
+        int[] counts = new int[d];
+        for (int k = 0; k < d; k++) {
+            double r = 10 * Math.sqrt(s.get(k, k));
+            lo[k] = m[k] - r;
+            hi[k] = m[k] + r;
+            counts[k] = cells;
+        }
+        return GridDensityFromParticlesTest.grid(lo, hi, counts);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -60,10 +70,11 @@ class GridDensityTest {
 
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("org.measureflow.testing.Seeds#few")
-    void meanAndCovarianceOfGaussianDensityMatchWithinMidpointError(long seed) {
+    void meanAndCovarianceOfGaussianDensityMatchWithinMidpointErrorIn2dAnd3d(long seed) {
         Property.check(seed, rng -> {
-            GaussianMeasure g = GaussianMeasure.of(RandomInputs.gaussianVector(rng, 2), RandomInputs.spd(rng, 2));
-            GridDensity.Grid grid = wideGrid(g, 160);
+            int d = rng.nextInt(2, 4);
+            GaussianMeasure g = GaussianMeasure.of(RandomInputs.gaussianVector(rng, d), RandomInputs.spd(rng, d));
+            GridDensity.Grid grid = wideGrid(g, d == 2 ? 160 : 48);
             GridDensity rho = GridDensity.fromFunction(grid, x -> Math.exp(g.logDensity(x)));
             double[] m = g.mean();
             DMatrixRMaj s = g.covariance();
@@ -73,15 +84,17 @@ class GridDensityTest {
             // P_kk and by sd_a (mean) or sd_a sd_b (covariance); dividing by the mass (1 + O(h^2)) adds the same
             // order. So the error is O(h^2): bound C_f sum_k P_kk h_k^2 / 24 with C_f = 2 * 4 or 2 * 10.
             double h2 = 0;
-            for (int k = 0; k < 2; k++) {
+            for (int k = 0; k < d; k++) {
                 h2 += p.get(k, k) * Math.pow(grid.cellSize(k), 2) / 24;
             }
+            // the mass: the same midpoint bound with int |d_k^2 rho| = P_kk 4 phi(1)
+            assertEquals(1.0, rho.mass(), 2 * L1_OF_SECOND_DERIVATIVE * h2 + 4 * grid.size() * U, "mass");
             double[] mean = rho.mean();
             DMatrixRMaj cov = rho.covariance();
-            for (int a = 0; a < 2; a++) {
+            for (int a = 0; a < d; a++) {
                 double sa = Math.sqrt(s.get(a, a));
                 assertEquals(m[a], mean[a], 2 * 4 * sa * h2 + 1e-13 * (1 + Math.abs(m[a])), "mean " + a);
-                for (int b = 0; b < 2; b++) {
+                for (int b = 0; b < d; b++) {
                     double sb = Math.sqrt(s.get(b, b));
                     assertEquals(s.get(a, b), cov.get(a, b), 2 * 10 * sa * sb * h2 + 1e-13 * sa * sb, "cov " + a + b);
                 }
@@ -105,35 +118,33 @@ class GridDensityTest {
 
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("org.measureflow.testing.Seeds#many")
-    void histogramConservesWeightInsideTheBoxAndDropsTheRest(long seed) {
+    void histogramConservesWeightInsideTheBoxAndDropsTheRestIn2dAnd3d(long seed) {
         Property.check(seed, rng -> {
+            int d = rng.nextInt(2, 4);
             int n = rng.nextInt(1, 2000);
-            ParticleMeasure mu = RandomInputs.weightedPointCloud(rng, n, 2);
-            double xlo = rng.nextDouble(-2, 0);
-            double xhi = rng.nextDouble(0.1, 2);
-            double ylo = rng.nextDouble(-2, 0);
-            double yhi = rng.nextDouble(0.1, 2);
-            int nx = rng.nextInt(1, 30);
-            int ny = rng.nextInt(1, 30);
-            GridDensity.Grid grid = GridDensity.Grid.of2d(xlo, xhi, nx, ylo, yhi, ny);
+            ParticleMeasure mu = RandomInputs.weightedPointCloud(rng, n, d);
+            GridDensity.Grid grid = GridDensityFromParticlesTest.randomGrid(rng, d, -2, 0, 0.1, 4, 1, d == 2 ? 29 : 11);
             GridDensity rho = GridDensity.histogram(mu, grid);
-            // brute force: weight of the particles in each cell [lo + i h, lo + (i+1) h)
-            double[] expected = new double[nx * ny];
+            // brute force: weight of the particles in each cell [lo + i h, lo + (i+1) h), row-major
+            double[] expected = new double[grid.size()];
             double inside = 0;
+            particles:
             for (int i = 0; i < n; i++) {
-                double x = mu.coordinate(i, 0);
-                double y = mu.coordinate(i, 1);
-                if (x < xlo || x > xhi || y < ylo || y > yhi) {
-                    continue;
+                int flat = 0;
+                for (int k = 0; k < d; k++) {
+                    double x = mu.coordinate(i, k);
+                    if (x < grid.lower(k) || x > grid.upper(k)) {
+                        continue particles;
+                    }
+                    int cells = grid.cells(k);
+                    flat = flat * cells + Math.min(cells - 1, (int) ((x - grid.lower(k)) / grid.cellSize(k)));
                 }
                 inside += mu.weight(i);
-                int cx = Math.min(nx - 1, (int) ((x - xlo) / grid.cellSize(0)));
-                int cy = Math.min(ny - 1, (int) ((y - ylo) / grid.cellSize(1)));
-                expected[cx * ny + cy] += mu.weight(i);
+                expected[flat] += mu.weight(i);
             }
             // sums of the same n weights in a different order, then a division and a multiplication by |cell|
             assertEquals(inside, rho.mass(), 1e-12);
-            for (int c = 0; c < nx * ny; c++) {
+            for (int c = 0; c < grid.size(); c++) {
                 assertEquals(expected[c], rho.value(c) * rho.cellVolume(), 1e-12, "cell " + c);
             }
         });
@@ -176,24 +187,197 @@ class GridDensityTest {
 
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("org.measureflow.testing.Seeds#many")
-    void particleViewHasTheSameMoments(long seed) {
+    void particleViewHasTheSameMomentsIn1dTo3d(long seed) {
         Property.check(seed, rng -> {
-            int nx = rng.nextInt(1, 20);
-            int ny = rng.nextInt(1, 20);
-            double[] values = new double[nx * ny];
-            for (int c = 0; c < values.length; c++) {
-                values[c] = rng.nextDouble() < 0.3 ? 0 : rng.nextDouble(0, 5);
-            }
-            values[rng.nextInt(values.length)] = 1; // positive mass
-            GridDensity rho = GridDensity.of2d(-1, 2, nx, 0, 1, ny, values);
+            int d = rng.nextInt(1, 4);
+            GridDensity.Grid grid = randomGrid(rng, d, d == 3 ? 8 : 20);
+            double[] values = randomValues(rng, grid.size(), 0.3, 0, 5);
+            GridDensity rho = GridDensity.of(grid, values);
             ParticleMeasure mu = rho.toParticleMeasure();
-            assertEquals(nx * ny, mu.size());
+            assertEquals(grid.size(), mu.size());
+            assertEquals(d, mu.dimension());
             // the same weighted sums, normalised before (particles) or after (grid): a few ulps per term
-            double tol = 64 * nx * ny * U * 4;
+            double tol = 64 * grid.size() * U * 4;
             assertArrayEquals(mu.mean(), rho.mean(), tol);
             assertArrayEquals(mu.covariance().data, rho.covariance().data, tol * 4);
             assertArrayEquals(values, rho.values(), 0);
         });
+    }
+
+    /** A grid on a box in [-1, 3]^d with 1 to {@code maxCells} cells per axis. */
+    private static GridDensity.Grid randomGrid(SplittableRandom rng, int d, int maxCells) {
+        return GridDensityFromParticlesTest.randomGrid(rng, d, -1, 0.5, 0.5, 2.5, 1, maxCells);
+    }
+
+    /** Values uniform in [lo, hi), each 0 with probability {@code zeros}, and one cell set to 1 (positive mass). */
+    private static double[] randomValues(SplittableRandom rng, int size, double zeros, double lo, double hi) {
+        double[] values = new double[size];
+        for (int c = 0; c < size; c++) {
+            values[c] = rng.nextDouble() < zeros ? 0 : rng.nextDouble(lo, hi);
+        }
+        values[rng.nextInt(size)] = 1;
+        return values;
+    }
+
+    @Test
+    void threeDimensionalValuesAreRowMajorAndPrintTheirMean() {
+        GridDensity.Grid grid = GridDensity.Grid.of3d(0, 1, 2, 10, 13, 3, -1, 1, 4);
+        GridDensity rho = GridDensity.fromFunction(grid, p -> 1 + p[0] + 10 * p[1] + 100 * (p[2] + 1));
+        double[] centres = rho.cellCentres();
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 3; j++) {
+                for (int k = 0; k < 4; k++) {
+                    double cx = 0.25 + 0.5 * i;
+                    double cy = 10.5 + j;
+                    double cz = -0.75 + 0.5 * k;
+                    int flat = (i * 3 + j) * 4 + k;
+                    assertEquals(flat, grid.flatIndex(i, j, k));
+                    assertEquals(1 + cx + 10 * cy + 100 * (cz + 1), rho.value(i, j, k), 1e-12);
+                    assertEquals(rho.value(i, j, k), rho.value(flat), 0);
+                    assertArrayEquals(new double[]{cx, cy, cz}, java.util.Arrays.copyOfRange(centres, 3 * flat,
+                            3 * flat + 3), 1e-14);
+                }
+            }
+        }
+        assertEquals(0.5 * 1 * 0.5, rho.cellVolume(), 1e-16);
+        assertEquals(24, rho.size());
+        assertEquals(3, rho.dimension());
+        // uniform density on [0, 1] x [10, 13] x [-1, 1]: mass = volume 6, mean = the box's centre
+        GridDensity uniform = GridDensity.of(grid, filled(24, 1.0));
+        assertEquals(6, uniform.mass(), 1e-14);
+        String text = uniform.toString();
+        assertTrue(text.startsWith("GridDensity[Grid[[0.0, 1.0]/2 x [10.0, 13.0]/3 x [-1.0, 1.0]/4], mass=6.0"),
+                text);
+        assertTrue(text.endsWith("mean=[0.5, 11.5, 0]]"), text);
+        // zero mass: no mean to print, and toString must not throw
+        String empty = GridDensity.of(grid, new double[24]).toString();
+        assertTrue(empty.endsWith("mass=0.0]"), empty);
+    }
+
+    private static double[] filled(int size, double value) {
+        double[] v = new double[size];
+        java.util.Arrays.fill(v, value);
+        return v;
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("org.measureflow.testing.Seeds#few")
+    void sampleHasTheMeanAndTheCovarianceWithTheWithinCellTermOfThePiecewiseConstantDensity(long seed) {
+        Property.check(seed, rng -> {
+            int d = rng.nextInt(1, 4);
+            // coarse cells (2 to 4 per axis): the within-cell variance h^2/12 is at least 1/16 of the axis's spread
+            GridDensity.Grid grid = GridDensityFromParticlesTest.randomGrid(rng, d, -2, 2, 0.5, 3, 2, 4);
+            GridDensity rho = GridDensity.of(grid, randomValues(rng, grid.size(), 0.3, 0.1, 5));
+            int n = 100_000;
+            ParticleMeasure draws = rho.sample(n, new SplittableRandom(rng.nextLong()));
+            assertEquals(n, draws.size());
+            assertTrue(draws.isUniform());
+            // the law: mean m = rho.mean(), covariance S = rho.covariance() + diag(h^2/12) (uniform within cells)
+            double[] m = rho.mean();
+            DMatrixRMaj law = rho.covariance();
+            double[] h = new double[d];
+            for (int k = 0; k < d; k++) {
+                h[k] = grid.cellSize(k);
+                law.set(k, k, law.get(k, k) + h[k] * h[k] / 12);
+            }
+            // fourth moments E[(X_a - m_a)^2 (X_b - m_b)^2] of the law, cell by cell (u uniform on [-h/2, h/2]):
+            // E(c + u)^4 = c^4 + c^2 h^2/2 + h^4/80; the axes are independent within a cell
+            double[] fourth = new double[d * d];
+            double[] centres = grid.cellCentres();
+            double total = rho.mass() / rho.cellVolume();
+            for (int c = 0; c < grid.size(); c++) {
+                double pc = rho.value(c) / total;
+                for (int a = 0; a < d; a++) {
+                    double da = centres[c * d + a] - m[a];
+                    double secondA = da * da + h[a] * h[a] / 12;
+                    for (int b = 0; b < d; b++) {
+                        double db = centres[c * d + b] - m[b];
+                        fourth[a * d + b] += pc * (a == b ? da * da * da * da + da * da * h[a] * h[a] / 2
+                                + Math.pow(h[a], 4) / 80 : secondA * (db * db + h[b] * h[b] / 12));
+                    }
+                }
+            }
+            double[] mean = draws.mean();
+            DMatrixRMaj cov = draws.covariance();
+            for (int a = 0; a < d; a++) {
+                // five standard errors of the mean
+                double tolMean = 5 * Math.sqrt(law.get(a, a) / n);
+                assertEquals(m[a], mean[a], tolMean, "mean " + a);
+                for (int b = 0; b < d; b++) {
+                    double sab = law.get(a, b);
+                    // five standard errors of (X_a - m_a)(X_b - m_b), plus the shift from using the draws' own mean
+                    // (at most the product of the two mean tolerances once they hold)
+                    double tol = 5 * Math.sqrt((fourth[a * d + b] - sab * sab) / n)
+                            + 25 * Math.sqrt(law.get(a, a) * law.get(b, b)) / n;
+                    assertEquals(sab, cov.get(a, b), tol, "covariance " + a + b);
+                    if (a == b) {
+                        assertTrue(h[a] * h[a] / 12 > 2 * tol, "the within-cell term is visible at this n");
+                    }
+                }
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("org.measureflow.testing.Seeds#few")
+    void sampleCellCountsPassAChiSquareCheckAndEmptyCellsStayEmpty(long seed) {
+        Property.check(seed, rng -> {
+            int d = rng.nextInt(1, 4);
+            GridDensity.Grid grid = randomGrid(rng, d, 6);
+            GridDensity rho = GridDensity.of(grid, randomValues(rng, grid.size(), 0.3, 0.5, 5));
+            int n = 50_000;
+            ParticleMeasure draws = rho.sample(n, new SplittableRandom(rng.nextLong()));
+            long[] counts = new long[grid.size()];
+            double[] x = new double[d];
+            for (int i = 0; i < n; i++) {
+                draws.copyPoint(i, x, 0);
+                int c = grid.cellIndex(x, 0);
+                assertTrue(c >= 0, "inside the box");
+                counts[c]++;
+            }
+            double total = rho.mass() / rho.cellVolume();
+            double chi2 = 0;
+            int occupied = 0;
+            for (int c = 0; c < grid.size(); c++) {
+                if (rho.value(c) == 0) {
+                    assertEquals(0, counts[c], "an empty cell is never drawn");
+                    continue;
+                }
+                double expected = n * rho.value(c) / total; // at least 50000 * 0.5 / (216 * 5) > 23
+                chi2 += (counts[c] - expected) * (counts[c] - expected) / expected;
+                occupied++;
+            }
+            // chi-square with k = occupied - 1 degrees of freedom: P(X >= k + 2 sqrt(k t) + 2t) <= e^{-t}
+            // (Laurent-Massart), t = 20
+            int k = occupied - 1;
+            double bound = k + 2 * Math.sqrt(20.0 * k) + 40;
+            assertTrue(chi2 <= bound, "chi-square " + chi2 + " > " + bound + " with " + k + " degrees of freedom");
+        });
+    }
+
+    @Test
+    void sampleGivesTheSameBitsForTheSameGeneratorState() {
+        GridDensity rho = GridDensity.of3d(0, 1, 3, 0, 2, 2, -1, 1, 2,
+                new double[]{1, 0, 2, 3, 0, 0, 4, 5, 1, 1, 2, 7});
+        ParticleMeasure a = rho.sample(2000, new SplittableRandom(42));
+        ParticleMeasure b = rho.sample(2000, new SplittableRandom(42));
+        assertArrayEquals(a.flatPoints(), b.flatPoints(), 0);
+        assertArrayEquals(PointSampler.of(rho).sample(2000, new SplittableRandom(42)).flatPoints(), a.flatPoints(), 0,
+                "the draws of PointSampler.of(density)");
+        ParticleMeasure other = rho.sample(2000, new SplittableRandom(43));
+        assertTrue(!java.util.Arrays.equals(a.flatPoints(), other.flatPoints()), "another seed, other points");
+    }
+
+    @Test
+    void sampleRejectsBadInputNamingTheArgument() {
+        GridDensity rho = GridDensity.of2d(0, 1, 2, 0, 1, 2, new double[]{1, 2, 3, 4});
+        SplittableRandom rng = new SplittableRandom(1);
+        assertThrowsNaming("n", () -> rho.sample(0, rng));
+        assertThrowsNaming("n", () -> rho.sample(-1, rng));
+        assertThrowsNaming("n * d", () -> rho.sample(Integer.MAX_VALUE, rng));
+        assertThrowsNaming("rng", () -> rho.sample(10, null));
+        assertThrowsNaming("the density must have positive mass",
+                () -> GridDensity.of2d(0, 1, 2, 0, 1, 2, new double[4]).sample(10, rng));
     }
 
     @Test
