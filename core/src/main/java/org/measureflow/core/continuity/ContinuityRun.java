@@ -26,12 +26,15 @@ import org.measureflow.core.parallel.Chunks;
  * \( s(\lambda a, \lambda b) = \lambda s(a, b) \) for \( \lambda \gt 0 \)), so this changes no digit except near the
  * ends of the double range, where it keeps the face values \( \le 2\rho_c \) and the fluxes from overflowing.
  *
- * <p>Chunks of {@link #CHUNK_CELLS} consecutive cells write disjoint outputs, and the only reduction (the largest
- * face speed per axis) is a maximum, so parallel and serial runs give the same bits.
+ * <p>The passes run over rows (the cells of the last axis, which share their other indices) in chunks of about
+ * {@link #CHUNK_CELLS} cells fixed by the grid. Chunks write disjoint outputs, and the only reduction (the largest
+ * face speed per axis) is a maximum, so parallel and serial runs give the same bits. A 1-D grid is one row.
  */
 final class ContinuityRun implements Step {
-    /** Cells per chunk of the passes (fixed, so that the result does not depend on the threads). */
+    /** About this many cells (whole rows, at least one) make a chunk of the passes, fixed by the grid alone. */
     static final int CHUNK_CELLS = 2048;
+    /** The offset of a face that does not exist (the boundary of a closed box). */
+    private static final int NO_FACE = Integer.MIN_VALUE;
     /** The relative slack that keeps an interval of a whole number of steps (up to rounding) from gaining one. */
     private static final double STEP_SLACK = 1e-9;
     /** Shortened retries of a step whose end-time velocities are faster than the start's, before giving up. */
@@ -51,6 +54,10 @@ final class ContinuityRun implements Step {
     private final boolean periodic;
     private final boolean central;
     private final boolean parallel;
+    /** Cells of a row: the cells of the last axis, which share their indices along the other axes. */
+    private final int rowLength;
+    private final int rows;
+    private final int chunkRows;
     /** +1 forwards in time, -1 backwards: the face velocities are stored times this sign. */
     private final double sign;
     private final int chunks;
@@ -59,10 +66,9 @@ final class ContinuityRun implements Step {
     private double[][] velocityStart;
     private double[][] velocityEnd;
     private double[][] flux;
-    // per chunk: the face point, the velocity there, the multi-index, the largest |u| per padded axis, a failure
+    // per chunk: the face point, the velocity there, the largest |u| per padded axis, a failure
     private final double[][] points;
     private final double[][] velocities;
-    private final int[][] indices;
     private final double[] chunkMax;
     private final RuntimeException[] chunkFailure;
 
@@ -116,10 +122,12 @@ final class ContinuityRun implements Step {
         stride[2] = 1;
         stride[1] = count[2];
         stride[0] = count[1] * count[2];
-        this.chunks = Chunks.count(size, CHUNK_CELLS);
+        this.rowLength = count[2];
+        this.rows = count[0] * count[1];
+        this.chunkRows = Math.max(1, CHUNK_CELLS / rowLength);
+        this.chunks = Chunks.count(rows, chunkRows);
         this.points = new double[chunks][dimension];
         this.velocities = new double[chunks][dimension];
-        this.indices = new int[chunks][3];
         this.chunkMax = new double[3 * chunks];
         this.chunkFailure = new RuntimeException[chunks];
         this.velocityStart = axisArrays();
@@ -174,30 +182,21 @@ final class ContinuityRun implements Step {
 
     private void forEach(Chunks.Body body, long costPerCell) {
         if (parallel) {
-            Chunks.forEach(size, CHUNK_CELLS, costPerCell, body);
+            Chunks.forEach(rows, chunkRows, costPerCell * rowLength, body);
         } else {
             for (int k = 0; k < chunks; k++) {
-                body.run(k, k * CHUNK_CELLS, Math.min(size, (k + 1) * CHUNK_CELLS));
+                body.run(k, k * chunkRows, Math.min(rows, (k + 1) * chunkRows));
             }
         }
     }
 
-    /** The padded multi-index of flat cell {@code c}. */
-    private void position(int c, int[] index) {
-        index[0] = c / stride[0];
-        index[1] = (c / stride[1]) % count[1];
-        index[2] = c % count[2];
-    }
-
-    /** The multi-index of the next cell in row-major order. */
-    private void advance(int[] index) {
-        if (++index[2] == count[2]) {
-            index[2] = 0;
-            if (++index[1] == count[1]) {
-                index[1] = 0;
-                index[0]++;
-            }
+    /** The largest \( |u| \) on the faces normal to padded axis {@code p} over the chunks (NaN if one is NaN). */
+    private double axisMax(int p) {
+        double m = 0;
+        for (int k = 0; k < chunks; k++) {
+            m = Math.max(m, chunkMax[3 * k + p]); // a NaN propagates through Math.max
         }
+        return m;
     }
 
     /**
@@ -222,11 +221,7 @@ final class ContinuityRun implements Step {
         double rate = 0;
         for (int p = 0; p < 3; p++) {
             if (active[p]) {
-                double m = 0;
-                for (int k = 0; k < chunks; k++) {
-                    m = Math.max(m, chunkMax[3 * k + p]); // a NaN propagates through Math.max
-                }
-                rate += m / cell[p];
+                rate += axisMax(p) / cell[p];
             }
         }
         if (!Double.isFinite(rate)) {
@@ -241,15 +236,11 @@ final class ContinuityRun implements Step {
     }
 
     private IllegalArgumentException nonFinite(double t, double[][] into) {
-        int[] index = new int[3];
         double[] x = new double[dimension];
         for (int p = 0; p < 3; p++) {
-            if (!active[p]) {
-                continue;
-            }
-            for (int c = 0; c < size; c++) {
+            for (int c = 0; active[p] && c < size; c++) {
                 if (!Double.isFinite(into[p][c])) {
-                    position(c, index);
+                    int[] index = {c / stride[0], (c / stride[1]) % count[1], c % count[2]};
                     for (int a = 0; a < dimension; a++) {
                         int q = a + offset;
                         x[a] = lower[q] + (index[q] + (q == p ? 0 : 0.5)) * cell[q];
@@ -263,12 +254,8 @@ final class ContinuityRun implements Step {
         StringBuilder speeds = new StringBuilder();
         for (int p = 0; p < 3; p++) {
             if (active[p]) {
-                double m = 0;
-                for (int k = 0; k < chunks; k++) {
-                    m = Math.max(m, chunkMax[3 * k + p]);
-                }
                 speeds.append(speeds.length() == 0 ? "" : ", ").append("max |v_").append(p - offset).append("| = ")
-                        .append(m).append(" with h_").append(p - offset).append(" = ").append(cell[p]);
+                        .append(axisMax(p)).append(" with h_").append(p - offset).append(" = ").append(cell[p]);
             }
         }
         return new IllegalArgumentException("v: the Courant rate sum_k max |v_k| / h_k at t = " + t
@@ -278,88 +265,91 @@ final class ContinuityRun implements Step {
     private void velocityChunk(int chunk, int from, int to) {
         double[] x = points[chunk];
         double[] out = velocities[chunk];
-        int[] index = indices[chunk];
-        double t = passTime;
-        double[][] u = passVelocity;
-        int base = 3 * chunk;
-        chunkMax[base] = 0;
-        chunkMax[base + 1] = 0;
-        chunkMax[base + 2] = 0;
-        position(from, index);
+        double m0 = 0;
+        double m1 = 0;
+        double m2 = 0;
         try {
-            for (int c = from; c < to; c++) {
-                for (int a = 0; a < dimension; a++) {
-                    int p = a + offset;
-                    x[a] = lower[p] + (index[p] + 0.5) * cell[p];
-                }
-                for (int p = offset; p < 3; p++) {
-                    if (!active[p]) {
-                        continue;
+            for (int row = from; row < to; row++) {
+                int i0 = row / count[1];
+                int i1 = row % count[1];
+                int first = row * rowLength;
+                for (int i2 = 0; i2 < rowLength; i2++) {
+                    for (int a = 0; a < dimension; a++) {
+                        int p = a + offset;
+                        x[a] = lower[p] + ((p == 0 ? i0 : p == 1 ? i1 : i2) + 0.5) * cell[p];
                     }
-                    int i = index[p];
-                    double w = 0;
-                    if (i > 0 || periodic) {
-                        int a = p - offset;
-                        double centre = x[a];
-                        x[a] = lower[p] + i * cell[p];
-                        out[a] = Double.NaN; // a field that does not write this component is caught as non-finite
-                        field.velocity(t, x, 0, out, 0);
-                        x[a] = centre;
-                        w = sign * out[a];
-                        chunkMax[base + p] = Math.max(chunkMax[base + p], Math.abs(w));
+                    int c = first + i2;
+                    if (active[0]) {
+                        m0 = Math.max(m0, faceVelocity(x, out, 0, i0, c));
                     }
-                    u[p][c] = w;
+                    if (active[1]) {
+                        m1 = Math.max(m1, faceVelocity(x, out, 1, i1, c));
+                    }
+                    if (active[2]) {
+                        m2 = Math.max(m2, faceVelocity(x, out, 2, i2, c));
+                    }
                 }
-                advance(index);
             }
         } catch (IndexOutOfBoundsException e) {
             // thrown on the calling thread after the pass: an exception crossing threads would lose its message
             chunkFailure[chunk] = e;
         }
+        chunkMax[3 * chunk] = m0;
+        chunkMax[3 * chunk + 1] = m1;
+        chunkMax[3 * chunk + 2] = m2;
+    }
+
+    /**
+     * Stores the normal velocity (times the sign) at the lower face of cell {@code c}, index {@code i} along padded
+     * axis {@code p}, whose centre {@code x} is, and returns its magnitude; 0 on the boundary of a closed box.
+     */
+    private double faceVelocity(double[] x, double[] out, int p, int i, int c) {
+        double w = 0;
+        if (i > 0 || periodic) {
+            int a = p - offset;
+            double centre = x[a];
+            x[a] = lower[p] + i * cell[p];
+            out[a] = Double.NaN; // a field that does not write this component is caught as non-finite
+            field.velocity(passTime, x, 0, out, 0);
+            x[a] = centre;
+            w = sign * out[a];
+        }
+        passVelocity[p][c] = w;
+        return Math.abs(w);
     }
 
     private void fluxChunk(int chunk, int from, int to) {
+        for (int row = from; row < to; row++) {
+            int first = row * rowLength;
+            if (active[0]) {
+                fluxRow(0, row / count[1], first, false);
+            }
+            if (active[1]) {
+                fluxRow(1, row % count[1], first, false);
+            }
+            if (active[2]) {
+                fluxRow(2, 0, first, true);
+            }
+        }
+    }
+
+    /**
+     * The fluxes through the lower faces, normal to padded axis {@code p}, of the cells of the row that starts at
+     * cell {@code first}: their index along {@code p} is {@code fixed}, or runs along the row ({@code along}, the
+     * last axis).
+     */
+    private void fluxRow(int p, int fixed, int first, boolean along) {
         double[] rho = passIn;
+        double[] u = passVelocity[p];
+        double[] f = flux[p];
         double tau = passTau;
-        // the axes unrolled into locals: this loop and the update's are the hot loops of the solver
-        boolean a0 = active[0];
-        boolean a1 = active[1];
-        boolean a2 = active[2];
-        double[] u0 = passVelocity[0];
-        double[] u1 = passVelocity[1];
-        double[] u2 = passVelocity[2];
-        double[] f0 = flux[0];
-        double[] f1 = flux[1];
-        double[] f2 = flux[2];
-        // the Courant number of a face, (u tau) (1 / h) in [-1/2, 1/2], cannot overflow (u tau <= h / 2)
-        double r0 = inverseCell[0];
-        double r1 = inverseCell[1];
-        double r2 = inverseCell[2];
-        int n0 = count[0];
-        int n1 = count[1];
-        int n2 = count[2];
-        int s0 = stride[0];
-        int s1 = stride[1];
-        int i0 = from / s0;
-        int i1 = (from / s1) % n1;
-        int i2 = from % n2;
-        for (int c = from; c < to; c++) {
-            if (a0) {
-                f0[c] = faceFlux(rho, u0[c] * tau * r0, c, i0, n0, s0);
-            }
-            if (a1) {
-                f1[c] = faceFlux(rho, u1[c] * tau * r1, c, i1, n1, s1);
-            }
-            if (a2) {
-                f2[c] = faceFlux(rho, u2[c] * tau * r2, c, i2, n2, 1);
-            }
-            if (++i2 == n2) {
-                i2 = 0;
-                if (++i1 == n1) {
-                    i1 = 0;
-                    i0++;
-                }
-            }
+        double inverse = inverseCell[p];
+        int n = count[p];
+        int s = stride[p];
+        for (int k = 0; k < rowLength; k++) {
+            int c = first + k;
+            // the face's Courant number: (u tau) (1 / h) in [-1/2, 1/2] cannot overflow, as u tau <= h / 2
+            f[c] = faceFlux(rho, u[c] * tau * inverse, c, along ? k : fixed, n, s);
         }
     }
 
@@ -416,49 +406,47 @@ final class ContinuityRun implements Step {
         return 0;
     }
 
+    /**
+     * The offset from a cell to the lower face of its upper neighbour along padded axis {@code p}, for index
+     * {@code i}: the next cell, the wrapped first cell on a torus, or {@link #NO_FACE} on the boundary of a box.
+     */
+    private int upperFace(int p, int i) {
+        int last = count[p] - 1;
+        return i < last ? stride[p] : periodic ? -last * stride[p] : NO_FACE;
+    }
+
     private void updateChunk(int chunk, int from, int to) {
         double[] in = passIn;
         double[] base = passBase;
         double[] out = passOut;
         double baseWeight = passBaseWeight;
         double weight = passWeight;
-        boolean a0 = active[0];
-        boolean a1 = active[1];
-        boolean a2 = active[2];
         double[] f0 = flux[0];
         double[] f1 = flux[1];
         double[] f2 = flux[2];
-        int n1 = count[1];
-        int n2 = count[2];
-        int s0 = stride[0];
-        int s1 = stride[1];
-        int last0 = count[0] - 1;
-        int last1 = n1 - 1;
-        int last2 = n2 - 1;
-        boolean torus = periodic;
-        int i0 = from / s0;
-        int i1 = (from / s1) % n1;
-        int i2 = from % n2;
-        for (int c = from; c < to; c++) {
-            // the upper face of a cell is the lower face of the next one, or the wrapped first face, or no flux
-            double divergence = 0;
-            if (a0) {
-                divergence += (i0 < last0 ? f0[c + s0] : torus ? f0[c - last0 * s0] : 0) - f0[c];
-            }
-            if (a1) {
-                divergence += (i1 < last1 ? f1[c + s1] : torus ? f1[c - last1 * s1] : 0) - f1[c];
-            }
-            if (a2) {
-                divergence += (i2 < last2 ? f2[c + 1] : torus ? f2[c - last2] : 0) - f2[c];
-            }
-            // >= 0 in exact arithmetic under the CFL bound; max(0, .) removes a rounding unit below 0 at the bound
-            out[c] = Math.max(0.0, baseWeight * base[c] + weight * (in[c] - divergence));
-            if (++i2 == n2) {
-                i2 = 0;
-                if (++i1 == n1) {
-                    i1 = 0;
-                    i0++;
+        boolean along = active[2];
+        int last = rowLength - 1;
+        int wrap = periodic ? -last : NO_FACE;
+        for (int row = from; row < to; row++) {
+            // the upper faces along the first two axes are at the same offset for the whole row
+            int up0 = active[0] ? upperFace(0, row / count[1]) : NO_FACE;
+            int up1 = active[1] ? upperFace(1, row % count[1]) : NO_FACE;
+            int first = row * rowLength;
+            for (int k = 0; k < rowLength; k++) {
+                int c = first + k;
+                double divergence = 0;
+                if (f0 != null) {
+                    divergence += (up0 == NO_FACE ? 0 : f0[c + up0]) - f0[c];
                 }
+                if (f1 != null) {
+                    divergence += (up1 == NO_FACE ? 0 : f1[c + up1]) - f1[c];
+                }
+                if (along) {
+                    int up2 = k < last ? 1 : wrap;
+                    divergence += (up2 == NO_FACE ? 0 : f2[c + up2]) - f2[c];
+                }
+                // >= 0 in exact arithmetic under the CFL bound; max(0, .) removes a rounding unit below 0 at the bound
+                out[c] = Math.max(0.0, baseWeight * base[c] + weight * (in[c] - divergence));
             }
         }
     }
@@ -528,6 +516,8 @@ final class ContinuityRun implements Step {
     double largestStep;
     double finalTime;
     boolean stopped;
+    /** The unscaled density at {@link #finalTime}. */
+    double[] finalValues;
 
     /**
      * Steps from {@code t0} to {@code t1} (values loaded) under {@code courant} times the CFL bound; see
@@ -577,8 +567,8 @@ final class ContinuityRun implements Step {
             stopped = !observer.handleStep(this);
         }
         finalTime = time;
-        double[] last = values();
-        observer.finish(time, last);
+        finalValues = values();
+        observer.finish(time, finalValues.clone());
     }
 
     // ------------------------------------------------------------------------------------------------ the Step view

@@ -238,7 +238,7 @@ public final class ContinuitySolver {
         ContinuityRun run = new ContinuityRun(rho0.grid(), v, boundary, limiter, parallel, t1 < t0 ? -1.0 : 1.0);
         run.load(rho0.values());
         run.advect(t0, t1, courantNumber, maxSteps, observer, rho0.values());
-        GridDensity density = finalDensity("rho0", rho0, run.values());
+        GridDensity density = finalDensity("rho0", rho0, run.finalValues);
         double m0 = rho0.mass();
         double drift = m0 == 0 ? 0.0 : (density.mass() - m0) / m0;
         return new ContinuityResult(density, run.finalTime, run.steps, run.smallestBound, run.largestStep, drift,

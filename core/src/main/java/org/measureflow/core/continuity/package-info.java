@@ -76,8 +76,10 @@
  *
  * <p>Densities are scaled by a power of two that brings their largest value into \( [1, 2) \) for the run (the
  * scheme is positively homogeneous of degree one, so this changes no digit except near the ends of the double
- * range). The passes over the cells run in fixed chunks of cells on the common fork-join pool; each cell's new
- * value depends only on its neighbours, and the one reduction (the largest face speed) is a maximum, so parallel
- * and serial runs give the same bits.
+ * range). The passes over the cells run on the common fork-join pool in fixed chunks of rows (the cells along the
+ * last axis; a 1-D grid is a single row, so it runs on one thread); each cell's new value depends only on its
+ * neighbours, and the one reduction (the largest face speed) is a maximum, so parallel and serial runs give the
+ * same bits. Nothing is allocated per step: the work arrays (three densities, the fluxes and two sets of face
+ * velocities, about \( 3 + 3d \) arrays of the grid's size) are made once per call.
  */
 package org.measureflow.core.continuity;

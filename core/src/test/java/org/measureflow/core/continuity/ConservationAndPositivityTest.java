@@ -36,34 +36,21 @@ class ConservationAndPositivityTest {
         return s * cellVolume;
     }
 
-    private static double max(double[] values) {
-        double m = 0;
-        for (double v : values) {
-            m = Math.max(m, v);
-        }
-        return m;
-    }
-
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("org.measureflow.testing.Seeds#few")
     void massIsConservedToRoundOffInEveryDimensionBoundaryAndLimiter(long seed) {
         Property.check(seed, rng -> {
             for (int dim = 1; dim <= 3; dim++) {
-                Grid grid = ContinuityFixtures.grid(rng, dim, dim == 3 ? 9 : 24);
-                GridDensity rho0 = ContinuityFixtures.roughDensity(rng, grid);
-                VectorField v = ContinuityFixtures.roughField(rng, dim);
-                for (Boundary boundary : Boundary.values()) {
-                    for (SlopeLimiter limiter : SlopeLimiter.values()) {
-                        ContinuitySolver solver = ContinuitySolver.withDefaults().withBoundary(boundary)
-                                .withLimiter(limiter);
-                        ContinuityResult r = solver.advect(rho0, v, 0.0, 0.7);
-                        double m0 = rho0.mass();
-                        double m1 = mass(r.density().values(), grid.cellVolume());
-                        String where = dim + "-D " + boundary + " " + limiter + ", " + r;
-                        assertTrue(Math.abs(m1 - m0) <= MASS_TOLERANCE * m0, where);
-                        assertEquals((m1 - m0) / m0, r.massDrift(), 1e-15, "the reported drift, " + where);
-                        assertTrue(r.steps() > 1, where);
-                    }
+                ContinuityFixtures.Case problem = ContinuityFixtures.draw(rng, dim, dim == 3 ? 9 : 24);
+                GridDensity rho0 = problem.density();
+                for (ContinuitySolver solver : ContinuityFixtures.schemes()) {
+                    ContinuityResult r = solver.advect(rho0, problem.field(), 0.0, 0.7);
+                    double m0 = rho0.mass();
+                    double m1 = mass(r.density().values(), rho0.cellVolume());
+                    String where = dim + "-D " + solver + ", " + r;
+                    assertTrue(Math.abs(m1 - m0) <= MASS_TOLERANCE * m0, where);
+                    assertEquals((m1 - m0) / m0, r.massDrift(), 1e-15, "the reported drift, " + where);
+                    assertTrue(r.steps() > 1, where);
                 }
             }
         });
@@ -83,16 +70,15 @@ class ConservationAndPositivityTest {
     void everyStepKeepsEachCellAboveTheFractionTheCflProofGuarantees(long seed) {
         Property.check(seed, rng -> {
             for (int dim = 1; dim <= 3; dim++) {
-                Grid grid = ContinuityFixtures.grid(rng, dim, dim == 3 ? 8 : 20);
-                GridDensity rho0 = ContinuityFixtures.roughDensity(rng, grid);
-                VectorField v = ContinuityFixtures.roughField(rng, dim);
+                ContinuityFixtures.Case problem = ContinuityFixtures.draw(rng, dim, dim == 3 ? 8 : 20);
+                GridDensity rho0 = problem.density();
                 for (double courant : new double[]{1.0, 0.9}) {
                     Boundary boundary = rng.nextBoolean() ? Boundary.PERIODIC : Boundary.NO_FLUX;
                     SlopeLimiter limiter = rng.nextBoolean() ? SlopeLimiter.MINMOD : SlopeLimiter.MONOTONIZED_CENTRAL;
                     double sigma = courant * (1 + 1e-9); // advect accepts steps up to this relative slack
                     double keep = 0.5 * (1 + (1 - sigma) * (1 - sigma));
                     double[] previous = rho0.values();
-                    double slack = 1e-12 * max(previous);
+                    double slack = 1e-12 * ContinuityFixtures.max(previous);
                     long[] checked = {0};
                     StepObserver observer = (Step step) -> {
                         double[] now = step.state();
@@ -107,7 +93,8 @@ class ConservationAndPositivityTest {
                         return true;
                     };
                     ContinuityResult r = ContinuitySolver.withDefaults().withCourantNumber(courant)
-                            .withBoundary(boundary).withLimiter(limiter).advect(rho0, v, 0.0, 0.5, observer);
+                            .withBoundary(boundary).withLimiter(limiter)
+                            .advect(rho0, problem.field(), 0.0, 0.5, observer);
                     assertEquals(r.steps(), checked[0]);
                     assertTrue(Math.abs(r.massDrift()) <= MASS_TOLERANCE, r.toString());
                 }
@@ -147,9 +134,10 @@ class ConservationAndPositivityTest {
     void aStepAtTheBoundItselfKeepsPositivityAndMass() {
         SplittableRandom rng = new SplittableRandom(7);
         for (int dim = 1; dim <= 3; dim++) {
-            Grid grid = ContinuityFixtures.grid(rng, dim, dim == 3 ? 8 : 30);
-            GridDensity rho = ContinuityFixtures.roughDensity(rng, grid);
-            VectorField v = ContinuityFixtures.roughField(rng, dim);
+            ContinuityFixtures.Case problem = ContinuityFixtures.draw(rng, dim, dim == 3 ? 8 : 30);
+            Grid grid = problem.grid();
+            GridDensity rho = problem.density();
+            VectorField v = problem.field();
             ContinuitySolver solver = ContinuitySolver.withDefaults();
             // bounds at t and t + dt: take the smaller, and make sure it holds at its own end time
             double dt = solver.cflBound(grid, v, 0.0);
@@ -158,7 +146,7 @@ class ConservationAndPositivityTest {
             }
             double[] before = rho.values();
             double[] after = solver.step(rho, v, 0.0, dt).values();
-            double slack = 1e-12 * max(before);
+            double slack = 1e-12 * ContinuityFixtures.max(before);
             for (int c = 0; c < after.length; c++) {
                 assertTrue(after[c] >= 0 && after[c] >= 0.5 * before[c] - slack, dim + "-D cell " + c);
             }

@@ -1,5 +1,7 @@
 package org.measureflow.core.continuity;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 import org.measureflow.core.field.VectorField;
@@ -9,6 +11,36 @@ import org.measureflow.core.measure.GridDensity.Grid;
 /** Grids, rough densities and smooth time-dependent fields drawn from a seed, for the continuity tests. */
 final class ContinuityFixtures {
     private ContinuityFixtures() {
+    }
+
+    /** A problem: a grid, a rough density on it and a rough field of its dimension. */
+    record Case(Grid grid, GridDensity density, VectorField field) {
+    }
+
+    /** A {@link #grid}, a {@link #roughDensity} on it and a {@link #roughField}, in that order from {@code rng}. */
+    static Case draw(RandomGenerator rng, int dim, int maxCells) {
+        Grid grid = grid(rng, dim, maxCells);
+        return new Case(grid, roughDensity(rng, grid), roughField(rng, dim));
+    }
+
+    /** The default solver with every boundary and every limiter. */
+    static List<ContinuitySolver> schemes() {
+        List<ContinuitySolver> out = new ArrayList<>();
+        for (Boundary boundary : Boundary.values()) {
+            for (SlopeLimiter limiter : SlopeLimiter.values()) {
+                out.add(ContinuitySolver.withDefaults().withBoundary(boundary).withLimiter(limiter));
+            }
+        }
+        return out;
+    }
+
+    /** The largest magnitude of an entry (0 for an empty array). */
+    static double max(double[] values) {
+        double m = 0;
+        for (double v : values) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
     }
 
     /** A grid of dimension {@code dim} on a box around the origin with 2 to {@code maxCells} cells per axis. */

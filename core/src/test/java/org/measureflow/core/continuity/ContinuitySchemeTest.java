@@ -127,34 +127,21 @@ class ContinuitySchemeTest {
         return out;
     }
 
-    private static double max(double[] values) {
-        double m = 0;
-        for (double v : values) {
-            m = Math.max(m, Math.abs(v));
-        }
-        return m;
-    }
-
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("org.measureflow.testing.Seeds#few")
     void oneStepIsTheSchemeWrittenOutFromItsDefinition(long seed) {
         Property.check(seed, rng -> {
             for (int dim = 1; dim <= 3; dim++) {
-                Grid grid = ContinuityFixtures.grid(rng, dim, dim == 3 ? 6 : 12);
-                GridDensity rho = ContinuityFixtures.roughDensity(rng, grid);
-                VectorField v = ContinuityFixtures.roughField(rng, dim);
-                for (Boundary boundary : Boundary.values()) {
-                    for (SlopeLimiter limiter : SlopeLimiter.values()) {
-                        ContinuitySolver solver = ContinuitySolver.withDefaults().withBoundary(boundary)
-                                .withLimiter(limiter);
-                        double t = rng.nextDouble();
-                        double dt = 0.5 * Math.min(solver.cflBound(grid, v, t), 0.1);
-                        double[] expected = referenceStep(grid, rho.values(), v, t, dt,
-                                boundary == Boundary.PERIODIC, limiter == SlopeLimiter.MONOTONIZED_CENTRAL);
-                        double[] actual = solver.step(rho, v, t, dt).values();
-                        assertArrayEquals(expected, actual, ROUNDING * max(expected), dim + "-D " + boundary + " "
-                                + limiter + " on " + grid);
-                    }
+                ContinuityFixtures.Case problem = ContinuityFixtures.draw(rng, dim, dim == 3 ? 6 : 12);
+                for (ContinuitySolver solver : ContinuityFixtures.schemes()) {
+                    double t = rng.nextDouble();
+                    double dt = 0.5 * Math.min(solver.cflBound(problem.grid(), problem.field(), t), 0.1);
+                    double[] expected = referenceStep(problem.grid(), problem.density().values(), problem.field(), t,
+                            dt, solver.boundary() == Boundary.PERIODIC,
+                            solver.limiter() == SlopeLimiter.MONOTONIZED_CENTRAL);
+                    double[] actual = solver.step(problem.density(), problem.field(), t, dt).values();
+                    assertArrayEquals(expected, actual, ROUNDING * ContinuityFixtures.max(expected), solver + " on "
+                            + problem.grid());
                 }
             }
         });
@@ -264,10 +251,9 @@ class ContinuitySchemeTest {
     /** Backwards from t0 to t1 < t0 is forwards with -v: the same steps, the same values to rounding of the times. */
     @Test
     void aBackwardRunIsAForwardRunOfTheReversedField() {
-        SplittableRandom rng = new SplittableRandom(3);
-        Grid g = ContinuityFixtures.grid(rng, 2, 20);
-        GridDensity rho0 = ContinuityFixtures.roughDensity(rng, g);
-        VectorField v = ContinuityFixtures.roughField(rng, 2);
+        ContinuityFixtures.Case problem = ContinuityFixtures.draw(new SplittableRandom(3), 2, 20);
+        GridDensity rho0 = problem.density();
+        VectorField v = problem.field();
         VectorField reversed = (t, x, xo, out, oo) -> {
             v.velocity(1 - t, x, xo, out, oo);
             out[oo] = -out[oo];
@@ -279,15 +265,14 @@ class ContinuitySchemeTest {
         assertEquals(0.0, backward.finalTime(), 0.0);
         double[] f = forward.density().values();
         // the field is smooth in t, so the rounding of the stage times (1e-16) moves values by about that much
-        assertArrayEquals(f, backward.density().values(), 1e-12 * max(f));
+        assertArrayEquals(f, backward.density().values(), 1e-12 * ContinuityFixtures.max(f));
     }
 
     @Test
     void theObserverSeesEveryStepInterpolatesLinearlyAndCanStopTheRun() {
-        SplittableRandom rng = new SplittableRandom(4);
-        Grid g = ContinuityFixtures.grid(rng, 2, 16);
-        GridDensity rho0 = ContinuityFixtures.roughDensity(rng, g);
-        VectorField v = ContinuityFixtures.roughField(rng, 2);
+        ContinuityFixtures.Case problem = ContinuityFixtures.draw(new SplittableRandom(4), 2, 16);
+        GridDensity rho0 = problem.density();
+        VectorField v = problem.field();
         ContinuitySolver solver = ContinuitySolver.withDefaults();
         ContinuityResult full = solver.advect(rho0, v, 0, 0.3);
         // [0] the initial values, [1] the end of step 1, [2] the midpoint interpolant of step 2, [3] its end
@@ -335,7 +320,8 @@ class ContinuitySchemeTest {
         for (int c = 0; c < mean.length; c++) {
             mean[c] = 0.5 * (seen[1][c] + seen[3][c]);
         }
-        assertArrayEquals(mean, seen[2], 1e-15 * max(mean), "the midpoint interpolant is the mean of the ends");
+        assertArrayEquals(mean, seen[2], 1e-15 * ContinuityFixtures.max(mean),
+                "the midpoint interpolant is the mean of the ends");
     }
 
     @Test
