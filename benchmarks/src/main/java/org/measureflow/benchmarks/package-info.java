@@ -7,6 +7,8 @@
  * <p>{@link org.measureflow.benchmarks.IntegratorBenchmark} times the particle integrators of
  * {@code org.measureflow.core.ode} on the linear field \( \dot x = A x + b \) (survey eq. 1): one classical
  * Runge&ndash;Kutta step, and a whole adaptive Dormand&ndash;Prince 5(4) solve over \( [0, 1] \).
+ * <p>{@link org.measureflow.benchmarks.ContinuityBenchmark}: one step of the finite-volume continuity solver (survey
+ * eq. 2) on 256^2 and 512^2 grids, and ten steps of {@code advect}.
  * <p>{@link org.measureflow.benchmarks.AttentionBenchmark}: softmax attention of all tokens (survey eq. 27) and one RK4 step of the transformer ODE (eq. 28).
  */
 package org.measureflow.benchmarks;

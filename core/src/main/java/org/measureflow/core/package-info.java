@@ -6,6 +6,8 @@
  *
  * <p>Sub-packages: {@link org.measureflow.core.measure}, {@link org.measureflow.core.field},
  * {@link org.measureflow.core.ode}, {@link org.measureflow.core.linalg}, {@link org.measureflow.core.parallel},
- * {@link org.measureflow.core.io} (reading and writing CSV, NumPy {@code .npy} and {@code .npz} data).
+ * {@link org.measureflow.core.io} (reading and writing CSV, NumPy {@code .npy} and {@code .npz} data),
+ * {@link org.measureflow.core.continuity} (the continuity equation on grid densities: a positive, conservative
+ * finite-volume solver).
  */
 package org.measureflow.core;

@@ -7,6 +7,9 @@ import java.util.List;
 
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
+import org.measureflow.core.continuity.Boundary;
+import org.measureflow.core.continuity.ContinuitySolver;
+import org.measureflow.core.continuity.SlopeLimiter;
 import org.measureflow.core.field.LinearField;
 import org.measureflow.core.linalg.MatrixFunctions;
 import org.measureflow.core.linalg.Spd;
@@ -23,6 +26,7 @@ import org.measureflow.core.ode.Heun;
 import org.measureflow.core.ode.OdeIntegrator;
 import org.measureflow.core.ode.OdeSystem;
 import org.measureflow.core.ode.RungeKutta4;
+import org.measureflow.core.ode.StepObserver;
 import org.measureflow.core.ode.TrajectoryRecorder;
 import org.measureflow.testing.ApiFuzz;
 import org.measureflow.testing.Hostile;
@@ -170,6 +174,21 @@ class CoreApiFuzzTest {
                     return List.of(EulerMaruyama.of(h.scalar(0.05)).integrate(DECAY, Diffusion.scalar(h.scalar(1)),
                             h.uniform(-1, 1), y, h.uniform(1, 2), h.orNull(h.rng())), y);
                 }).allowing(IllegalStateException.class),
+                entry("ContinuitySolver.advect", MEASURES + ", grid, a, b, v, rho0, t0, t1, observer, courantNumber, "
+                        + "maxSteps", h -> {
+                    GridDensity rho0 = h.density(h.grid(1 + h.rng().nextInt(2), 6));
+                    return continuity(h).advect(rho0, field(h, rho0.dimension()), h.uniform(-1, 1), h.uniform(-1, 1),
+                            h.orNull(StepObserver.none()));
+                }).allowingInfinity("result.cflBound"),
+                entry("ContinuitySolver.step", MEASURES + ", grid, a, b, v, rho, t, dt, courantNumber, maxSteps", h -> {
+                    GridDensity rho = h.density(h.grid(1 + h.rng().nextInt(2), 6));
+                    return continuity(h).step(h.orNull(rho), field(h, rho.dimension()), h.uniform(-1, 1),
+                            h.scalar(0.01));
+                }),
+                entry("ContinuitySolver.cflBound", MEASURES + ", grid, a, b, v, t, courantNumber, maxSteps", h -> {
+                    GridDensity.Grid grid = h.grid(1 + h.rng().nextInt(2), 6);
+                    return continuity(h).cflBound(h.orNull(grid), field(h, grid.dimension()), h.uniform(-1, 1));
+                }).allowingInfinity("result"),
                 entry("OdeIntegrator.advect", MEASURES + ", step, system, t0, t1, y, observer, measure, field", h -> {
                     LinearField field = LinearField.of(DMatrixRMaj.wrap(2, 2, new double[]{-1, 0.5, -0.5, -1}));
                     return RungeKutta4.of(h.scalar(0.05)).advect(h.orNull(h.cloud(4, 2)), field, h.uniform(-1, 1),
@@ -177,6 +196,18 @@ class CoreApiFuzzTest {
                 }).allowing(IllegalStateException.class)));
         // the hostile-input rule itself is asserted inside check (every failure listed); here: the solvers were reached
         assertTrue(summary.returned() > 0 && summary.rejected() > 0, summary.toString());
+    }
+
+    /** A continuity solver with hostile settings and a random boundary and limiter. */
+    private static ContinuitySolver continuity(Hostile h) {
+        return ContinuitySolver.withDefaults().withCourantNumber(h.scalar(0.5)).withMaxSteps(h.count(1, 2000))
+                .withBoundary(h.choose(Boundary.values())).withLimiter(h.choose(SlopeLimiter.values()));
+    }
+
+    /** An affine field v(x) = A x + b of hostile entries, now and then of the wrong dimension (or null). */
+    private static LinearField field(Hostile h, int dimension) {
+        int d = dimension + (h.chance(0.05) ? 1 : 0);
+        return h.orNull(LinearField.of(h.matrix(d, d), h.numbers(d)));
     }
 
     /** \( \dot y = -y \) in dimension 2: stable, so ordinary steps never overflow. */
