@@ -3,7 +3,7 @@ package org.measureflow.core.grid;
 import org.measureflow.core.Arguments;
 
 /**
- * The orthonormal DCT-II \( X_k = s_k \sum_{i<n} x_i \cos(\pi k (2i+1)/(2n)) \), \( s_0 = \sqrt{1/n} \),
+ * The orthonormal DCT-II \( X_k = s_k \sum_{i \lt n} x_i \cos(\pi k (2i+1)/(2n)) \), \( s_0 = \sqrt{1/n} \),
  * \( s_k = \sqrt{2/n} \), and its inverse (the transpose, a DCT-III), on strided lines of a flat array, in place.
  * It diagonalises the Neumann Laplacian on cell-centred unknowns (eigenvalues \( (2 - 2\cos(\pi k/n))/h^2 \)).
  * The engine of {@link NeumannPoisson} and of the Benamou&ndash;Brenier solver in the {@code ot} module.
