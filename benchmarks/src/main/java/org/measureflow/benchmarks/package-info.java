@@ -7,6 +7,9 @@
  * <p>{@link org.measureflow.benchmarks.IntegratorBenchmark} times the particle integrators of
  * {@code org.measureflow.core.ode} on the linear field \( \dot x = A x + b \) (survey eq. 1): one classical
  * Runge&ndash;Kutta step, and a whole adaptive Dormand&ndash;Prince 5(4) solve over \( [0, 1] \).
+ * <p>{@link org.measureflow.benchmarks.LeastEffortBenchmark}: velocity reconstruction on 128^2 and 256^2 grids
+ * (survey eqs. 3&ndash;6), one least-effort solve (preconditioned conjugate gradients) and one Dacorogna&ndash;Moser
+ * solve.
  * <p>{@link org.measureflow.benchmarks.AttentionBenchmark}: softmax attention of all tokens (survey eq. 27) and one RK4 step of the transformer ODE (eq. 28).
  */
 package org.measureflow.benchmarks;
