@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.measureflow.core.continuity.Boundary;
 import org.measureflow.core.continuity.ContinuitySolver;
 import org.measureflow.core.continuity.SlopeLimiter;
+import org.measureflow.core.field.GridVectorField;
 import org.measureflow.core.field.LinearField;
 import org.measureflow.core.linalg.MatrixFunctions;
 import org.measureflow.core.linalg.Spd;
@@ -28,6 +29,11 @@ import org.measureflow.core.ode.OdeSystem;
 import org.measureflow.core.ode.RungeKutta4;
 import org.measureflow.core.ode.StepObserver;
 import org.measureflow.core.ode.TrajectoryRecorder;
+import org.measureflow.core.velocity.DacorognaMoser;
+import org.measureflow.core.velocity.DensityPath;
+import org.measureflow.core.velocity.LeastEffort;
+import org.measureflow.core.velocity.LeastEffortPathResult;
+import org.measureflow.core.velocity.PathField;
 import org.measureflow.testing.ApiFuzz;
 import org.measureflow.testing.Hostile;
 
@@ -41,6 +47,14 @@ import org.measureflow.testing.Hostile;
 class CoreApiFuzzTest {
     /** Calls per entry point: enough for every hostile kind to meet every argument several times. */
     private static final int CALLS = 300;
+
+    /** Arguments of the velocity reconstruction and of the grids and densities it is given. */
+    private static final String VELOCITY = "grid, rho, derivative, u, lo, hi, cells, values, tolerance, "
+            + "maxIterations, densityFloor, times, densities, derivatives, fields, components, potential, field, t, "
+            + "factor, other, path";
+
+    /** A field that is finite wherever its point is: v(x) = (x_0 / 2, 0, ...). */
+    private static final org.measureflow.core.field.VectorField LINEAR = (t, x, xo, out, oo) -> out[oo] = 0.5 * x[xo];
 
     /** Arguments named by the measures' own factories when a drawn cloud or Gaussian is rejected. */
     private static final String MEASURES = "points, flat, d, weights, mean, covariance, lo, hi, cells, values";
@@ -162,6 +176,59 @@ class CoreApiFuzzTest {
                         h -> MatrixFunctions.solveSylvester(h.spd(2), h.spd(3), h.matrix(2, 3))),
                 entry("MatrixFunctions.solveLyapunov", "a, c", h -> MatrixFunctions.solveLyapunov(h.spd(2),
                         h.matrix(2, 2))),
+                entry("GridVectorField.fromField/of/gradient/arithmetic", VELOCITY, h -> {
+                    GridDensity.Grid g = h.grid(1 + h.rng().nextInt(2), 6);
+                    GridVectorField u = GridVectorField.fromField(g, LINEAR, h.scalar(1));
+                    GridVectorField grad = GridVectorField.gradient(g, h.numbers(g.size()));
+                    GridVectorField sum = u.plus(grad).scaled(h.scalar(1));
+                    GridDensity rho = h.density(g);
+                    double[] v = new double[g.dimension()];
+                    sum.velocity(0, h.plain(g.dimension()), v);
+                    return List.of(sum.kineticEnergy(rho), sum.fluxDivergence(rho), v, sum.maxComponent());
+                }),
+                entry("GridVectorField.of", VELOCITY, h -> {
+                    GridDensity.Grid g = h.grid(2, 6);
+                    return GridVectorField.of(g, faces(h, g, 0), faces(h, g, 1)).kineticEnergy(h.density(g));
+                }),
+                entry("LeastEffort.solve(rho, derivative)", VELOCITY, h -> {
+                    GridDensity rho = h.density(h.grid(1 + h.rng().nextInt(2), 6));
+                    return LeastEffort.withDefaults().withTolerance(h.scalar(1e-8))
+                            .withMaxIterations(h.count(1, 200)).withDensityFloor(h.scalar(1e-8))
+                            .solve(rho, h.numbers(rho == null ? 3 : rho.size()));
+                }),
+                entry("DacorognaMoser.solve(rho, derivative)", VELOCITY, h -> {
+                    GridDensity rho = h.density(h.grid(1 + h.rng().nextInt(2), 6));
+                    return DacorognaMoser.withDefaults().withDensityFloor(h.scalar(1e-8))
+                            .solve(rho, h.numbers(rho == null ? 3 : rho.size()));
+                }),
+                entry("LeastEffort.split", VELOCITY, h -> {
+                    GridDensity.Grid g = h.grid(2, 6);
+                    GridDensity rho = h.density(g);
+                    GridVectorField u = GridVectorField.of(g, faces(h, g, 0), faces(h, g, 1));
+                    return LeastEffort.withDefaults().split(rho, h.orNull(u));
+                }),
+                entry("DensityPath.of/solve(path)", VELOCITY, h -> {
+                    GridDensity.Grid g = h.grid(2, 5);
+                    GridDensity a = h.density(g);
+                    GridDensity b = h.density(g);
+                    DensityPath path = DensityPath.of(h.numbers(2), a, b);
+                    double[] v = new double[2];
+                    LeastEffortPathResult le = LeastEffort.withDefaults().solve(path);
+                    le.field().velocity(h.scalar(1), h.plain(2), v);
+                    return List.of(path.derivative(0), path.midpointDensity(0), le, v,
+                            DacorognaMoser.withDefaults().solve(path));
+                }),
+                entry("DensityPath.of(derivatives)/PathField.of", VELOCITY, h -> {
+                    GridDensity.Grid g = h.grid(1, 6);
+                    GridDensity a = h.density(g);
+                    DensityPath path = DensityPath.of(h.numbers(1), new GridDensity[]{a},
+                            new double[][]{h.numbers(a == null ? 2 : a.size())});
+                    PathField field = PathField.of(h.numbers(2),
+                            List.of(GridVectorField.zero(g), GridVectorField.fromField(g, LINEAR, 0)));
+                    double[] v = new double[1];
+                    field.velocity(h.scalar(1), h.plain(1), v);
+                    return List.of(path.derivative(0), v, LeastEffort.withDefaults().solve(path));
+                }),
                 ode("Euler", h -> Euler.of(h.scalar(0.05))),
                 ode("Heun", h -> Heun.of(h.scalar(0.05))),
                 ode("RungeKutta4", h -> RungeKutta4.of(h.scalar(0.05))),
@@ -208,6 +275,20 @@ class CoreApiFuzzTest {
     private static LinearField field(Hostile h, int dimension) {
         int d = dimension + (h.chance(0.05) ? 1 : 0);
         return h.orNull(LinearField.of(h.matrix(d, d), h.numbers(d)));
+    }
+
+    /** Hostile numbers for component {@code axis} of a 2-D face field, 0 on the boundary layer when the length fits. */
+    private static double[] faces(Hostile h, GridDensity.Grid g, int axis) {
+        double[] v = h.numbers(g.size());
+        if (v != null && v.length == g.size()) {
+            int ny = g.cells(1);
+            for (int c = 0; c < v.length; c++) {
+                if ((axis == 0 ? c / ny : c % ny) == g.cells(axis) - 1) {
+                    v[c] = 0;
+                }
+            }
+        }
+        return v;
     }
 
     /** \( \dot y = -y \) in dimension 2: stable, so ordinary steps never overflow. */
