@@ -120,6 +120,12 @@ public record DemoResult(String title, List<String> pictures, List<String> expla
             return s.toString();
         }
 
+        /** One line: the label and the values, as {@link #formattedValues()}. */
+        @Override
+        public String toString() {
+            return label + " = " + formattedValues();
+        }
+
         private static String format(double v) {
             if (v == Math.rint(v) && Math.abs(v) < 1e15) {
                 return Long.toString((long) v);

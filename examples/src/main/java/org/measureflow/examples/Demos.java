@@ -13,6 +13,7 @@ public final class Demos {
     public static List<TourDemo> all() {
         return List.of(
                 new LinearFlowDemo(),
+                new VelocityFieldsDemo(),
                 new OtPlanDemo(),
                 new OtLargeDemo(),
                 new OtBarycenterDemo(),
