@@ -1,0 +1,8 @@
+/**
+ * Trajectory inference from snapshots (survey &sect;5.4): a population observed at a few times
+ * ({@link org.measureflow.gradientflow.snapshots.SnapshotSeries}), cell-to-cell transitions with growth between
+ * consecutive snapshots by entropic optimal transport (balanced or with KL-relaxed marginals), ancestors and
+ * descendants of a set of cells, interpolation at unobserved times, and recovery of the potential whose
+ * Wasserstein gradient flow explains the snapshots.
+ */
+package org.measureflow.gradientflow.snapshots;
