@@ -14,13 +14,15 @@ import org.measureflow.core.parallel.Chunks;
  * \( A \) is symmetric and positive definite on mean-zero vectors when every \( \rho_c \gt 0 \).
  *
  * <p>Preconditioner: \( M^{-1} = P\, D^{-1/2} L^{+} D^{-1/2} P \), with \( D = \mathrm{diag}(\rho_c) \), \( L^+ \) the
- * exact mean-zero inverse of the unweighted Neumann Laplacian ({@link NeumannPoisson}) and \( P \) the projection
- * that removes the mean. It is symmetric and positive definite on mean-zero vectors. Why it works: with the geometric
- * face density \( \sqrt{\rho_c\rho_{c'}} \) one has exactly \( A = D^{1/2}(L + V)D^{1/2} \) with the diagonal
- * \( V = (L\sqrt\rho)/\sqrt\rho \), so \( M^{-1}A \) is similar to \( I + L^{+}V \): its spectrum does not depend on
- * how many orders of magnitude the density spans (a Gaussian's tails), only on \( V \) (for a Gaussian of standard
- * deviation \( s \) on a box of half-width \( \ell \), of order \( (\ell/s)^4 \)). A constant-density preconditioner
- * \( L^+/\bar\rho \) has condition number \( \max\rho/\min\rho \) instead, and was measured to stall.
+ * exact mean-zero inverse of the unweighted Neumann operator \( L = -\Delta_h \) ({@link NeumannPoisson}) and \( P \)
+ * the projection that removes the mean. It is symmetric and positive definite on mean-zero vectors. Why it works:
+ * with the geometric face density \( \sqrt{\rho_c\rho_{c'}} \) one has exactly \( A = D^{1/2}(L + V)D^{1/2} \) with
+ * the diagonal \( V = (\Delta_h\sqrt\rho)/\sqrt\rho \) (the arithmetic faces used differ from it by
+ * \( O(h^2) \) relative), so \( M^{-1}A \) is similar to \( I + L^{+}V \): its spectrum does not depend on how many
+ * orders of magnitude the density spans (a Gaussian's tails), only on \( V \) (for a Gaussian of standard deviation
+ * \( s \) on a box of half-width \( \ell \), \( V \approx |x|^2/(4s^4) - d/(2s^2) \) and \( \|L^+V\| \) is at most of
+ * order \( (\ell/s)^4 \)). A constant-density preconditioner \( L^+/\bar\rho \) has condition number
+ * \( \max\rho/\min\rho \) instead, and was measured to stall (benchmarks/RESULTS.md, issue 17).
  *
  * <p>Works in place on a workspace allocated once per solve; every loop runs over fixed chunks of grid lines
  * ({@link Chunks}), reductions are summed chunk by chunk in chunk order, so the bits do not depend on the number of
