@@ -125,8 +125,8 @@ public final class SnapshotTransitions {
         return rho == Double.POSITIVE_INFINITY ? rho : Arguments.positive(name, rho);
     }
 
-    /** The entropic solver. */
-    public SinkhornSolver solver() {
+    /** The entropic solver (its epsilon, tolerance, iteration budget and parallelism). */
+    public SinkhornSolver sinkhorn() {
         return solver;
     }
 
@@ -156,8 +156,10 @@ public final class SnapshotTransitions {
      *
      * @param series the snapshots
      * @return the couplings, growth rates and convergence
-     * @throws IllegalArgumentException if {@code series} is null, or as the solvers (epsilon against the squared
-     *                                  distances), naming the argument
+     * @throws IllegalArgumentException if {@code series} is null, or (naming {@code series} and the two snapshots,
+     *                                  with the solver's reason) if a solve rejects a pair of snapshots: squared
+     *                                  distances beyond \( 10^{300} \), epsilon below \( 10^{-12} \) times their
+     *                                  range, masses beyond the unbalanced solver's limits
      */
     public SnapshotTransitionsResult fit(SnapshotSeries series) {
         return fit(series, null, IterationObserver.none());
@@ -216,11 +218,9 @@ public final class SnapshotTransitions {
             double[] w = x.weights();
             double[] q = factors[k];
             double ratio = series.mass(k + 1) / series.mass(k);
-            SinkhornResult result;
-            double unit;
             int solves = balanced() ? 1 : 1 + refinements;
-            result = null;
-            unit = balanced() ? series.mass(k + 1) : series.mass(k);
+            SinkhornResult result = null;
+            double unit = balanced() ? series.mass(k + 1) : series.mass(k);
             for (int s = 0; s < solves; s++) {
                 double[] a = new double[w.length];
                 double sourceMass = 0;
@@ -229,8 +229,7 @@ public final class SnapshotTransitions {
                     sourceMass += a[i];
                 }
                 ParticleMeasure source = ParticleMeasure.fromFlat(x.flatPoints(), x.dimension(), a);
-                result = balanced() ? solver.solve(source, y, relay)
-                        : unbalanced.solve(source, sourceMass, y, ratio, relay);
+                result = solve(unbalanced, source, sourceMass, y, ratio, relay, k);
                 iterations += result.iterations();
                 relay.offset = iterations;
                 double[] rows = result.plan().apply(ones(y.size()));
@@ -248,6 +247,21 @@ public final class SnapshotTransitions {
         }
         return new SnapshotTransitionsResult(series, couplings, planMasses, growth,
                 overall(couplings, iterations, relay.stopped));
+    }
+
+    /**
+     * One solve of interval {@code k}; the solvers name their own arguments ({@code x}, {@code y}), so their
+     * rejections are passed on naming the series and the two snapshots.
+     */
+    private SinkhornResult solve(UnbalancedSinkhorn unbalanced, ParticleMeasure source, double sourceMass,
+            ParticleMeasure y, double targetMass, IterationObserver relay, int k) {
+        try {
+            return unbalanced == null ? solver.solve(source, y, relay)
+                    : unbalanced.solve(source, sourceMass, y, targetMass, relay);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("series: the solve between snapshots " + k + " (x) and " + (k + 1)
+                    + " (y) rejected them: " + e.getMessage(), e);
+        }
     }
 
     /** The prior factors \( g_i^{\Delta t} \) per interval, validated. */
