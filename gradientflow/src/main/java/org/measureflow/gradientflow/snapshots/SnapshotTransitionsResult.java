@@ -191,7 +191,7 @@ public record SnapshotTransitionsResult(SnapshotSeries series, List<SinkhornResu
      * @param t   a time in \( [t_0, t_{K-1}] \)
      * @param n   the number of points, {@code > 0}
      * @param rng the source of randomness (same state, same points)
-     * @return the uniform measure on the {@code n} points, in the order of their drawn rows
+     * @return the uniform measure on the {@code n} points, ordered by their rows, then by their columns
      * @throws IllegalArgumentException if {@code t} is outside the observed range or not finite, {@code n <= 0}, or
      *                                  {@code rng} is null
      */
@@ -210,25 +210,25 @@ public record SnapshotTransitionsResult(SnapshotSeries series, List<SinkhornResu
         ParticleMeasure y = series.snapshot(k + 1);
         int d = x.dimension();
         int m = y.size();
-        double[] rowCumulative = cumulative(plan.apply(filled(m)));
         int[] rows = new int[n];
-        for (int p = 0; p < n; p++) {
-            rows[p] = draw(rowCumulative, rng);
-        }
-        Arrays.sort(rows);
+        drawSorted(cumulative(plan.apply(filled(m))), n, rng, rows, 0);
         double[] out = new double[Arguments.product("n * d", n, d)];
         double[] entries = new double[m];
+        int[] columns = new int[n];
         double[] xs = x.flatPoints();
         double[] ys = y.flatPoints();
-        int p = 0;
-        while (p < n) {
+        for (int p = 0; p < n; ) {
             int i = rows[p];
+            int count = 1;
+            while (p + count < n && rows[p + count] == i) {
+                count++;
+            }
             for (int j = 0; j < m; j++) {
                 entries[j] = plan.entry(i, j);
             }
-            double[] columnCumulative = cumulative(entries);
-            for (; p < n && rows[p] == i; p++) {
-                int j = draw(columnCumulative, rng);
+            drawSorted(cumulative(entries), count, rng, columns, p);
+            for (int end = p + count; p < end; p++) {
+                int j = columns[p];
                 for (int c = 0; c < d; c++) {
                     out[p * d + c] = (1 - s) * xs[i * d + c] + s * ys[j * d + c];
                 }
@@ -251,20 +251,25 @@ public record SnapshotTransitionsResult(SnapshotSeries series, List<SinkhornResu
         return v;
     }
 
-    /** An index drawn with probability proportional to the increments of {@code cumulative}. */
-    private static int draw(double[] cumulative, RandomGenerator rng) {
-        double u = rng.nextDouble() * cumulative[cumulative.length - 1];
-        int lo = 0;
-        int hi = cumulative.length - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (cumulative[mid] > u) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
+    /**
+     * {@code count} indices drawn independently with probabilities proportional to the increments of
+     * {@code cumulative}, written in increasing order to {@code out[offset ...]}: the uniforms are drawn, sorted and
+     * merged with the running sums in one sweep (index {@code i} is the first with {@code cumulative[i] > u}).
+     */
+    private static void drawSorted(double[] cumulative, int count, RandomGenerator rng, int[] out, int offset) {
+        double total = cumulative[cumulative.length - 1];
+        double[] u = new double[count];
+        for (int p = 0; p < count; p++) {
+            u[p] = rng.nextDouble() * total;
         }
-        return lo;
+        Arrays.sort(u);
+        int i = 0;
+        for (int p = 0; p < count; p++) {
+            while (i < cumulative.length - 1 && !(cumulative[i] > u[p])) {
+                i++;
+            }
+            out[offset + p] = i;
+        }
     }
 
     private double[] checkedMass(double[] cellMass, int snapshot) {
