@@ -31,13 +31,18 @@ import org.measureflow.gradientflow.particles.ImplicitParticleStep;
 import org.measureflow.gradientflow.particles.Langevin;
 import org.measureflow.gradientflow.particles.ParticleGradientFlow;
 import org.measureflow.gradientflow.particles.ScoreParticleField;
+import org.measureflow.gradientflow.snapshots.SnapshotSeries;
+import org.measureflow.gradientflow.snapshots.SnapshotTransitions;
+import org.measureflow.gradientflow.snapshots.SnapshotTransitionsResult;
+import org.measureflow.ot.sinkhorn.SinkhornSolver;
 import org.measureflow.testing.ApiFuzz;
 import org.measureflow.testing.Hostile;
 
 /**
  * The seeded API fuzz test of {@code gradientflow} (issue 14): the energies (on particles and on grids), the flow
  * diagnostics, the entropic JKO scheme, the particle flows (explicit, implicit, Langevin, score-based), and the
- * mean-field models (two-layer networks and their risk, the trainer, the linear closure, residual networks) are
+ * mean-field models (two-layer networks and their risk, the trainer, the linear closure, residual networks), and the
+ * snapshot transitions (issue 18: series, couplings with growth, descendants, ancestors, interpolation) are
  * called many times with {@link Hostile} inputs; each call must throw an {@link IllegalArgumentException} naming an
  * argument or return finite numbers with an honest convergence record ({@link ApiFuzz}).
  */
@@ -139,6 +144,29 @@ class GradientFlowApiFuzzTest {
                             return List.of(c.solveMoments(h.spd(3), h.uniform(0, 1), RungeKutta4.of(0.05)),
                                     c.risk(h.matrix(1, 2)));
                         }),
+                // growthRates documents +Infinity when q^(1/dt) leaves the double range (a hostile tiny dt)
+                entry("SnapshotTransitions.fit/descendants/ancestors/interpolate", INPUTS + ", times, snapshots, "
+                        + "masses, solver, epsilon, maxIterations, x, rho, refinements, priorGrowth, priorGrowth[0], "
+                        + "series, cellMass, t, n, rng", h -> {
+                    // one hostile part at a time (mostly): a call with every part drawn hostile is always rejected
+                    SnapshotSeries series = SnapshotSeries.of(new double[] {0, h.chance(0.2) ? h.uniform(0.5, 2) : 1},
+                            List.of(h.cloud(5, 2), h.cloud(4, 2)),
+                            h.chance(0.2) ? h.weights(2) : new double[] {1, 1.5});
+                    SnapshotTransitions transitions = SnapshotTransitions.of(SinkhornSolver.of(h.scalar(1))
+                            .withMaxIterations(h.chance(0.2) ? h.count(1, 300) : 300));
+                    if (h.chance(0.5)) {
+                        transitions = transitions.withMarginalRelaxation(h.scalar(1))
+                                .withGrowthRefinements(h.chance(0.9) ? 1 : -1);
+                    }
+                    SnapshotTransitionsResult fit = transitions.fit(series, h.chance(0.8) ? null
+                            : java.util.Collections.singletonList(h.chance(0.5) ? h.weights(5) : h.numbers(5)));
+                    return List.of(fit, fit.descendants(0, h.chance(0.8) ? new double[] {1, 0, 1, 0, 1}
+                                    : h.numbers(5), 1),
+                            fit.ancestors(1, h.chance(0.8) ? new double[] {0, 1, 1, 0} : h.numbers(4), 0),
+                            fit.interpolate(h.chance(0.8) ? 0.5 : h.uniform(0, 0.5),
+                                    h.chance(0.8) ? 10 : (int) h.count(1, 20), h.rng()).flatPoints(),
+                            fit.growthRates(0));
+                }).allowingInfinity("result[4]"),
                 entry("ResidualNetwork.train", INPUTS + ", z, y, m, learningRate, steps, parameters, h, layers", h -> {
                     int d = 2;
                     int width = 3;
