@@ -77,12 +77,13 @@ public final class PotentialRecovery {
     }
 
     /**
-     * A recovery in {@code basis} with couplings from {@code solver} (its epsilon is in units of \( |x - y|^2 \)).
+     * A recovery in {@code basis} with couplings from {@code sinkhorn} (its epsilon is in units of \( |x - y|^2 \)).
      *
      * @throws IllegalArgumentException if an argument is null
      */
-    public static PotentialRecovery of(PotentialBasis basis, SinkhornSolver solver) {
-        return new PotentialRecovery(Arguments.notNull("basis", basis), Arguments.notNull("solver", solver), 0, false);
+    public static PotentialRecovery of(PotentialBasis basis, SinkhornSolver sinkhorn) {
+        return new PotentialRecovery(Arguments.notNull("basis", basis), Arguments.notNull("sinkhorn", sinkhorn), 0,
+                false);
     }
 
     /** The basis of the potential. */
@@ -96,13 +97,13 @@ public final class PotentialRecovery {
     }
 
     /** The Sinkhorn solver of the couplings. */
-    public SinkhornSolver solver() {
+    public SinkhornSolver sinkhorn() {
         return solver;
     }
 
     /** The same recovery with another coupling solver. @throws IllegalArgumentException if null */
-    public PotentialRecovery withSolver(SinkhornSolver solver) {
-        return new PotentialRecovery(basis, Arguments.notNull("solver", solver), diffusion, diffusionEstimated);
+    public PotentialRecovery withSinkhorn(SinkhornSolver sinkhorn) {
+        return new PotentialRecovery(basis, Arguments.notNull("sinkhorn", sinkhorn), diffusion, diffusionEstimated);
     }
 
     /** The known diffusion coefficient \( D \) (used when {@link #diffusionEstimated()} is false). */
@@ -221,7 +222,8 @@ public final class PotentialRecovery {
         System.arraycopy(sol, 0, theta, 0, p);
         double dHat = estimate ? Math.max(0, sol[p]) : diffusion;
         Arguments.finiteResult("series", "the fitted coefficients", theta);
-        double residual = residual(theta, dHat, ys, ws, rs, ss, (int) done, d, p);
+        double residual = Arguments.finiteResult("series", "the residual",
+                residual(theta, dHat, ys, ws, rs, ss, (int) done, d, p));
         Convergence conv = Convergence.tested(done, worst, solver.tolerance(), stopped);
         return new PotentialFitResult(basis, theta, dHat, estimate, residual, ridge[0], conv);
     }
