@@ -22,7 +22,7 @@ import org.measureflow.gradientflow.particles.Langevin;
  *
  * @param basis              the basis \( \phi_1..\phi_p \)
  * @param theta              the coefficients \( \theta \) (copied in and out)
- * @param diffusion          \( D \): the known value, or the least-squares estimate (0 if that came out negative)
+ * @param diffusion          \( D \): the known value, or the least-squares estimate under \( D \ge 0 \)
  * @param diffusionEstimated whether \( D \) was estimated
  * @param residual           the root mean square over intervals of the JKO condition's residual,
  *                           \( \bigl(\frac{1}{K-1}\sum_k\sum_j b_j|\nabla V_\theta(y_j) + D\,s(y_j) - r_j|^2\bigr)^{1/2} \),

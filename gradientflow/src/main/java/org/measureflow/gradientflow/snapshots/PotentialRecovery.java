@@ -38,8 +38,8 @@ import org.measureflow.ot.sinkhorn.SinkhornSolver;
  * is the Gaussian kernel density score of {@link ScoreParticleField} (bandwidth by Silverman's rule
  * \( h = \bar\sigma\,(4/((d+2) n_{\mathrm{eff}}))^{1/(d+4)} \), \( \bar\sigma^2 \) the mean coordinate variance,
  * \( n_{\mathrm{eff}} = 1/\sum b_j^2 \)): a relative bias \( O(h^2/\sigma^2) \) in the score, cost
- * \( O(m^2 d) \) per snapshot (always paid: the reported residual uses it); a negative least-squares \( D \) is
- * reported as 0.
+ * \( O(m^2 d) \) per snapshot (always paid: the reported residual uses it); when the least-squares \( D \) is
+ * negative, the fit is that of the constraint \( D \ge 0 \): \( D = 0 \) and \( \theta \) refitted without the score.
  *
  * <p><b>Entropic correction.</b> The barycentric projection of an entropic plan (cost \( |x - y|^2 \), not halved,
  * regularisation \( \varepsilon \)) is blurred: \( T_\varepsilon(y) = T(y) + \tfrac{\varepsilon}{4}\nabla\log\rho_{k+1}(y)
@@ -218,13 +218,24 @@ public final class PotentialRecovery {
         }
         double[] ridge = new double[1];
         double[] sol = solveNormal(normal, rhs, q, ridge);
-        double[] theta = new double[p];
-        System.arraycopy(sol, 0, theta, 0, p);
-        double dHat = estimate ? Math.max(0, sol[p]) : diffusion;
+        double dHat = estimate ? sol[p] : diffusion;
+        if (estimate && !(dHat >= 0)) {
+            // the convex least squares under D >= 0: its minimum is on the boundary D = 0, i.e. the leading block
+            double[] block = new double[p * p];
+            for (int l = 0; l < p; l++) {
+                System.arraycopy(normal, l * q, block, l * p, p);
+            }
+            ridge[0] = 0;
+            sol = solveNormal(block, java.util.Arrays.copyOf(rhs, p), p, ridge);
+            dHat = 0;
+        }
+        double[] theta = java.util.Arrays.copyOf(sol, p);
         Arguments.finiteResult("series", "the fitted coefficients", theta);
         double residual = Arguments.finiteResult("series", "the residual",
                 residual(theta, dHat, ys, ws, rs, ss, (int) done, d, p));
-        Convergence conv = Convergence.tested(done, worst, solver.tolerance(), stopped);
+        Convergence conv = stopped
+                ? new Convergence(done, worst, solver.tolerance(), org.measureflow.core.iteration.Termination.STOPPED)
+                : Convergence.tested(done, worst, solver.tolerance(), false);
         return new PotentialFitResult(basis, theta, dHat, estimate, residual, ridge[0], conv);
     }
 

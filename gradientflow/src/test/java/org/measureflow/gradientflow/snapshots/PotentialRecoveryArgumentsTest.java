@@ -69,6 +69,22 @@ class PotentialRecoveryArgumentsTest {
     }
 
     @Test
+    void anObserverThatStopsAfterTheFirstIntervalGetsAStoppedFitOfThatInterval() {
+        SnapshotSeries two = smallSeries(2);
+        SnapshotSeries three = SnapshotSeries.of(new double[] {0, 0.5, 1},
+                List.of(two.snapshot(0), two.snapshot(1), two.snapshot(0)));
+        PotentialRecovery r = PotentialRecovery.of(PotentialBasis.polynomial(2, 2), SOLVER).withDiffusion(0.1);
+        PotentialFitResult stopped = r.fit(three, status -> false);
+        assertEquals(1, stopped.iterations());
+        assertEquals(org.measureflow.core.iteration.Termination.STOPPED, stopped.termination());
+        assertTrue(stopped.toString().contains("NOT CONVERGED: stopped"), stopped.toString());
+        // the first interval alone is the two-snapshot series
+        assertArrayEquals(r.fit(two).theta(), stopped.theta(), 0.0);
+        PotentialFitResult estimated = r.withDiffusionEstimated(true).fit(three);
+        assertTrue(estimated.diffusion() >= 0 && estimated.diffusionEstimated(), estimated.toString());
+    }
+
+    @Test
     void polynomialBasisHasTheMonomialsWithTheirGradientsAndLaplacians() {
         PotentialBasis basis = PotentialBasis.polynomial(2, 3);
         // binomial(2 + 3, 3) - 1 = 9 monomials: x1, x2, x1^2, x1 x2, x2^2, x1^3, x1^2 x2, x1 x2^2, x2^3
