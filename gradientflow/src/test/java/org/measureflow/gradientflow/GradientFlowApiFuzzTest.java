@@ -31,6 +31,9 @@ import org.measureflow.gradientflow.particles.ImplicitParticleStep;
 import org.measureflow.gradientflow.particles.Langevin;
 import org.measureflow.gradientflow.particles.ParticleGradientFlow;
 import org.measureflow.gradientflow.particles.ScoreParticleField;
+import org.measureflow.gradientflow.snapshots.PotentialBasis;
+import org.measureflow.gradientflow.snapshots.PotentialFitResult;
+import org.measureflow.gradientflow.snapshots.PotentialRecovery;
 import org.measureflow.gradientflow.snapshots.SnapshotSeries;
 import org.measureflow.gradientflow.snapshots.SnapshotTransitions;
 import org.measureflow.gradientflow.snapshots.SnapshotTransitionsResult;
@@ -119,6 +122,19 @@ class GradientFlowApiFuzzTest {
                 entry("ScoreParticleField.fokkerPlanck", INPUTS + ", bandwidth, drift, integrator, step, t0, t1, y",
                         h -> RungeKutta4.of(0.05).advect(h.cloud(5, 2), ScoreParticleField.fokkerPlanck(h.scalar(1),
                                 h.scalar(0.5), energy(h)), 0, h.uniform(0, 0.5))).allowing(IllegalStateException.class),
+                entry("PotentialRecovery.fit/simulate", INPUTS + ", x, y, series, times, snapshots, basis, sinkhorn, "
+                        + "epsilon, maxIterations, width, centres, start, t0, integrator, step, rng", h -> {
+                            SnapshotSeries series = SnapshotSeries.of(new double[] {0, h.scalar(0.5)},
+                                    List.of(h.cloud(6, 2), h.cloud(5, 2)));
+                            PotentialBasis basis = h.chance(0.5) ? PotentialBasis.polynomial(2, 2)
+                                    : PotentialBasis.radial(h.cloud(3, 2).toArray(), h.scalar(1));
+                            PotentialFitResult fit = PotentialRecovery.of(basis,
+                                            SinkhornSolver.of(h.scalar(0.1)).withMaxIterations(h.count(1, 300)))
+                                    .withDiffusion(h.chance(0.5) ? 0 : h.scalar(0.1))
+                                    .withDiffusionEstimated(h.chance(0.3)).fit(series);
+                            return List.of(fit, fit.simulate(h.cloud(4, 2), 0, new double[] {h.uniform(0, 0.2)},
+                                    EulerMaruyama.of(h.scalar(0.05)), h.rng()).get(0).flatPoints());
+                        }),
                 entry("TwoLayerNetwork/TwoLayerRisk", INPUTS + ", x, y, neurons, data, activation, scaling", h -> {
                     RegressionData data = RegressionData.fromFlat(h.numbers(8), 2, h.numbers(4));
                     TwoLayerNetwork net = TwoLayerNetwork.of(h.cloud(6, 4), Activation.TANH,
