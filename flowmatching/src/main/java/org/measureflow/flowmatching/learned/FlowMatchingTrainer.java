@@ -34,6 +34,9 @@ import org.measureflow.flowmatching.interpolant.LinearInterpolant;
  * </ul>
  * Every random number (initial weights, batches, times, stochastic couplings) comes from the generator passed to
  * {@link #train}: the same generator state gives the same bits, on one core or two.
+ *
+ * <p>{@link #train(double[], List, RandomGenerator)} fits one field across several snapshots instead of from a
+ * latent to data (multi-marginal flow matching, survey section 5.4), with the same network, budget and coupling.
  */
 public final class FlowMatchingTrainer {
     private final int hiddenWidth;

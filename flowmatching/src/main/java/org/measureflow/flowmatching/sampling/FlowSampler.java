@@ -65,7 +65,8 @@ public final class FlowSampler {
      * @param times      increasing times in \( [0, 1] \), at least one (copied)
      * @return the clouds at {@code times}, entry 0 being {@code start}, with the weights of {@code start}
      * @throws IllegalArgumentException on null arguments, an empty {@code times}, times outside \( [0, 1] \) or not
-     *                                  strictly increasing, or a cloud of another dimension than the field's
+     *                                  strictly increasing, or as {@link #sample(VectorField, ParticleMeasure,
+     *                                  OdeIntegrator, double, double, StepObserver)} on an interval
      */
     public static List<ParticleMeasure> marginals(VectorField field, ParticleMeasure start, OdeIntegrator integrator,
                                                   double[] times) {
