@@ -3,6 +3,7 @@ package org.measureflow.flowmatching;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.measureflow.testing.ApiFuzz.entry;
 
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -74,6 +75,28 @@ class FlowMatchingApiFuzzTest {
                                         Coupling.sinkhorn(SinkhornSolver.of(0.5).withMaxIterations(500))))
                                 .train(h.gaussian(2), PointSampler.of(h.cloud(6, 2)), h.rng())
                                 .lossHistory())
+                        .allowing(IllegalStateException.class),
+                entry("FlowMatchingTrainer.train(times, snapshots)", INPUTS + ", times, snapshots, steps, batchSize, "
+                        + "hiddenWidth, learningRate, rng, coupling, epsilon", h -> {
+                    double[] times = h.numbers(3);
+                    if (times != null && h.chance(0.7)) {
+                        Arrays.sort(times);
+                    }
+                    return FlowMatchingTrainer.withDefaults().withSteps(Math.min(h.count(1, 4), 4))
+                            .withBatchSize(Math.min(h.size(8), 8)).withHiddenWidth(8).withHiddenLayers(1)
+                            .withLearningRate(h.scalar(1e-3))
+                            .withCoupling(h.choose(Coupling.independent(), Coupling.exactOt(),
+                                    Coupling.sinkhorn(SinkhornSolver.of(0.5).withMaxIterations(500))))
+                            .train(times, Arrays.asList(h.cloud(6, 2), h.cloud(5, 2),
+                                    h.chance(0.1) ? h.cloud(4, 3) : h.cloud(4, 2)), h.rng())
+                            .training().lossHistory();
+                })
+                        .allowing(IllegalStateException.class),
+                entry("FlowSampler.marginals", INPUTS + ", field, start, integrator, times", h -> {
+                    double[] times = h.chance(0.7) ? new double[]{0, h.uniform(0, 1), 1} : h.numbers(3);
+                    return FlowSampler.marginals(GaussianFlowMatchingField.of(h.gaussian(2), h.gaussian(2)),
+                            h.cloud(4, 2), RungeKutta4.of(0.25), times).get(0).flatPoints();
+                })
                         .allowing(IllegalStateException.class),
                 entry("FlowSampler.sample", INPUTS + ", field, integrator, observer", h -> FlowSampler.sample(
                         GaussianFlowMatchingField.of(h.gaussian(2), h.gaussian(2)), h.cloud(4, 2), RungeKutta4.of(0.25),

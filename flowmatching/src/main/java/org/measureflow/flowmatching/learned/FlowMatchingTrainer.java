@@ -1,6 +1,7 @@
 package org.measureflow.flowmatching.learned;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 import org.measureflow.core.Arguments;
@@ -8,6 +9,7 @@ import org.measureflow.core.TextSummary;
 import org.measureflow.core.iteration.Convergence;
 import org.measureflow.core.iteration.IterationObserver;
 import org.measureflow.core.iteration.IterationStatus;
+import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.core.measure.PointSampler;
 import org.measureflow.core.nn.Activation;
 import org.measureflow.flowmatching.coupling.Coupling;
@@ -32,6 +34,9 @@ import org.measureflow.flowmatching.interpolant.LinearInterpolant;
  * </ul>
  * Every random number (initial weights, batches, times, stochastic couplings) comes from the generator passed to
  * {@link #train}: the same generator state gives the same bits, on one core or two.
+ *
+ * <p>{@link #train(double[], List, RandomGenerator)} fits one field across several snapshots instead of from a
+ * latent to data (multi-marginal flow matching, survey section 5.4), with the same network, budget and coupling.
  */
 public final class FlowMatchingTrainer {
     private final int hiddenWidth;
@@ -225,6 +230,179 @@ public final class FlowMatchingTrainer {
         Arguments.sameDimension("data", data.dimension(), d, "latent");
         int batch = batchSize;
         Arguments.product("batchSize * (d + 1)", batch, d + 1);
+        double[] x0 = new double[batch * d];
+        double[] x1 = new double[x0.length];
+        return run(d, (random, inputs, targets) -> {
+            latent.sample(batch, random, x0);
+            data.sample(batch, random, x1);
+            checkDrawn("latent", x0);
+            checkDrawn("data", x1);
+            int[] pi = coupling.pair(x0, x1, batch, d, random);
+            pairsAtRandomTimes(x0, x1, pi, batch, d, random, inputs, targets);
+        }, interpolant, rng, observer);
+    }
+
+    /**
+     * Multi-marginal flow matching (Tong et al. 2023, MMOT-CFM; survey section 5.4): one field over the whole time
+     * range of \( K \ge 2 \) snapshots \( \mu_0, \dots, \mu_{K-1} \) observed at times
+     * \( t_0 \lt \dots \lt t_{K-1} \). Time is rescaled to \( \tau = (t - t_0)/(t_{K-1} - t_0) \in [0, 1] \),
+     * the knots \( \tau_k \) of a {@link org.measureflow.flowmatching.interpolant.PiecewiseLinearInterpolant}, and
+     * the network \( v_\theta(\tau, x) \) is fitted by
+     * \[ \min_\theta\ \sum_{k=0}^{K-2}\ \mathbb{E}_{\tau \sim U[\tau_k, \tau_{k+1}],\,(X_k, X_{k+1}) \sim
+     *    \pi_k}\ \Big|v_\theta\big(\tau, (1 - s) X_k + s X_{k+1}\big) - \frac{X_{k+1} - X_k}{\tau_{k+1} -
+     *    \tau_k}\Big|^2, \qquad s = \frac{\tau - \tau_k}{\tau_{k+1} - \tau_k}, \]
+     * the loss of survey eq. 8 for the piecewise-linear path, whose minimiser is, at each \( \tau \), the
+     * conditional expectation of the path's velocity given \( X_\tau \) (Prop. 3.1 on each segment). Its flow
+     * carries \( \mu_0 \) through (approximately, up to the fit) \( \mu_k \) at \( \tau_k \) when each
+     * \( \pi_k \) is a coupling of \( \mu_k \) and \( \mu_{k+1} \). Each step splits the batch into \( K - 1 \)
+     * segment batches of equal size (\( \lfloor B/(K-1) \rfloor \), the first \( B \bmod (K-1) \) one more),
+     * draws each from its two snapshots by resampling ({@link PointSampler#of(ParticleMeasure)}, so weights count),
+     * pairs them with this trainer's {@link #coupling()} (independent, or minibatch OT between consecutive snapshots
+     * as in MMOT-CFM), and draws one \( \tau \) per pair uniformly on its segment.
+     *
+     * <p>The field is in the rescaled clock: it is sampled by {@link org.measureflow.flowmatching.sampling.FlowSampler}
+     * on \( [0, 1] \) (the marginals at every snapshot time by
+     * {@link org.measureflow.flowmatching.sampling.FlowSampler#marginals}), and the velocity in the original time is
+     * \( v_\theta(\tau, x)/(t_{K-1} - t_0) \). This trainer's {@link #interpolant()} does not apply here; the
+     * field is attached to the {@link LinearInterpolant}, the interpolant of each segment in its own clock \( s \).
+     *
+     * @param times     the observation times \( t_0 \lt \dots \lt t_{K-1} \), finite, strictly increasing, as many
+     *                  as snapshots (copied)
+     * @param snapshots the point clouds \( \mu_k \), at least two, of one dimension, coordinates within
+     *                  \( 10^{150} \)
+     * @param rng       the source of every random number of the run
+     * @return the trained field in the rescaled clock, the times and the loss history
+     * @throws IllegalArgumentException on null arguments or elements, fewer than two snapshots, as many times as
+     *                                  snapshots not given, times not strictly increasing (or too close to tell apart
+     *                                  once rescaled), snapshots of different dimensions, a coordinate beyond
+     *                                  \( 10^{150} \) or squared distances beyond \( 10^{300} \), a batch smaller
+     *                                  than \( K - 1 \), or target velocities beyond \( 10^{150} \)
+     * @throws IllegalStateException    if the loss stops being finite (the learning rate is too large)
+     */
+    public SnapshotTrainingResult train(double[] times, List<ParticleMeasure> snapshots, RandomGenerator rng) {
+        return train(times, snapshots, rng, IterationObserver.none());
+    }
+
+    /**
+     * {@link #train(double[], List, RandomGenerator)}, reporting every step to {@code observer} with the minibatch
+     * loss as error and {@code step / steps} as the fraction done; a {@code false} from the observer stops the run
+     * after that step ({@link org.measureflow.core.iteration.Termination#STOPPED}).
+     *
+     * @param times     the observation times, strictly increasing
+     * @param snapshots the point clouds, at least two, of one dimension
+     * @param rng       the source of every random number of the run
+     * @param observer  called after every step
+     * @return the trained field in the rescaled clock, the times and the loss history
+     * @throws IllegalArgumentException as {@link #train(double[], List, RandomGenerator)}
+     * @throws IllegalStateException    if the loss stops being finite
+     */
+    public SnapshotTrainingResult train(double[] times, List<ParticleMeasure> snapshots, RandomGenerator rng,
+                                        IterationObserver observer) {
+        Arguments.finite("times", times);
+        Arguments.notNull("snapshots", snapshots);
+        Arguments.notNull("rng", rng);
+        Arguments.notNull("observer", observer);
+        ParticleMeasure[] clouds = Arguments.noNulls("snapshots", snapshots.toArray(new ParticleMeasure[0]));
+        int count = Arguments.atLeast("snapshots (count)", clouds.length, 2);
+        Arguments.length("times", times.length, count);
+        int d = clouds[0].dimension();
+        double largest = 0;
+        for (int k = 0; k < count; k++) {
+            Arguments.sameDimension("snapshots[" + k + "]", clouds[k].dimension(), d, "snapshots[0]");
+            double[] flat = clouds[k].flatPoints();
+            checkDrawn("snapshots[" + k + "]", flat);
+            for (double v : flat) {
+                largest = Math.max(largest, Math.abs(v));
+            }
+        }
+        double[] knots = rescaled(times);
+        double shortest = 1;
+        for (int k = 1; k < count; k++) {
+            shortest = Math.min(shortest, knots[k] - knots[k - 1]);
+        }
+        if (4.0 * d * largest * largest > 1e300) {
+            // the couplings' squared distances are bounded by 4 d max|x|^2; no Arguments rule for that bound
+            throw new IllegalArgumentException("snapshots: coordinates up to " + largest + " in dimension " + d
+                    + " give squared distances up to 4 d max|x|^2 = " + 4.0 * d * largest * largest
+                    + ", beyond the 1e300 the couplings accept (standardise the data)");
+        }
+        double fastest = 2 * largest / shortest;
+        if (!(fastest <= 1e150)) {
+            // the loss squares the target velocities; no Arguments rule for that bound
+            throw new IllegalArgumentException("times: the target velocities reach 2 max|x| / min(tau_{k+1} - tau_k) = "
+                    + fastest + " (times close together relative to their range); beyond 1e150 their squares "
+                    + "overflow");
+        }
+        int segments = count - 1;
+        int batch = batchSize;
+        Arguments.atLeast("batchSize (one pair per segment at least)", batch, segments);
+        PointSampler[] samplers = new PointSampler[count];
+        for (int k = 0; k < count; k++) {
+            samplers[k] = PointSampler.of(clouds[k]);
+        }
+        int widest = batch / segments + (batch % segments == 0 ? 0 : 1);
+        double[] xa = new double[Arguments.product("batchSize * d", widest, d)];
+        double[] xb = new double[xa.length];
+        TrainingResult training = run(d, (random, inputs, targets) -> {
+            int row = 0;
+            for (int k = 0; k < segments; k++) {
+                int m = batch / segments + (k < batch % segments ? 1 : 0);
+                samplers[k].sample(m, random, xa);
+                samplers[k + 1].sample(m, random, xb);
+                int[] pi = coupling.pair(xa, xb, m, d, random);
+                double lo = knots[k];
+                double width = knots[k + 1] - lo;
+                for (int i = 0; i < m; i++, row++) {
+                    double s = random.nextDouble();
+                    int j = pi[i];
+                    for (int c = 0; c < d; c++) {
+                        double u0 = xa[i * d + c];
+                        double u1 = xb[j * d + c];
+                        inputs[row * (d + 1) + c] = (1 - s) * u0 + s * u1;
+                        targets[row * d + c] = (u1 - u0) / width;
+                    }
+                    inputs[row * (d + 1) + d] = lo + s * width;
+                }
+            }
+        }, LinearInterpolant.instance(), rng, observer);
+        return new SnapshotTrainingResult(training, times);
+    }
+
+    /**
+     * The knots \( \tau_k = (t_k - t_0)/(t_{K-1} - t_0) \), checked strictly increasing both before and after the
+     * rescaling (times that differ by less than the rounding of the range collapse).
+     */
+    private static double[] rescaled(double[] times) {
+        int last = times.length - 1;
+        double span = Arguments.finiteResult("times", "t_{K-1} - t_0", times[last] - times[0]);
+        double[] knots = new double[times.length];
+        for (int k = 0; k <= last; k++) {
+            knots[k] = (times[k] - times[0]) / span;
+            if (k > 0 && !(times[k] > times[k - 1] && knots[k] > knots[k - 1])) {
+                // no Arguments rule for an increasing sequence
+                throw new IllegalArgumentException("times must be strictly increasing (and distinct once rescaled to "
+                        + "[0, 1]), got times[" + (k - 1) + "] = " + times[k - 1] + " and times[" + k + "] = "
+                        + times[k]);
+            }
+        }
+        knots[last] = 1;
+        return knots;
+    }
+
+    /** Fills one batch of network inputs \( (x, t) \) and regression targets. */
+    @FunctionalInterface
+    private interface BatchFiller {
+        void fill(RandomGenerator rng, double[] inputs, double[] targets);
+    }
+
+    /**
+     * The training loop shared by both problems: a new network initialised from {@code rng}, then {@link #steps}
+     * Adam steps on the batches {@code filler} makes.
+     */
+    private TrainingResult run(int d, BatchFiller filler, Interpolant fieldInterpolant, RandomGenerator rng,
+                               IterationObserver observer) {
+        int batch = batchSize;
+        Arguments.product("batchSize * (d + 1)", batch, d + 1);
         Arguments.atMost("steps (one loss per step is kept)", steps, Integer.MAX_VALUE - 8);
         int[] sizes = new int[hiddenLayers + 2];
         sizes[0] = d + 1;
@@ -236,8 +414,6 @@ public final class FlowMatchingTrainer {
         Mlp model = Mlp.sharing(sizes, activation, theta);
         MlpSquaredErrorGradient lossGradient = MlpSquaredErrorGradient.of(model, batch);
         Adam adam = new Adam(theta.length, learningRate);
-        double[] x0 = new double[batch * d];
-        double[] x1 = new double[batch * d];
         double[] inputs = new double[batch * (d + 1)];
         double[] targets = new double[batch * d];
         double[] gradient = new double[theta.length];
@@ -246,12 +422,7 @@ public final class FlowMatchingTrainer {
         long done = 0;
         boolean stopped = false;
         for (long step = 1; step <= steps; step++) {
-            latent.sample(batch, rng, x0);
-            data.sample(batch, rng, x1);
-            checkDrawn("latent", x0);
-            checkDrawn("data", x1);
-            int[] pi = coupling.pair(x0, x1, batch, d, rng);
-            pairsAtRandomTimes(x0, x1, pi, batch, d, rng, inputs, targets);
+            filler.fill(rng, inputs, targets);
             double loss = lossGradient.lossAndGradient(inputs, targets, batch, gradient);
             if (!Double.isFinite(loss)) {
                 throw new IllegalStateException("training diverged at step " + step + " (loss = " + loss
@@ -266,7 +437,7 @@ public final class FlowMatchingTrainer {
             }
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
-        MlpVelocityField field = MlpVelocityField.of(Mlp.of(sizes, activation, theta), interpolant);
+        MlpVelocityField field = MlpVelocityField.of(Mlp.of(sizes, activation, theta), fieldInterpolant);
         double[] losses = done == steps ? history : Arrays.copyOf(history, (int) done);
         return new TrainingResult(field, losses, done * batch, seconds,
                 Convergence.completed(done, losses[losses.length - 1], stopped));

@@ -1,5 +1,8 @@
 package org.measureflow.flowmatching.sampling;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.measureflow.core.Arguments;
 import org.measureflow.core.field.VectorField;
 import org.measureflow.core.measure.ParticleMeasure;
@@ -46,6 +49,46 @@ public final class FlowSampler {
         ParticleFlowResult flow = integrator.advect(latent, field.onParticles(), t0, t1, observer);
         IntegrationResult r = flow.integration();
         return new SampleResult(flow.measure(), r.evaluations(), r);
+    }
+
+    /**
+     * The clouds along the flow at several times: {@code start} placed at {@code times[0]} and pushed along
+     * \( \dot x = v_t(x) \) through {@code times[1]}, ..., {@code times[K-1]}, one integration per interval
+     * \( [t_{k-1}, t_k] \) started from the cloud at \( t_{k-1} \) (so the stops are exact, not interpolated). With
+     * a field of multi-marginal flow matching ({@link org.measureflow.flowmatching.learned.SnapshotTrainingResult})
+     * and its knots as {@code times}, entry \( k \) is the model of snapshot \( k \) when {@code start} is drawn
+     * from snapshot 0.
+     *
+     * @param field      the field
+     * @param start      the cloud at {@code times[0]}
+     * @param integrator the integrator of each interval
+     * @param times      increasing times in \( [0, 1] \), at least one (copied)
+     * @return the clouds at {@code times}, entry 0 being {@code start}, with the weights of {@code start}
+     * @throws IllegalArgumentException on null arguments, an empty {@code times}, times outside \( [0, 1] \) or not
+     *                                  strictly increasing, or as {@link #sample(VectorField, ParticleMeasure,
+     *                                  OdeIntegrator, double, double, StepObserver)} on an interval
+     */
+    public static List<ParticleMeasure> marginals(VectorField field, ParticleMeasure start, OdeIntegrator integrator,
+                                                  double[] times) {
+        Arguments.notNull("field", field);
+        Arguments.notNull("start", start);
+        Arguments.notNull("integrator", integrator);
+        double[] stops = Arguments.nonEmpty("times", times).clone();
+        for (int k = 0; k < stops.length; k++) {
+            checkTime("times[" + k + "]", stops[k]);
+            if (k > 0 && !(stops[k] > stops[k - 1])) {
+                // no Arguments rule for an increasing sequence
+                throw new IllegalArgumentException("times must be strictly increasing, got times[" + (k - 1) + "] = "
+                        + stops[k - 1] + " and times[" + k + "] = " + stops[k]);
+            }
+        }
+        List<ParticleMeasure> clouds = new ArrayList<>(stops.length);
+        clouds.add(start);
+        for (int k = 1; k < stops.length; k++) {
+            clouds.add(sample(field, clouds.get(k - 1), integrator, stops[k - 1], stops[k], StepObserver.none())
+                    .samples());
+        }
+        return List.copyOf(clouds);
     }
 
     /**
