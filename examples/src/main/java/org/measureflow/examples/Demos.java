@@ -20,6 +20,7 @@ public final class Demos {
                 new OtBenamouBrenierDemo(),
                 new FlowMatchingDemo(),
                 new GradientFlowDemo(),
+                new TrajectoriesDemo(),
                 new MeanFieldDemo(),
                 new TransformerDemo());
     }

@@ -55,6 +55,7 @@ public final class Mflow implements Runnable {
         cl.addSubcommand(new org.measureflow.examples.cli.OtCommand());
         cl.addSubcommand(new org.measureflow.examples.cli.FlowMatchCommand());
         cl.addSubcommand(new org.measureflow.examples.cli.GradientFlowCommand());
+        cl.addSubcommand(new org.measureflow.examples.cli.TrajectoriesCommand());
         cl.addSubcommand(new org.measureflow.examples.cli.TransformerCommand());
         return StrictParsing.apply(cl);
     }
