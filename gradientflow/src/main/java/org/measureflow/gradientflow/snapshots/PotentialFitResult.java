@@ -56,7 +56,12 @@ public record PotentialFitResult(PotentialBasis basis, double[] theta, double di
         return theta.clone();
     }
 
-    /** The fitted potential \( V_\theta \) (usable in {@link PotentialEnergy} and the particle flows). */
+    /**
+     * The fitted potential \( V_\theta \), usable in {@link PotentialEnergy} and the particle flows; for the
+     * Fokker&ndash;Planck flow on a grid, the entropic JKO scheme of the fitted model is
+     * {@code EntropicJko.of(tau, epsilon).flow(rho, energy, steps)} with
+     * {@code energy = InternalEnergy.entropy(diffusion()).plus(PotentialEnergy.of(potential()))}.
+     */
     public Potential potential() {
         return basis.potential(theta);
     }

@@ -80,6 +80,38 @@ class PotentialRecoveryDoubleWellTest {
     }
 
     @Test
+    void aRadialBasisAlsoPutsTheMinimaAtTheWells() {
+        List<ParticleMeasure> all = snapshots(new SplittableRandom(7));
+        double[][] centres = new double[21][];
+        for (int i = 0, at = 0; i < 7; i++) {
+            for (int j = 0; j < 3; j++) {
+                centres[at++] = new double[] {-1.5 + 0.5 * i, -0.5 + 0.5 * j};
+            }
+        }
+        PotentialFitResult fit = PotentialRecovery.of(PotentialBasis.radial(centres, 0.5),
+                SinkhornSolver.of(0.01).withTolerance(1e-7)).withDiffusion(D).fit(SnapshotSeries.of(TIMES, all));
+        System.out.println("double well, radial basis: " + fit);
+        for (double side : new double[] {-1, 1}) {
+            double[] x = descend(fit, side);
+            System.out.println("double well, radial basis: minimum near " + side + ": " + x[0] + ", " + x[1]);
+            // the bumps (width 0.5, spacing 0.5) resolve the wells to a fraction of their spacing
+            assertTrue(Math.abs(x[0] - side) <= 0.15 && Math.abs(x[1]) <= 0.15,
+                    "minimum " + x[0] + ", " + x[1] + " for the well at " + side);
+        }
+    }
+
+    /** Gradient descent on the fitted potential from (0.6 side, 0.2). */
+    private static double[] descend(PotentialFitResult fit, double side) {
+        double[] x = {0.6 * side, 0.2};
+        for (int it = 0; it < 20_000; it++) {
+            double[] g = fit.gradient(x);
+            x[0] -= 0.01 * g[0];
+            x[1] -= 0.01 * g[1];
+        }
+        return x;
+    }
+
+    @Test
     void recoveredMinimaAreAtTheWellsAndTheFittedModelPredictsTheHeldOutSnapshotBetterThanItsNeighbours() {
         List<ParticleMeasure> all = snapshots(new SplittableRandom(7));
         List<ParticleMeasure> train = new ArrayList<>(all);
@@ -98,12 +130,7 @@ class PotentialRecoveryDoubleWellTest {
 
         // minima: Newton-free descent from each side; the wells are at (+-1, 0)
         for (double side : new double[] {-1, 1}) {
-            double[] x = {0.6 * side, 0.2};
-            for (int it = 0; it < 20_000; it++) {
-                double[] g = fit.gradient(x);
-                x[0] -= 0.01 * g[0];
-                x[1] -= 0.01 * g[1];
-            }
+            double[] x = descend(fit, side);
             double[] g = fit.gradient(x);
             System.out.println("double well: minimum near " + side + ": " + x[0] + ", " + x[1] + " (|grad| "
                     + Math.hypot(g[0], g[1]) + ")");
