@@ -104,7 +104,7 @@ public final class OtCommand extends FileCommand {
     @Option(names = "--kernel", paramLabel = "K", defaultValue = "auto",
             description = "How Sinkhorn applies the kernel of the clouds: auto (default: stored when the n x m "
                     + "matrices fit in a quarter of the heap, else multiscale for epsilon below 5%% of the squared "
-                    + "diameter, else online), stored, online, multiscale.")
+                    + "diameter in dimension up to 3, else online), stored, online, multiscale.")
     private String kernel;
 
     @Option(names = "--weighted", description = "Without a header, read the last column as weights.")

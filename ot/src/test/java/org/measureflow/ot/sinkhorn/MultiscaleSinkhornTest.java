@@ -201,10 +201,15 @@ class MultiscaleSinkhornTest {
     void theAutomaticChoiceFollowsTheHeapAndEpsilon() {
         long gigabyte = 1L << 30;
         assertEquals(SinkhornSolver.PointCloudKernel.STORED,
-                SinkhornSolver.PointCloudKernel.choose(4000, 4000, 100, 0.01, 6 * gigabyte));
+                SinkhornSolver.PointCloudKernel.choose(4000, 4000, 2, 100, 0.01, 6 * gigabyte));
         assertEquals(SinkhornSolver.PointCloudKernel.MULTISCALE,
-                SinkhornSolver.PointCloudKernel.choose(100_000, 100_000, 100, 0.01, 6 * gigabyte));
+                SinkhornSolver.PointCloudKernel.choose(100_000, 100_000, 2, 100, 0.01, 6 * gigabyte));
+        assertEquals(SinkhornSolver.PointCloudKernel.MULTISCALE,
+                SinkhornSolver.PointCloudKernel.choose(100_000, 100_000, 3, 100, 0.01, 6 * gigabyte));
+        // the cells cut three coordinates at most: in 10 dimensions they cannot prune, so the online kernel
         assertEquals(SinkhornSolver.PointCloudKernel.ONLINE,
-                SinkhornSolver.PointCloudKernel.choose(100_000, 100_000, 100, 10, 6 * gigabyte));
+                SinkhornSolver.PointCloudKernel.choose(100_000, 100_000, 10, 100, 0.01, 6 * gigabyte));
+        assertEquals(SinkhornSolver.PointCloudKernel.ONLINE,
+                SinkhornSolver.PointCloudKernel.choose(100_000, 100_000, 2, 100, 10, 6 * gigabyte));
     }
 }
