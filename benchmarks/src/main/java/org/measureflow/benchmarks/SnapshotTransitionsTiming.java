@@ -22,8 +22,10 @@ import org.measureflow.ot.sinkhorn.SinkhornSolver;
  * intervals are timed. A plain main, not JMH (one run; JIT warm-up included).
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar org.measureflow.benchmarks.SnapshotTransitionsTiming [n [balanced|unbalanced|both]]
+ * java -cp benchmarks/target/benchmarks.jar org.measureflow.benchmarks.SnapshotTransitionsTiming [n [balanced|unbalanced|both|online]]
  * </pre>
+ * ({@code online}: balanced only, on the {@link SinkhornSolver.PointCloudKernel#ONLINE} kernel, which in 10-D is
+ * faster than the automatic choice of {@link SinkhornSolver.PointCloudKernel#MULTISCALE}.)
  */
 public final class SnapshotTransitionsTiming {
     private SnapshotTransitionsTiming() {
@@ -60,10 +62,14 @@ public final class SnapshotTransitionsTiming {
         double meanCost = d * (2 + 0.1) + 0.25;
         SinkhornSolver solver = SinkhornSolver.of(Epsilon.relativeToMeanCost(0.05)).withTolerance(1e-6);
         List<SnapshotTransitions> configurations = new ArrayList<>();
-        if (!which.equals("unbalanced")) {
+        if (which.equals("online")) {
+            // the balanced solve on the online log-domain kernel instead of the automatic choice (multiscale here)
+            configurations.add(SnapshotTransitions.of(solver.withPointCloudKernel(
+                    SinkhornSolver.PointCloudKernel.ONLINE)));
+        } else if (!which.equals("unbalanced")) {
             configurations.add(SnapshotTransitions.of(solver));
         }
-        if (!which.equals("balanced")) {
+        if (which.equals("unbalanced") || which.equals("both")) {
             configurations.add(SnapshotTransitions.of(solver).withMarginalRelaxation(meanCost)
                     .withGrowthRefinements(0));
         }
@@ -71,7 +77,7 @@ public final class SnapshotTransitionsTiming {
                 + Runtime.getRuntime().availableProcessors() + ", max heap=" + Runtime.getRuntime().maxMemory() / (1 << 20)
                 + " MiB");
         for (SnapshotTransitions transitions : configurations) {
-            System.out.println(transitions);
+            System.out.println(transitions + (which.equals("online") ? " (ONLINE kernel)" : ""));
             for (int k = 0; k + 1 < snapshots; k++) {
                 SnapshotSeries pair = SnapshotSeries.of(new double[] {times[k], times[k + 1]},
                         List.of(clouds.get(k), clouds.get(k + 1)), new double[] {masses[k], masses[k + 1]});
@@ -81,7 +87,8 @@ public final class SnapshotTransitionsTiming {
                 // the unbalanced solver always runs the online log domain on point clouds
                 System.out.printf("  interval %d: %.1f s, %s, kernel %s%n", k, seconds, fit.convergence(),
                         transitions.marginalRelaxation() == Double.POSITIVE_INFINITY
-                                ? solver.pointCloudKernelFor(clouds.get(k), clouds.get(k + 1)) : "ONLINE (unbalanced)");
+                                ? transitions.sinkhorn().pointCloudKernelFor(clouds.get(k), clouds.get(k + 1))
+                                : "ONLINE (unbalanced)");
             }
         }
         SnapshotTransitions last = configurations.get(configurations.size() - 1);
