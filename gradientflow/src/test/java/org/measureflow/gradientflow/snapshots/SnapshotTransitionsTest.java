@@ -260,6 +260,35 @@ class SnapshotTransitionsTest {
     }
 
     @Test
+    void balancedTransitionsRescaleAGivenPriorToTheObservedTotalGrowth() {
+        SnapshotSeries series = smallSeries(new double[] {1, 2, 3});
+        List<double[]> prior = new ArrayList<>();
+        for (int k = 0; k < 3; k++) { // one array per snapshot: the last is checked, not used
+            double[] g = new double[series.snapshot(k).size()];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = 0.5 + 0.05 * i;
+            }
+            prior.add(g);
+        }
+        SnapshotTransitionsResult fit = SnapshotTransitions.of(SinkhornSolver.of(0.1)).fit(series, prior);
+        for (int k = 0; k < 2; k++) {
+            double[] w = series.snapshot(k).weights();
+            double dt = series.time(k + 1) - series.time(k);
+            double ratio = series.mass(k + 1) / series.mass(k);
+            double norm = 0;
+            for (int i = 0; i < w.length; i++) {
+                norm += w[i] * Math.pow(prior.get(k)[i], dt);
+            }
+            double[] q = fit.growth()[k];
+            for (int i = 0; i < w.length; i++) {
+                // q_i = (M_{k+1}/M_k) g_i^dt / sum_l w_l g_l^dt; the row sums match the source marginal within the
+                // L1 marginal error (tolerance 1e-9), so q_i within 1e-9 (M_{k+1}/M_k) / w_i
+                assertEquals(ratio * Math.pow(prior.get(k)[i], dt) / norm, q[i], 1e-9 * ratio / w[i], "q[" + i + "]");
+            }
+        }
+    }
+
+    @Test
     void badInputIsRejectedByName() {
         ParticleMeasure a = ParticleMeasure.of(new double[][] {{0, 0}, {1, 0}, {0, 1}});
         ParticleMeasure b = ParticleMeasure.of(new double[][] {{0, 0.5}, {1, 1}});
