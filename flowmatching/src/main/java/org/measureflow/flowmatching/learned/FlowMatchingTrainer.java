@@ -2,6 +2,7 @@ package org.measureflow.flowmatching.learned;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 import org.measureflow.core.Arguments;
@@ -30,8 +31,13 @@ import org.measureflow.flowmatching.interpolant.LinearInterpolant;
  * <ul>
  * <li>3 hidden layers of width 64 with {@link Activation#SILU};</li>
  * <li>2000 steps of batch 256, learning rate \( 10^{-3} \);</li>
- * <li>the linear interpolant \( \alpha_t = 1 - t, \beta_t = t \) and the independent coupling.</li>
+ * <li>the linear interpolant \( \alpha_t = 1 - t, \beta_t = t \) and the independent coupling;</li>
+ * <li>the {@linkplain LearningRateSchedule#constant() constant} schedule;</li>
+ * <li>no moving average of the weights ({@link #emaDecay()} 0: the field holds the last Adam iterate);</li>
+ * <li>no held-out validation, so no early stopping ({@link #withValidation(HeldOutValidation)}).</li>
  * </ul>
+ * The schedule, the moving average and the validation apply to both kinds of training. Turning them on changes the
+ * numbers of a run; with the defaults a run is bit for bit the one of the trainer before they existed.
  * Every random number (initial weights, batches, times, stochastic couplings) comes from the generator passed to
  * {@link #train}: the same generator state gives the same bits, on one core or two.
  *
@@ -47,9 +53,20 @@ public final class FlowMatchingTrainer {
     private final double learningRate;
     private final Interpolant interpolant;
     private final Coupling coupling;
+    private final LearningRateSchedule schedule;
+    private final double emaDecay;
+    /** The held-out validation, or null when off. */
+    private final HeldOutValidation validation;
 
     private FlowMatchingTrainer(int hiddenWidth, int hiddenLayers, Activation activation, long steps, int batchSize,
                                 double learningRate, Interpolant interpolant, Coupling coupling) {
+        this(hiddenWidth, hiddenLayers, activation, steps, batchSize, learningRate, interpolant, coupling,
+                LearningRateSchedule.constant(), 0, null);
+    }
+
+    private FlowMatchingTrainer(int hiddenWidth, int hiddenLayers, Activation activation, long steps, int batchSize,
+                                double learningRate, Interpolant interpolant, Coupling coupling,
+                                LearningRateSchedule schedule, double emaDecay, HeldOutValidation validation) {
         this.hiddenWidth = hiddenWidth;
         this.hiddenLayers = hiddenLayers;
         this.activation = activation;
@@ -58,6 +75,9 @@ public final class FlowMatchingTrainer {
         this.learningRate = learningRate;
         this.interpolant = interpolant;
         this.coupling = coupling;
+        this.schedule = schedule;
+        this.emaDecay = emaDecay;
+        this.validation = validation;
     }
 
     /**
@@ -77,7 +97,7 @@ public final class FlowMatchingTrainer {
      */
     public FlowMatchingTrainer withHiddenWidth(int width) {
         return new FlowMatchingTrainer(Arguments.positive("hiddenWidth", width), hiddenLayers, activation, steps,
-                batchSize, learningRate, interpolant, coupling);
+                batchSize, learningRate, interpolant, coupling, schedule, emaDecay, validation);
     }
 
     /**
@@ -87,7 +107,7 @@ public final class FlowMatchingTrainer {
      */
     public FlowMatchingTrainer withHiddenLayers(int layers) {
         return new FlowMatchingTrainer(hiddenWidth, Arguments.positive("hiddenLayers", layers), activation, steps,
-                batchSize, learningRate, interpolant, coupling);
+                batchSize, learningRate, interpolant, coupling, schedule, emaDecay, validation);
     }
 
     /**
@@ -97,7 +117,7 @@ public final class FlowMatchingTrainer {
      */
     public FlowMatchingTrainer withActivation(Activation value) {
         return new FlowMatchingTrainer(hiddenWidth, hiddenLayers, Arguments.notNull("activation", value), steps,
-                batchSize, learningRate, interpolant, coupling);
+                batchSize, learningRate, interpolant, coupling, schedule, emaDecay, validation);
     }
 
     /**
@@ -107,7 +127,7 @@ public final class FlowMatchingTrainer {
      */
     public FlowMatchingTrainer withSteps(long count) {
         return new FlowMatchingTrainer(hiddenWidth, hiddenLayers, activation, Arguments.positive("steps", count),
-                batchSize, learningRate, interpolant, coupling);
+                batchSize, learningRate, interpolant, coupling, schedule, emaDecay, validation);
     }
 
     /**
@@ -117,7 +137,8 @@ public final class FlowMatchingTrainer {
      */
     public FlowMatchingTrainer withBatchSize(int size) {
         return new FlowMatchingTrainer(hiddenWidth, hiddenLayers, activation, steps,
-                Arguments.positive("batchSize", size), learningRate, interpolant, coupling);
+                Arguments.positive("batchSize", size), learningRate, interpolant, coupling, schedule, emaDecay,
+                validation);
     }
 
     /**
@@ -127,7 +148,7 @@ public final class FlowMatchingTrainer {
      */
     public FlowMatchingTrainer withLearningRate(double rate) {
         return new FlowMatchingTrainer(hiddenWidth, hiddenLayers, activation, steps, batchSize,
-                Arguments.positive("learningRate", rate), interpolant, coupling);
+                Arguments.positive("learningRate", rate), interpolant, coupling, schedule, emaDecay, validation);
     }
 
     /**
@@ -137,7 +158,7 @@ public final class FlowMatchingTrainer {
      */
     public FlowMatchingTrainer withInterpolant(Interpolant value) {
         return new FlowMatchingTrainer(hiddenWidth, hiddenLayers, activation, steps, batchSize, learningRate,
-                Arguments.notNull("interpolant", value), coupling);
+                Arguments.notNull("interpolant", value), coupling, schedule, emaDecay, validation);
     }
 
     /**
@@ -147,7 +168,59 @@ public final class FlowMatchingTrainer {
      */
     public FlowMatchingTrainer withCoupling(Coupling value) {
         return new FlowMatchingTrainer(hiddenWidth, hiddenLayers, activation, steps, batchSize, learningRate,
-                interpolant, Arguments.notNull("coupling", value));
+                interpolant, Arguments.notNull("coupling", value), schedule, emaDecay, validation);
+    }
+
+    /**
+     * @param value the learning-rate schedule: step \( k \) of a run of {@link #steps()} steps uses the step size
+     *              {@link #learningRate()} times {@code value.factor(k, steps())}
+     * @return a trainer with that schedule
+     * @throws IllegalArgumentException if {@code value} is null (a warm-up not shorter than the run is rejected by
+     *                                  {@code train}, naming {@code schedule})
+     */
+    public FlowMatchingTrainer withSchedule(LearningRateSchedule value) {
+        return new FlowMatchingTrainer(hiddenWidth, hiddenLayers, activation, steps, batchSize, learningRate,
+                interpolant, coupling, Arguments.notNull("schedule", value), emaDecay, validation);
+    }
+
+    /**
+     * The exponential moving average of the weights (Polyak and Juditsky 1992): with \( \theta_k \) the weights
+     * after Adam step \( k \) and \( \bar\theta_0 = \theta_0 \) the initial weights,
+     * \( \bar\theta_k = \beta\,\bar\theta_{k-1} + (1 - \beta)\,\theta_k \) (no bias correction). When
+     * \( \beta \gt 0 \) the returned field (and the held-out validation) uses \( \bar\theta \); the optimiser
+     * keeps stepping \( \theta \). \( \beta = 0 \) turns the average off (the field holds \( \theta \)).
+     *
+     * @param decay \( \beta \in [0, 1) \)
+     * @return a trainer with that decay
+     * @throws IllegalArgumentException unless {@code 0 <= decay < 1}
+     */
+    public FlowMatchingTrainer withEmaDecay(double decay) {
+        if (!(decay >= 0 && decay < 1)) {
+            // Arguments has no half-open range rule
+            throw new IllegalArgumentException("emaDecay must be in [0, 1), got " + decay);
+        }
+        return new FlowMatchingTrainer(hiddenWidth, hiddenLayers, activation, steps, batchSize, learningRate,
+                interpolant, coupling, schedule, decay, validation);
+    }
+
+    /**
+     * Held-out validation with early stopping (see {@link HeldOutValidation}): the run is measured every
+     * {@link HeldOutValidation#everySteps()} steps, stops after {@link HeldOutValidation#patience()} evaluations
+     * without improvement, and returns the best weights.
+     *
+     * @param value the validation setting; its held-out data must have the dimension of the training data
+     * @return a trainer with that validation
+     * @throws IllegalArgumentException if {@code value} is null
+     */
+    public FlowMatchingTrainer withValidation(HeldOutValidation value) {
+        return new FlowMatchingTrainer(hiddenWidth, hiddenLayers, activation, steps, batchSize, learningRate,
+                interpolant, coupling, schedule, emaDecay, Arguments.notNull("validation", value));
+    }
+
+    /** @return this trainer without held-out validation (the default) */
+    public FlowMatchingTrainer withoutValidation() {
+        return new FlowMatchingTrainer(hiddenWidth, hiddenLayers, activation, steps, batchSize, learningRate,
+                interpolant, coupling, schedule, emaDecay, null);
     }
 
     /** @return the width of each hidden layer */
@@ -188,6 +261,21 @@ public final class FlowMatchingTrainer {
     /** @return the minibatch coupling */
     public Coupling coupling() {
         return coupling;
+    }
+
+    /** @return the learning-rate schedule */
+    public LearningRateSchedule schedule() {
+        return schedule;
+    }
+
+    /** @return the decay \( \beta \) of the weights' moving average (0: off) */
+    public double emaDecay() {
+        return emaDecay;
+    }
+
+    /** @return the held-out validation, empty when off */
+    public Optional<HeldOutValidation> validation() {
+        return Optional.ofNullable(validation);
     }
 
     /**
@@ -239,7 +327,7 @@ public final class FlowMatchingTrainer {
             checkDrawn("data", x1);
             int[] pi = coupling.pair(x0, x1, batch, d, random);
             pairsAtRandomTimes(x0, x1, pi, batch, d, random, inputs, targets);
-        }, interpolant, rng, observer);
+        }, interpolant, latent, rng, observer);
     }
 
     /**
@@ -364,7 +452,7 @@ public final class FlowMatchingTrainer {
                     inputs[row * (d + 1) + d] = lo + s * width;
                 }
             }
-        }, LinearInterpolant.instance(), rng, observer);
+        }, LinearInterpolant.instance(), samplers[0], rng, observer);
         return new SnapshotTrainingResult(training, times);
     }
 
@@ -397,13 +485,19 @@ public final class FlowMatchingTrainer {
 
     /**
      * The training loop shared by both problems: a new network initialised from {@code rng}, then {@link #steps}
-     * Adam steps on the batches {@code filler} makes.
+     * Adam steps on the batches {@code filler} makes, with the schedule's step sizes, the moving average of the
+     * weights when {@link #emaDecay} is positive, and the held-out validation (start points drawn from
+     * {@code start}) when set.
      */
-    private TrainingResult run(int d, BatchFiller filler, Interpolant fieldInterpolant, RandomGenerator rng,
-                               IterationObserver observer) {
+    private TrainingResult run(int d, BatchFiller filler, Interpolant fieldInterpolant, PointSampler start,
+                               RandomGenerator rng, IterationObserver observer) {
         int batch = batchSize;
         Arguments.product("batchSize * (d + 1)", batch, d + 1);
         Arguments.atMost("steps (one loss per step is kept)", steps, Integer.MAX_VALUE - 8);
+        schedule.checkFits(steps);
+        if (validation != null) {
+            Arguments.sameDimension("validation (heldOut)", validation.heldOut().dimension(), d, "data");
+        }
         int[] sizes = new int[hiddenLayers + 2];
         sizes[0] = d + 1;
         for (int l = 1; l <= hiddenLayers; l++) {
@@ -418,7 +512,11 @@ public final class FlowMatchingTrainer {
         double[] targets = new double[batch * d];
         double[] gradient = new double[theta.length];
         double[] history = new double[(int) steps];
-        long start = System.nanoTime();
+        double[] ema = emaDecay > 0 ? theta.clone() : null;
+        double[] used = ema != null ? ema : theta;
+        Validator validator = validation == null ? null
+                : new Validator(validation, start, sizes, activation, fieldInterpolant, used, rng);
+        long start0 = System.nanoTime();
         long done = 0;
         boolean stopped = false;
         for (long step = 1; step <= steps; step++) {
@@ -428,19 +526,103 @@ public final class FlowMatchingTrainer {
                 throw new IllegalStateException("training diverged at step " + step + " (loss = " + loss
                         + "): lower the learning rate, or standardise the data if their scale is far from 1");
             }
-            adam.update(theta, gradient);
+            adam.update(theta, gradient, schedule.factorUnchecked(step, steps));
+            if (ema != null) {
+                average(ema, theta, emaDecay);
+            }
             history[(int) step - 1] = loss;
             done = step;
+            boolean patienceLost = validator != null && (step % validation.everySteps() == 0 || step == steps)
+                    && !validator.evaluate(step);
             if (!observer.observe(new IterationStatus(step, loss, (double) step / steps)) && step < steps) {
                 stopped = true;
                 break;
             }
+            if (patienceLost) {
+                break;
+            }
         }
-        double seconds = (System.nanoTime() - start) * 1e-9;
-        MlpVelocityField field = MlpVelocityField.of(Mlp.of(sizes, activation, theta), fieldInterpolant);
+        double seconds = (System.nanoTime() - start0) * 1e-9;
+        double[] kept = validator != null && validator.evaluations() > 0 ? validator.best : used;
+        long bestStep = validator != null && validator.evaluations() > 0 ? validator.bestStep : done;
+        MlpVelocityField field = MlpVelocityField.of(Mlp.of(sizes, activation, kept), fieldInterpolant);
         double[] losses = done == steps ? history : Arrays.copyOf(history, (int) done);
-        return new TrainingResult(field, losses, done * batch, seconds,
+        long[] validatedAt = validator == null ? new long[0] : Arrays.copyOf(validator.steps, validator.count);
+        double[] validated = validator == null ? new double[0] : Arrays.copyOf(validator.values, validator.count);
+        return new TrainingResult(field, losses, validatedAt, validated, bestStep, done * batch, seconds,
                 Convergence.completed(done, losses[losses.length - 1], stopped));
+    }
+
+    /** \( \bar\theta \leftarrow \beta\,\bar\theta + (1 - \beta)\,\theta \) in place. */
+    private static void average(double[] ema, double[] theta, double decay) {
+        double keep = 1 - decay;
+        for (int i = 0; i < ema.length; i++) {
+            ema[i] = decay * ema[i] + keep * theta[i];
+        }
+    }
+
+    /**
+     * The held-out evaluations of one run: the fixed start points, the evaluated weights (read in place), the
+     * curve, and a copy of the best weights.
+     */
+    private static final class Validator {
+        private final HeldOutValidation validation;
+        private final ParticleMeasure start;
+        private final int[] sizes;
+        private final Activation activation;
+        private final Interpolant interpolant;
+        private final double[] weights;
+        private final double[] best;
+        private long[] steps = new long[16];
+        private double[] values = new double[16];
+        private int count;
+        private double bestValue = Double.POSITIVE_INFINITY;
+        private long bestStep;
+        private long sinceBest;
+
+        Validator(HeldOutValidation validation, PointSampler start, int[] sizes, Activation activation,
+                  Interpolant interpolant, double[] weights, RandomGenerator rng) {
+            this.validation = validation;
+            ParticleMeasure drawn = start.sample(validation.heldOut().size(), rng);
+            checkDrawn("validation start points", drawn.flatPoints());
+            this.start = drawn;
+            this.sizes = sizes;
+            this.activation = activation;
+            this.interpolant = interpolant;
+            this.weights = weights;
+            this.best = weights.clone();
+        }
+
+        int evaluations() {
+            return count;
+        }
+
+        /**
+         * Measures \( S_\varepsilon \) of the pushed start points to the held-out data, keeps the weights if they
+         * improve strictly, and returns false once {@code patience} evaluations in a row did not.
+         */
+        boolean evaluate(long step) {
+            // a network of the current weights (an Mlp keeps a transposed copy made when it is built)
+            MlpVelocityField field = MlpVelocityField.of(Mlp.of(sizes, activation, weights), interpolant);
+            ParticleMeasure generated = validation.integrator().advect(start, field.onParticles(), 0, 1).measure();
+            double value = validation.divergence().value(generated, validation.heldOut());
+            if (count == steps.length) {
+                steps = Arrays.copyOf(steps, 2 * count);
+                values = Arrays.copyOf(values, 2 * count);
+            }
+            steps[count] = step;
+            values[count] = value;
+            count++;
+            if (value < bestValue) {
+                bestValue = value;
+                bestStep = step;
+                sinceBest = 0;
+                System.arraycopy(weights, 0, best, 0, weights.length);
+                return true;
+            }
+            sinceBest++;
+            return sinceBest < validation.patience();
+        }
     }
 
     /**
@@ -488,6 +670,8 @@ public final class FlowMatchingTrainer {
     public String toString() {
         return "FlowMatchingTrainer[hidden " + hiddenLayers + " x " + hiddenWidth + " " + activation + ", steps="
                 + steps + ", batchSize=" + batchSize + ", learningRate=" + TextSummary.number(learningRate) + ", "
-                + interpolant + ", coupling=" + coupling + "]";
+                + interpolant + ", coupling=" + coupling + (schedule.equals(LearningRateSchedule.constant()) ? ""
+                : ", schedule=" + schedule) + (emaDecay == 0 ? "" : ", emaDecay=" + TextSummary.number(emaDecay))
+                + (validation == null ? "" : ", " + validation) + "]";
     }
 }

@@ -1,0 +1,155 @@
+package org.measureflow.flowmatching.learned;
+
+import org.measureflow.core.Arguments;
+import org.measureflow.core.TextSummary;
+
+/**
+ * The shape of a learning-rate schedule: the factor \( s_k \in (0, 1] \) by which a trainer multiplies its
+ * learning rate \( \eta \) (its peak) at step \( k = 1, \dots, T \) of a run of \( T \) steps, so that step
+ * \( k \) of Adam uses the step size \( \eta\, s_k \). An immutable value; three kinds:
+ * <ul>
+ * <li>{@link #constant()}: \( s_k = 1 \) (the default of {@link FlowMatchingTrainer});</li>
+ * <li>{@link #warmupCosine(long, double)}: a linear warm-up over \( W \) steps, \( s_k = k / W \) for
+ *     \( k \le W \), then a cosine decay (Loshchilov and Hutter 2017, without restarts) to the fraction \( f \),
+ *     \( s_k = f + (1 - f)\,\tfrac12\big(1 + \cos(\pi\,(k - W)/(T - W))\big) \) for \( W \lt k \le T \), which
+ *     ends at \( s_T = f \);</li>
+ * <li>{@link #stepDecay(long, double)}: \( s_k = \gamma^{\lfloor (k - 1)/P \rfloor} \), the rate multiplied by
+ *     \( \gamma \) every \( P \) steps.</li>
+ * </ul>
+ * The run length \( T \) is the trainer's {@link FlowMatchingTrainer#steps()} budget; a warm-up must be shorter
+ * than it (the trainer rejects the schedule otherwise).
+ */
+public final class LearningRateSchedule {
+    private enum Kind { CONSTANT, WARMUP_COSINE, STEP_DECAY }
+
+    private static final LearningRateSchedule CONSTANT = new LearningRateSchedule(Kind.CONSTANT, 0, 1);
+
+    private final Kind kind;
+    /** The warm-up length \( W \) or the decay period \( P \). */
+    private final long period;
+    /** The final fraction \( f \) or the decay factor \( \gamma \). */
+    private final double fraction;
+
+    private LearningRateSchedule(Kind kind, long period, double fraction) {
+        this.kind = kind;
+        this.period = period;
+        this.fraction = fraction;
+    }
+
+    /**
+     * The constant schedule \( s_k = 1 \).
+     *
+     * @return the constant schedule
+     */
+    public static LearningRateSchedule constant() {
+        return CONSTANT;
+    }
+
+    /**
+     * Linear warm-up over {@code warmupSteps} steps, then cosine decay to {@code finalFraction} of the peak at the
+     * last step (see the class comment).
+     *
+     * @param warmupSteps   the warm-up length \( W \ge 0 \) (0: cosine decay from the first step)
+     * @param finalFraction the factor \( f \in [0, 1] \) at the last step
+     * @return the schedule
+     * @throws IllegalArgumentException if {@code warmupSteps < 0} or {@code finalFraction} is not in \( [0, 1] \)
+     */
+    public static LearningRateSchedule warmupCosine(long warmupSteps, double finalFraction) {
+        return new LearningRateSchedule(Kind.WARMUP_COSINE, Arguments.nonNegative("warmupSteps", warmupSteps),
+                Arguments.inRange("finalFraction", finalFraction, 0, 1));
+    }
+
+    /**
+     * The rate multiplied by {@code factor} every {@code everySteps} steps: \( s_k = \gamma^{\lfloor (k-1)/P
+     * \rfloor} \).
+     *
+     * @param everySteps the period \( P \ge 1 \)
+     * @param factor     the factor \( \gamma \in (0, 1] \)
+     * @return the schedule
+     * @throws IllegalArgumentException if {@code everySteps <= 0} or {@code factor} is not in \( (0, 1] \)
+     */
+    public static LearningRateSchedule stepDecay(long everySteps, double factor) {
+        Arguments.positive("everySteps", everySteps);
+        if (!(factor > 0 && factor <= 1)) {
+            // Arguments has no half-open range rule
+            throw new IllegalArgumentException("factor must be in (0, 1], got " + factor);
+        }
+        return new LearningRateSchedule(Kind.STEP_DECAY, everySteps, factor);
+    }
+
+    /** @return the warm-up length \( W \) of a warm-up cosine schedule, 0 for the other kinds */
+    public long warmupSteps() {
+        return kind == Kind.WARMUP_COSINE ? period : 0;
+    }
+
+    /**
+     * The factor \( s_k \) at step {@code step} of a run of {@code steps} steps.
+     *
+     * @param step  the step \( k \), from 1 to {@code steps}
+     * @param steps the run length \( T \ge 1 \)
+     * @return \( s_k \), in \( [0, 1] \) (exactly 1 for the constant schedule)
+     * @throws IllegalArgumentException if {@code steps <= 0}, {@code step} is not in \( [1, T] \), or a warm-up is
+     *                                  not shorter than the run
+     */
+    public double factor(long step, long steps) {
+        Arguments.positive("steps", steps);
+        Arguments.atLeast("step", step, 1L);
+        Arguments.atMost("step", step, steps);
+        checkFits(steps);
+        return factorUnchecked(step, steps);
+    }
+
+    /**
+     * Rejects a warm-up that is not shorter than the run.
+     *
+     * @throws IllegalArgumentException naming {@code schedule} if \( W \ge T \)
+     */
+    void checkFits(long steps) {
+        if (kind == Kind.WARMUP_COSINE && period >= steps) {
+            // a rule between two settings; Arguments states rules on one value
+            throw new IllegalArgumentException("schedule: the warm-up of " + period + " steps must be shorter than "
+                    + "the run of steps = " + steps);
+        }
+    }
+
+    /** \( s_k \) without checks (the trainer's loop, after {@link #checkFits}). */
+    double factorUnchecked(long step, long steps) {
+        switch (kind) {
+            case WARMUP_COSINE:
+                if (step <= period) {
+                    return (double) step / period;
+                }
+                double progress = (double) (step - period) / (steps - period);
+                return fraction + (1 - fraction) * 0.5 * (1 + Math.cos(Math.PI * progress));
+            case STEP_DECAY:
+                return Math.pow(fraction, (step - 1) / period);
+            default:
+                return 1;
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LearningRateSchedule s && s.kind == kind && s.period == period
+                && Double.compare(s.fraction, fraction) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return (kind.hashCode() * 31 + Long.hashCode(period)) * 31 + Double.hashCode(fraction);
+    }
+
+    /** One line: {@code constant}, {@code warmupCosine(warmupSteps=100, finalFraction=0.1)} or
+     * {@code stepDecay(everySteps=500, factor=0.5)}. */
+    @Override
+    public String toString() {
+        switch (kind) {
+            case WARMUP_COSINE:
+                return "warmupCosine(warmupSteps=" + period + ", finalFraction=" + TextSummary.number(fraction) + ")";
+            case STEP_DECAY:
+                return "stepDecay(everySteps=" + period + ", factor=" + TextSummary.number(fraction) + ")";
+            default:
+                return "constant";
+        }
+    }
+}
