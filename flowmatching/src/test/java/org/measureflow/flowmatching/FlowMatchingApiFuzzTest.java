@@ -18,10 +18,13 @@ import org.measureflow.flowmatching.field.GaussianMixtureFlowMatchingField;
 import org.measureflow.flowmatching.interpolant.LinearInterpolant;
 import org.measureflow.flowmatching.interpolant.VariancePreservingInterpolant;
 import org.measureflow.flowmatching.learned.FlowMatchingTrainer;
+import org.measureflow.flowmatching.learned.HeldOutValidation;
+import org.measureflow.flowmatching.learned.LearningRateSchedule;
 import org.measureflow.flowmatching.sampling.FlowSampler;
 import org.measureflow.flowmatching.sampling.LogLikelihood;
 import org.measureflow.flowmatching.sampling.PathStraightness;
 import org.measureflow.flowmatching.sampling.SampleQuality;
+import org.measureflow.ot.sinkhorn.SinkhornDivergence;
 import org.measureflow.ot.sinkhorn.SinkhornSolver;
 import org.measureflow.testing.ApiFuzz;
 import org.measureflow.testing.Hostile;
@@ -75,6 +78,22 @@ class FlowMatchingApiFuzzTest {
                                         Coupling.sinkhorn(SinkhornSolver.of(0.5).withMaxIterations(500))))
                                 .train(h.gaussian(2), PointSampler.of(h.cloud(6, 2)), h.rng())
                                 .lossHistory())
+                        .allowing(IllegalStateException.class),
+                entry("FlowMatchingTrainer.train with schedule, EMA and validation", INPUTS + ", steps, "
+                        + "rng, schedule, warmupSteps, finalFraction, everySteps, factor, emaDecay, "
+                        + "validation, heldOut, divergence, patience, epsilon", h ->
+                        FlowMatchingTrainer.withDefaults().withSteps(h.count(3, 6)).withBatchSize(8)
+                                .withHiddenWidth(8).withHiddenLayers(1)
+                                .withSchedule(h.chance(0.5)
+                                        ? LearningRateSchedule.warmupCosine(h.chance(0.9) ? 2 : h.count(-1, 8),
+                                                h.uniform(0, 1))
+                                        : LearningRateSchedule.stepDecay(h.count(1, 3), h.uniform(0.1, 1)))
+                                .withEmaDecay(h.uniform(0, 0.99))
+                                .withValidation(HeldOutValidation.of(h.orNull(h.cloud(5, 2)),
+                                                SinkhornDivergence.of(SinkhornSolver.of(0.5).withMaxIterations(500)))
+                                        .withEverySteps(h.count(1, 3)).withPatience(h.count(1, 3)))
+                                .train(h.gaussian(2), PointSampler.of(h.cloud(6, 2)), h.rng())
+                                .heldOutHistory())
                         .allowing(IllegalStateException.class),
                 entry("FlowMatchingTrainer.train(times, snapshots)", INPUTS + ", times, snapshots, steps, batchSize, "
                         + "hiddenWidth, learningRate, rng, coupling, epsilon", h -> {

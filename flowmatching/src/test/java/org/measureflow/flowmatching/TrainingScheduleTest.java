@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.measureflow.testing.Rejections.assertRejected;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
+import org.measureflow.core.iteration.IterationStatus;
+import org.measureflow.core.iteration.Termination;
 import org.measureflow.core.measure.GaussianMeasure;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.core.measure.PointSampler;
@@ -17,6 +21,7 @@ import org.measureflow.flowmatching.learned.FlowMatchingTrainer;
 import org.measureflow.flowmatching.learned.HeldOutValidation;
 import org.measureflow.flowmatching.learned.LearningRateSchedule;
 import org.measureflow.flowmatching.learned.Mlp;
+import org.measureflow.flowmatching.learned.TrainingObserver;
 import org.measureflow.flowmatching.learned.TrainingResult;
 import org.measureflow.ot.sinkhorn.SinkhornDivergence;
 import org.measureflow.ot.sinkhorn.SinkhornSolver;
@@ -199,6 +204,48 @@ class TrainingScheduleTest {
     }
 
     @Test
+    void theObserverSeesBothCurves() {
+        HeldOutValidation validation = HeldOutValidation.of(cloud(30, 13, 2.0), SinkhornDivergence.of(
+                SinkhornSolver.of(0.5))).withEverySteps(4).withPatience(Long.MAX_VALUE);
+        FlowMatchingTrainer trainer = tiny().withSteps(10).withValidation(validation);
+        List<Double> losses = new ArrayList<>();
+        List<Double> divergences = new ArrayList<>();
+        List<Long> steps = new ArrayList<>();
+        TrainingResult result = trainer.train(LATENT, data(), new SplittableRandom(6), new TrainingObserver() {
+            @Override
+            public boolean observe(IterationStatus status) {
+                losses.add(status.error());
+                return true;
+            }
+
+            @Override
+            public boolean observeHeldOut(long step, double divergence, long bestStep) {
+                steps.add(step);
+                divergences.add(divergence);
+                return true;
+            }
+        });
+        assertArrayEquals(result.lossHistory(), losses.stream().mapToDouble(Double::doubleValue).toArray());
+        assertArrayEquals(result.heldOutHistory(), divergences.stream().mapToDouble(Double::doubleValue).toArray());
+        assertArrayEquals(new long[]{4, 8, 10}, steps.stream().mapToLong(Long::longValue).toArray(),
+                "every 4 steps and after the last");
+        // stopping from the held-out callback ends the run as STOPPED after that step
+        TrainingResult stopped = trainer.train(LATENT, data(), new SplittableRandom(6), new TrainingObserver() {
+            @Override
+            public boolean observe(IterationStatus status) {
+                return true;
+            }
+
+            @Override
+            public boolean observeHeldOut(long step, double divergence, long bestStep) {
+                return false;
+            }
+        });
+        assertEquals(4, stopped.steps());
+        assertEquals(Termination.STOPPED, stopped.convergence().termination());
+    }
+
+    @Test
     void defaultsAreTheOldTrainer() {
         FlowMatchingTrainer defaults = FlowMatchingTrainer.withDefaults();
         assertEquals(LearningRateSchedule.constant(), defaults.schedule());
@@ -233,6 +280,9 @@ class TrainingScheduleTest {
         assertRejected("everySteps", () -> HeldOutValidation.of(cloud(5, 1, 0), divergence).withEverySteps(0));
         assertRejected("patience", () -> HeldOutValidation.of(cloud(5, 1, 0), divergence).withPatience(0));
         assertRejected("integrator", () -> HeldOutValidation.of(cloud(5, 1, 0), divergence).withIntegrator(null));
+        // 4 d max|x|^2 = 8e320 would overflow the divergence's squared distances
+        assertRejected("heldOut", () -> HeldOutValidation.of(ParticleMeasure.fromFlat(new double[]{1e160, 0}, 2),
+                divergence));
         ParticleMeasure threeD = ParticleMeasure.fromFlat(new double[]{0, 0, 0, 1, 1, 1}, 3);
         assertRejected("validation", () -> tiny().withSteps(2).withValidation(HeldOutValidation.of(threeD,
                 divergence)).train(LATENT, data(), new SplittableRandom(1)));

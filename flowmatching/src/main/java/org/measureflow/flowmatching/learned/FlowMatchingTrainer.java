@@ -297,7 +297,8 @@ public final class FlowMatchingTrainer {
      * {@link #train(PointSampler, PointSampler, RandomGenerator)}, reporting every step to {@code observer} with the
      * minibatch loss as error and {@code step / steps} as the fraction done. Training stops after a step for which
      * the observer returns {@code false}; the result then reports
-     * {@link org.measureflow.core.iteration.Termination#STOPPED}.
+     * {@link org.measureflow.core.iteration.Termination#STOPPED}. A {@link TrainingObserver} also receives every held-out
+     * evaluation (the held-out curve) when the trainer has a {@link HeldOutValidation}.
      *
      * @param latent   sampler of \( X_0 \)
      * @param data     sampler of \( X_1 \), same dimension
@@ -374,7 +375,8 @@ public final class FlowMatchingTrainer {
     /**
      * {@link #train(double[], List, RandomGenerator)}, reporting every step to {@code observer} with the minibatch
      * loss as error and {@code step / steps} as the fraction done; a {@code false} from the observer stops the run
-     * after that step ({@link org.measureflow.core.iteration.Termination#STOPPED}).
+     * after that step ({@link org.measureflow.core.iteration.Termination#STOPPED}); a {@link TrainingObserver} also receives
+     * the held-out evaluations.
      *
      * @param times     the observation times, strictly increasing
      * @param snapshots the point clouds, at least two, of one dimension
@@ -532,9 +534,16 @@ public final class FlowMatchingTrainer {
             }
             history[(int) step - 1] = loss;
             done = step;
-            boolean patienceLost = validator != null && (step % validation.everySteps() == 0 || step == steps)
-                    && !validator.evaluate(step);
-            if (!observer.observe(new IterationStatus(step, loss, (double) step / steps)) && step < steps) {
+            boolean patienceLost = false;
+            boolean go = true;
+            if (validator != null && (step % validation.everySteps() == 0 || step == steps)) {
+                patienceLost = !validator.evaluate(step);
+                if (observer instanceof TrainingObserver t) {
+                    go = t.observeHeldOut(step, validator.values[validator.count - 1], validator.bestStep);
+                }
+            }
+            go &= observer.observe(new IterationStatus(step, loss, (double) step / steps));
+            if (!go && step < steps) {
                 stopped = true;
                 break;
             }
@@ -605,7 +614,14 @@ public final class FlowMatchingTrainer {
             // a network of the current weights (an Mlp keeps a transposed copy made when it is built)
             MlpVelocityField field = MlpVelocityField.of(Mlp.of(sizes, activation, weights), interpolant);
             ParticleMeasure generated = validation.integrator().advect(start, field.onParticles(), 0, 1).measure();
-            double value = validation.divergence().value(generated, validation.heldOut());
+            double value;
+            try {
+                value = validation.divergence().value(generated, validation.heldOut());
+            } catch (IllegalArgumentException e) {
+                // the held-out data were checked; only the generated cloud, made by the training, can fail here
+                throw new IllegalStateException("validation at step " + step + ": the generated samples cannot be "
+                        + "compared with the held-out data (" + e.getMessage() + "): lower the learning rate", e);
+            }
             if (count == steps.length) {
                 steps = Arrays.copyOf(steps, 2 * count);
                 values = Arrays.copyOf(values, 2 * count);

@@ -50,11 +50,24 @@ public final class HeldOutValidation {
      * @param heldOut    the held-out data \( \nu \) (its weights count)
      * @param divergence the Sinkhorn divergence, with its configured solver
      * @return the validation setting
-     * @throws IllegalArgumentException if an argument is null
+     * @throws IllegalArgumentException if an argument is null, or the held-out coordinates are so large that squared
+     *                                  distances could pass \( 10^{300} \)
      */
     public static HeldOutValidation of(ParticleMeasure heldOut, SinkhornDivergence divergence) {
-        return new HeldOutValidation(Arguments.notNull("heldOut", heldOut), Arguments.notNull("divergence",
-                divergence), 100, 5, RungeKutta4.of(0.05));
+        Arguments.notNull("heldOut", heldOut);
+        Arguments.notNull("divergence", divergence);
+        double largest = 0;
+        for (double v : heldOut.flatPoints()) {
+            largest = Math.max(largest, Math.abs(v));
+        }
+        double bound = 4.0 * heldOut.dimension() * largest * largest;
+        if (!(bound <= 1e300)) {
+            // the divergence's squared distances are bounded by 4 d max|x|^2; no Arguments rule for that bound
+            throw new IllegalArgumentException("heldOut: coordinates up to " + largest + " in dimension "
+                    + heldOut.dimension() + " give squared distances up to 4 d max|x|^2 = " + bound
+                    + ", beyond the 1e300 the Sinkhorn divergence accepts (standardise the data)");
+        }
+        return new HeldOutValidation(heldOut, divergence, 100, 5, RungeKutta4.of(0.05));
     }
 
     /**
