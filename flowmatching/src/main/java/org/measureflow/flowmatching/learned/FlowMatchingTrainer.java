@@ -189,6 +189,8 @@ public final class FlowMatchingTrainer {
      * \( \bar\theta_k = \beta\,\bar\theta_{k-1} + (1 - \beta)\,\theta_k \) (no bias correction). When
      * \( \beta \gt 0 \) the returned field (and the held-out validation) uses \( \bar\theta \); the optimiser
      * keeps stepping \( \theta \). \( \beta = 0 \) turns the average off (the field holds \( \theta \)).
+     * Without bias correction the initial weights keep the weight \( \beta^T \) after \( T \) steps, so choose
+     * \( \beta \) with \( \beta^T \) negligible (\( 1 - \beta \ge 5/T \) gives \( \beta^T \le e^{-5} \)).
      *
      * @param decay \( \beta \in [0, 1) \)
      * @return a trainer with that decay
@@ -297,8 +299,8 @@ public final class FlowMatchingTrainer {
      * {@link #train(PointSampler, PointSampler, RandomGenerator)}, reporting every step to {@code observer} with the
      * minibatch loss as error and {@code step / steps} as the fraction done. Training stops after a step for which
      * the observer returns {@code false}; the result then reports
-     * {@link org.measureflow.core.iteration.Termination#STOPPED}. A {@link TrainingObserver} also receives every held-out
-     * evaluation (the held-out curve) when the trainer has a {@link HeldOutValidation}.
+     * {@link org.measureflow.core.iteration.Termination#STOPPED}. A {@link TrainingObserver} also receives every
+     * held-out evaluation (the held-out curve) when the trainer has a {@link HeldOutValidation}.
      *
      * @param latent   sampler of \( X_0 \)
      * @param data     sampler of \( X_1 \), same dimension
@@ -375,8 +377,8 @@ public final class FlowMatchingTrainer {
     /**
      * {@link #train(double[], List, RandomGenerator)}, reporting every step to {@code observer} with the minibatch
      * loss as error and {@code step / steps} as the fraction done; a {@code false} from the observer stops the run
-     * after that step ({@link org.measureflow.core.iteration.Termination#STOPPED}); a {@link TrainingObserver} also receives
-     * the held-out evaluations.
+     * after that step ({@link org.measureflow.core.iteration.Termination#STOPPED}); a {@link TrainingObserver}
+     * also receives the held-out evaluations.
      *
      * @param times     the observation times, strictly increasing
      * @param snapshots the point clouds, at least two, of one dimension
@@ -518,7 +520,7 @@ public final class FlowMatchingTrainer {
         double[] used = ema != null ? ema : theta;
         Validator validator = validation == null ? null
                 : new Validator(validation, start, sizes, activation, fieldInterpolant, used, rng);
-        long start0 = System.nanoTime();
+        long began = System.nanoTime();
         long done = 0;
         boolean stopped = false;
         for (long step = 1; step <= steps; step++) {
@@ -551,7 +553,7 @@ public final class FlowMatchingTrainer {
                 break;
             }
         }
-        double seconds = (System.nanoTime() - start0) * 1e-9;
+        double seconds = (System.nanoTime() - began) * 1e-9;
         double[] kept = validator != null && validator.evaluations() > 0 ? validator.best : used;
         long bestStep = validator != null && validator.evaluations() > 0 ? validator.bestStep : done;
         MlpVelocityField field = MlpVelocityField.of(Mlp.of(sizes, activation, kept), fieldInterpolant);
