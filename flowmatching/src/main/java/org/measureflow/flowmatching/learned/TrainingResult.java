@@ -32,7 +32,7 @@ public record TrainingResult(MlpVelocityField field, double[] lossHistory, long[
      * Copies the arrays.
      *
      * @throws IllegalArgumentException if an argument is null, the loss history is empty, the held-out arrays differ
-     *                                  in length, or {@code bestStep} is not in \( [0, \) steps \( ] \)
+     *                                  in length, or {@code bestStep} is not between 0 and the number of losses
      */
     public TrainingResult {
         Arguments.notNull("field", field);
