@@ -21,6 +21,7 @@ import org.measureflow.flowmatching.learned.FlowMatchingTrainer;
 import org.measureflow.flowmatching.learned.HeldOutValidation;
 import org.measureflow.flowmatching.learned.LearningRateSchedule;
 import org.measureflow.flowmatching.learned.Mlp;
+import org.measureflow.flowmatching.learned.SnapshotTrainingResult;
 import org.measureflow.flowmatching.learned.TrainingObserver;
 import org.measureflow.flowmatching.learned.TrainingResult;
 import org.measureflow.ot.sinkhorn.SinkhornDivergence;
@@ -243,6 +244,25 @@ class TrainingScheduleTest {
         });
         assertEquals(4, stopped.steps());
         assertEquals(Termination.STOPPED, stopped.convergence().termination());
+    }
+
+    @Test
+    void multiSnapshotTrainingIsValidatedFromTheFirstSnapshot() {
+        List<ParticleMeasure> snapshots = List.of(cloud(40, 1, 0), cloud(40, 2, 1), cloud(40, 3, 2));
+        HeldOutValidation validation = HeldOutValidation.of(cloud(30, 4, 2), SinkhornDivergence.of(
+                SinkhornSolver.of(0.5))).withEverySteps(5).withPatience(Long.MAX_VALUE);
+        FlowMatchingTrainer trainer = tiny().withSteps(12).withEmaDecay(0.5).withValidation(validation);
+        SnapshotTrainingResult a = trainer.train(new double[]{0, 1, 2}, snapshots, new SplittableRandom(9));
+        SnapshotTrainingResult b = trainer.train(new double[]{0, 1, 2}, snapshots, new SplittableRandom(9));
+        assertArrayEquals(new long[]{5, 10, 12}, a.training().heldOutSteps());
+        assertArrayEquals(a.training().heldOutHistory(), b.training().heldOutHistory());
+        assertArrayEquals(a.field().network().parameters(), b.field().network().parameters());
+        double best = Arrays.stream(a.training().heldOutHistory()).min().orElseThrow();
+        int bestIndex = 0;
+        while (a.training().heldOutHistory()[bestIndex] != best) {
+            bestIndex++;
+        }
+        assertEquals(a.training().heldOutSteps()[bestIndex], a.training().bestStep(), "the first minimum is kept");
     }
 
     @Test
