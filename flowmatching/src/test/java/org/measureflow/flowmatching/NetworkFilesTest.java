@@ -26,8 +26,11 @@ import org.measureflow.core.io.DataFileException;
 import org.measureflow.core.io.Npy;
 import org.measureflow.core.io.NpyArray;
 import org.measureflow.core.io.Npz;
+import org.measureflow.core.measure.GaussianMeasure;
+import org.measureflow.core.measure.PointSampler;
 import org.measureflow.core.nn.Activation;
 import org.measureflow.flowmatching.interpolant.LinearInterpolant;
+import org.measureflow.flowmatching.learned.FlowMatchingTrainer;
 import org.measureflow.flowmatching.learned.Mlp;
 import org.measureflow.flowmatching.learned.MlpVelocityField;
 import org.measureflow.flowmatching.learned.NetworkFiles;
@@ -35,7 +38,8 @@ import org.measureflow.testing.Property;
 
 /** Saved networks: the {@code .npz} layout of {@link NetworkFiles}, its checks, and the NumPy function of docs/models.md. */
 class NetworkFilesTest {
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
+    /** Debian's Python; {@code -Dmeasureflow.python=...} names another (or a missing one, to see the skip). */
+    private static final Path PYTHON = Path.of(System.getProperty("measureflow.python", "/usr/bin/python3"));
 
     /** A velocity field in dimension {@code d} with random widths, activation and (non-zero) parameters. */
     private static MlpVelocityField randomField(SplittableRandom rng, int d) {
@@ -95,6 +99,30 @@ class NetworkFilesTest {
             NetworkFiles.write(bare, field.network());
             assertArrayEquals(field.network().parameters(), NetworkFiles.readNetwork(bare).parameters(), 0.0);
         });
+    }
+
+    @Test
+    void aTrainedFieldTravelsBitForBit(@TempDir Path dir) throws IOException {
+        // a few steps of the trainer with SiLU: the saved field is the trained one, not a re-initialised network
+        MlpVelocityField trained = FlowMatchingTrainer.withDefaults().withSteps(20).withBatchSize(16)
+                .withHiddenWidth(12).withHiddenLayers(2).withActivation(Activation.SILU)
+                .train(GaussianMeasure.standard(2), PointSampler.of(GaussianMeasure.of(new double[]{2, -1},
+                        new double[][]{{0.5, 0.1}, {0.1, 0.3}}).sample(64, new SplittableRandom(5))),
+                        new SplittableRandom(6))
+                .field();
+        Path file = dir.resolve("trained.npz");
+        NetworkFiles.write(file, trained);
+        MlpVelocityField back = NetworkFiles.readVelocityField(file, trained.interpolant());
+        double[] x = points(new SplittableRandom(8), 40, 2);
+        double[] v = new double[2 * 40];
+        double[] w = new double[2 * 40];
+        trained.onParticles().velocities(0.3, x, 40, 2, null, v);
+        back.onParticles().velocities(0.3, x, 40, 2, null, w);
+        for (int i = 0; i < v.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(v[i]), Double.doubleToRawLongBits(w[i]), "entry " + i);
+        }
+        assertEquals(Activation.SILU, back.network().activation());
+        assertArrayEquals(new int[]{3, 12, 12, 2}, back.network().sizes());
     }
 
     /** The arrays of a valid two-layer field file (d = 2, hidden width 3), to be broken one way at a time. */
@@ -206,15 +234,23 @@ class NetworkFilesTest {
         return block.substring("```python".length(), block.length() - 3);
     }
 
+    /** Skips the calling test when {@code condition} is false, saying so on the console and in the report. */
+    private static void skipUnless(boolean condition, String why) {
+        if (!condition) {
+            String message = "SKIPPED NetworkFilesTest.numpyFunctionOfTheDocsAgreesWithJava: " + why
+                    + "; install Debian's python3-numpy to check the NumPy function of docs/models.md";
+            System.err.println(message);
+            Assumptions.assumeTrue(false, message);
+        }
+    }
+
     @Test
     void numpyFunctionOfTheDocsAgreesWithJava(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(PYTHON),
-                "SKIPPED: " + PYTHON + " is missing; install Debian's python3-numpy to check docs/models.md");
+        skipUnless(Files.isExecutable(PYTHON), PYTHON + " is missing");
         Process probe = new ProcessBuilder(PYTHON.toString(), "-c", "import numpy").redirectErrorStream(true).start();
         probe.getInputStream().readAllBytes();
-        Assumptions.assumeTrue(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0,
-                "SKIPPED: numpy is not importable by " + PYTHON + "; install Debian's python3-numpy to check "
-                        + "docs/models.md");
+        skipUnless(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0,
+                "numpy is not importable by " + PYTHON);
         String function = docsFunction();
         double[] times = {0, 0.25, 0.5, 1};
         int n = 12;
