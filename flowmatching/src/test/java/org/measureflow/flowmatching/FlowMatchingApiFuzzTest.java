@@ -3,11 +3,19 @@ package org.measureflow.flowmatching;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.measureflow.testing.ApiFuzz.entry;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.measureflow.core.io.DataFileException;
+import org.measureflow.core.io.NpyArray;
+import org.measureflow.core.io.Npz;
 import org.measureflow.core.measure.GaussianMeasure;
+import org.measureflow.core.nn.Activation;
 import org.measureflow.core.measure.PointSampler;
 import org.measureflow.core.ode.RungeKutta4;
 import org.measureflow.core.ode.StepObserver;
@@ -20,6 +28,9 @@ import org.measureflow.flowmatching.interpolant.VariancePreservingInterpolant;
 import org.measureflow.flowmatching.learned.FlowMatchingTrainer;
 import org.measureflow.flowmatching.learned.HeldOutValidation;
 import org.measureflow.flowmatching.learned.LearningRateSchedule;
+import org.measureflow.flowmatching.learned.Mlp;
+import org.measureflow.flowmatching.learned.MlpVelocityField;
+import org.measureflow.flowmatching.learned.NetworkFiles;
 import org.measureflow.flowmatching.sampling.FlowSampler;
 import org.measureflow.flowmatching.sampling.LogLikelihood;
 import org.measureflow.flowmatching.sampling.PathStraightness;
@@ -131,6 +142,47 @@ class FlowMatchingApiFuzzTest {
                         RungeKutta4.of(0.25), 0, 1, Math.min(h.size(4), 16)))
                         .allowing(IllegalStateException.class),
                 entry("SampleQuality.w2", INPUTS + ", generated, heldOut, x, y, c", h -> SampleQuality.w2(
-                        h.cloud(4, 2), h.cloud(3, h.chance(0.1) ? 3 : 2))));
+                        h.cloud(4, 2), h.cloud(3, h.chance(0.1) ? 3 : 2))),
+                entry("NetworkFiles.write, readVelocityField", INPUTS + ", sizes, activation, parameters, network, "
+                        + "interpolant, file, field", h -> {
+                    int width = Math.min(h.size(4), 64); // hostile widths 0, -1, MIN_VALUE; no huge files
+                    int count = 3 * Math.max(width, 0) + Math.max(width, 0) + 2 * Math.max(width, 0) + 2;
+                    Mlp net = Mlp.of(new int[]{3, width, 2}, h.orNull(Activation.TANH), h.numbers(count));
+                    return inTemporaryFile(file -> {
+                        NetworkFiles.write(file, MlpVelocityField.of(net, h.orNull(LinearInterpolant.instance())));
+                        return NetworkFiles.readVelocityField(file, LinearInterpolant.instance()).network()
+                                .parameters();
+                    });
+                }),
+                entry("NetworkFiles.readNetwork of a hostile archive", INPUTS + ", data, values, file", h -> {
+                    Map<String, NpyArray> arrays = new LinkedHashMap<>();
+                    arrays.put("format_version", NpyArray.vector(h.chance(0.8) ? new double[]{1} : h.numbers(1)));
+                    arrays.put("layer_sizes", NpyArray.vector(h.chance(0.5) ? new double[]{3, 2} : h.numbers(2)));
+                    arrays.put("activation", NpyArray.vector(new double[]{'r', 'e', 'l', 'u'}));
+                    arrays.put("time_embedding", NpyArray.vector(new double[]{'n', 'o', 'n', 'e'}));
+                    double[] weight = h.numbers(6);
+                    arrays.put("layer0.weight", NpyArray.matrix(weight, weight == null ? 0 : weight.length / 3, 3));
+                    arrays.put("layer0.bias", NpyArray.vector(h.numbers(2)));
+                    return inTemporaryFile(file -> {
+                        Npz.write(file, arrays);
+                        return NetworkFiles.readNetwork(file).parameters();
+                    });
+                })
+                        .allowing(DataFileException.class));
+    }
+
+    /** The body of a call that works on a file. */
+    private interface FileCall {
+        Object run(Path file) throws Exception;
+    }
+
+    /** Runs {@code call} on a fresh temporary {@code .npz} path and deletes the file afterwards. */
+    private static Object inTemporaryFile(FileCall call) throws Exception {
+        Path file = Files.createTempFile("fuzz", ".npz");
+        try {
+            return call.run(file);
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 }

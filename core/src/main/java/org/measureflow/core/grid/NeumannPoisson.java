@@ -103,9 +103,11 @@ public final class NeumannPoisson {
      * form for iterative methods (preconditioned conjugate gradients). Unchecked beyond the lengths: the caller
      * passes finite values. {@code out} may be {@code f} itself.
      *
-     * @throws IllegalArgumentException if an array has the wrong length
+     * @throws IllegalArgumentException if an array is null or has the wrong length
      */
     public void solve(double[] f, double[] out) {
+        Arguments.notNull("f", f);
+        Arguments.notNull("out", out);
         Arguments.length("f", f.length, size);
         Arguments.length("out", out.length, size);
         if (out != f) {

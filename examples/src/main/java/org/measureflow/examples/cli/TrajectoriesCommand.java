@@ -34,7 +34,9 @@ import picocli.CommandLine.Option;
  * <p>Bad input (a times list that does not match the snapshots, times not increasing, fewer than two snapshots,
  * snapshots of different dimensions, an interpolation time outside the observed range) exits with status 2 and one
  * line per problem. Limits: at most {@link #MAX_POINTS} points per snapshot and {@link #MAX_PAIRS} pairs per
- * interval.
+ * interval; where Sinkhorn evaluates every pair in each iteration (the online kernel), its iterations per solve are
+ * capped so that one solve evaluates at most {@link OtCommand#MAX_SINKHORN_EVALUATIONS} kernel entries, as in
+ * {@code mflow ot}, and a pair of snapshots that would leave fewer than {@link OtCommand#MIN_ITERATIONS} is refused.
  */
 @Command(name = "trajectories", mixinStandardHelpOptions = true,
         description = {"Trajectory inference from snapshots (CSV point clouds at increasing times): entropic OT "
@@ -42,7 +44,9 @@ import picocli.CommandLine.Option;
                 + "and the potential of the drift fitted in a polynomial basis (JKO first-order conditions)."},
         footer = {"", "Example: mflow trajectories --snapshot day0.csv --snapshot day2.csv --snapshot day4.csv "
                 + "--times 0,2,4 --interpolate 1 --interpolate 3 --out-dir out --potential-out potential.csv",
-                "", "Limits: at most 1e5 points per snapshot and 1e9 pairs per interval.", "", ExitStatus.HELP})
+                "", "Limits: at most 1e5 points per snapshot and 1e9 pairs per interval; on the online kernel "
+                + "(dimension > 3, or --epsilon above 5% of the squared diameter) iterations x pairs <= 5e9 per solve, "
+                + "at least 100 iterations.", "", ExitStatus.HELP})
 public final class TrajectoriesCommand extends FileCommand {
     /** Largest snapshot. */
     static final int MAX_POINTS = 100_000;
@@ -246,6 +250,24 @@ public final class TrajectoriesCommand extends FileCommand {
         CommandSupport.positive("the default --epsilon (0.05 x dimension x mean variance; the snapshots are single "
                 + "points?)", eps);
         SinkhornSolver sinkhorn = SinkhornSolver.of(eps).withTolerance(tolerance);
+        long cap = OtCommand.DEFAULT_MAX_ITERATIONS;
+        for (int i = 0; i + 1 < k; i++) {
+            ParticleMeasure x = clouds.get(i);
+            ParticleMeasure y = clouds.get(i + 1);
+            if (sinkhorn.pointCloudKernelFor(x, y) == SinkhornSolver.PointCloudKernel.ONLINE) {
+                double pairs = (double) x.size() * y.size();
+                long fits = (long) Math.floor(OtCommand.MAX_SINKHORN_EVALUATIONS / pairs);
+                if (fits < OtCommand.MIN_ITERATIONS) {
+                    throw CommandFailure.badInput(snapshots.get(i) + " and " + snapshots.get(i + 1) + ": "
+                            + x.size() + " x " + y.size() + " pairs on the online kernel leave " + fits
+                            + " Sinkhorn iterations within the limit of " + Limits.number(
+                            OtCommand.MAX_SINKHORN_EVALUATIONS) + " kernel evaluations per solve (at least "
+                            + OtCommand.MIN_ITERATIONS + " needed); use fewer cells");
+                }
+                cap = Math.min(cap, fits);
+            }
+        }
+        sinkhorn = sinkhorn.withMaxIterations(cap);
         SnapshotTransitions transitions = SnapshotTransitions.of(sinkhorn);
         if (relaxation != null) {
             transitions = transitions.withMarginalRelaxation(relaxation);

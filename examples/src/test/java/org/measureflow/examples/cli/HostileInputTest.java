@@ -288,6 +288,16 @@ class HostileInputTest {
                         "transformer {T} --value {H}/value-matrix-1e100.csv --layers 20"),
                 Arguments.of(3, "the run produced a value that is not finite",
                         "transformer {T} --value {H}/value-matrix-1e100.csv --layers 0"),
+                // trajectories
+                Arguments.of(2, "--times lists 1 time(s) for 2 --snapshot file(s)", "trajectories {S} --times 0"),
+                Arguments.of(2, "--times must be strictly increasing, got 1.0 then 1.0", "trajectories {S} --times 1,1"),
+                Arguments.of(2, "'NaN' is not a decimal number", "trajectories {S} --times 0,NaN"),
+                Arguments.of(2, "--interpolate 5.0 is not strictly between the first and the last time",
+                        "trajectories {S} --times 0,1 --interpolate 5 --out-dir {D}"),
+                Arguments.of(2, "--degree must be in [0, 6], got 9", "trajectories {S} --times 0,1 --degree 9"),
+                Arguments.of(2, "nan.csv:2: 'NaN' is not a decimal number",
+                        "trajectories --snapshot {H}/nan.csv --snapshot {H}/valid-small.csv --times 0,1"),
+                Arguments.of(2, "the directory", "trajectories {S} --times 0,1 --potential-out {D}/missing/p.csv"),
                 // top level
                 Arguments.of(2, "Unmatched argument at index 0: 'no-such-command'", "no-such-command"),
                 Arguments.of(2, "Missing required subcommand", "(no arguments)"));
@@ -305,11 +315,13 @@ class HostileInputTest {
                 .replace("{F}", "--data " + valid + " --out {D}/out.csv")
                 .replace("{G}", "--points " + valid + " --confinement 1 --picture {D}/pic.png --out {D}/out.csv")
                 .replace("{T}", "--tokens " + valid + " --picture {D}/pic.png --out {D}/out.csv")
+                .replace("{S}", "--snapshot " + valid + " --snapshot " + valid)
                 .replace("{H}", hostile("cases.txt").getParent().toString())
                 .replace("{B}", big.toString())
                 .replace("{D}", d);
         String[] args = expanded.equals("(no arguments)") ? new String[]{""} : expanded.split(" ");
-        boolean subcommand = List.of("ot", "flowmatch", "gradientflow", "transformer").contains(args[0]);
+        boolean subcommand = List.of("ot", "flowmatch", "gradientflow", "transformer", "trajectories")
+                .contains(args[0]);
         Map<String, byte[]> before = goodOutputs();
         Run r = run(subcommand ? append(args, "--quiet") : args[0].isEmpty() ? new String[0] : args);
         assertEquals(status, r.status(), () -> "stderr: " + r.err());
@@ -440,7 +452,7 @@ class HostileInputTest {
         assertEquals(0, top.status());
         assertTrue(top.out().replaceAll("\\s+", " ").contains("3 ran but did not converge or the result is not "
                 + "finite"), top.out());
-        for (String command : List.of("ot", "flowmatch", "gradientflow", "transformer")) {
+        for (String command : List.of("ot", "flowmatch", "gradientflow", "transformer", "trajectories")) {
             Run help = run(command, "--help");
             String text = help.out().replaceAll("\\s+", " ");
             assertTrue(text.contains("Exit status: 0 success; 1 internal error; 2 bad input"), text);

@@ -316,7 +316,8 @@ public final class Mlp {
 
     /**
      * Writes the network (format tag, activation, sizes, parameters) in a portable binary form; {@link #read}
-     * restores it bit for bit.
+     * restores it bit for bit. Nothing outside this class reads this form: {@link NetworkFiles} writes the documented
+     * NumPy {@code .npz} layout instead.
      */
     public void write(OutputStream out) throws IOException {
         DataOutputStream data = new DataOutputStream(out);

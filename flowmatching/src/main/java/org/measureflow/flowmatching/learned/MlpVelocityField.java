@@ -20,7 +20,9 @@ import org.measureflow.flowmatching.interpolant.Interpolant;
  * tangent passes), so likelihoods by the change of variables are exact up to the integrator in low dimension.
  *
  * <p>Immutable and thread-safe (per-thread scratch memory, no allocation per evaluation after the first on a
- * thread). {@link #save}/{@link #load} keep the network bit for bit; the interpolant is given again on loading.
+ * thread). {@link NetworkFiles} saves and loads the network as a documented NumPy {@code .npz} archive (readable
+ * outside Java, docs/models.md); {@link #save}/{@link #load} keep the older undocumented binary form. Both keep the
+ * network bit for bit; the interpolant is given again on loading.
  */
 public final class MlpVelocityField implements FlowMatchingField {
     private final Mlp network;
@@ -103,7 +105,10 @@ public final class MlpVelocityField implements FlowMatchingField {
         };
     }
 
-    /** Writes the network to {@code file} (see {@link Mlp#write}). */
+    /**
+     * Writes the network to {@code file} in the undocumented binary form of {@link Mlp#write}; prefer
+     * {@link NetworkFiles#write(Path, MlpVelocityField)}, whose {@code .npz} files NumPy reads.
+     */
     public void save(Path file) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
             network.write(out);
