@@ -36,7 +36,9 @@ import org.measureflow.ot.unbalanced.UnbalancedSinkhorn;
  * the row sums,
  * \[ \hat g_i^{\Delta t} = \frac{(P\mathbf 1)_i}{w_i}, \]
  * and, as in Waddington-OT, the problem is solved again with \( a_i = w_i \hat g_i^{\Delta t} \) (the fitted row
- * sums) as the new prior, {@link #withGrowthRefinements(int)} times.
+ * sums) as the new prior, {@link #withGrowthRefinements(int)} times. An epsilon given relative to the data (for
+ * instance {@code Epsilon.relativeToMeanCost}) is resolved again for each solve, against that solve's marginals, so
+ * it moves slightly between refinements as the prior reweights the cells; give an absolute epsilon to keep it fixed.
  *
  * <p><b>Balanced transitions</b> (\( \rho_a = \rho_b = \infty \)): the marginals are the probability vectors
  * \( a_i \propto w_i g_i^{\Delta t} \) and \( v \), solved by the {@link SinkhornSolver} itself, and the plan in
