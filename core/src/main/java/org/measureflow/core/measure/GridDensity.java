@@ -69,13 +69,8 @@ public final class GridDensity {
                 }
                 Arguments.positive("cells" + axis, cells[k]);
             }
-            long total = 1;
-            for (int c : cells) {
-                total *= c;
-            }
-            if (total > Arguments.MAX_ARRAY_LENGTH) {
-                throw new IllegalArgumentException("cells: the grid has " + total + " cells, more than an array holds");
-            }
+            // checked product: in 3-D three int counts can overflow a long (2^30 cubed wrapped to 0)
+            Arguments.product("cells (the number of cells)", cells);
             this.lower = lower;
             this.upper = upper;
             this.cells = cells;

@@ -399,6 +399,14 @@ class GridDensityTest {
     }
 
     @Test
+    void cellCountsWhoseProductOverflowsAreRejected() {
+        // 2^30 cells per axis: the product 2^90 wraps a long to 0, so the count must be a checked product
+        assertThrowsNaming("cells", () -> GridDensity.Grid.of3d(0, 1, 1 << 30, 0, 1, 1 << 30, 0, 1, 1 << 30));
+        assertThrowsNaming("cells", () -> GridDensity.Grid.of3d(0, 1, 1 << 21, 0, 1, 1 << 21, 0, 1, 1 << 22));
+        assertThrowsNaming("cells", () -> GridDensity.Grid.of2d(0, 1, 1 << 16, 0, 1, 1 << 15));
+    }
+
+    @Test
     void inputsAndOutputsAreCopies() {
         double[] values = {1, 2, 3};
         GridDensity rho = GridDensity.of1d(0, 3, 3, values);

@@ -355,8 +355,9 @@ public final class TrajectoriesCommand extends FileCommand {
         double total = 0;
         int d = clouds.get(0).dimension();
         for (ParticleMeasure c : clouds) {
+            org.ejml.data.DMatrixRMaj covariance = c.covariance();
             for (int a = 0; a < d; a++) {
-                total += c.covariance().get(a, a) / (d * clouds.size());
+                total += covariance.get(a, a) / (d * clouds.size());
             }
         }
         return total;

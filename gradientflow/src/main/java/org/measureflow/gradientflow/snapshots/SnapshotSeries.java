@@ -31,8 +31,8 @@ public final class SnapshotSeries {
      * The series of {@code snapshots.get(k)} observed at {@code times[k]}, each of mass 1.
      *
      * @throws IllegalArgumentException if an argument or element is null, there are fewer than two snapshots, the
-     *                                  lengths differ, a time is not finite or not above the previous one, or the
-     *                                  snapshots' dimensions differ
+     *                                  lengths differ, a time is not finite or not above the previous one, an
+     *                                  interval between two times overflows, or the snapshots' dimensions differ
      */
     public static SnapshotSeries of(double[] times, List<ParticleMeasure> snapshots) {
         Arguments.notNull("times", times);
@@ -62,6 +62,8 @@ public final class SnapshotSeries {
                 throw new IllegalArgumentException("times must be strictly increasing, got times[" + (k - 1) + "] = "
                         + times[k - 1] + " and times[" + k + "] = " + times[k]);
             }
+            Arguments.finiteResult("times", "the interval times[" + k + "] - times[" + (k - 1) + "]",
+                    times[k] - times[k - 1]);
             Arguments.length("snapshots[" + k + "] (dimension)", array[k].dimension(), array[0].dimension());
         }
         for (double m : masses) {

@@ -296,6 +296,8 @@ class SnapshotTransitionsTest {
         rejects("snapshots[1] (dimension)", () -> SnapshotSeries.of(new double[] {0, 1}, List.of(a, line)));
         rejects("times", () -> SnapshotSeries.of(new double[] {0, 0}, List.of(a, b)));
         rejects("times", () -> SnapshotSeries.of(new double[] {1, 0.5}, List.of(a, b)));
+        // finite times whose difference overflows: every interval length must be a number
+        rejects("times", () -> SnapshotSeries.of(new double[] {-1e308, 1e308}, List.of(a, b)));
         rejects("snapshots (count)", () -> SnapshotSeries.of(new double[] {0}, List.of(a)));
         rejects("masses", () -> SnapshotSeries.of(new double[] {0, 1}, List.of(a, b), new double[] {1, 1, 1}));
         rejects("masses", () -> SnapshotSeries.of(new double[] {0, 1}, List.of(a, b), new double[] {1, -1}));
