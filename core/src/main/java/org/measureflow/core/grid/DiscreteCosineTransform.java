@@ -13,7 +13,9 @@ import org.measureflow.core.Arguments;
  * and takes \( X_k = s_k \mathrm{Re}(e^{-i\pi k/(2n)} \hat v_k) \); the inverse builds
  * \( W_0 = 2c_0 \), \( W_k = (c_k - i c_{n-k}) e^{i\pi k/(2n)} \) from \( c_k = s_k X_k \), applies the unnormalised
  * inverse DFT and reads \( x_{2j} = \mathrm{Re}\,w_j/2 \), \( x_{2j+1} = \mathrm{Re}\,w_{n-1-j}/2 \). Other lengths use
- * the \( n \times n \) matrix, \( O(n^2) \). Holds work buffers: one instance per thread.
+ * the \( n \times n \) matrix, \( O(n^2) \). Holds work buffers, so the transforms of one instance take turns
+ * (they are synchronized; threads that transform many lines at once use one instance each, as {@link NeumannPoisson}
+ * does).
  */
 public final class DiscreteCosineTransform {
     private final int n;
@@ -87,7 +89,7 @@ public final class DiscreteCosineTransform {
     }
 
     /** The DCT-II of the line {@code f[off + i * stride]}, {@code i < n}, in place. */
-    public void forward(double[] f, int off, int stride) {
+    public synchronized void forward(double[] f, int off, int stride) {
         checkLine(f, off, stride);
         if (n == 1) {
             return;
@@ -120,7 +122,7 @@ public final class DiscreteCosineTransform {
     }
 
     /** The inverse (DCT-III, the transpose) of {@link #forward}, in place. */
-    public void inverse(double[] f, int off, int stride) {
+    public synchronized void inverse(double[] f, int off, int stride) {
         checkLine(f, off, stride);
         if (n == 1) {
             return;

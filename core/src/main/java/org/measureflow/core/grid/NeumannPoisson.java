@@ -18,8 +18,9 @@ import org.measureflow.core.parallel.Chunks;
  * 0: the equation is solvable only when \( \sum_c f_c = 0 \), so the solver removes the mean of \( f \) (the
  * compatible part of the right-hand side) and returns the solution with mean 0.
  *
- * <p>Holds work buffers: one instance per thread. The transforms of the lines of one axis run in parallel over fixed
- * chunks of lines ({@link Chunks}), so results do not depend on the number of threads.
+ * <p>Holds work buffers, so solves on one instance take turns (they are synchronized). Within a solve the
+ * transforms of the lines of one axis run in parallel over fixed chunks of lines ({@link Chunks}), each chunk with
+ * its own transforms, so results do not depend on the number of threads.
  */
 public final class NeumannPoisson {
     private static final int LINES_PER_CHUNK = 64;
@@ -105,7 +106,7 @@ public final class NeumannPoisson {
      *
      * @throws IllegalArgumentException if an array is null or has the wrong length
      */
-    public void solve(double[] f, double[] out) {
+    public synchronized void solve(double[] f, double[] out) {
         Arguments.notNull("f", f);
         Arguments.notNull("out", out);
         Arguments.length("f", f.length, size);
