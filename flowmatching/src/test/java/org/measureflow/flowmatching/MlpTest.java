@@ -77,6 +77,44 @@ class MlpTest {
         });
     }
 
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("org.measureflow.testing.Seeds#few")
+    void pullBackOfTheLossDerivativeIsTheLossGradient(long seed) {
+        Property.check(seed, rng -> {
+            int[] sizes = {3, 2 + rng.nextInt(6), 2 + rng.nextInt(6), 2};
+            Mlp net = Mlp.initialised(sizes, Activation.SILU, rng);
+            int rows = 1 + rng.nextInt(70);
+            double[] inputs = new double[rows * 3];
+            double[] targets = new double[rows * 2];
+            for (int i = 0; i < inputs.length; i++) {
+                inputs[i] = rng.nextGaussian();
+            }
+            for (int i = 0; i < targets.length; i++) {
+                targets[i] = rng.nextGaussian();
+            }
+            double[] expected = new double[net.parameterCount()];
+            MlpSquaredErrorGradient gradient = MlpSquaredErrorGradient.of(net, rows);
+            gradient.lossAndGradient(inputs, targets, rows, expected);
+            double[] outputGradient = new double[rows * 2];
+            for (int i = 0; i < rows; i++) {
+                double[] out = net.apply(java.util.Arrays.copyOfRange(inputs, 3 * i, 3 * i + 3));
+                for (int o = 0; o < 2; o++) {
+                    outputGradient[2 * i + o] = 2.0 / rows * (out[o] - targets[2 * i + o]);
+                }
+            }
+            double[] pulled = new double[net.parameterCount()];
+            gradient.pullBack(inputs, outputGradient, rows, pulled);
+            // the same backpropagation from output deltas that differ by the rounding of apply vs the batch pass
+            double scale = 0;
+            for (double g : expected) {
+                scale = Math.max(scale, Math.abs(g));
+            }
+            for (int p = 0; p < expected.length; p++) {
+                assertEquals(expected[p], pulled[p], 1e-12 * scale, "parameter " + p);
+            }
+        });
+    }
+
     @Test
     void reluGradientMatchesFiniteDifferencesAwayFromKinks() {
         SplittableRandom rng = new SplittableRandom(5);

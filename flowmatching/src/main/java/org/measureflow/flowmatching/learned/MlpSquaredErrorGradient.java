@@ -97,9 +97,71 @@ public final class MlpSquaredErrorGradient {
         return loss;
     }
 
+    /**
+     * The pull-back of an output gradient through the network: for inputs \( u_i \) and given vectors
+     * \( g_i = \partial \mathcal F / \partial f_\theta(u_i) \) of some function \( \mathcal F \) of the outputs,
+     * \[ \nabla_\theta \mathcal F = \sum_{i=1}^B J_\theta f_\theta(u_i)^\top g_i , \]
+     * by the same backpropagation as {@link #lossAndGradient} with \( \delta_K = g_i \) (the chain rule of a
+     * generator trained on a loss of its samples, survey section 4). Same chunking, so the same bits on one core or
+     * two; allocates nothing.
+     *
+     * @param inputs         \( B \times n_0 \), row-major
+     * @param outputGradient \( B \times n_K \), row-major, the vectors \( g_i \)
+     * @param rows           \( B \), at most {@link #maxRows()}
+     * @param gradient       receives \( \nabla_\theta \mathcal F \) (length {@link Mlp#parameterCount()})
+     * @throws IllegalArgumentException on wrong lengths or {@code rows} outside {@code [1, maxRows]}
+     */
+    public void pullBack(double[] inputs, double[] outputGradient, int rows, double[] gradient) {
+        Arguments.inRange("rows", rows, 1, maxRows);
+        Arguments.length("inputs", inputs.length, rows * network.inputSize());
+        Arguments.length("outputGradient", outputGradient.length, rows * network.outputSize());
+        Arguments.length("gradient", gradient.length, network.parameterCount());
+        network.transposeWeights(network.liveParameters(), transposed);
+        long costPerRow = 6L * network.parameterCount();
+        Chunks.forEach(rows, Mlp.CHUNK_ROWS, costPerRow, (chunk, start, end) -> {
+            ChunkBuffers buf = chunks[chunk];
+            forward(inputs, start, end, buf);
+            int nOut = network.outputSize();
+            System.arraycopy(outputGradient, start * nOut, buf.deltaA, 0, (end - start) * nOut);
+            backward(buf, end - start);
+        });
+        Arrays.fill(gradient, 0);
+        int count = Chunks.count(rows, Mlp.CHUNK_ROWS);
+        for (int c = 0; c < count; c++) {
+            double[] g = chunks[c].gradient;
+            for (int i = 0; i < g.length; i++) {
+                gradient[i] += g[i];
+            }
+        }
+    }
+
     /** The forward pass, loss and output deltas of rows {@code [start, end)}, then {@link #backward}. */
     private void chunkLossAndGradient(double[] inputs, double[] targets, int batch, int start, int end,
                                       ChunkBuffers buf) {
+        int layers = network.layerSizes().length - 1;
+        int r = end - start;
+        forward(inputs, start, end, buf);
+        int nOutLast = network.outputSize();
+        double[] out = buf.activations[layers];
+        double[] delta = buf.deltaA;
+        double scale = 2.0 / batch;
+        double loss = 0;
+        for (int i = 0; i < r; i++) {
+            for (int o = 0; o < nOutLast; o++) {
+                double e = out[i * nOutLast + o] - targets[(start + i) * nOutLast + o];
+                loss += e * e;
+                delta[i * nOutLast + o] = scale * e;
+            }
+        }
+        buf.loss = loss / batch;
+        backward(buf, r);
+    }
+
+    /**
+     * The forward pass of rows {@code [start, end)}: activations and pre-activations into {@code buf}, and its
+     * partial gradient cleared.
+     */
+    private void forward(double[] inputs, int start, int end, ChunkBuffers buf) {
         int[] sizes = network.layerSizes();
         Activation activation = network.activation();
         int layers = sizes.length - 1;
@@ -126,20 +188,6 @@ public final class MlpSquaredErrorGradient {
                 }
             }
         }
-        int nOutLast = sizes[layers];
-        double[] out = act[layers];
-        double[] delta = buf.deltaA;
-        double scale = 2.0 / batch;
-        double loss = 0;
-        for (int i = 0; i < r; i++) {
-            for (int o = 0; o < nOutLast; o++) {
-                double e = out[i * nOutLast + o] - targets[(start + i) * nOutLast + o];
-                loss += e * e;
-                delta[i * nOutLast + o] = scale * e;
-            }
-        }
-        buf.loss = loss / batch;
-        backward(buf, r);
     }
 
     /**
