@@ -19,6 +19,7 @@ import org.measureflow.core.measure.GaussianMeasure;
 import org.measureflow.core.measure.GridDensity;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.core.measure.PointSampler;
+import org.measureflow.core.measure.ToyDistributions;
 import org.measureflow.core.ode.Diffusion;
 import org.measureflow.core.ode.DormandPrince54;
 import org.measureflow.core.ode.Euler;
@@ -101,6 +102,14 @@ class CoreApiFuzzTest {
                         h -> h.gaussian(3).sample(Math.min(h.size(20), 1 << 12), h.orNull(h.rng()))),
                 entry("GaussianMeasure.pushForward", MEASURES + ", a, b",
                         h -> h.gaussian(2).pushForward(h.matrix(2, 2), h.numbers(2))),
+                entry("ToyDistributions samplers", "n, rng, out, out (length), n * 2", h -> {
+                    PointSampler[] laws = {ToyDistributions.eightGaussians(), ToyDistributions.twoMoons(),
+                            ToyDistributions.checkerboard()};
+                    int n = Math.min(h.size(20), 1 << 12);
+                    double[] out = new double[Math.max(0, Math.min(h.size(40), 1 << 13))];
+                    laws[h.rng().nextInt(3)].sample(n, h.orNull(h.rng()), h.orNull(out));
+                    return out;
+                }),
                 entry("GridDensity.of1d/of2d", MEASURES + ", grid", h -> h.density(h.grid(1 + h.rng().nextInt(2), 6))),
                 entry("GridDensity.mean/covariance/normalised", MEASURES + ", grid, the density", h -> {
                     GridDensity g = h.density(h.grid(1 + h.rng().nextInt(2), 6));

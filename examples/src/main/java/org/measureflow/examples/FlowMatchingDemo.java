@@ -13,6 +13,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.core.measure.PointSampler;
+import org.measureflow.core.measure.ToyDistributions;
 import org.measureflow.core.ode.RungeKutta4;
 import org.measureflow.core.ode.StepObserver;
 import org.measureflow.core.ode.TrajectoryRecorder;
@@ -90,40 +91,9 @@ public final class FlowMatchingDemo implements TourDemo {
         return NAME;
     }
 
-    /** Eight Gaussians of standard deviation 0.3 centred on the circle of radius 3. */
-    public static PointSampler eightGaussians() {
-        return new PointSampler() {
-            @Override
-            public int dimension() {
-                return 2;
-            }
-
-            @Override
-            public void sample(int n, java.util.random.RandomGenerator rng, double[] out) {
-                for (int i = 0; i < n; i++) {
-                    double angle = 2 * Math.PI * rng.nextInt(8) / 8;
-                    out[2 * i] = 3 * Math.cos(angle) + 0.3 * rng.nextGaussian();
-                    out[2 * i + 1] = 3 * Math.sin(angle) + 0.3 * rng.nextGaussian();
-                }
-            }
-        };
-    }
-
-    /**
-     * Two interleaved half circles ("two moons") of radius 2 with Gaussian noise 0.15, centred at the origin.
-     */
+    /** The tour's data: two moons ({@link ToyDistributions#twoMoons()}), {@code n} points drawn from {@code seed}. */
     public static ParticleMeasure twoMoons(int n, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        double[] flat = new double[2 * n];
-        for (int i = 0; i < n; i++) {
-            double theta = Math.PI * rng.nextDouble();
-            boolean upper = rng.nextBoolean();
-            double x = upper ? Math.cos(theta) : 1 - Math.cos(theta);
-            double y = upper ? Math.sin(theta) : 0.5 - Math.sin(theta);
-            flat[2 * i] = 2 * (x - 0.5) + 0.15 * rng.nextGaussian();
-            flat[2 * i + 1] = 2 * (y - 0.25) + 0.15 * rng.nextGaussian();
-        }
-        return ParticleMeasure.fromFlat(flat, 2);
+        return ToyDistributions.twoMoons().sample(n, new SplittableRandom(seed));
     }
 
     /** Trains with one coupling and measures the result; {@code progress} receives the fraction of steps done. */
@@ -132,12 +102,12 @@ public final class FlowMatchingDemo implements TourDemo {
         ParticleMeasure heldOut = twoMoons(config.samples(), 2);
         TrainingResult trained = FlowMatchingTrainer.withDefaults().withSteps(config.steps())
                 .withBatchSize(config.batch()).withHiddenWidth(64).withHiddenLayers(2).withCoupling(coupling)
-                .train(eightGaussians(), PointSampler.of(data), new SplittableRandom(7), status -> {
+                .train(ToyDistributions.eightGaussians(), PointSampler.of(data), new SplittableRandom(7), status -> {
                     progress.accept(status.fractionDone());
                     return true;
                 });
         double[] latent = new double[2 * config.samples()];
-        eightGaussians().sample(config.samples(), new SplittableRandom(3), latent);
+        ToyDistributions.eightGaussians().sample(config.samples(), new SplittableRandom(3), latent);
         ParticleMeasure start = ParticleMeasure.fromFlat(latent, 2);
         RungeKutta4 rk4 = RungeKutta4.of(STEP);
         SampleResult result = FlowSampler.sample(trained.field(), start, rk4);
