@@ -91,13 +91,15 @@ class FlowMatchingApiFuzzTest {
                                 .lossHistory())
                         .allowing(IllegalStateException.class),
                 entry("FlowMatchingTrainer.train with schedule, EMA and validation", INPUTS + ", steps, "
-                        + "rng, schedule, warmupSteps, finalFraction, everySteps, factor, emaDecay, "
+                        + "rng, schedule, warmupSteps, warmupFraction, finalFraction, everySteps, factor, emaDecay, "
                         + "validation, heldOut, divergence, patience, epsilon", h ->
                         FlowMatchingTrainer.withDefaults().withSteps(h.count(3, 6)).withBatchSize(8)
                                 .withHiddenWidth(8).withHiddenLayers(1)
                                 .withSchedule(h.chance(0.5)
                                         ? LearningRateSchedule.warmupCosine(h.chance(0.9) ? 2 : h.count(-1, 8),
                                                 h.uniform(0, 1))
+                                        : h.chance(0.5) ? LearningRateSchedule.relativeWarmupCosine(
+                                                h.uniform(0, 1), h.uniform(0, 1))
                                         : LearningRateSchedule.stepDecay(h.count(1, 3), h.uniform(0.1, 1)))
                                 .withEmaDecay(h.uniform(0, 0.99))
                                 .withValidation(HeldOutValidation.of(h.orNull(h.cloud(5, 2)),

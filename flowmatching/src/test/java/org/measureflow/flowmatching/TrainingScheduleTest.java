@@ -80,6 +80,17 @@ class TrainingScheduleTest {
             assertTrue(f < previous && f >= 0.1, "the cosine part decreases to 0.1: step " + k + " " + f);
             previous = f;
         }
+        // a relative warm-up of 5% of 100 steps is W = 5 steps; then the same cosine as the absolute schedule
+        LearningRateSchedule relative = LearningRateSchedule.relativeWarmupCosine(0.05, 0.1);
+        LearningRateSchedule same = LearningRateSchedule.warmupCosine(5, 0.1);
+        for (long k = 1; k <= 100; k++) {
+            assertEquals(same.factor(k, 100), relative.factor(k, 100), "step " + k + " of 100");
+        }
+        assertEquals(0.2, relative.factor(1, 100), 1e-15);
+        // W = ceil(0.05 * 21) = 2, and the warm-up is cut to T - 1 when the run is too short for it
+        assertEquals(0.5, relative.factor(1, 21), 1e-15);
+        assertEquals(0.5, LearningRateSchedule.relativeWarmupCosine(0.9, 0).factor(1, 3), 1e-15, "W = min(3, 2)");
+        assertEquals(0.1, relative.factor(1, 1), "a one-step run has no warm-up and ends at f");
         LearningRateSchedule step = LearningRateSchedule.stepDecay(3, 0.5);
         double[] expected = {1, 1, 1, 0.5, 0.5, 0.5, 0.25};
         for (int k = 1; k <= 7; k++) {
@@ -119,22 +130,33 @@ class TrainingScheduleTest {
             theta[j] = weightsAfter(raw, j, 3);
         }
         double beta = 0.7;
-        double[] ema = theta[0].clone();
+        // the bias-corrected average as the weighted mean of theta_1..theta_k (weights beta^(k-j) (1 - beta) over
+        // 1 - beta^k), computed directly rather than by the trainer's recursion
+        double[] ema = new double[theta[0].length];
+        double norm = 1 - Math.pow(beta, k);
         for (int j = 1; j <= k; j++) {
+            double w = Math.pow(beta, k - j) * (1 - beta) / norm;
             for (int i = 0; i < ema.length; i++) {
-                ema[i] = beta * ema[i] + (1 - beta) * theta[j][i];
+                ema[i] += w * theta[j][i];
             }
         }
         double[] averaged = weightsAfter(raw.withEmaDecay(beta), k, 3);
-        // the same arithmetic in the same order; 1e-15 leaves room for a fused or reordered rounding per step
+        // two summation orders of k = 5 terms of weights up to 1 on weights ~0.5: a few roundings of 1e-16
         assertArrayEquals(ema, averaged, 1e-15);
         assertTrue(!Arrays.equals(averaged, theta[k]), "the average is not the last iterate");
         // decay 0 is off: the last iterate, bit for bit
         assertArrayEquals(theta[k], weightsAfter(raw.withEmaDecay(0), k, 3));
-        // decay 1 - 1e-12 keeps the start: |avg - theta_0| <= k (1 - beta) max_j |theta_j - theta_0| ~ 5e-12 * 5e-3,
-        // plus one rounding of ~1e-16 per step
-        double[] kept = weightsAfter(raw.withEmaDecay(1 - 1e-12), k, 3);
-        assertArrayEquals(theta[0], kept, 1e-13);
+        // the first step's average is the first iterate whatever the decay (the initial weights get no weight)
+        assertArrayEquals(theta[1], weightsAfter(raw.withEmaDecay(0.9), 1, 3));
+        // a decay near 1 gives the plain mean of theta_1..theta_k: the weights differ from 1/k by about
+        // k (1 - beta) = 5e-6 relative, on iterates that differ by ~5e-3, and 1 - beta^k carries ~1e-10 of rounding
+        double[] mean = new double[ema.length];
+        for (int j = 1; j <= k; j++) {
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] += theta[j][i] / k;
+            }
+        }
+        assertArrayEquals(mean, weightsAfter(raw.withEmaDecay(1 - 1e-6), k, 3), 1e-7);
     }
 
     @Test
@@ -288,6 +310,9 @@ class TrainingScheduleTest {
         assertRejected("validation", () -> tiny().withValidation(null));
         assertRejected("warmupSteps", () -> LearningRateSchedule.warmupCosine(-1, 0.1));
         assertRejected("finalFraction", () -> LearningRateSchedule.warmupCosine(5, 1.5));
+        assertRejected("warmupFraction", () -> LearningRateSchedule.relativeWarmupCosine(1, 0.1));
+        assertRejected("warmupFraction", () -> LearningRateSchedule.relativeWarmupCosine(Double.NaN, 0.1));
+        assertRejected("finalFraction", () -> LearningRateSchedule.relativeWarmupCosine(0.1, -0.5));
         assertRejected("everySteps", () -> LearningRateSchedule.stepDecay(0, 0.5));
         assertRejected("factor", () -> LearningRateSchedule.stepDecay(5, 0));
         assertRejected("step", () -> LearningRateSchedule.constant().factor(0, 5));

@@ -184,13 +184,14 @@ public final class FlowMatchingTrainer {
     }
 
     /**
-     * The exponential moving average of the weights (Polyak and Juditsky 1992): with \( \theta_k \) the weights
-     * after Adam step \( k \) and \( \bar\theta_0 = \theta_0 \) the initial weights,
-     * \( \bar\theta_k = \beta\,\bar\theta_{k-1} + (1 - \beta)\,\theta_k \) (no bias correction). When
-     * \( \beta \gt 0 \) the returned field (and the held-out validation) uses \( \bar\theta \); the optimiser
-     * keeps stepping \( \theta \). \( \beta = 0 \) turns the average off (the field holds \( \theta \)).
-     * Without bias correction the initial weights keep the weight \( \beta^T \) after \( T \) steps, so choose
-     * \( \beta \) with \( \beta^T \) negligible (\( 1 - \beta \ge 5/T \) gives \( \beta^T \le e^{-5} \)).
+     * The exponential moving average of the weights (Polyak and Juditsky 1992), with the bias correction of Adam's
+     * moments: with \( \theta_k \) the weights after Adam step \( k \),
+     * \[ \bar\theta_k = \frac{\sum_{j=1}^k \beta^{k-j}(1 - \beta)\,\theta_j}{1 - \beta^k}, \qquad
+     *    \bar\theta_k = \bar\theta_{k-1} + \frac{1 - \beta}{1 - \beta^k}\,(\theta_k - \bar\theta_{k-1}) , \]
+     * a weighted mean of the iterates whose weights sum to one at every step (the random initial weights get none,
+     * so short runs are averaged over their own iterates). When \( \beta \gt 0 \) the returned field (and the
+     * held-out validation) uses \( \bar\theta \); the optimiser keeps stepping \( \theta \). The average spans
+     * about \( 1/(1 - \beta) \) steps; \( \beta = 0 \) turns it off (the field holds \( \theta \)).
      *
      * @param decay \( \beta \in [0, 1) \)
      * @return a trainer with that decay
@@ -517,6 +518,7 @@ public final class FlowMatchingTrainer {
         double[] gradient = new double[theta.length];
         double[] history = new double[(int) steps];
         double[] ema = emaDecay > 0 ? theta.clone() : null;
+        double decayPower = 1;
         double[] used = ema != null ? ema : theta;
         Validator validator = validation == null ? null
                 : new Validator(validation, start, sizes, activation, fieldInterpolant, used, rng);
@@ -532,7 +534,8 @@ public final class FlowMatchingTrainer {
             }
             adam.update(theta, gradient, schedule.factorUnchecked(step, steps));
             if (ema != null) {
-                average(ema, theta, emaDecay);
+                decayPower *= emaDecay;
+                average(ema, theta, (1 - emaDecay) / (1 - decayPower));
             }
             history[(int) step - 1] = loss;
             done = step;
@@ -564,11 +567,10 @@ public final class FlowMatchingTrainer {
                 Convergence.completed(done, losses[losses.length - 1], stopped));
     }
 
-    /** \( \bar\theta \leftarrow \beta\,\bar\theta + (1 - \beta)\,\theta \) in place. */
-    private static void average(double[] ema, double[] theta, double decay) {
-        double keep = 1 - decay;
+    /** \( \bar\theta \leftarrow \bar\theta + c\,(\theta - \bar\theta) \) in place, with \( c = (1 - \beta)/(1 - \beta^k) \). */
+    private static void average(double[] ema, double[] theta, double rate) {
         for (int i = 0; i < ema.length; i++) {
-            ema[i] = decay * ema[i] + keep * theta[i];
+            ema[i] += rate * (theta[i] - ema[i]);
         }
     }
 

@@ -13,26 +13,31 @@ import org.measureflow.core.TextSummary;
  *     \( k \le W \), then a cosine decay (Loshchilov and Hutter 2017, without restarts) to the fraction \( f \),
  *     \( s_k = f + (1 - f)\,\tfrac12\big(1 + \cos(\pi\,(k - W)/(T - W))\big) \) for \( W \lt k \le T \), which
  *     ends at \( s_T = f \);</li>
+ * <li>{@link #relativeWarmupCosine(double, double)}: the same with a warm-up that is a fraction \( \phi \) of
+ *     the run, \( W = \min(\lceil \phi T \rceil, T - 1) \), so that it fits every run length;</li>
  * <li>{@link #stepDecay(long, double)}: \( s_k = \gamma^{\lfloor (k - 1)/P \rfloor} \), the rate multiplied by
  *     \( \gamma \) every \( P \) steps.</li>
  * </ul>
- * The run length \( T \) is the trainer's {@link FlowMatchingTrainer#steps()} budget; a warm-up must be shorter
- * than it (the trainer rejects the schedule otherwise).
+ * The run length \( T \) is the trainer's {@link FlowMatchingTrainer#steps()} budget; a warm-up given in steps must
+ * be shorter than it (the trainer rejects the schedule otherwise).
  */
 public final class LearningRateSchedule {
-    private enum Kind { CONSTANT, WARMUP_COSINE, STEP_DECAY }
+    private enum Kind { CONSTANT, WARMUP_COSINE, RELATIVE_WARMUP_COSINE, STEP_DECAY }
 
-    private static final LearningRateSchedule CONSTANT = new LearningRateSchedule(Kind.CONSTANT, 0, 1);
+    private static final LearningRateSchedule CONSTANT = new LearningRateSchedule(Kind.CONSTANT, 0, 0, 1);
 
     private final Kind kind;
     /** The warm-up length \( W \) or the decay period \( P \). */
     private final long period;
+    /** The warm-up fraction \( \phi \) of a relative warm-up, 0 otherwise. */
+    private final double warmupFraction;
     /** The final fraction \( f \) or the decay factor \( \gamma \). */
     private final double fraction;
 
-    private LearningRateSchedule(Kind kind, long period, double fraction) {
+    private LearningRateSchedule(Kind kind, long period, double warmupFraction, double fraction) {
         this.kind = kind;
         this.period = period;
+        this.warmupFraction = warmupFraction;
         this.fraction = fraction;
     }
 
@@ -55,7 +60,27 @@ public final class LearningRateSchedule {
      * @throws IllegalArgumentException if {@code warmupSteps < 0} or {@code finalFraction} is not in \( [0, 1] \)
      */
     public static LearningRateSchedule warmupCosine(long warmupSteps, double finalFraction) {
-        return new LearningRateSchedule(Kind.WARMUP_COSINE, Arguments.nonNegative("warmupSteps", warmupSteps),
+        return new LearningRateSchedule(Kind.WARMUP_COSINE, Arguments.nonNegative("warmupSteps", warmupSteps), 0,
+                Arguments.inRange("finalFraction", finalFraction, 0, 1));
+    }
+
+    /**
+     * Linear warm-up over the first fraction \( \phi \) of the run, \( W = \min(\lceil \phi T \rceil, T - 1) \)
+     * steps, then cosine decay to {@code finalFraction} of the peak at the last step (see the class comment). The
+     * warm-up scales with the run, so one schedule serves runs of any length.
+     *
+     * @param warmupFraction the fraction \( \phi \in [0, 1) \) of the run spent warming up
+     * @param finalFraction  the factor \( f \in [0, 1] \) at the last step
+     * @return the schedule
+     * @throws IllegalArgumentException if {@code warmupFraction} is not in \( [0, 1) \) or {@code finalFraction} is
+     *                                  not in \( [0, 1] \)
+     */
+    public static LearningRateSchedule relativeWarmupCosine(double warmupFraction, double finalFraction) {
+        if (!(warmupFraction >= 0 && warmupFraction < 1)) {
+            // Arguments has no half-open range rule
+            throw new IllegalArgumentException("warmupFraction must be in [0, 1), got " + warmupFraction);
+        }
+        return new LearningRateSchedule(Kind.RELATIVE_WARMUP_COSINE, 0, warmupFraction,
                 Arguments.inRange("finalFraction", finalFraction, 0, 1));
     }
 
@@ -74,12 +99,29 @@ public final class LearningRateSchedule {
             // Arguments has no half-open range rule
             throw new IllegalArgumentException("factor must be in (0, 1], got " + factor);
         }
-        return new LearningRateSchedule(Kind.STEP_DECAY, everySteps, factor);
+        return new LearningRateSchedule(Kind.STEP_DECAY, everySteps, 0, factor);
     }
 
-    /** @return the warm-up length \( W \) of a warm-up cosine schedule, 0 for the other kinds */
+    /** @return the warm-up length \( W \) of a warm-up cosine schedule in steps, 0 for the other kinds */
     public long warmupSteps() {
         return kind == Kind.WARMUP_COSINE ? period : 0;
+    }
+
+    /** @return the warm-up fraction \( \phi \) of a {@link #relativeWarmupCosine relative} warm-up, 0 otherwise */
+    public double warmupFraction() {
+        return warmupFraction;
+    }
+
+    /** The warm-up length in a run of {@code steps} steps (0 without warm-up). */
+    private long warmupLength(long steps) {
+        switch (kind) {
+            case WARMUP_COSINE:
+                return period;
+            case RELATIVE_WARMUP_COSINE:
+                return Math.min((long) Math.ceil(warmupFraction * steps), steps - 1);
+            default:
+                return 0;
+        }
     }
 
     /**
@@ -116,10 +158,12 @@ public final class LearningRateSchedule {
     double factorUnchecked(long step, long steps) {
         switch (kind) {
             case WARMUP_COSINE:
-                if (step <= period) {
-                    return (double) step / period;
+            case RELATIVE_WARMUP_COSINE:
+                long warmup = warmupLength(steps);
+                if (step <= warmup) {
+                    return (double) step / warmup;
                 }
-                double progress = (double) (step - period) / (steps - period);
+                double progress = (double) (step - warmup) / (steps - warmup);
                 return fraction + (1 - fraction) * 0.5 * (1 + Math.cos(Math.PI * progress));
             case STEP_DECAY:
                 return Math.pow(fraction, (step - 1) / period);
@@ -131,21 +175,26 @@ public final class LearningRateSchedule {
     @Override
     public boolean equals(Object o) {
         return o instanceof LearningRateSchedule s && s.kind == kind && s.period == period
-                && Double.compare(s.fraction, fraction) == 0;
+                && Double.compare(s.warmupFraction, warmupFraction) == 0 && Double.compare(s.fraction, fraction) == 0;
     }
 
     @Override
     public int hashCode() {
-        return (kind.hashCode() * 31 + Long.hashCode(period)) * 31 + Double.hashCode(fraction);
+        return ((kind.hashCode() * 31 + Long.hashCode(period)) * 31 + Double.hashCode(warmupFraction)) * 31
+                + Double.hashCode(fraction);
     }
 
-    /** One line: {@code constant}, {@code warmupCosine(warmupSteps=100, finalFraction=0.1)} or
+    /** One line: {@code constant}, {@code warmupCosine(warmupSteps=100, finalFraction=0.1)},
+     * {@code relativeWarmupCosine(warmupFraction=0.05, finalFraction=0.1)} or
      * {@code stepDecay(everySteps=500, factor=0.5)}. */
     @Override
     public String toString() {
         switch (kind) {
             case WARMUP_COSINE:
                 return "warmupCosine(warmupSteps=" + period + ", finalFraction=" + TextSummary.number(fraction) + ")";
+            case RELATIVE_WARMUP_COSINE:
+                return "relativeWarmupCosine(warmupFraction=" + TextSummary.number(warmupFraction) + ", finalFraction="
+                        + TextSummary.number(fraction) + ")";
             case STEP_DECAY:
                 return "stepDecay(everySteps=" + period + ", factor=" + TextSummary.number(fraction) + ")";
             default:
