@@ -33,7 +33,8 @@ import org.measureflow.core.measure.ParticleMeasure;
  *     {@code silu}</td></tr>
  * <tr><td>{@code scaling}</td><td>text</td><td>{@code mean_field} or {@code lazy}</td></tr>
  * <tr><td>{@code a}</td><td>(N,)</td><td>output weights \( a_i \)</td></tr>
- * <tr><td>{@code w}</td><td>(N, d)</td><td>input weights, row \( i \) is \( w_i \)</td></tr>
+ * <tr><td>{@code w}</td><td>(N, d)</td><td>input weights, row \( i \) is \( w_i \); its shape gives
+ *     \( N \) and \( d \)</td></tr>
  * <tr><td>{@code b}</td><td>(N,)</td><td>biases \( b_i \)</td></tr>
  * <tr><td>{@code masses}</td><td>(N,)</td><td>\( \mu_i \), non-negative, summing to 1 (all \( 1/N \) in the lazy
  *     scaling)</td></tr>
@@ -210,6 +211,13 @@ public final class MeanFieldNetworkFiles {
         int dim = d + 2;
         if ((long) n * dim > Integer.MAX_VALUE - 8) {
             throw saved.problem("w has shape " + w.shapeText() + ": N * (d + 2) parameters are more than an array holds");
+        }
+        for (String vector : List.of("a", "b", "masses")) {
+            NpyArray v = saved.array(vector);
+            if (v.dimensions() != 1 || v.rows() != n) {
+                throw saved.problem(vector + " has shape " + v.shapeText() + ", expected (" + n + ",): N is the "
+                        + "number of rows of w");
+            }
         }
         double[] a = new double[n];
         double[] weights = new double[n * d];
