@@ -143,16 +143,32 @@ class FlowMatchingApiFuzzTest {
                         .allowing(IllegalStateException.class),
                 entry("SampleQuality.w2", INPUTS + ", generated, heldOut, x, y, c", h -> SampleQuality.w2(
                         h.cloud(4, 2), h.cloud(3, h.chance(0.1) ? 3 : 2))),
-                entry("NetworkFiles.write, readVelocityField", INPUTS + ", sizes, activation, parameters, network, "
-                        + "interpolant, file, field", h -> {
+                entry("NetworkFiles.write, writeDirectory, readVelocityField", INPUTS + ", sizes, activation, parameters, network, "
+                        + "interpolant, file, field, directory", h -> {
                     int width = Math.min(h.size(4), 64); // hostile widths 0, -1, MIN_VALUE; no huge files
                     int count = 3 * Math.max(width, 0) + Math.max(width, 0) + 2 * Math.max(width, 0) + 2;
                     Mlp net = Mlp.of(new int[]{3, width, 2}, h.orNull(Activation.TANH), h.numbers(count));
-                    return inTemporaryFile(file -> {
-                        NetworkFiles.write(file, MlpVelocityField.of(net, h.orNull(LinearInterpolant.instance())));
-                        return NetworkFiles.readVelocityField(file, LinearInterpolant.instance()).network()
+                    if (h.chance(0.5)) {
+                        return inTemporaryFile(file -> {
+                            NetworkFiles.write(file, MlpVelocityField.of(net, h.orNull(LinearInterpolant.instance())));
+                            return NetworkFiles.readVelocityField(file, LinearInterpolant.instance()).network()
+                                    .parameters();
+                        });
+                    }
+                    Path folder = Files.createTempDirectory("fuzz");
+                    try {
+                        NetworkFiles.writeDirectory(folder, MlpVelocityField.of(net,
+                                h.orNull(LinearInterpolant.instance())));
+                        return NetworkFiles.readVelocityField(folder, LinearInterpolant.instance()).network()
                                 .parameters();
-                    });
+                    } finally {
+                        try (var files = Files.list(folder)) {
+                            for (Path f : files.toList()) {
+                                Files.delete(f);
+                            }
+                        }
+                        Files.delete(folder);
+                    }
                 }),
                 entry("NetworkFiles.readNetwork of a hostile archive", INPUTS + ", data, values, file", h -> {
                     Map<String, NpyArray> arrays = new LinkedHashMap<>();

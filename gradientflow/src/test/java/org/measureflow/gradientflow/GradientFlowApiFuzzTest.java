@@ -3,9 +3,17 @@ package org.measureflow.gradientflow;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.measureflow.testing.ApiFuzz.entry;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.measureflow.core.io.DataFileException;
+import org.measureflow.core.io.NpyArray;
+import org.measureflow.core.io.SavedArrays;
 import org.measureflow.core.measure.GridDensity;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.core.nn.Activation;
@@ -21,6 +29,7 @@ import org.measureflow.gradientflow.energy.Potential;
 import org.measureflow.gradientflow.energy.PotentialEnergy;
 import org.measureflow.gradientflow.jko.EntropicJko;
 import org.measureflow.gradientflow.meanfield.LinearNetworkClosure;
+import org.measureflow.gradientflow.meanfield.MeanFieldNetworkFiles;
 import org.measureflow.gradientflow.meanfield.MeanFieldTrainer;
 import org.measureflow.gradientflow.meanfield.RegressionData;
 import org.measureflow.gradientflow.meanfield.ResidualNetwork;
@@ -143,6 +152,57 @@ class GradientFlowApiFuzzTest {
                     return List.of(net.risk(data), net.riskGradient(data), net.outputs(data),
                             risk.value(net.neurons()));
                 }),
+                entry("MeanFieldNetworkFiles.write/writeDirectory/readTwoLayer/readResidual", INPUTS + ", x, y, "
+                        + "neurons, data, activation, scaling, network, file, directory, parameters, h, layers, x0",
+                        h -> {
+                    RegressionData data = RegressionData.fromFlat(h.numbers(8), 2, h.numbers(4));
+                    TwoLayerNetwork two = TwoLayerNetwork.of(h.cloud(6, 4), h.orNull(Activation.TANH),
+                            h.chance(0.5) ? Scaling.MEAN_FIELD : Scaling.LAZY);
+                    ResidualNetwork res = ResidualNetwork.of(2, 3, 2, Activation.SILU,
+                            h.numbers(2 * ResidualNetwork.layerSize(2, 3)));
+                    Path dir = Files.createTempDirectory("fuzz");
+                    try {
+                        boolean archive = h.chance(0.5);
+                        Path twoPath = dir.resolve(archive ? "two.npz" : "two");
+                        Path resPath = dir.resolve(archive ? "res.npz" : "res");
+                        if (archive) {
+                            MeanFieldNetworkFiles.write(twoPath, two);
+                            MeanFieldNetworkFiles.write(resPath, res);
+                        } else {
+                            MeanFieldNetworkFiles.writeDirectory(twoPath, two);
+                            MeanFieldNetworkFiles.writeDirectory(resPath, res);
+                        }
+                        return List.of(MeanFieldNetworkFiles.readTwoLayer(twoPath).outputs(data),
+                                MeanFieldNetworkFiles.readResidual(resPath).apply(h.numbers(2)));
+                    } finally {
+                        try (var walk = Files.walk(dir)) {
+                            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                                Files.delete(p);
+                            }
+                        }
+                    }
+                }),
+                entry("MeanFieldNetworkFiles.readTwoLayer of a hostile archive", INPUTS + ", data, values, file",
+                        h -> {
+                    Map<String, NpyArray> arrays = new LinkedHashMap<>();
+                    arrays.put("format_version", NpyArray.vector(h.chance(0.8) ? new double[]{1} : h.numbers(1)));
+                    arrays.put("network", SavedArrays.text("two_layer"));
+                    arrays.put("activation", SavedArrays.text("relu"));
+                    arrays.put("scaling", SavedArrays.text(h.chance(0.5) ? "lazy" : "mean_field"));
+                    arrays.put("a", NpyArray.vector(h.numbers(2)));
+                    double[] w = h.numbers(4);
+                    arrays.put("w", NpyArray.matrix(w, w == null ? 0 : w.length / 2, 2));
+                    arrays.put("b", NpyArray.vector(h.numbers(2)));
+                    arrays.put("masses", NpyArray.vector(h.chance(0.5) ? new double[]{0.5, 0.5} : h.numbers(2)));
+                    Path file = Files.createTempFile("fuzz", ".npz");
+                    try {
+                        SavedArrays.writeArchive(file, arrays);
+                        return MeanFieldNetworkFiles.readTwoLayer(file).outputs(RegressionData.fromFlat(
+                                new double[]{0.5, -1}, 2, new double[1]));
+                    } finally {
+                        Files.deleteIfExists(file);
+                    }
+                }).allowing(DataFileException.class),
                 entry("MeanFieldTrainer.train", INPUTS + ", x, y, network, neurons, data, step, steps, batchSize, "
                         + "weightDecay, temperature, recordEvery", h -> {
                             RegressionData data = RegressionData.fromFlat(h.numbers(8), 2, h.numbers(4));
