@@ -11,6 +11,7 @@ import java.util.Map;
 
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.measureflow.core.continuity.Boundary;
 import org.measureflow.core.continuity.ContinuitySolver;
 import org.measureflow.core.continuity.SlopeLimiter;
@@ -66,6 +67,10 @@ class CoreApiFuzzTest {
     /** Arguments named by the measures' own factories when a drawn cloud or Gaussian is rejected. */
     private static final String MEASURES = "points, flat, d, weights, mean, covariance, lo, hi, cells, values";
 
+    /** Where the calls that write files write them (removed by JUnit after the test). */
+    @TempDir
+    static Path scratch;
+
     @Test
     void everyEntryPointRejectsHostileInputByNameOrReturnsFiniteNumbers() {
         ApiFuzz.Summary summary = ApiFuzz.check(CALLS, List.of(
@@ -78,24 +83,15 @@ class CoreApiFuzzTest {
                         + "directory, file", h -> {
                     Map<String, NpyArray> arrays = new LinkedHashMap<>();
                     arrays.put(h.chance(0.9) ? "x" : "a/b", NpyArray.vector(h.numbers(4)));
-                    Path dir = Files.createTempDirectory("fuzz");
-                    try {
-                        Path target = dir.resolve(h.chance(0.5) ? "model.npz" : "model");
-                        if (target.toString().endsWith(".npz")) {
-                            SavedArrays.writeArchive(target, arrays);
-                        } else {
-                            SavedArrays.writeDirectory(target, arrays);
-                        }
-                        double[] into = new double[4];
-                        SavedArrays.open(target).copyFinite("x", 4, -1, into, 0);
-                        return into;
-                    } finally {
-                        try (var walk = Files.walk(dir)) {
-                            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                                Files.delete(p);
-                            }
-                        }
+                    Path target = Files.createTempDirectory(scratch, "call").resolve(h.chance(0.5) ? "m.npz" : "m");
+                    if (target.toString().endsWith(".npz")) {
+                        SavedArrays.writeArchive(target, arrays);
+                    } else {
+                        SavedArrays.writeDirectory(target, arrays);
                     }
+                    double[] into = new double[4];
+                    SavedArrays.open(target).copyFinite("x", 4, -1, into, 0);
+                    return into;
                 }).allowing(DataFileException.class),
                 entry("ParticleMeasure.of(points, weights)", "points, weights", h -> {
                     int n = h.size(4);

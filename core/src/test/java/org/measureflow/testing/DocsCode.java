@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -52,14 +53,15 @@ public final class DocsCode {
     /**
      * Asserts that the Java block {@code marker} of {@code docs/<page>} is, line for line (indentation of the test
      * removed), the code between the comments {@code // docs: marker begin} and {@code // docs: marker end} of the
-     * test source {@code testSource} (relative to the module's folder): the test runs exactly the page's lines.
+     * source of the test class {@code test} (relative to the module's folder): the test runs exactly the page's lines.
      *
-     * @param page       the page's file name
-     * @param marker     the marker's name
-     * @param testSource the test's source file, e.g. {@code src/test/java/.../ModelsDocExampleTest.java}
+     * @param page   the page's file name
+     * @param marker the marker's name
+     * @param test   the test class; its source is {@code src/test/java/<package path>/<Name>.java}
      * @throws IOException if a file cannot be read
      */
-    public static void assertJavaBlockIsRunBy(String page, String marker, Path testSource) throws IOException {
+    public static void assertJavaBlockIsRunBy(String page, String marker, Class<?> test) throws IOException {
+        Path testSource = Path.of("src", "test", "java", test.getName().replace('.', '/') + ".java");
         List<String> doc = markedBlock(page, marker, "java").lines().toList();
         List<String> source = Files.readAllLines(testSource, StandardCharsets.UTF_8);
         int from = -1;
@@ -124,5 +126,19 @@ public final class DocsCode {
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "python did not finish");
         assertEquals(0, p.exitValue(), "python failed:\n" + out);
         return new ArrayList<>(out.lines().toList());
+    }
+
+    /**
+     * Deletes a folder that an example of the documentation wrote, with everything in it.
+     *
+     * @param dir the folder
+     * @throws IOException if something cannot be deleted
+     */
+    public static void deleteTree(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 }

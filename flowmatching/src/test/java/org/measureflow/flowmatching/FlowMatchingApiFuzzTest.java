@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.measureflow.core.io.DataFileException;
 import org.measureflow.core.io.NpyArray;
 import org.measureflow.core.io.Npz;
@@ -56,6 +57,10 @@ class FlowMatchingApiFuzzTest {
     /** Arguments named by the factories of the drawn inputs (measures, Gaussians) when they reject them. */
     private static final String INPUTS = "points, flat, d, weights, mean, covariance, sd, data, latent, source, "
             + "target, components, t, t0, t1, tEnd";
+
+    /** Where the calls that write folders write them (removed by JUnit after the test). */
+    @TempDir
+    static Path scratch;
 
     @Test
     void everyEntryPointRejectsHostileInputByNameOrReturnsFiniteNumbers() {
@@ -155,20 +160,10 @@ class FlowMatchingApiFuzzTest {
                                     .parameters();
                         });
                     }
-                    Path folder = Files.createTempDirectory("fuzz");
-                    try {
-                        NetworkFiles.writeDirectory(folder, MlpVelocityField.of(net,
-                                h.orNull(LinearInterpolant.instance())));
-                        return NetworkFiles.readVelocityField(folder, LinearInterpolant.instance()).network()
-                                .parameters();
-                    } finally {
-                        try (var files = Files.list(folder)) {
-                            for (Path f : files.toList()) {
-                                Files.delete(f);
-                            }
-                        }
-                        Files.delete(folder);
-                    }
+                    Path folder = Files.createTempDirectory(scratch, "call");
+                    NetworkFiles.writeDirectory(folder,
+                            MlpVelocityField.of(net, h.orNull(LinearInterpolant.instance())));
+                    return NetworkFiles.readVelocityField(folder, LinearInterpolant.instance()).network().parameters();
                 }),
                 entry("NetworkFiles.readNetwork of a hostile archive", INPUTS + ", data, values, file", h -> {
                     Map<String, NpyArray> arrays = new LinkedHashMap<>();

@@ -25,12 +25,10 @@ import org.measureflow.testing.DocsCode;
  * lines, between the {@code // docs:} comments, and checks at run time that the page still shows those lines.
  */
 class ModelsDocExampleTest {
-    private static final Path SOURCE = Path.of("src", "test", "java", "org", "measureflow", "flowmatching",
-            "ModelsDocExampleTest.java");
-
     @Test
     void thePageShowsTheLinesOfThisTest() throws IOException {
-        DocsCode.assertJavaBlockIsRunBy("models.md", "java-example-flowmatching", SOURCE);
+        DocsCode.assertJavaBlockIsRunBy("models.md", "java-example-flowmatching",
+                ModelsDocExampleTest.class);
     }
 
     @Test
@@ -60,16 +58,7 @@ class ModelsDocExampleTest {
             assertEquals(Double.doubleToRawLongBits(v[0]), Double.doubleToRawLongBits(w[0]));
             assertEquals(Double.doubleToRawLongBits(v[1]), Double.doubleToRawLongBits(w[1]));
         } finally {
-            deleteTree(dir);
-        }
-    }
-
-    /** Deletes the example's temporary folder and everything in it. */
-    static void deleteTree(Path dir) throws IOException {
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
+            DocsCode.deleteTree(dir);
         }
     }
 }

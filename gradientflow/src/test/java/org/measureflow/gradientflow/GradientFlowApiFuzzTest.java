@@ -5,12 +5,12 @@ import static org.measureflow.testing.ApiFuzz.entry;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.measureflow.core.io.DataFileException;
 import org.measureflow.core.io.NpyArray;
 import org.measureflow.core.io.SavedArrays;
@@ -65,6 +65,10 @@ class GradientFlowApiFuzzTest {
     /** Arguments named by the factories of the drawn inputs (measures, grids, potentials) when they reject them. */
     private static final String INPUTS = "points, flat, d, weights, lo, hi, cells, values, a, b, lambda, mu, rho, "
             + "energy, diffusion, m, coefficient";
+
+    /** Where the calls that write files write them (removed by JUnit after the test). */
+    @TempDir
+    static Path scratch;
 
     @Test
     void everyEntryPointRejectsHostileInputByNameOrReturnsFiniteNumbers() {
@@ -160,27 +164,20 @@ class GradientFlowApiFuzzTest {
                             h.chance(0.5) ? Scaling.MEAN_FIELD : Scaling.LAZY);
                     ResidualNetwork res = ResidualNetwork.of(2, 3, 2, Activation.SILU,
                             h.numbers(2 * ResidualNetwork.layerSize(2, 3)));
-                    Path dir = Files.createTempDirectory("fuzz");
-                    try {
-                        boolean archive = h.chance(0.5);
-                        Path twoPath = dir.resolve(archive ? "two.npz" : "two");
-                        Path resPath = dir.resolve(archive ? "res.npz" : "res");
-                        if (archive) {
-                            MeanFieldNetworkFiles.write(twoPath, two);
-                            MeanFieldNetworkFiles.write(resPath, res);
-                        } else {
-                            MeanFieldNetworkFiles.writeDirectory(twoPath, two);
-                            MeanFieldNetworkFiles.writeDirectory(resPath, res);
-                        }
-                        return List.of(MeanFieldNetworkFiles.readTwoLayer(twoPath).outputs(data),
-                                MeanFieldNetworkFiles.readResidual(resPath).apply(h.numbers(2)));
-                    } finally {
-                        try (var walk = Files.walk(dir)) {
-                            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                                Files.delete(p);
-                            }
-                        }
+                    // one network as an archive, the other as a folder of .npy files (which one: drawn)
+                    Path dir = Files.createTempDirectory(scratch, "call");
+                    boolean archive = h.chance(0.5);
+                    Path twoPath = dir.resolve(archive ? "two.npz" : "two");
+                    Path resPath = dir.resolve(archive ? "res" : "res.npz");
+                    if (archive) {
+                        MeanFieldNetworkFiles.write(twoPath, two);
+                        MeanFieldNetworkFiles.writeDirectory(resPath, res);
+                    } else {
+                        MeanFieldNetworkFiles.writeDirectory(twoPath, two);
+                        MeanFieldNetworkFiles.write(resPath, res);
                     }
+                    return List.of(MeanFieldNetworkFiles.readTwoLayer(twoPath).outputs(data),
+                            MeanFieldNetworkFiles.readResidual(resPath).apply(h.numbers(2)));
                 }),
                 entry("MeanFieldNetworkFiles.readTwoLayer of a hostile archive", INPUTS + ", data, values, file",
                         h -> {
@@ -194,14 +191,10 @@ class GradientFlowApiFuzzTest {
                     arrays.put("w", NpyArray.matrix(w, w == null ? 0 : w.length / 2, 2));
                     arrays.put("b", NpyArray.vector(h.numbers(2)));
                     arrays.put("masses", NpyArray.vector(h.chance(0.5) ? new double[]{0.5, 0.5} : h.numbers(2)));
-                    Path file = Files.createTempFile("fuzz", ".npz");
-                    try {
-                        SavedArrays.writeArchive(file, arrays);
-                        return MeanFieldNetworkFiles.readTwoLayer(file).outputs(RegressionData.fromFlat(
-                                new double[]{0.5, -1}, 2, new double[1]));
-                    } finally {
-                        Files.deleteIfExists(file);
-                    }
+                    Path file = Files.createTempFile(scratch, "hostile", ".npz");
+                    SavedArrays.writeArchive(file, arrays);
+                    return MeanFieldNetworkFiles.readTwoLayer(file).outputs(RegressionData.fromFlat(
+                            new double[]{0.5, -1}, 2, new double[1]));
                 }).allowing(DataFileException.class),
                 entry("MeanFieldTrainer.train", INPUTS + ", x, y, network, neurons, data, step, steps, batchSize, "
                         + "weightDecay, temperature, recordEvery", h -> {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
@@ -20,12 +19,10 @@ import org.measureflow.testing.DocsCode;
  * its lines, between the {@code // docs:} comments, and checks at run time that the page still shows those lines.
  */
 class ModelsDocExampleTest {
-    private static final Path SOURCE = Path.of("src", "test", "java", "org", "measureflow", "gradientflow",
-            "meanfield", "ModelsDocExampleTest.java");
-
     @Test
     void thePageShowsTheLinesOfThisTest() throws IOException {
-        DocsCode.assertJavaBlockIsRunBy("models.md", "java-example-meanfield", SOURCE);
+        DocsCode.assertJavaBlockIsRunBy("models.md", "java-example-meanfield",
+                ModelsDocExampleTest.class);
     }
 
     @Test
@@ -76,11 +73,7 @@ class ModelsDocExampleTest {
             assertEquals(Double.doubleToRawLongBits(fit.finalLoss()), Double.doubleToRawLongBits(
                     again.lossAndGradient(z, target, 200, new double[again.parameters().length])));
         } finally {
-            try (var walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
+            DocsCode.deleteTree(dir);
         }
     }
 }
