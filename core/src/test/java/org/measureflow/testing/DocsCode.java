@@ -77,12 +77,12 @@ public final class DocsCode {
         assertTrue(from > 0 && to >= from, testSource + " must mark the lines of " + marker);
         String indent = source.get(from).substring(0, source.get(from).length() - source.get(from).stripLeading()
                 .length());
-        List<String> test = new ArrayList<>();
+        List<String> run = new ArrayList<>();
         for (String line : source.subList(from, to)) {
             assertTrue(line.isBlank() || line.startsWith(indent), "line indented less than the first: " + line);
-            test.add(line.isBlank() ? "" : line.substring(indent.length()));
+            run.add(line.isBlank() ? "" : line.substring(indent.length()));
         }
-        assertEquals(String.join("\n", doc), String.join("\n", test), "docs/" + page + " (" + marker + ") and "
+        assertEquals(String.join("\n", doc), String.join("\n", run), "docs/" + page + " (" + marker + ") and "
                 + testSource.getFileName() + " differ");
     }
 
