@@ -3,15 +3,23 @@ package org.measureflow.core;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.measureflow.testing.ApiFuzz.entry;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.measureflow.core.continuity.Boundary;
 import org.measureflow.core.continuity.ContinuitySolver;
 import org.measureflow.core.continuity.SlopeLimiter;
 import org.measureflow.core.field.GridVectorField;
 import org.measureflow.core.field.LinearField;
+import org.measureflow.core.io.DataFileException;
+import org.measureflow.core.io.NpyArray;
+import org.measureflow.core.io.SavedArrays;
 import org.measureflow.core.linalg.MatrixFunctions;
 import org.measureflow.core.linalg.Spd;
 import org.measureflow.core.measure.AffineMap;
@@ -60,11 +68,32 @@ class CoreApiFuzzTest {
     /** Arguments named by the measures' own factories when a drawn cloud or Gaussian is rejected. */
     private static final String MEASURES = "points, flat, d, weights, mean, covariance, lo, hi, cells, values";
 
+    /** Where the calls that write files write them (removed by JUnit after the test). */
+    @TempDir
+    static Path scratch;
+
     @Test
     void everyEntryPointRejectsHostileInputByNameOrReturnsFiniteNumbers() {
         ApiFuzz.Summary summary = ApiFuzz.check(CALLS, List.of(
                 entry("ParticleMeasure.fromFlat", "flat, d, weights, points",
                         h -> ParticleMeasure.fromFlat(h.numbers(6), h.size(3), h.weights(3))),
+                entry("ParticleMeasure.fromFlatNormalised", "flat, d, weights, points",
+                        h -> ParticleMeasure.fromFlatNormalised(h.numbers(6), h.size(3),
+                                h.chance(0.5) ? new double[]{0.25, 0.5, 0.25} : h.weights(3))),
+                entry("SavedArrays.writeArchive/writeDirectory/open/copyFinite", "values, data, arrays, into, path, "
+                        + "directory, file", h -> {
+                    Map<String, NpyArray> arrays = new LinkedHashMap<>();
+                    arrays.put(h.chance(0.9) ? "x" : "a/b", NpyArray.vector(h.numbers(4)));
+                    Path target = Files.createTempDirectory(scratch, "call").resolve(h.chance(0.5) ? "m.npz" : "m");
+                    if (target.toString().endsWith(".npz")) {
+                        SavedArrays.writeArchive(target, arrays);
+                    } else {
+                        SavedArrays.writeDirectory(target, arrays);
+                    }
+                    double[] into = new double[4];
+                    SavedArrays.open(target).copyFinite("x", 4, -1, into, 0);
+                    return into;
+                }).allowing(DataFileException.class),
                 entry("ParticleMeasure.of(points, weights)", "points, weights", h -> {
                     int n = h.size(4);
                     double[][] points = new double[Math.min(Math.max(n, 0), 8)][];

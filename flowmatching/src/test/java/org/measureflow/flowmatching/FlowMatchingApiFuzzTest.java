@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.measureflow.core.io.DataFileException;
 import org.measureflow.core.io.NpyArray;
 import org.measureflow.core.io.Npz;
@@ -56,6 +57,10 @@ class FlowMatchingApiFuzzTest {
     /** Arguments named by the factories of the drawn inputs (measures, Gaussians) when they reject them. */
     private static final String INPUTS = "points, flat, d, weights, mean, covariance, sd, data, latent, source, "
             + "target, components, t, t0, t1, tEnd";
+
+    /** Where the calls that write folders write them (removed by JUnit after the test). */
+    @TempDir
+    static Path scratch;
 
     @Test
     void everyEntryPointRejectsHostileInputByNameOrReturnsFiniteNumbers() {
@@ -145,16 +150,22 @@ class FlowMatchingApiFuzzTest {
                         .allowing(IllegalStateException.class),
                 entry("SampleQuality.w2", INPUTS + ", generated, heldOut, x, y, c", h -> SampleQuality.w2(
                         h.cloud(4, 2), h.cloud(3, h.chance(0.1) ? 3 : 2))),
-                entry("NetworkFiles.write, readVelocityField", INPUTS + ", sizes, activation, parameters, network, "
-                        + "interpolant, file, field", h -> {
+                entry("NetworkFiles.write, writeDirectory, readVelocityField", INPUTS + ", sizes, activation, parameters, network, "
+                        + "interpolant, file, field, directory", h -> {
                     int width = Math.min(h.size(4), 64); // hostile widths 0, -1, MIN_VALUE; no huge files
                     int count = 3 * Math.max(width, 0) + Math.max(width, 0) + 2 * Math.max(width, 0) + 2;
                     Mlp net = Mlp.of(new int[]{3, width, 2}, h.orNull(Activation.TANH), h.numbers(count));
-                    return inTemporaryFile(file -> {
-                        NetworkFiles.write(file, MlpVelocityField.of(net, h.orNull(LinearInterpolant.instance())));
-                        return NetworkFiles.readVelocityField(file, LinearInterpolant.instance()).network()
-                                .parameters();
-                    });
+                    if (h.chance(0.5)) {
+                        return inTemporaryFile(file -> {
+                            NetworkFiles.write(file, MlpVelocityField.of(net, h.orNull(LinearInterpolant.instance())));
+                            return NetworkFiles.readVelocityField(file, LinearInterpolant.instance()).network()
+                                    .parameters();
+                        });
+                    }
+                    Path folder = Files.createTempDirectory(scratch, "call");
+                    NetworkFiles.writeDirectory(folder,
+                            MlpVelocityField.of(net, h.orNull(LinearInterpolant.instance())));
+                    return NetworkFiles.readVelocityField(folder, LinearInterpolant.instance()).network().parameters();
                 }),
                 entry("NetworkFiles.readNetwork of a hostile archive", INPUTS + ", data, values, file", h -> {
                     Map<String, NpyArray> arrays = new LinkedHashMap<>();

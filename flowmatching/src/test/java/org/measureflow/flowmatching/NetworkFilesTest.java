@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,10 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,13 +31,11 @@ import org.measureflow.flowmatching.learned.FlowMatchingTrainer;
 import org.measureflow.flowmatching.learned.Mlp;
 import org.measureflow.flowmatching.learned.MlpVelocityField;
 import org.measureflow.flowmatching.learned.NetworkFiles;
+import org.measureflow.testing.DocsCode;
 import org.measureflow.testing.Property;
 
 /** Saved networks: the {@code .npz} layout of {@link NetworkFiles}, its checks, and the NumPy function of docs/models.md. */
 class NetworkFilesTest {
-    /** Debian's Python; {@code -Dmeasureflow.python=...} names another (or a missing one, to see the skip). */
-    private static final Path PYTHON = Path.of(System.getProperty("measureflow.python", "/usr/bin/python3"));
-
     /** A velocity field in dimension {@code d} with random widths, activation and (non-zero) parameters. */
     private static MlpVelocityField randomField(SplittableRandom rng, int d) {
         int hidden = 1 + rng.nextInt(3);
@@ -123,6 +118,54 @@ class NetworkFilesTest {
         }
         assertEquals(Activation.SILU, back.network().activation());
         assertArrayEquals(new int[]{3, 12, 12, 2}, back.network().sizes());
+    }
+
+    @Test
+    void aFolderOfNpyFilesHoldsTheArraysOfTheArchiveAndReadsBitForBit(@TempDir Path dir) throws IOException {
+        MlpVelocityField field = randomField(new SplittableRandom(21), 3);
+        Path archive = dir.resolve("field.npz");
+        Path folder = dir.resolve("field");
+        NetworkFiles.write(archive, field);
+        NetworkFiles.writeDirectory(folder, field);
+        List<String> names = new ArrayList<>(Npz.names(archive));
+        List<String> files = new ArrayList<>();
+        try (var listing = Files.list(folder)) {
+            listing.forEach(f -> files.add(f.getFileName().toString()));
+        }
+        assertEquals(names.stream().map(n -> n + ".npy").sorted().toList(), files.stream().sorted().toList());
+        for (String name : names) {
+            NpyArray a = Npz.read(archive, name);
+            NpyArray b = Npy.read(folder.resolve(name + ".npy"));
+            assertArrayEquals(a.shape(), b.shape(), name);
+            assertArrayEquals(a.data(), b.data(), 0.0, name);
+        }
+        Files.writeString(folder.resolve("README.txt"), "other files are ignored");
+        MlpVelocityField back = NetworkFiles.readVelocityField(folder, LinearInterpolant.instance());
+        assertArrayEquals(field.network().parameters(), back.network().parameters(), 0.0);
+        double[] x = points(new SplittableRandom(22), 10, 3);
+        double[] v = new double[30];
+        double[] w = new double[30];
+        field.onParticles().velocities(0.7, x, 10, 3, null, v);
+        back.onParticles().velocities(0.7, x, 10, 3, null, w);
+        for (int i = 0; i < v.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(v[i]), Double.doubleToRawLongBits(w[i]), "entry " + i);
+        }
+        // rewriting the same network in place is allowed; a network with other arrays would mix two models
+        NetworkFiles.writeDirectory(folder, field);
+        Mlp smaller = Mlp.of(new int[]{4, 3}, Activation.RELU, randomParameters(new int[]{4, 3}));
+        DataFileException stale = assertThrows(DataFileException.class,
+                () -> NetworkFiles.writeDirectory(folder, smaller));
+        assertTrue(stale.getMessage().startsWith(folder.toString()) && stale.getMessage().contains("layer1.weight"),
+                stale.getMessage());
+        Files.delete(folder.resolve("layer1.bias.npy"));
+        DataFileException missing = assertThrows(DataFileException.class, () -> NetworkFiles.readNetwork(folder));
+        assertTrue(missing.getMessage().startsWith(folder.toString())
+                && missing.getMessage().contains("no array named 'layer1.bias'; the directory holds"),
+                missing.getMessage());
+        Files.writeString(folder.resolve("layer1.bias.npy"), "not an npy file");
+        DataFileException corrupt = assertThrows(DataFileException.class, () -> NetworkFiles.readNetwork(folder));
+        assertTrue(corrupt.getMessage().startsWith(folder.resolve("layer1.bias.npy").toString()),
+                corrupt.getMessage());
     }
 
     /** The arrays of a valid two-layer field file (d = 2, hidden width 3), to be broken one way at a time. */
@@ -221,37 +264,10 @@ class NetworkFilesTest {
         assertTrue(nul.getMessage().startsWith("interpolant"), nul.getMessage());
     }
 
-    /** The NumPy function of docs/models.md, between its marker comments, without the code fence. */
-    private static String docsFunction() throws IOException {
-        String page = Files.readString(Path.of("..", "docs", "models.md"), StandardCharsets.UTF_8);
-        String begin = "<!-- velocity-function: begin -->";
-        String end = "<!-- velocity-function: end -->";
-        int from = page.indexOf(begin);
-        int to = page.indexOf(end);
-        assertTrue(from >= 0 && to > from, "docs/models.md must hold the marked velocity function");
-        String block = page.substring(from + begin.length(), to).strip();
-        assertTrue(block.startsWith("```python") && block.endsWith("```"), "the marked block is one python fence");
-        return block.substring("```python".length(), block.length() - 3);
-    }
-
-    /** Skips the calling test when {@code condition} is false, saying so on the console and in the report. */
-    private static void skipUnless(boolean condition, String why) {
-        if (!condition) {
-            String message = "SKIPPED NetworkFilesTest.numpyFunctionOfTheDocsAgreesWithJava: " + why
-                    + "; install Debian's python3-numpy to check the NumPy function of docs/models.md";
-            System.err.println(message);
-            Assumptions.assumeTrue(false, message);
-        }
-    }
-
     @Test
     void numpyFunctionOfTheDocsAgreesWithJava(@TempDir Path dir) throws Exception {
-        skipUnless(Files.isExecutable(PYTHON), PYTHON + " is missing");
-        Process probe = new ProcessBuilder(PYTHON.toString(), "-c", "import numpy").redirectErrorStream(true).start();
-        probe.getInputStream().readAllBytes();
-        skipUnless(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0,
-                "numpy is not importable by " + PYTHON);
-        String function = docsFunction();
+        DocsCode.assumeNumpy("NetworkFilesTest.numpyFunctionOfTheDocsAgreesWithJava");
+        String function = DocsCode.markedBlock("models.md", "numpy-functions", "python");
         double[] times = {0, 0.25, 0.5, 1};
         int n = 12;
         int fields = 0;
@@ -264,9 +280,14 @@ class NetworkFilesTest {
                     LinearInterpolant.instance())
                     : randomField(rng, d);
             double[] x = points(rng, n, d);
-            Path model = dir.resolve("model" + seed + ".npz");
+            // odd seeds: an .npz archive; even seeds: a folder of .npy files
+            Path model = dir.resolve("model" + seed + (seed % 2 == 1 ? ".npz" : ""));
             Path pts = dir.resolve("points" + seed + ".npy");
-            NetworkFiles.write(model, field);
+            if (seed % 2 == 1) {
+                NetworkFiles.write(model, field);
+            } else {
+                NetworkFiles.writeDirectory(model, field);
+            }
             Npy.write(pts, NpyArray.matrix(x, n, d));
             StringBuilder script = new StringBuilder(function).append("\n");
             script.append("x = np.load(r'").append(pts).append("')\n");
@@ -276,14 +297,8 @@ class NetworkFilesTest {
             script.append("        print(repr(float(v)))\n");
             // one point given as a vector gives a vector of the same shape
             script.append("print(velocity(r'").append(model).append("', 0.5, x[0]).shape == x[0].shape)\n");
-            Path py = dir.resolve("check" + seed + ".py");
-            Files.writeString(py, script.toString(), StandardCharsets.UTF_8);
-            Process p = new ProcessBuilder(PYTHON.toString(), py.toString()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "python did not finish");
-            assertEquals(0, p.exitValue(), "python failed:\n" + out);
-            List<String> lines = new ArrayList<>(out.lines().toList());
-            assertEquals(times.length * n * d + 1, lines.size(), out);
+            List<String> lines = DocsCode.runPython(dir, script.toString());
+            assertEquals(times.length * n * d + 1, lines.size(), String.join("\n", lines));
             assertEquals("True", lines.remove(lines.size() - 1));
             double[] v = new double[d];
             int k = 0;

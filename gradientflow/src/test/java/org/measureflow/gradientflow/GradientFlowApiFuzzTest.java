@@ -3,9 +3,17 @@ package org.measureflow.gradientflow;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.measureflow.testing.ApiFuzz.entry;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.measureflow.core.io.DataFileException;
+import org.measureflow.core.io.NpyArray;
+import org.measureflow.core.io.SavedArrays;
 import org.measureflow.core.measure.GridDensity;
 import org.measureflow.core.measure.ParticleMeasure;
 import org.measureflow.core.nn.Activation;
@@ -21,6 +29,7 @@ import org.measureflow.gradientflow.energy.Potential;
 import org.measureflow.gradientflow.energy.PotentialEnergy;
 import org.measureflow.gradientflow.jko.EntropicJko;
 import org.measureflow.gradientflow.meanfield.LinearNetworkClosure;
+import org.measureflow.gradientflow.meanfield.MeanFieldNetworkFiles;
 import org.measureflow.gradientflow.meanfield.MeanFieldTrainer;
 import org.measureflow.gradientflow.meanfield.RegressionData;
 import org.measureflow.gradientflow.meanfield.ResidualNetwork;
@@ -56,6 +65,10 @@ class GradientFlowApiFuzzTest {
     /** Arguments named by the factories of the drawn inputs (measures, grids, potentials) when they reject them. */
     private static final String INPUTS = "points, flat, d, weights, lo, hi, cells, values, a, b, lambda, mu, rho, "
             + "energy, diffusion, m, coefficient";
+
+    /** Where the calls that write files write them (removed by JUnit after the test). */
+    @TempDir
+    static Path scratch;
 
     @Test
     void everyEntryPointRejectsHostileInputByNameOrReturnsFiniteNumbers() {
@@ -143,6 +156,46 @@ class GradientFlowApiFuzzTest {
                     return List.of(net.risk(data), net.riskGradient(data), net.outputs(data),
                             risk.value(net.neurons()));
                 }),
+                entry("MeanFieldNetworkFiles.write/writeDirectory/readTwoLayer/readResidual", INPUTS + ", x, y, "
+                        + "neurons, data, activation, scaling, network, file, directory, parameters, h, layers, x0",
+                        h -> {
+                    RegressionData data = RegressionData.fromFlat(h.numbers(8), 2, h.numbers(4));
+                    TwoLayerNetwork two = TwoLayerNetwork.of(h.cloud(6, 4), h.orNull(Activation.TANH),
+                            h.chance(0.5) ? Scaling.MEAN_FIELD : Scaling.LAZY);
+                    ResidualNetwork res = ResidualNetwork.of(2, 3, 2, Activation.SILU,
+                            h.numbers(2 * ResidualNetwork.layerSize(2, 3)));
+                    // one network as an archive, the other as a folder of .npy files (which one: drawn)
+                    Path dir = Files.createTempDirectory(scratch, "call");
+                    boolean archive = h.chance(0.5);
+                    Path twoPath = dir.resolve(archive ? "two.npz" : "two");
+                    Path resPath = dir.resolve(archive ? "res" : "res.npz");
+                    if (archive) {
+                        MeanFieldNetworkFiles.write(twoPath, two);
+                        MeanFieldNetworkFiles.writeDirectory(resPath, res);
+                    } else {
+                        MeanFieldNetworkFiles.writeDirectory(twoPath, two);
+                        MeanFieldNetworkFiles.write(resPath, res);
+                    }
+                    return List.of(MeanFieldNetworkFiles.readTwoLayer(twoPath).outputs(data),
+                            MeanFieldNetworkFiles.readResidual(resPath).apply(h.numbers(2)));
+                }),
+                entry("MeanFieldNetworkFiles.readTwoLayer of a hostile archive", INPUTS + ", data, values, file",
+                        h -> {
+                    Map<String, NpyArray> arrays = new LinkedHashMap<>();
+                    arrays.put("format_version", NpyArray.vector(h.chance(0.8) ? new double[]{1} : h.numbers(1)));
+                    arrays.put("network", SavedArrays.text("two_layer"));
+                    arrays.put("activation", SavedArrays.text("relu"));
+                    arrays.put("scaling", SavedArrays.text(h.chance(0.5) ? "lazy" : "mean_field"));
+                    arrays.put("a", NpyArray.vector(h.numbers(2)));
+                    double[] w = h.numbers(4);
+                    arrays.put("w", NpyArray.matrix(w, w == null ? 0 : w.length / 2, 2));
+                    arrays.put("b", NpyArray.vector(h.numbers(2)));
+                    arrays.put("masses", NpyArray.vector(h.chance(0.5) ? new double[]{0.5, 0.5} : h.numbers(2)));
+                    Path file = Files.createTempFile(scratch, "hostile", ".npz");
+                    SavedArrays.writeArchive(file, arrays);
+                    return MeanFieldNetworkFiles.readTwoLayer(file).outputs(RegressionData.fromFlat(
+                            new double[]{0.5, -1}, 2, new double[1]));
+                }).allowing(DataFileException.class),
                 entry("MeanFieldTrainer.train", INPUTS + ", x, y, network, neurons, data, step, steps, batchSize, "
                         + "weightDecay, temperature, recordEvery", h -> {
                             RegressionData data = RegressionData.fromFlat(h.numbers(8), 2, h.numbers(4));

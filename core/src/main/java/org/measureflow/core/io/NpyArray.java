@@ -93,8 +93,12 @@ public record NpyArray(double[] data, int rows, int cols, int dimensions) {
         return dimensions == 1 ? new int[]{rows} : new int[]{rows, cols};
     }
 
-    /** The shape as NumPy prints it: {@code (5,)} or {@code (3, 4)}. */
-    String shapeText() {
+    /**
+     * The shape as NumPy prints it.
+     *
+     * @return {@code (5,)} for a vector, {@code (3, 4)} for a matrix
+     */
+    public String shapeText() {
         return dimensions == 1 ? "(" + rows + ",)" : "(" + rows + ", " + cols + ")";
     }
 

@@ -9,6 +9,9 @@
  *     {@code readSparseTriples} and the matching writers), with the strict text rules and the checks of values;</li>
  * <li>{@link org.measureflow.core.io.Npy} and {@link org.measureflow.core.io.Npz}: the NumPy containers, with the
  *     format described in the class documentation;</li>
+ * <li>{@link org.measureflow.core.io.SavedArrays}: the named arrays of a saved model, as an {@code .npz} archive or
+ *     a folder of {@code .npy} files, with the checks model layouts share (versions, text arrays, sizes, shapes,
+ *     finite entries, no unknown array);</li>
  * <li>{@link org.measureflow.core.io.NpyArray} and {@link org.measureflow.core.io.SparseTriples}: the values read
  *     and written;</li>
  * <li>{@link org.measureflow.core.io.DataFileException}: every problem with a file, as one line

@@ -88,6 +88,33 @@ public final class ParticleMeasure {
         return create(flat.clone(), d, weights);
     }
 
+    /**
+     * The weighted measure on the points stored row-major in {@code flat}, with weights that are already normalised
+     * kept bit for bit (not divided by their sum again, which could move a weight by an ulp): for weights read back
+     * from a file that saved a measure's {@link #weights()}, so that the measure read is the one saved.
+     *
+     * @param flat    {@code n * d} coordinates, row-major (copied)
+     * @param d       the dimension
+     * @param weights finite non-negative weights, one per point, whose sum \( s \) satisfies
+     *                \( |s - 1| \le n\, 2^{-52} \) (twice the rounding bound \( (n-1)\, 2^{-53} \) of a sum of
+     *                \( n \) terms that add up to 1); copied
+     * @return the measure
+     * @throws IllegalArgumentException on empty or non-finite points, or weights of the wrong length, negative,
+     *                                  non-finite or not normalised
+     */
+    public static ParticleMeasure fromFlatNormalised(double[] flat, int d, double[] weights) {
+        Arguments.notNull("flat", flat);
+        Arguments.notNull("weights", weights);
+        ParticleMeasure uniform = create(flat.clone(), d, null);
+        Arguments.length("weights", weights.length, uniform.n);
+        double sum = Arguments.weights("weights", weights);
+        if (!(Math.abs(sum - 1) <= uniform.n * 0x1p-52)) {
+            throw new IllegalArgumentException("weights must sum to 1 within n * 2^-52 = " + uniform.n * 0x1p-52
+                    + " (already normalised), got a sum of " + sum);
+        }
+        return new ParticleMeasure(uniform.points, weights.clone(), uniform.n, d);
+    }
+
     /** Validates and takes ownership of {@code flat}; copies and normalises {@code weights}. */
     private static ParticleMeasure create(double[] flat, int d, double[] weights) {
         Arguments.positive("d", d);

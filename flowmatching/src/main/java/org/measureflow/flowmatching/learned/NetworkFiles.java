@@ -1,7 +1,6 @@
 package org.measureflow.flowmatching.learned;
 
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,7 +10,7 @@ import java.util.Set;
 import org.measureflow.core.Arguments;
 import org.measureflow.core.io.DataFileException;
 import org.measureflow.core.io.NpyArray;
-import org.measureflow.core.io.Npz;
+import org.measureflow.core.io.SavedArrays;
 import org.measureflow.core.nn.Activation;
 import org.measureflow.flowmatching.interpolant.Interpolant;
 
@@ -44,6 +43,11 @@ import org.measureflow.flowmatching.interpolant.Interpolant;
  * {@code model.npz: layer1.weight has shape (3, 4), expected (3, 5)}). The interpolant of a velocity field is not
  * stored (the velocity does not depend on it); it is given again on reading. docs/models.md shows the layout with
  * a NumPy function that evaluates a saved velocity field.
+ *
+ * <p>The same arrays can be written as a directory of {@code .npy} files ({@link #writeDirectory(Path, Mlp)}:
+ * {@code format_version.npy}, {@code layer_sizes.npy}, ..., {@code layer0.weight.npy}, ...), each read by
+ * {@code np.load}; the readers take either form (a directory when the path is one). The files and checks are those
+ * of {@link SavedArrays}.
  */
 public final class NetworkFiles {
     /** The format version this class writes and reads. */
@@ -85,7 +89,7 @@ public final class NetworkFiles {
     /**
      * Reads a network (of either time embedding: a velocity field's file gives its network \( f_\theta \)).
      *
-     * @param file the archive
+     * @param file the archive, or a directory of {@code .npy} files
      * @return the network
      * @throws DataFileException if the file cannot be read or breaks the layout
      */
@@ -97,7 +101,7 @@ public final class NetworkFiles {
     /**
      * Reads a velocity field: a file with time embedding {@code append}.
      *
-     * @param file        the archive
+     * @param file        the archive, or a directory of {@code .npy} files
      * @param interpolant the interpolant the field was trained with
      * @return the field
      * @throws DataFileException if the file cannot be read, breaks the layout or holds a bare network
@@ -109,7 +113,39 @@ public final class NetworkFiles {
         return MlpVelocityField.of(network, interpolant);
     }
 
+    /**
+     * Writes a bare network (time embedding {@code none}) as a directory of {@code .npy} files, one per array of
+     * the layout ({@code layer0.weight.npy}, ...), as {@link SavedArrays#writeDirectory} does.
+     *
+     * @param directory the directory (created if missing; it must hold no other {@code .npy} files)
+     * @param network   the network
+     * @throws DataFileException if the directory cannot be written or holds other {@code .npy} files
+     */
+    public static void writeDirectory(Path directory, Mlp network) throws DataFileException {
+        Arguments.notNull("directory", directory);
+        Arguments.notNull("network", network);
+        SavedArrays.writeDirectory(directory, arrays(network, NONE));
+    }
+
+    /**
+     * Writes the network of a velocity field (time embedding {@code append}) as a directory of {@code .npy}
+     * files, one per array of the layout.
+     *
+     * @param directory the directory (created if missing; it must hold no other {@code .npy} files)
+     * @param field     the field
+     * @throws DataFileException if the directory cannot be written or holds other {@code .npy} files
+     */
+    public static void writeDirectory(Path directory, MlpVelocityField field) throws DataFileException {
+        Arguments.notNull("directory", directory);
+        Arguments.notNull("field", field);
+        SavedArrays.writeDirectory(directory, arrays(field.network(), APPEND));
+    }
+
     private static void write(Path file, Mlp network, String embedding) throws DataFileException {
+        SavedArrays.writeArchive(file, arrays(network, embedding));
+    }
+
+    private static Map<String, NpyArray> arrays(Mlp network, String embedding) {
         int[] sizes = network.layerSizes();
         double[] theta = network.liveParameters();
         Map<String, NpyArray> arrays = new LinkedHashMap<>();
@@ -119,8 +155,8 @@ public final class NetworkFiles {
             widths[l] = sizes[l];
         }
         arrays.put("layer_sizes", NpyArray.vector(widths));
-        arrays.put("activation", text(network.activation().name().toLowerCase(Locale.ROOT)));
-        arrays.put("time_embedding", text(embedding));
+        arrays.put("activation", SavedArrays.text(network.activation().name().toLowerCase(Locale.ROOT)));
+        arrays.put("time_embedding", SavedArrays.text(embedding));
         for (int l = 0; l + 1 < sizes.length; l++) {
             int w = network.weightOffset(l);
             int b = network.biasOffset(l);
@@ -131,150 +167,44 @@ public final class NetworkFiles {
             arrays.put("layer" + l + ".weight", NpyArray.matrix(weight, sizes[l + 1], sizes[l]));
             arrays.put("layer" + l + ".bias", NpyArray.vector(bias));
         }
-        Npz.write(file, arrays);
-    }
-
-    private static NpyArray text(String word) {
-        double[] codes = new double[word.length()];
-        for (int i = 0; i < codes.length; i++) {
-            codes[i] = word.charAt(i);
-        }
-        return NpyArray.vector(codes);
+        return arrays;
     }
 
     /** Reads and checks a file; {@code embedding} is the required time embedding, or null for any. */
     private static Mlp read(Path file, String embedding) throws DataFileException {
-        String where = file.toString();
-        List<String> names = Npz.names(file);
-        double version = scalar(file, "format_version");
-        if (version != FORMAT_VERSION) {
-            throw DataFileException.of(where, "format_version " + version + " is not supported (this version of "
-                    + "measureflow reads " + FORMAT_VERSION + ")");
-        }
-        NpyArray sizeArray = vector(file, "layer_sizes");
-        if (sizeArray.size() < 2) {
-            throw DataFileException.of(where, "layer_sizes has " + sizeArray.size()
+        SavedArrays saved = SavedArrays.open(file);
+        saved.requireVersion(FORMAT_VERSION);
+        int[] sizes = saved.wholeNumbers("layer_sizes", 1, MAX_WIDTH);
+        if (sizes.length < 2) {
+            throw saved.problem("layer_sizes has " + sizes.length
                     + " entries, expected at least 2 (an input and an output width)");
-        }
-        int[] sizes = new int[sizeArray.size()];
-        for (int l = 0; l < sizes.length; l++) {
-            double s = sizeArray.entry(l, 0);
-            if (!(s >= 1 && s <= MAX_WIDTH && s == Math.rint(s))) {
-                throw DataFileException.of(where, "layer_sizes[" + l + "] is " + s + ", expected a whole number in [1, "
-                        + MAX_WIDTH + "]");
-            }
-            sizes[l] = (int) s;
         }
         long parameters = 0;
         for (int l = 0; l + 1 < sizes.length; l++) {
             parameters += (long) sizes[l + 1] * sizes[l] + sizes[l + 1];
         }
         if (parameters > Integer.MAX_VALUE - 8) {
-            throw DataFileException.of(where, "layer_sizes give " + parameters + " parameters, more than an array "
-                    + "holds");
+            throw saved.problem("layer_sizes give " + parameters + " parameters, more than an array holds");
         }
-        String activationName = word(file, "activation");
-        Activation activation = null;
-        for (Activation a : Activation.values()) {
-            if (a.name().toLowerCase(Locale.ROOT).equals(activationName)) {
-                activation = a;
-            }
-        }
-        if (activation == null) {
-            throw DataFileException.of(where, "activation '" + activationName + "' is unknown (expected one of "
-                    + "relu, tanh, sigmoid, silu)");
-        }
-        String timeEmbedding = word(file, "time_embedding");
-        if (!timeEmbedding.equals(NONE) && !timeEmbedding.equals(APPEND)) {
-            throw DataFileException.of(where, "time_embedding '" + timeEmbedding + "' is unknown (expected none or "
-                    + "append)");
-        }
+        Activation activation = saved.activation("activation");
+        String timeEmbedding = saved.choice("time_embedding", List.of(NONE, APPEND));
         int layers = sizes.length - 1;
         if (timeEmbedding.equals(APPEND) && sizes[0] != sizes[layers] + 1) {
-            throw DataFileException.of(where, "time_embedding 'append' needs an input width one more than the "
-                    + "output width, got layer_sizes " + sizes[0] + " ... " + sizes[layers]);
+            throw saved.problem("time_embedding 'append' needs an input width one more than the output width, got "
+                    + "layer_sizes " + sizes[0] + " ... " + sizes[layers]);
         }
         if (embedding != null && !embedding.equals(timeEmbedding)) {
-            throw DataFileException.of(where, "time_embedding is '" + timeEmbedding + "': the file holds a bare "
-                    + "network, not a velocity field (expected '" + embedding + "')");
+            throw saved.problem("time_embedding is '" + timeEmbedding + "': the file holds a bare network, not a "
+                    + "velocity field (expected '" + embedding + "')");
         }
-        Set<String> expected = new HashSet<>(List.of("format_version", "layer_sizes", "activation",
-                "time_embedding"));
-        for (int l = 0; l < layers; l++) {
-            expected.add("layer" + l + ".weight");
-            expected.add("layer" + l + ".bias");
-        }
-        for (String name : names) {
-            if (!expected.contains(name)) {
-                throw DataFileException.of(where, "unexpected array '" + name + "' (layer_sizes declare " + layers
-                        + " layers)");
-            }
-        }
+        saved.requireOnly(Set.of("format_version", "layer_sizes", "activation", "time_embedding"), layers,
+                List.of(".weight", ".bias"), "layer_sizes declare " + layers + " layers");
         double[] theta = new double[(int) parameters];
         int off = 0;
         for (int l = 0; l < layers; l++) {
-            off = copyChecked(file, "layer" + l + ".weight", 2, sizes[l + 1], sizes[l], theta, off);
-            off = copyChecked(file, "layer" + l + ".bias", 1, sizes[l + 1], 1, theta, off);
+            off = saved.copyFinite("layer" + l + ".weight", sizes[l + 1], sizes[l], theta, off);
+            off = saved.copyFinite("layer" + l + ".bias", sizes[l + 1], -1, theta, off);
         }
         return Mlp.sharing(sizes, activation, theta);
-    }
-
-    /** Checks the shape and finiteness of one array and copies it to {@code theta[off ..]}; returns the new end. */
-    private static int copyChecked(Path file, String name, int dimensions, int rows, int cols, double[] theta,
-                                   int off) throws DataFileException {
-        NpyArray a = Npz.read(file, name);
-        if (a.dimensions() != dimensions || a.rows() != rows || a.cols() != cols) {
-            throw DataFileException.of(file.toString(), name + " has shape " + shape(a.shape()) + ", expected "
-                    + shape(dimensions == 1 ? new int[]{rows} : new int[]{rows, cols}));
-        }
-        double[] data = a.data();
-        for (int i = 0; i < data.length; i++) {
-            if (!Double.isFinite(data[i])) {
-                throw DataFileException.of(file.toString(), name + " holds " + data[i] + " at flat index " + i
-                        + " (weights must be finite)");
-            }
-        }
-        System.arraycopy(data, 0, theta, off, data.length);
-        return off + data.length;
-    }
-
-    private static String shape(int[] shape) {
-        return shape.length == 1 ? "(" + shape[0] + ",)" : "(" + shape[0] + ", " + shape[1] + ")";
-    }
-
-    private static NpyArray vector(Path file, String name) throws DataFileException {
-        NpyArray a = Npz.read(file, name);
-        if (a.dimensions() != 1) {
-            throw DataFileException.of(file.toString(), name + " has shape " + shape(a.shape())
-                    + ", expected a vector");
-        }
-        return a;
-    }
-
-    private static double scalar(Path file, String name) throws DataFileException {
-        NpyArray a = vector(file, name);
-        if (a.size() != 1) {
-            throw DataFileException.of(file.toString(), name + " has shape " + shape(a.shape()) + ", expected (1,)");
-        }
-        return a.entry(0, 0);
-    }
-
-    /** A text array: a vector of code points of lower-case ASCII letters and digits, at most 64 of them. */
-    private static String word(Path file, String name) throws DataFileException {
-        NpyArray a = vector(file, name);
-        if (a.size() < 1 || a.size() > 64) {
-            throw DataFileException.of(file.toString(), name + " has " + a.size() + " characters, expected 1 to 64");
-        }
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < a.size(); i++) {
-            double c = a.entry(i, 0);
-            boolean letterOrDigit = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_';
-            if (!letterOrDigit || c != Math.rint(c)) {
-                throw DataFileException.of(file.toString(), name + "[" + i + "] is " + c + ", not the code of a "
-                        + "lower-case letter, digit or _ (a text array holds code points)");
-            }
-            s.append((char) c);
-        }
-        return s.toString();
     }
 }

@@ -140,20 +140,22 @@ public final class ResidualNetwork {
     /**
      * The output \( x_L \) for the input \( x_0 \).
      *
-     * @param x0 the input, length \( d \)
+     * @param x0 the input, length \( d \), finite
      * @return \( x_L \)
-     * @throws IllegalArgumentException if {@code x0} is null or has the wrong length
+     * @throws IllegalArgumentException if {@code x0} is null, has the wrong length or a non-finite entry, or the
+     *                                  output overflows (naming {@code x0})
      */
     public double[] apply(double[] x0) {
         Arguments.notNull("x0", x0);
         Arguments.length("x0", x0.length, d);
+        Arguments.finite("x0", x0);
         double[] x = x0.clone();
         double[] hidden = new double[h];
         int p = layerSize(d, h);
         for (int l = 0; l < layers; l++) {
             layerUpdate(theta, l * p, d, h, activation, x.clone(), 0, hidden, 0, x, 0, 1.0 / layers, true);
         }
-        return x;
+        return Arguments.finiteResult("x0", "x_L", x);
     }
 
     /** State dimension \( d \). */
