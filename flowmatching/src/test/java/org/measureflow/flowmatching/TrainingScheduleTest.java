@@ -36,8 +36,10 @@ class TrainingScheduleTest {
     private static final int WIDTH = 8;
     private static final int[] SIZES = {3, WIDTH, 2};
 
+    /** A small network with a constant rate of 1e-3 and no average, the reference the options are compared to. */
     private static FlowMatchingTrainer tiny() {
-        return FlowMatchingTrainer.withDefaults().withHiddenLayers(1).withHiddenWidth(WIDTH).withBatchSize(16);
+        return FlowMatchingTrainer.withDefaults().withHiddenLayers(1).withHiddenWidth(WIDTH).withBatchSize(16)
+                .withLearningRate(1e-3).withSchedule(LearningRateSchedule.constant()).withEmaDecay(0);
     }
 
     private static PointSampler data() {
@@ -288,17 +290,23 @@ class TrainingScheduleTest {
     }
 
     @Test
-    void defaultsAreTheOldTrainer() {
+    void defaultsAreTheTunedOptionsWithoutValidation() {
         FlowMatchingTrainer defaults = FlowMatchingTrainer.withDefaults();
-        assertEquals(LearningRateSchedule.constant(), defaults.schedule());
-        assertEquals(0.0, defaults.emaDecay());
+        assertEquals(LearningRateSchedule.relativeWarmupCosine(0.05, 0.05), defaults.schedule());
+        assertEquals(0.99, defaults.emaDecay());
+        assertEquals(1e-2, defaults.learningRate());
         assertTrue(defaults.validation().isEmpty());
         TrainingResult result = tiny().withSteps(6).train(LATENT, data(), new SplittableRandom(4));
         assertEquals(0, result.heldOutHistory().length);
         assertEquals(6, result.bestStep());
-        TrainingResult explicit = tiny().withSteps(6).withSchedule(LearningRateSchedule.constant()).withEmaDecay(0)
+        // the defaults' options are exactly the ones named: same bits when set explicitly on another trainer
+        FlowMatchingTrainer small = FlowMatchingTrainer.withDefaults().withHiddenLayers(1).withHiddenWidth(WIDTH)
+                .withBatchSize(16).withSteps(6);
+        TrainingResult explicit = tiny().withSteps(6).withLearningRate(1e-2)
+                .withSchedule(LearningRateSchedule.relativeWarmupCosine(0.05, 0.05)).withEmaDecay(0.99)
                 .train(LATENT, data(), new SplittableRandom(4));
-        assertArrayEquals(result.field().network().parameters(), explicit.field().network().parameters());
+        assertArrayEquals(small.train(LATENT, data(), new SplittableRandom(4)).field().network().parameters(),
+                explicit.field().network().parameters());
     }
 
     @Test
