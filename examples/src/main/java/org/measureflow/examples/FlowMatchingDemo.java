@@ -19,6 +19,8 @@ import org.measureflow.core.ode.StepObserver;
 import org.measureflow.core.ode.TrajectoryRecorder;
 import org.measureflow.flowmatching.coupling.Coupling;
 import org.measureflow.flowmatching.learned.FlowMatchingTrainer;
+import org.measureflow.flowmatching.learned.GeneratorTrainingResult;
+import org.measureflow.flowmatching.learned.SinkhornGeneratorTrainer;
 import org.measureflow.flowmatching.learned.TrainingResult;
 import org.measureflow.flowmatching.sampling.FlowSampler;
 import org.measureflow.flowmatching.sampling.PathStraightness;
@@ -27,11 +29,15 @@ import org.measureflow.ot.sinkhorn.SinkhornDivergence;
 import org.measureflow.ot.sinkhorn.SinkhornSolver;
 
 /**
- * The flow-matching demo ({@code flowmatching-trajectories}): a learned field \( v_\theta \) trained on the
- * least-squares loss of survey eq. 8 carries eight Gaussians to two moons, once with the independent coupling and
- * once with minibatch exact OT (OT-CFM). The picture shows sampled paths \( t \mapsto x_t \) of both fields (ODE
- * integrated by RK4); the readings give the Sinkhorn divergence \( S_\varepsilon \) between generated and held-out
- * samples, the path straightness and the training time of each.
+ * The flow-matching demo ({@code flowmatching-trajectories}): two ways of learning a generative model with OT,
+ * both from eight Gaussians to two moons, with the library's default training options. Left and middle: a learned
+ * field \( v_\theta \) trained on the least-squares loss of survey eq. 8, once with independent pairs and once
+ * with minibatch exact-OT pairs (OT-CFM), its paths \( t \mapsto x_t \) integrated by RK4. Right: a generator
+ * \( g_\theta \) trained by minimising the Sinkhorn divergence \( S_\varepsilon(g_\theta\#\zeta, \nu) \) (survey
+ * section 4, Genevay et al. 2018), one map from latent to data with no ODE. The readings give the Sinkhorn
+ * divergence between generated and held-out samples for {@value #SEEDS} training seeds of each flow-matching
+ * coupling (mean, spread, and whether the couplings differ by more than the spread), the path straightness and
+ * the training time.
  */
 public final class FlowMatchingDemo implements TourDemo {
     /** The demo's name and picture stem. */
@@ -46,20 +52,23 @@ public final class FlowMatchingDemo implements TourDemo {
     /** Label prefix of the straightness readings. */
     public static final String STRAIGHTNESS = "path straightness, ";
 
+    /** Training seeds per flow-matching coupling; the picture shows the first. */
+    public static final int SEEDS = 3;
+
     private static final int PATHS = 120;
     private static final double STEP = 0.05;
 
     /**
      * Sizes of a run.
      *
-     * @param steps   Adam steps per coupling
-     * @param batch   pairs per step
+     * @param steps   Adam steps per training
+     * @param batch   pairs (or generated points) per step
      * @param samples generated and held-out samples for the quality measure
      */
     public record Config(int steps, int batch, int samples) {
-        /** The tour's run: 2000 steps of 256 pairs, 1000 samples. */
+        /** The tour's run: the trainers' defaults (2000 and 3000 steps of 256), 1000 samples. */
         public static Config tour() {
-            return new Config(2000, 256, 1000);
+            return new Config(0, 256, 1000);
         }
     }
 
@@ -75,6 +84,26 @@ public final class FlowMatchingDemo implements TourDemo {
      */
     public record Run(String coupling, TrainingResult training, ParticleMeasure samples, List<double[]> paths,
                       double divergence, double straightness) {
+    }
+
+    /**
+     * The trained Sinkhorn-divergence generator.
+     *
+     * @param training   the training result
+     * @param samples    generated samples
+     * @param divergence \( S_\varepsilon \) to held-out data
+     */
+    public record GeneratorRun(GeneratorTrainingResult training, ParticleMeasure samples, double divergence) {
+    }
+
+    /**
+     * Everything the demo shows.
+     *
+     * @param runs        the pictured flow-matching runs (first seed), independent then minibatch OT
+     * @param divergences \( S_\varepsilon \) of every seed, one row per coupling in the order of {@code runs}
+     * @param generator   the Sinkhorn-divergence generator
+     */
+    public record Outcome(List<Run> runs, double[][] divergences, GeneratorRun generator) {
     }
 
     /** The demo; stateless. */
@@ -96,18 +125,23 @@ public final class FlowMatchingDemo implements TourDemo {
         return ToyDistributions.twoMoons().sample(n, new SplittableRandom(seed));
     }
 
-    /** Trains with one coupling and measures the result; {@code progress} receives the fraction of steps done. */
-    public static Run train(String name, Coupling coupling, Config config, java.util.function.DoubleConsumer progress) {
+    /**
+     * Trains with one coupling from one seed (the trainer's defaults, {@code config.steps()} steps unless 0) and
+     * measures the result; {@code progress} receives the fraction of steps done.
+     */
+    public static Run train(String name, Coupling coupling, Config config, long seed,
+                            java.util.function.DoubleConsumer progress) {
         ParticleMeasure data = twoMoons(20_000, 1);
         ParticleMeasure heldOut = twoMoons(config.samples(), 2);
-        TrainingResult trained = FlowMatchingTrainer.withDefaults().withSteps(config.steps())
-                .withBatchSize(config.batch()).withHiddenWidth(64).withHiddenLayers(2).withCoupling(coupling)
-                .train(ToyDistributions.eightGaussians(), PointSampler.of(data), new SplittableRandom(7), status -> {
+        FlowMatchingTrainer trainer = FlowMatchingTrainer.withDefaults().withBatchSize(config.batch())
+                .withCoupling(coupling);
+        TrainingResult trained = (config.steps() > 0 ? trainer.withSteps(config.steps()) : trainer)
+                .train(ToyDistributions.eightGaussians(), PointSampler.of(data), new SplittableRandom(seed), status -> {
                     progress.accept(status.fractionDone());
                     return true;
                 });
         double[] latent = new double[2 * config.samples()];
-        ToyDistributions.eightGaussians().sample(config.samples(), new SplittableRandom(3), latent);
+        ToyDistributions.eightGaussians().sample(config.samples(), new SplittableRandom(seed - 4), latent);
         ParticleMeasure start = ParticleMeasure.fromFlat(latent, 2);
         RungeKutta4 rk4 = RungeKutta4.of(STEP);
         SampleResult result = FlowSampler.sample(trained.field(), start, rk4);
@@ -123,14 +157,47 @@ public final class FlowMatchingDemo implements TourDemo {
         return new Run(name, trained, result.samples(), recorder.states(), divergence, straightness);
     }
 
-    /** Runs both couplings with the given sizes. */
-    public static List<Run> simulate(Config config, boolean quiet) {
+    /**
+     * Trains the Sinkhorn-divergence generator (the trainer's defaults, {@code config.steps()} steps unless 0) from
+     * the eight Gaussians to the moons and measures it like the flow-matching runs.
+     */
+    public static GeneratorRun trainGenerator(Config config, java.util.function.DoubleConsumer progress) {
+        ParticleMeasure data = twoMoons(20_000, 1);
+        ParticleMeasure heldOut = twoMoons(config.samples(), 2);
+        SinkhornGeneratorTrainer trainer = SinkhornGeneratorTrainer.withDefaults().withBatchSize(config.batch());
+        GeneratorTrainingResult trained = (config.steps() > 0 ? trainer.withSteps(config.steps()) : trainer)
+                .train(ToyDistributions.eightGaussians(), PointSampler.of(data), new SplittableRandom(7), status -> {
+                    progress.accept(status.fractionDone());
+                    return true;
+                });
+        ParticleMeasure samples = trained.generator().push(
+                ToyDistributions.eightGaussians().sample(config.samples(), new SplittableRandom(3)));
+        return new GeneratorRun(trained, samples, QUALITY.value(samples, heldOut));
+    }
+
+    /** Runs both couplings for {@value #SEEDS} seeds each and the generator, with the given sizes. */
+    public static Outcome simulate(Config config, boolean quiet) {
         List<Run> runs = new ArrayList<>();
+        double[][] divergences = new double[2][SEEDS];
+        String[] names = {"independent", "minibatch OT"};
+        Coupling[] couplings = {Coupling.independent(), Coupling.exactOt()};
+        // the generator's 3000 steps cost about as much as one flow-matching training of 2000 (measured)
+        double parts = 2 * SEEDS + 1;
+        GeneratorRun generator;
         try (Progress progress = Progress.start(NAME, quiet)) {
-            runs.add(train("independent", Coupling.independent(), config, f -> progress.accept(0.5 * f)));
-            runs.add(train("minibatch OT", Coupling.exactOt(), config, f -> progress.accept(0.5 + 0.5 * f)));
+            for (int c = 0; c < 2; c++) {
+                for (int s = 0; s < SEEDS; s++) {
+                    double done = c * SEEDS + s;
+                    Run run = train(names[c], couplings[c], config, 7 + s, f -> progress.accept((done + f) / parts));
+                    divergences[c][s] = run.divergence();
+                    if (s == 0) {
+                        runs.add(run);
+                    }
+                }
+            }
+            generator = trainGenerator(config, f -> progress.accept((parts - 1 + f) / parts));
         }
-        return runs;
+        return new Outcome(runs, divergences, generator);
     }
 
     @Override
@@ -138,13 +205,38 @@ public final class FlowMatchingDemo implements TourDemo {
         return report(simulate(Config.tour(), quiet), outDir);
     }
 
+    /** The mean of {@code values}. */
+    static double mean(double[] values) {
+        double s = 0;
+        for (double v : values) {
+            s += v;
+        }
+        return s / values.length;
+    }
+
+    /** The sample standard deviation of {@code values} (divisor n - 1). */
+    static double standardDeviation(double[] values) {
+        double m = mean(values);
+        double s = 0;
+        for (double v : values) {
+            s += (v - m) * (v - m);
+        }
+        return Math.sqrt(s / (values.length - 1));
+    }
+
     /** Draws the runs and collects their readings. */
-    static DemoResult report(List<Run> runs, Path outDir) throws java.io.IOException {
+    static DemoResult report(Outcome outcome, Path outDir) throws java.io.IOException {
+        List<Run> runs = outcome.runs();
         List<XYChart> charts = new ArrayList<>();
         List<DemoResult.Reading> readings = new ArrayList<>();
-        for (Run run : runs) {
+        for (int c = 0; c < runs.size(); c++) {
+            Run run = runs.get(c);
             charts.add(chart(run));
+            double[] seeds = outcome.divergences()[c];
             readings.add(DemoResult.Reading.scalar(DIVERGENCE + run.coupling(), run.divergence()));
+            readings.add(DemoResult.Reading.vector(DIVERGENCE + run.coupling() + ", seeds 7.." + (6 + SEEDS), seeds));
+            readings.add(DemoResult.Reading.vector(DIVERGENCE + run.coupling() + ", mean and sd over seeds",
+                    new double[]{mean(seeds), standardDeviation(seeds)}));
             readings.add(DemoResult.Reading.scalar(STRAIGHTNESS + run.coupling(), run.straightness()));
             readings.add(DemoResult.Reading.scalar("final training loss (mean of last 100 steps), " + run.coupling(),
                     run.training().finalLoss(100)));
@@ -152,19 +244,55 @@ public final class FlowMatchingDemo implements TourDemo {
             readings.add(DemoResult.Reading.scalar("training pairs per second, " + run.coupling(),
                     run.training().samplesSeen() / run.training().seconds()));
         }
+        double[] independent = outcome.divergences()[0];
+        double[] ot = outcome.divergences()[1];
+        double difference = mean(ot) - mean(independent);
+        double standardError = Math.sqrt((Math.pow(standardDeviation(independent), 2)
+                + Math.pow(standardDeviation(ot), 2)) / SEEDS);
+        readings.add(DemoResult.Reading.vector("S_eps difference (minibatch OT - independent) and its standard error",
+                new double[]{difference, standardError}));
+        GeneratorRun generator = outcome.generator();
+        charts.add(generatorChart(generator));
+        readings.add(DemoResult.Reading.scalar(DIVERGENCE + "Sinkhorn generator", generator.divergence()));
+        readings.add(DemoResult.Reading.scalar("training seconds, Sinkhorn generator", generator.training().seconds()));
         List<String> pictures = Plots.saveSideBySide(charts, outDir, NAME);
         Run first = runs.get(0);
+        String verdict = Math.abs(difference) > 2 * standardError
+                ? String.format(Locale.ROOT, "differ by %.4f, more than twice the seeds' standard error %.4f",
+                        difference, standardError)
+                : String.format(Locale.ROOT, "differ by %.4f, within twice the seeds' standard error %.4f: no "
+                        + "significant difference at this budget", difference, standardError);
         return new DemoResult(
-                String.format(Locale.ROOT, "Flow matching, 8 Gaussians to two moons: independent vs minibatch-OT"
-                        + " coupling (%d Adam steps of %d pairs each)", first.training().steps(),
+                String.format(Locale.ROOT, "Learning to generate with OT, 8 Gaussians to two moons: flow matching with"
+                        + " independent vs minibatch-OT pairs (%d Adam steps of %d pairs), and a generator trained by"
+                        + " Sinkhorn divergence", first.training().steps(),
                         first.training().samplesSeen() / first.training().steps()),
                 pictures,
                 List.of("Grey lines: paths x_t of the learned field v_theta (an MLP trained on the flow-matching "
-                                + "loss, eq. 8), integrated by RK4 from the 8 Gaussians (blue) to t = 1 (red); "
-                                + "left: independent pairs, right: minibatch exact-OT pairs (OT-CFM).",
-                        "OT pairs give nearly straight paths (lower straightness, so fewer steps suffice); the "
-                                + "Sinkhorn divergence compares generated and held-out samples."),
+                                + "loss, eq. 8, with the trainer's defaults), integrated by RK4 from the 8 Gaussians "
+                                + "(blue) to t = 1 (red); left: independent pairs, middle: minibatch exact-OT pairs "
+                                + "(OT-CFM). Right: samples of a generator g_theta trained by minimising the Sinkhorn "
+                                + "divergence to the data (red) over held-out data (grey): one map, no ODE.",
+                        "Why OT pairs give straighter paths: the learned field is the average of the pairs' "
+                                + "directions x_1 - x_0 through each point (Prop. 3.1). Independent pairs cross "
+                                + "everywhere, so that average turns along the way and the paths bend; OT pairs do "
+                                + "not cross (an optimal plan is cyclically monotone), so the average is close to each "
+                                + "pair's own straight direction, and fewer ODE steps suffice.",
+                        "Straight paths do not by themselves give better samples: over " + SEEDS + " training seeds "
+                                + "the two couplings' final Sinkhorn divergences " + verdict + ". Two held-out samples"
+                                + " of the moons differ by about 0.01-0.04 at this sample size, the floor of the "
+                                + "measure."),
                 readings);
+    }
+
+    private static XYChart generatorChart(GeneratorRun run) {
+        XYChart chart = Plots.scatterChart(String.format(Locale.ROOT, "Sinkhorn-divergence generator: S_eps %.4f",
+                run.divergence()), "x1", "x2", 700, 700);
+        Plots.addParticles(chart, "held-out data", twoMoons(run.samples().size(), 2), new Color(120, 120, 120, 110));
+        Plots.addParticles(chart, "generated samples", run.samples(), new Color(220, 60, 40, 120));
+        chart.getStyler().setMarkerSize(4);
+        Plots.equalAxes(chart, -4, 4, -4, 4, 0.02);
+        return chart;
     }
 
     private static XYChart chart(Run run) {

@@ -10,7 +10,13 @@ import org.junit.jupiter.api.Test;
 import org.measureflow.core.field.LinearField;
 import org.measureflow.core.measure.GaussianMeasure;
 import org.measureflow.core.measure.ParticleMeasure;
+import org.measureflow.core.measure.PointSampler;
+import org.measureflow.core.measure.ToyDistributions;
 import org.measureflow.core.ode.RungeKutta4;
+import org.measureflow.flowmatching.learned.FlowMatchingTrainer;
+import org.measureflow.flowmatching.sampling.FlowSampler;
+import org.measureflow.ot.sinkhorn.SinkhornDivergence;
+import org.measureflow.ot.sinkhorn.SinkhornSolver;
 
 /** The Java snippet of the README, verbatim, must compile and do what the README says. */
 class ReadmeSnippetTest {
@@ -44,5 +50,23 @@ class ReadmeSnippetTest {
         assertEquals(Math.exp(0.3) * Math.cos(2), m[0], 1e-12);
         assertEquals(Math.exp(0.3) * Math.sin(2), m[1], 1e-12);
         assertTrue(Math.abs(exact.covariance().get(0, 1) - exact.covariance().get(1, 0)) < 1e-14);
+    }
+
+    @Test
+    void readmeFlowMatchingSnippetReachesTwiceTheLongRunDivergence() {
+        // ---- README snippet, verbatim ----
+        ParticleMeasure data = ToyDistributions.twoMoons().sample(20_000, new SplittableRandom(1));
+        ParticleMeasure heldOut = ToyDistributions.twoMoons().sample(3_000, new SplittableRandom(2));
+        var learned = FlowMatchingTrainer.withDefaults()                      // add .withCoupling(Coupling.exactOt()) for OT-CFM
+                .train(GaussianMeasure.standard(2), PointSampler.of(data), new SplittableRandom(3));
+        var samples = FlowSampler.sample(learned.field(), GaussianMeasure.standard(2).sample(3_000, new SplittableRandom(4)),
+                RungeKutta4.of(0.05)).samples();
+        double quality = SinkhornDivergence.of(SinkhornSolver.of(0.05)).value(samples, heldOut);   // QUALITY
+        // ---- end of snippet ----
+
+        System.out.printf("README flow-matching snippet: S_eps %.4f%n", quality);
+        // 20,000 steps reach 0.0144 on this task and measure (benchmarks/RESULTS.md, "Issue 19"); the defaults were
+        // chosen to land within twice that
+        assertTrue(quality >= -1e-9 && quality <= 2 * 0.0144, "S_eps " + quality);
     }
 }
