@@ -197,12 +197,8 @@ public final class FlowMatchingTrainer {
      * @throws IllegalArgumentException unless {@code 0 <= decay < 1}
      */
     public FlowMatchingTrainer withEmaDecay(double decay) {
-        if (!(decay >= 0 && decay < 1)) {
-            // Arguments has no half-open range rule
-            throw new IllegalArgumentException("emaDecay must be in [0, 1), got " + decay);
-        }
         return new FlowMatchingTrainer(hiddenWidth, hiddenLayers, activation, steps, batchSize, learningRate,
-                interpolant, coupling, schedule, decay, validation);
+                interpolant, coupling, schedule, MovingAverage.checkedDecay(decay), validation);
     }
 
     /**
@@ -532,7 +528,7 @@ public final class FlowMatchingTrainer {
             }
             adam.update(theta, gradient, schedule.factorUnchecked(step, steps));
             if (ema != null) {
-                average(ema, theta, emaDecay);
+                MovingAverage.update(ema, theta, emaDecay);
             }
             history[(int) step - 1] = loss;
             done = step;
@@ -562,14 +558,6 @@ public final class FlowMatchingTrainer {
         double[] validated = validator == null ? new double[0] : Arrays.copyOf(validator.values, validator.count);
         return new TrainingResult(field, losses, validatedAt, validated, bestStep, done * batch, seconds,
                 Convergence.completed(done, losses[losses.length - 1], stopped));
-    }
-
-    /** \( \bar\theta \leftarrow \beta\,\bar\theta + (1 - \beta)\,\theta \) in place. */
-    private static void average(double[] ema, double[] theta, double decay) {
-        double keep = 1 - decay;
-        for (int i = 0; i < ema.length; i++) {
-            ema[i] = decay * ema[i] + keep * theta[i];
-        }
     }
 
     /**
