@@ -42,7 +42,8 @@ import org.measureflow.ot.sinkhorn.SinkhornSolver;
  * <ul>
  * <li>2 hidden layers of width 64 with {@link Activation#SILU};</li>
  * <li>3000 steps of batch 256, learning rate \( 10^{-3} \), the schedule
- *     {@link LearningRateSchedule#warmupCosine(long, double) warmupCosine(100, 0.1)};</li>
+ *     {@link LearningRateSchedule#warmupCosine(long, double) warmupCosine(100, 0.1)} (a run of 100 steps or fewer
+ *     needs another schedule: {@code train} rejects a warm-up not shorter than the run);</li>
  * <li>a moving average of the weights with decay \( \beta = 0.99 \) (a window of about 100 steps;
  *     \( \beta^{3000} \approx 10^{-13} \) leaves nothing of the initial weights);</li>
  * <li>the divergence {@code SinkhornDivergence.of(SinkhornSolver.of(0.05).withTolerance(1e-6))}: epsilon in the
