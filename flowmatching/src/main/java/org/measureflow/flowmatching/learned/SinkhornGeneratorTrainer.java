@@ -288,7 +288,6 @@ public final class SinkhornGeneratorTrainer {
             sizes[l] = hiddenWidth;
         }
         sizes[sizes.length - 1] = d;
-        Mlp.parameterCount(sizes);
         double[] theta = Mlp.initialised(sizes, activation, rng).parameters();
         BatchObjective objective = new BatchObjective(Mlp.sharing(sizes, activation, theta), divergence, batch);
         Adam adam = new Adam(theta.length, learningRate);
