@@ -69,8 +69,8 @@ public class SinkhornGeneratorBenchmark {
         data = PointSampler.of(GaussianMeasure.of(new double[]{2, 1},
                 new DMatrixRMaj(new double[][]{{0.5, 0.2}, {0.2, 0.3}})));
         SinkhornGeneratorTrainer base = SinkhornGeneratorTrainer.withDefaults().withSteps(20).withHiddenLayers(2)
-                .withHiddenWidth(width).withBatchSize(256).withSchedule(LearningRateSchedule.constant())
-                .withEmaDecay(0);
+                .withHiddenWidth(width).withBatchSize(256).withLearningRate(1e-3)
+                .withSchedule(LearningRateSchedule.constant()).withEmaDecay(0);
         trainer = sinkhorn.equals("fixed50") ? base.withDivergence(SinkhornDivergence.of(SinkhornSolver.of(0.05)
                 .withOverRelaxation(false).withEpsilonScaling(false).withMixedPrecision(false).withTolerance(1e-300)
                 .withMaxIterations(50)))

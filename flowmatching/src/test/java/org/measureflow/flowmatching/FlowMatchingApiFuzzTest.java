@@ -110,8 +110,8 @@ class FlowMatchingApiFuzzTest {
                                 .heldOutHistory())
                         .allowing(IllegalStateException.class),
                 entry("SinkhornGeneratorTrainer.train, Generator.sample and push", INPUTS + ", steps, batchSize, "
-                        + "hiddenLayers, hiddenWidth, learningRate, rng, schedule, warmupSteps, finalFraction, emaDecay, "
-                        + "epsilon, n, latentPoints", h -> {
+                        + "hiddenLayers, hiddenWidth, learningRate, rng, schedule, warmupSteps, finalFraction, "
+                        + "emaDecay, epsilon, n, latentPoints", h -> {
                     GeneratorTrainingResult result = SinkhornGeneratorTrainer.withDefaults()
                             .withSteps(Math.min(h.count(1, 4), 4)).withBatchSize(Math.min(h.size(8), 8))
                             .withHiddenLayers((int) Math.max(Math.min(h.count(0, 2), 2), -1)).withHiddenWidth(8)

@@ -41,7 +41,7 @@ import org.measureflow.ot.sinkhorn.SinkhornSolver;
  * data standardised to about unit variance per coordinate (the tour's data sets are):
  * <ul>
  * <li>2 hidden layers of width 64 with {@link Activation#SILU};</li>
- * <li>3000 steps of batch 256, learning rate \( 10^{-3} \), the schedule
+ * <li>3000 steps of batch 256, peak learning rate \( 3 \cdot 10^{-3} \), the schedule
  *     {@link LearningRateSchedule#warmupCosine(long, double) warmupCosine(100, 0.1)} (a run of 100 steps or fewer
  *     needs another schedule: {@code train} rejects a warm-up not shorter than the run);</li>
  * <li>a moving average of the weights with decay \( \beta = 0.99 \) (a window of about 100 steps;
@@ -89,7 +89,7 @@ public final class SinkhornGeneratorTrainer {
      * @return the trainer
      */
     public static SinkhornGeneratorTrainer withDefaults() {
-        return new SinkhornGeneratorTrainer(64, 2, Activation.SILU, 3000, 256, 1e-3,
+        return new SinkhornGeneratorTrainer(64, 2, Activation.SILU, 3000, 256, 3e-3,
                 LearningRateSchedule.warmupCosine(100, 0.1), 0.99,
                 SinkhornDivergence.of(SinkhornSolver.of(0.05).withTolerance(1e-6)));
     }
@@ -425,7 +425,7 @@ public final class SinkhornGeneratorTrainer {
     }
 
     /**
-     * One line: {@code SinkhornGeneratorTrainer[hidden 2 x 64 SILU, steps=3000, batchSize=256, learningRate=0.001,
+     * One line: {@code SinkhornGeneratorTrainer[hidden 2 x 64 SILU, steps=3000, batchSize=256, learningRate=0.003,
      * schedule=warmupCosine(...), emaDecay=0.99, SinkhornDivergence[...]]}; {@code affine} for no hidden layer.
      */
     @Override
