@@ -14,6 +14,8 @@ import org.measureflow.flowmatching.field.EmpiricalFlowMatchingField;
 import org.measureflow.flowmatching.field.GaussianFlowMatchingField;
 import org.measureflow.flowmatching.field.GaussianMixtureFlowMatchingField;
 import org.measureflow.flowmatching.learned.FlowMatchingTrainer;
+import org.measureflow.flowmatching.learned.LearningRateSchedule;
+import org.measureflow.flowmatching.learned.SinkhornGeneratorTrainer;
 import org.measureflow.testing.TestMatrices;
 
 /** Bad input gets an IllegalArgumentException naming the argument; inputs are never modified. */
@@ -49,6 +51,20 @@ class ArgumentCheckTest {
                 GaussianMeasure.standard(2), GaussianMeasure.standard(3), new SplittableRandom(1)));
         assertRejected("rng", () -> FlowMatchingTrainer.withDefaults().withSteps(1).train(
                 GaussianMeasure.standard(2), GaussianMeasure.standard(2), null));
+    }
+
+    @Test
+    void generatorTrainerRejectsBadOptionsAndSamplers() {
+        SinkhornGeneratorTrainer trainer = SinkhornGeneratorTrainer.withDefaults().withSteps(1).withBatchSize(8)
+                .withSchedule(LearningRateSchedule.constant());
+        assertRejected("hiddenWidth", () -> trainer.withHiddenWidth(0));
+        assertRejected("activation", () -> trainer.withActivation(null));
+        assertRejected("data", () -> trainer.train(GaussianMeasure.standard(2), null, new SplittableRandom(1)));
+        assertRejected("observer", () -> trainer.train(GaussianMeasure.standard(2), GaussianMeasure.standard(2),
+                new SplittableRandom(1), null));
+        // a latent law whose draws reach 1e200: squared distances would overflow
+        assertRejected("latent", () -> trainer.train(GaussianMeasure.of(new double[]{1e200, 0},
+                TestMatrices.diag(1, 1)), GaussianMeasure.standard(2), new SplittableRandom(1)));
     }
 
     @Test

@@ -27,11 +27,14 @@ import org.measureflow.flowmatching.field.GaussianMixtureFlowMatchingField;
 import org.measureflow.flowmatching.interpolant.LinearInterpolant;
 import org.measureflow.flowmatching.interpolant.VariancePreservingInterpolant;
 import org.measureflow.flowmatching.learned.FlowMatchingTrainer;
+import org.measureflow.flowmatching.learned.Generator;
+import org.measureflow.flowmatching.learned.GeneratorTrainingResult;
 import org.measureflow.flowmatching.learned.HeldOutValidation;
 import org.measureflow.flowmatching.learned.LearningRateSchedule;
 import org.measureflow.flowmatching.learned.Mlp;
 import org.measureflow.flowmatching.learned.MlpVelocityField;
 import org.measureflow.flowmatching.learned.NetworkFiles;
+import org.measureflow.flowmatching.learned.SinkhornGeneratorTrainer;
 import org.measureflow.flowmatching.sampling.FlowSampler;
 import org.measureflow.flowmatching.sampling.LogLikelihood;
 import org.measureflow.flowmatching.sampling.PathStraightness;
@@ -112,6 +115,27 @@ class FlowMatchingApiFuzzTest {
                                         .withEverySteps(h.count(1, 3)).withPatience(h.count(1, 3)))
                                 .train(h.gaussian(2), PointSampler.of(h.cloud(6, 2)), h.rng())
                                 .heldOutHistory())
+                        .allowing(IllegalStateException.class),
+                entry("SinkhornGeneratorTrainer.train, Generator.sample and push", INPUTS + ", steps, batchSize, "
+                        + "hiddenLayers, hiddenWidth, learningRate, rng, schedule, warmupSteps, finalFraction, "
+                        + "emaDecay, epsilon, n, latentPoints", h -> {
+                    GeneratorTrainingResult result = SinkhornGeneratorTrainer.withDefaults()
+                            .withSteps(Math.min(h.count(1, 4), 4)).withBatchSize(Math.min(h.size(8), 8))
+                            .withHiddenLayers((int) Math.max(Math.min(h.count(0, 2), 2), -1)).withHiddenWidth(8)
+                            .withLearningRate(h.scalar(1e-3)).withEmaDecay(h.uniform(0, 0.99))
+                            .withSchedule(h.chance(0.5) ? LearningRateSchedule.constant()
+                                    : LearningRateSchedule.warmupCosine(h.count(-1, 3), h.uniform(0, 1)))
+                            .withDivergence(SinkhornDivergence.of(SinkhornSolver.of(0.5).withMaxIterations(500)))
+                            .train(h.gaussian(h.chance(0.8) ? 2 : 1), PointSampler.of(h.cloud(6, 2)), h.rng());
+                    Generator generator = result.generator();
+                    double[] pushed = generator.push(h.cloud(3, generator.latentDimension())).flatPoints();
+                    double[] drawn = generator.sample(Math.min(h.size(4), 16), h.rng()).flatPoints();
+                    double[] all = java.util.Arrays.copyOf(result.lossHistory(), result.lossHistory().length
+                            + pushed.length + drawn.length);
+                    System.arraycopy(pushed, 0, all, result.lossHistory().length, pushed.length);
+                    System.arraycopy(drawn, 0, all, result.lossHistory().length + pushed.length, drawn.length);
+                    return all;
+                })
                         .allowing(IllegalStateException.class),
                 entry("FlowMatchingTrainer.train(times, snapshots)", INPUTS + ", times, snapshots, steps, batchSize, "
                         + "hiddenWidth, learningRate, rng, coupling, epsilon", h -> {

@@ -197,12 +197,8 @@ public final class FlowMatchingTrainer {
      * @throws IllegalArgumentException unless {@code 0 <= decay < 1}
      */
     public FlowMatchingTrainer withEmaDecay(double decay) {
-        if (!(decay >= 0 && decay < 1)) {
-            // Arguments has no half-open range rule
-            throw new IllegalArgumentException("emaDecay must be in [0, 1), got " + decay);
-        }
         return new FlowMatchingTrainer(hiddenWidth, hiddenLayers, activation, steps, batchSize, learningRate,
-                interpolant, coupling, schedule, decay, validation);
+                interpolant, coupling, schedule, MovingAverage.checkedDecay(decay), validation);
     }
 
     /**
@@ -517,7 +513,6 @@ public final class FlowMatchingTrainer {
         double[] gradient = new double[theta.length];
         double[] history = new double[(int) steps];
         double[] ema = emaDecay > 0 ? theta.clone() : null;
-        double decayPower = 1;
         double[] used = ema != null ? ema : theta;
         Validator validator = validation == null ? null
                 : new Validator(validation, start, sizes, activation, fieldInterpolant, used, rng);
@@ -533,8 +528,7 @@ public final class FlowMatchingTrainer {
             }
             adam.update(theta, gradient, schedule.factorUnchecked(step, steps));
             if (ema != null) {
-                decayPower *= emaDecay;
-                average(ema, theta, (1 - emaDecay) / (1 - decayPower));
+                MovingAverage.update(ema, theta, emaDecay, step);
             }
             history[(int) step - 1] = loss;
             done = step;
@@ -564,13 +558,6 @@ public final class FlowMatchingTrainer {
         double[] validated = validator == null ? new double[0] : Arrays.copyOf(validator.values, validator.count);
         return new TrainingResult(field, losses, validatedAt, validated, bestStep, done * batch, seconds,
                 Convergence.completed(done, losses[losses.length - 1], stopped));
-    }
-
-    /** \( \bar\theta \leftarrow \bar\theta + c\,(\theta - \bar\theta) \) in place, with \( c = (1 - \beta)/(1 - \beta^k) \). */
-    private static void average(double[] ema, double[] theta, double rate) {
-        for (int i = 0; i < ema.length; i++) {
-            ema[i] += rate * (theta[i] - ema[i]);
-        }
     }
 
     /**

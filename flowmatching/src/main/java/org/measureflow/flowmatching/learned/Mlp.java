@@ -180,6 +180,14 @@ public final class Mlp {
         return theta.clone();
     }
 
+    /**
+     * Recomputes the transposed copy of the weights used by {@link #forward} from the live parameters: a network made
+     * by {@link #sharing} whose array a trainer updated in place evaluates the new weights after this call.
+     */
+    void refreshTransposed() {
+        transposeWeights(theta, thetaTransposed);
+    }
+
     /** Writes the parameters with every weight matrix transposed into {@code out} (biases copied). */
     void transposeWeights(double[] params, double[] out) {
         for (int l = 0; l + 1 < sizes.length; l++) {
