@@ -167,10 +167,10 @@ public final class SinkhornGeneratorTrainer {
     }
 
     /**
-     * The exponential moving average of the weights, as {@link FlowMatchingTrainer#withEmaDecay(double)}:
-     * \( \bar\theta_0 = \theta_0 \), \( \bar\theta_k = \beta\,\bar\theta_{k-1} + (1 - \beta)\,\theta_k \) (no bias
-     * correction); the returned generator holds \( \bar\theta \) when \( \beta \gt 0 \), the last iterate when
-     * \( \beta = 0 \).
+     * The bias-corrected exponential moving average of the weights, as
+     * {@link FlowMatchingTrainer#withEmaDecay(double)}:
+     * \( \bar\theta_k = \sum_{j=1}^k \beta^{k-j}(1 - \beta)\,\theta_j / (1 - \beta^k) \); the returned generator
+     * holds \( \bar\theta \) when \( \beta \gt 0 \), the last iterate when \( \beta = 0 \).
      *
      * @param decay \( \beta \in [0, 1) \)
      * @return a trainer with that decay
