@@ -277,8 +277,8 @@ public final class FlowMatchingDemo implements TourDemo {
                                 + "directions x_1 - x_0 through each point (Prop. 3.1). Independent pairs cross "
                                 + "everywhere, so that average turns along the way and the paths bend; OT pairs do "
                                 + "not cross (an optimal plan is cyclically monotone), so the average is close to each "
-                                + "pair's own straight direction, and fewer ODE steps suffice.",
-                        "Straight paths do not by themselves give better samples: over " + SEEDS + " training seeds "
+                                + "pair's own straight direction, and fewer ODE steps suffice. Straight paths do not "
+                                + "by themselves give better samples: over " + SEEDS + " training seeds "
                                 + "the two couplings' final Sinkhorn divergences " + verdict + ". Two held-out samples"
                                 + " of the moons differ by about 0.01-0.04 at this sample size, the floor of the "
                                 + "measure."),
