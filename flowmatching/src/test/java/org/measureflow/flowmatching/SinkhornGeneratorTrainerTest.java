@@ -123,12 +123,11 @@ class SinkhornGeneratorTrainerTest {
             theta[j] = weightsAfter(raw, j, 3);
         }
         double beta = 0.7;
-        // the recursion unrolled: avg_k = beta^k theta_0 + sum_{j=1..k} (1 - beta) beta^(k-j) theta_j
+        // the bias-corrected recursion unrolled: avg_k = sum_{j=1..k} (1 - beta) beta^(k-j) theta_j / (1 - beta^k)
         double[] ema = new double[theta[0].length];
         for (int i = 0; i < ema.length; i++) {
-            ema[i] = Math.pow(beta, k) * theta[0][i];
             for (int j = 1; j <= k; j++) {
-                ema[i] += (1 - beta) * Math.pow(beta, k - j) * theta[j][i];
+                ema[i] += (1 - beta) * Math.pow(beta, k - j) * theta[j][i] / (1 - Math.pow(beta, k));
             }
         }
         // the same sum in another order: a few roundings of weights of size ~1, hence 1e-14
@@ -205,5 +204,12 @@ class SinkhornGeneratorTrainerTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> tiny().withLearningRate(1e200)
                 .withSteps(50).train(LATENT, data(), new SplittableRandom(1)));
         assertTrue(e.getMessage().contains("lower the learning rate"), e.getMessage());
+    }
+
+    @Test
+    void theDefaultScheduleFitsShortRuns() {
+        // the default warm-up is a fraction of the run, so a 5-step run with the defaults trains (W = 1 step)
+        assertEquals(5, SinkhornGeneratorTrainer.withDefaults().withSteps(5).withBatchSize(32)
+                .train(LATENT, data(), new SplittableRandom(2)).steps());
     }
 }

@@ -43,8 +43,8 @@ import org.measureflow.ot.sinkhorn.SinkhornSolver;
  * <ul>
  * <li>2 hidden layers of width 64 with {@link Activation#SILU};</li>
  * <li>3000 steps of batch 256, peak learning rate \( 3 \cdot 10^{-3} \), the schedule
- *     {@link LearningRateSchedule#warmupCosine(long, double) warmupCosine(100, 0.1)} (a run of 100 steps or fewer
- *     needs another schedule: {@code train} rejects a warm-up not shorter than the run);</li>
+ *     {@link LearningRateSchedule#relativeWarmupCosine(double, double) relativeWarmupCosine(1/30, 0.1)}: a warm-up
+ *     over the first 30th of the run (100 steps of the default 3000), then a cosine decay to 10% of the peak;</li>
  * <li>a moving average of the weights with decay \( \beta = 0.99 \) (a window of about 100 steps;
  *     \( \beta^{3000} \approx 10^{-13} \) leaves nothing of the initial weights);</li>
  * <li>the divergence {@code SinkhornDivergence.of(SinkhornSolver.of(0.05).withTolerance(1e-6))}: epsilon in the
@@ -98,7 +98,7 @@ public final class SinkhornGeneratorTrainer {
      */
     public static SinkhornGeneratorTrainer withDefaults() {
         return new SinkhornGeneratorTrainer(64, 2, Activation.SILU, 3000, 256, 3e-3,
-                LearningRateSchedule.warmupCosine(100, 0.1), 0.99,
+                LearningRateSchedule.relativeWarmupCosine(1.0 / 30, 0.1), 0.99,
                 SinkhornDivergence.of(SinkhornSolver.of(0.05).withTolerance(1e-6)));
     }
 
@@ -441,7 +441,7 @@ public final class SinkhornGeneratorTrainer {
 
     /**
      * One line: {@code SinkhornGeneratorTrainer[hidden 2 x 64 SILU, steps=3000, batchSize=256, learningRate=0.003,
-     * schedule=warmupCosine(...), emaDecay=0.99, SinkhornDivergence[...]]}; {@code affine} for no hidden layer.
+     * schedule=relativeWarmupCosine(...), emaDecay=0.99, SinkhornDivergence[...]]}; {@code affine} for no hidden layer.
      */
     @Override
     public String toString() {
