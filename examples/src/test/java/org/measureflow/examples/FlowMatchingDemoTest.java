@@ -16,7 +16,7 @@ import org.measureflow.ot.sinkhorn.SinkhornSolver;
 class FlowMatchingDemoTest {
     @Test
     void writesTheTrajectoryPictureAndPrintsTheLibrarysNumbers(@TempDir Path out) throws Exception {
-        FlowMatchingDemo.Outcome outcome = FlowMatchingDemo.simulate(new FlowMatchingDemo.Config(300, 128, 300), true);
+        FlowMatchingDemo.Outcome outcome = FlowMatchingDemo.simulate(new FlowMatchingDemo.Config(300, 128, 300, 300, 64), true);
         List<FlowMatchingDemo.Run> runs = outcome.runs();
         DemoResult result = FlowMatchingDemo.report(outcome, out);
         assertTrue(Files.size(out.resolve("flowmatching-trajectories.png")) > 1000, "png written");
