@@ -187,7 +187,7 @@ public final class MeasureBatch {
         Dataset<Row> table;
         try {
             table = spark.read().parquet(path);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // AnalysisException is checked, thrown undeclared
             throw new IllegalArgumentException("path: cannot read the Parquet table " + path + ": "
                     + SparkErrors.firstLine(e), e);
         }

@@ -40,7 +40,7 @@ import org.measureflow.ot.sliced.SlicedWasserstein;
  * <li>{@link #buresW2()}: \( W_2 \) between Gaussians, \( W_2^2 = |m_i - m_j|^2 + \operatorname{tr}\Sigma_i +
  *     \operatorname{tr}\Sigma_j - 2\operatorname{tr}(\Sigma_i^{1/2}\Sigma_j\Sigma_i^{1/2})^{1/2} \) (survey
  *     Prop. 4.3, {@link BuresWasserstein}); for clouds, between the Gaussians with each cloud's mean and covariance
- *     (a cloud with a singular covariance is rejected, naming the pair). A metric.</li>
+ *     (a cloud whose covariance is not positive definite is rejected, naming the pair). A metric.</li>
  * </ul>
  *
  * <p>Diagnostics per pair: the iterations, the error tested against the tolerance, and whether the solve converged,

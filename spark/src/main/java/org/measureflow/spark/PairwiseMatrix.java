@@ -167,7 +167,7 @@ public final class PairwiseMatrix {
         Dataset<Row> entries = entries(spark, batch);
         try {
             entries.write().parquet(path);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // SparkException and AnalysisException are checked, thrown undeclared
             RuntimeException r = SparkErrors.rethrown(e);
             if (r instanceof IllegalArgumentException) {
                 throw r;
@@ -201,7 +201,7 @@ public final class PairwiseMatrix {
         List<PairValue> values;
         try {
             values = job.pairs.collect();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // SparkException and AnalysisException are checked, thrown undeclared
             throw SparkErrors.rethrown(e);
         } finally {
             job.release();

@@ -9,7 +9,7 @@ import org.apache.spark.TaskContext;
  *
  * <p>A task that meets bad input throws an {@link IllegalArgumentException} naming the pair and the problem; Spark
  * retries it, gives up after {@code spark.task.maxFailures} attempts and throws a {@code SparkException} on the
- * driver whose message holds the executor's stack trace. {@link #rethrown} finds the
+ * driver (a checked exception, thrown without being declared) whose message holds the executor's stack trace. {@link #rethrown} finds the
  * {@link IllegalArgumentException} among the causes (or, when the cause was not kept, the line after
  * {@code java.lang.IllegalArgumentException:} in the message) and throws it again as one line.
  */
@@ -27,7 +27,7 @@ final class SparkErrors {
     }
 
     /** The exception to throw on the driver for a failed job: an {@link IllegalArgumentException} if bad input. */
-    static RuntimeException rethrown(RuntimeException e) {
+    static RuntimeException rethrown(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof IllegalArgumentException) {
                 return new IllegalArgumentException(t.getMessage(), e);
@@ -38,7 +38,7 @@ final class SparkErrors {
         if (at >= 0) {
             return new IllegalArgumentException(firstLine(message.substring(at + IAE.length())), e);
         }
-        return e;
+        return e instanceof RuntimeException r ? r : new IllegalStateException(firstLine(e), e);
     }
 
     /** The first line of a message (Spark's messages carry stack traces after it). */
