@@ -128,7 +128,7 @@ public final class MeasureBatch {
             try {
                 clouds.add(DataFiles.readPoints(f));
             } catch (DataFileException e) {
-                throw new IllegalArgumentException(label(k, names.get(k)) + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException("files[" + k + "] ('" + names.get(k) + "'): " + e.getMessage(), e);
             }
         }
         return ofClouds(names, clouds);

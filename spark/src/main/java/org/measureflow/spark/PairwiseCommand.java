@@ -33,7 +33,8 @@ import org.measureflow.core.io.DataFiles;
  * \( K \times K \) matrix. Exit status as {@code mflow}: 0 success; 1 internal error; 2 bad input (options, files,
  * a measure or pair that a solver rejects), one line {@code mflow-spark: <problem>} naming the file, measure or
  * option; 3 a solve did not converge (the summary is printed, no file is written). Never a stack trace, unless
- * {@code --debug} or {@code MFLOW_DEBUG=1}. Spark's own logging is off unless {@code --debug}.
+ * {@code --debug} or {@code MFLOW_DEBUG=1}. Spark's own logging is off unless {@code --debug}. Run in a JVM that
+ * already has a Spark session (a test, a notebook), it uses that session and leaves it running.
  */
 public final class PairwiseCommand {
     private static final String USAGE = String.join("\n",
@@ -76,7 +77,7 @@ public final class PairwiseCommand {
         boolean debug = "1".equals(System.getenv("MFLOW_DEBUG")) || List.of(args).contains("--debug");
         quietLogging(debug);
         try {
-            return execute(options(args), out);
+            return execute(options(args), out, err);
         } catch (IllegalArgumentException e) {
             err.println("mflow-spark: " + SparkErrors.firstLine(e));
             if (debug) {
@@ -93,7 +94,7 @@ public final class PairwiseCommand {
         }
     }
 
-    private static int execute(Map<String, String> o, PrintStream out) {
+    private static int execute(Map<String, String> o, PrintStream out, PrintStream err) {
         if (o.containsKey("help")) {
             out.println(USAGE);
             return 0;
@@ -130,6 +131,7 @@ public final class PairwiseCommand {
                 builder = builder.config("spark.ui.enabled", "false");
             }
         }
+        boolean existed = SparkSession.getDefaultSession().isDefined();
         SparkSession spark;
         try {
             spark = builder.getOrCreate();
@@ -154,7 +156,7 @@ public final class PairwiseCommand {
             out.println(TextSummary.matrix(r.matrix(), k, k) + "  (rows and columns: "
                     + String.join(", ", batch.names().subList(0, Math.min(k, 4))) + (k > 4 ? ", ..." : "") + ")");
             if (r.unconverged() > 0) {
-                System.err.println("mflow-spark: " + r.unconverged() + " of " + pairs + " solves did not converge; "
+                err.println("mflow-spark: " + r.unconverged() + " of " + pairs + " solves did not converge; "
                         + "no file written (raise the solver's budget or epsilon)");
                 return 3;
             }
@@ -175,7 +177,9 @@ public final class PairwiseCommand {
         } catch (DataFileException e) {
             throw new IllegalArgumentException("--matrix: " + e.getMessage(), e);
         } finally {
-            spark.stop();
+            if (!existed) {
+                spark.stop();
+            }
         }
     }
 

@@ -100,7 +100,7 @@ class MeasureBatchTest {
         Files.writeString(dir.resolve("b.csv"), "");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> MeasureBatch.readFolder(dir, "*.csv"));
-        assertOneLine(e.getMessage(), "measures[1]", "b.csv");
+        assertOneLine(e.getMessage(), "files[1]", "b.csv");
     }
 
     @Test
