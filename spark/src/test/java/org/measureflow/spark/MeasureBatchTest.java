@@ -83,6 +83,31 @@ class MeasureBatchTest {
     }
 
     @Test
+    void withoutAnIdColumnEachParquetFileIsOneCloud() throws IOException {
+        StructType schema = new StructType().add("x", DataTypes.DoubleType).add("y", DataTypes.DoubleType);
+        Path all = Files.createDirectories(dir.resolve("all"));
+        for (int m = 0; m < 2; m++) {
+            List<Row> rows = new ArrayList<>();
+            for (int i = 0; i <= m + 2; i++) {
+                rows.add(RowFactory.create((double) m, (double) i));
+            }
+            Path one = dir.resolve("one" + m);
+            spark.createDataFrame(rows, schema).coalesce(1).write().parquet(one.toString());
+            try (var files = Files.list(one)) {
+                for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".parquet"))::iterator) {
+                    Files.move(f, all.resolve("m" + m + ".parquet"));
+                }
+            }
+        }
+        MeasureBatch b = MeasureBatch.readParquet(spark, all.toString(), null);
+        assertEquals(2, b.size());
+        assertTrue(b.names().get(0).endsWith("m0.parquet") && b.names().get(1).endsWith("m1.parquet"), b.names()
+                .toString());
+        assertArrayEquals(new double[]{0, 0, 0, 1, 0, 2}, b.cloud(0).flatPoints());
+        assertEquals(4, b.cloud(1).size());
+    }
+
+    @Test
     void nanCoordinatesInParquetAreRejectedNamingTheMeasure() {
         StructType schema = new StructType().add("measure", DataTypes.StringType).add("x", DataTypes.DoubleType)
                 .add("y", DataTypes.DoubleType);
