@@ -298,20 +298,10 @@ public final class MlpSquaredErrorGradient {
                 double a1 = ai[k + 1];
                 double a2 = ai[k + 2];
                 double a3 = ai[k + 3];
-                double[] c0 = columns[k];
-                double[] c1 = columns[k + 1];
-                double[] c2 = columns[k + 2];
-                double[] c3 = columns[k + 3];
-                for (int o = 0; o < nOut; o++) {
-                    zi[o] = zi[o] + c0[o] * a0 + c1[o] * a1 + c2[o] * a2 + c3[o] * a3;
-                }
+                addScaled4(zi, columns[k], a0, columns[k + 1], a1, columns[k + 2], a2, columns[k + 3], a3, nOut);
             }
             for (; k < nIn; k++) {
-                double ak = ai[k];
-                double[] c = columns[k];
-                for (int o = 0; o < nOut; o++) {
-                    zi[o] += c[o] * ak;
-                }
+                addScaled(zi, columns[k], ai[k], nOut);
             }
         }
     }
@@ -430,20 +420,10 @@ public final class MlpSquaredErrorGradient {
                 double d1 = delta[i + 1][o];
                 double d2 = delta[i + 2][o];
                 double d3 = delta[i + 3][o];
-                double[] a0 = a[i];
-                double[] a1 = a[i + 1];
-                double[] a2 = a[i + 2];
-                double[] a3 = a[i + 3];
-                for (int k = 0; k < nIn; k++) {
-                    go[k] = go[k] + d0 * a0[k] + d1 * a1[k] + d2 * a2[k] + d3 * a3[k];
-                }
+                addScaled4(go, a[i], d0, a[i + 1], d1, a[i + 2], d2, a[i + 3], d3, nIn);
             }
             for (; i < r; i++) {
-                double d = delta[i][o];
-                double[] ai = a[i];
-                for (int k = 0; k < nIn; k++) {
-                    go[k] += d * ai[k];
-                }
+                addScaled(go, a[i], delta[i][o], nIn);
             }
         }
     }
@@ -462,20 +442,10 @@ public final class MlpSquaredErrorGradient {
                 double a1 = a[i + 1][k];
                 double a2 = a[i + 2][k];
                 double a3 = a[i + 3][k];
-                double[] d0 = delta[i];
-                double[] d1 = delta[i + 1];
-                double[] d2 = delta[i + 2];
-                double[] d3 = delta[i + 3];
-                for (int o = 0; o < nOut; o++) {
-                    gk[o] = gk[o] + d0[o] * a0 + d1[o] * a1 + d2[o] * a2 + d3[o] * a3;
-                }
+                addScaled4(gk, delta[i], a0, delta[i + 1], a1, delta[i + 2], a2, delta[i + 3], a3, nOut);
             }
             for (; i < r; i++) {
-                double ak = a[i][k];
-                double[] d = delta[i];
-                for (int o = 0; o < nOut; o++) {
-                    gk[o] += d[o] * ak;
-                }
+                addScaled(gk, delta[i], a[i][k], nOut);
             }
         }
     }
@@ -496,25 +466,34 @@ public final class MlpSquaredErrorGradient {
                 double d1 = d[o + 1];
                 double d2 = d[o + 2];
                 double d3 = d[o + 3];
-                double[] w0 = weights[o];
-                double[] w1 = weights[o + 1];
-                double[] w2 = weights[o + 2];
-                double[] w3 = weights[o + 3];
-                for (int k = 0; k < nIn; k++) {
-                    p[k] = p[k] + d0 * w0[k] + d1 * w1[k] + d2 * w2[k] + d3 * w3[k];
-                }
+                addScaled4(p, weights[o], d0, weights[o + 1], d1, weights[o + 2], d2, weights[o + 3], d3, nIn);
             }
             for (; o < nOut; o++) {
-                double dl = d[o];
-                double[] wo = weights[o];
-                for (int k = 0; k < nIn; k++) {
-                    p[k] += dl * wo[k];
-                }
+                addScaled(p, weights[o], d[o], nIn);
             }
             double[] s = derivative[i];
             for (int k = 0; k < nIn; k++) {
                 p[k] *= s[k];
             }
+        }
+    }
+
+    /**
+     * \( y_j \leftarrow (((y_j + s_0 x_{0j}) + s_1 x_{1j}) + s_2 x_{2j}) + s_3 x_{3j} \) for {@code j < n}: four
+     * axpys in one pass, each product added in turn (the bits of four separate axpys). All arrays start at index 0
+     * (no offsets), which lets the JIT prove the store and the loads independent and vectorise the loop.
+     */
+    private static void addScaled4(double[] y, double[] x0, double s0, double[] x1, double s1, double[] x2, double s2,
+                                   double[] x3, double s3, int n) {
+        for (int j = 0; j < n; j++) {
+            y[j] = y[j] + x0[j] * s0 + x1[j] * s1 + x2[j] * s2 + x3[j] * s3;
+        }
+    }
+
+    /** \( y_j \leftarrow y_j + s x_j \) for {@code j < n}. */
+    private static void addScaled(double[] y, double[] x, double s, int n) {
+        for (int j = 0; j < n; j++) {
+            y[j] += x[j] * s;
         }
     }
 
