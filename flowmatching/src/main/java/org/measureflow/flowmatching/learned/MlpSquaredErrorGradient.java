@@ -366,9 +366,9 @@ public final class MlpSquaredErrorGradient {
             int nOut = sizes[l + 1];
             biasGradient(delta, r, nOut, buf.biasGradient[l]);
             if (usesTransposedGradient(nIn, nOut)) {
-                weightGradientTransposed(delta, act[l], r, nIn, nOut, buf.transposedWeightGradient[l]);
+                sumOuterProducts(act[l], delta, r, nIn, nOut, buf.transposedWeightGradient[l]);
             } else {
-                weightGradient(delta, act[l], r, nIn, nOut, buf.weightGradient[l]);
+                sumOuterProducts(delta, act[l], r, nOut, nIn, buf.weightGradient[l]);
             }
             if (l > 0) {
                 propagate(delta, rows[l], r, nIn, nOut, buf.derivatives[l], deltaPrev);
@@ -408,44 +408,21 @@ public final class MlpSquaredErrorGradient {
     }
 
     /**
-     * \( G_{ok} \mathrel{+}= \sum_i \delta_{io} a_{ik} \) into the rows {@code g[o]}, rows {@code i} in ascending
-     * order, four per pass over a row of \( G \).
+     * \( y_p \mathrel{+}= \sum_{i < r} c_{ip}\, x_i \) for {@code p < count}, over vectors of {@code length}: rows
+     * {@code i} in ascending order, four per pass over \( y_p \). With \( c = \delta \), \( x = a \) it is the weight
+     * gradient \( G_{ok} \mathrel{+}= \sum_i \delta_{io} a_{ik} \) by rows of \( G \); with \( c = a \),
+     * \( x = \delta \) the same sums by rows of \( G^\top \) (for layers with few inputs).
      */
-    private static void weightGradient(double[][] delta, double[][] a, int r, int nIn, int nOut, double[][] g) {
-        for (int o = 0; o < nOut; o++) {
-            double[] go = g[o];
+    private static void sumOuterProducts(double[][] c, double[][] x, int r, int count, int length, double[][] y) {
+        for (int p = 0; p < count; p++) {
+            double[] yp = y[p];
             int i = 0;
             for (; i + 4 <= r; i += 4) {
-                double d0 = delta[i][o];
-                double d1 = delta[i + 1][o];
-                double d2 = delta[i + 2][o];
-                double d3 = delta[i + 3][o];
-                addScaled4(go, a[i], d0, a[i + 1], d1, a[i + 2], d2, a[i + 3], d3, nIn);
+                addScaled4(yp, x[i], c[i][p], x[i + 1], c[i + 1][p], x[i + 2], c[i + 2][p], x[i + 3], c[i + 3][p],
+                        length);
             }
             for (; i < r; i++) {
-                addScaled(go, a[i], delta[i][o], nIn);
-            }
-        }
-    }
-
-    /**
-     * The same sums as {@link #weightGradient} into the rows of \( G^\top \), {@code gt[k][o]}, for layers with few
-     * inputs.
-     */
-    private static void weightGradientTransposed(double[][] delta, double[][] a, int r, int nIn, int nOut,
-                                                 double[][] gt) {
-        for (int k = 0; k < nIn; k++) {
-            double[] gk = gt[k];
-            int i = 0;
-            for (; i + 4 <= r; i += 4) {
-                double a0 = a[i][k];
-                double a1 = a[i + 1][k];
-                double a2 = a[i + 2][k];
-                double a3 = a[i + 3][k];
-                addScaled4(gk, delta[i], a0, delta[i + 1], a1, delta[i + 2], a2, delta[i + 3], a3, nOut);
-            }
-            for (; i < r; i++) {
-                addScaled(gk, delta[i], a[i][k], nOut);
+                addScaled(yp, x[i], c[i][p], length);
             }
         }
     }
