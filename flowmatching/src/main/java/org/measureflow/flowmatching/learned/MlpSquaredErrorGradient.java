@@ -292,17 +292,7 @@ public final class MlpSquaredErrorGradient {
             double[] zi = z[i];
             double[] ai = a[i];
             System.arraycopy(bias, 0, zi, 0, nOut);
-            int k = 0;
-            for (; k + 4 <= nIn; k += 4) {
-                double a0 = ai[k];
-                double a1 = ai[k + 1];
-                double a2 = ai[k + 2];
-                double a3 = ai[k + 3];
-                addScaled4(zi, columns[k], a0, columns[k + 1], a1, columns[k + 2], a2, columns[k + 3], a3, nOut);
-            }
-            for (; k < nIn; k++) {
-                addScaled(zi, columns[k], ai[k], nOut);
-            }
+            addCombination(zi, columns, ai, nIn, nOut);
         }
     }
 
@@ -437,21 +427,25 @@ public final class MlpSquaredErrorGradient {
             double[] p = deltaPrev[i];
             double[] d = delta[i];
             Arrays.fill(p, 0, nIn, 0);
-            int o = 0;
-            for (; o + 4 <= nOut; o += 4) {
-                double d0 = d[o];
-                double d1 = d[o + 1];
-                double d2 = d[o + 2];
-                double d3 = d[o + 3];
-                addScaled4(p, weights[o], d0, weights[o + 1], d1, weights[o + 2], d2, weights[o + 3], d3, nIn);
-            }
-            for (; o < nOut; o++) {
-                addScaled(p, weights[o], d[o], nIn);
-            }
+            addCombination(p, weights, d, nOut, nIn);
             double[] s = derivative[i];
             for (int k = 0; k < nIn; k++) {
                 p[k] *= s[k];
             }
+        }
+    }
+
+    /**
+     * \( y \mathrel{+}= \sum_{k < count} c_k x_k \) over vectors of {@code length}, the terms added in ascending
+     * {@code k}, four per pass over \( y \) (a matrix-vector product by rows of the matrix).
+     */
+    private static void addCombination(double[] y, double[][] x, double[] c, int count, int length) {
+        int k = 0;
+        for (; k + 4 <= count; k += 4) {
+            addScaled4(y, x[k], c[k], x[k + 1], c[k + 1], x[k + 2], c[k + 2], x[k + 3], c[k + 3], length);
+        }
+        for (; k < count; k++) {
+            addScaled(y, x[k], c[k], length);
         }
     }
 
