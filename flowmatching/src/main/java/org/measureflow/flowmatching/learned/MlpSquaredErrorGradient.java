@@ -18,12 +18,22 @@ import org.measureflow.core.parallel.Chunks;
  * same bits as one. An instance holds the per-chunk work arrays for batches of up to {@link #maxRows()} rows and
  * reads the network's parameters at each call (the trainer updates them in place between steps); it allocates
  * nothing per call. It is not safe for concurrent calls: use one per thread.
+ *
+ * <p>Each chunk's rows are processed as small matrix products over separate row arrays (the weights copied once
+ * per call into rows of \( W_l \) and of \( W_l^\top \)), four rows or columns per pass, so that the JIT vectorises
+ * the inner loops; every sum is still taken in the order of the row-by-row backpropagation above (bias first, then
+ * input index ascending; gradients over rows ascending, then over chunks), so the results are the same bits.
  */
 public final class MlpSquaredErrorGradient {
     private final Mlp network;
     private final int maxRows;
     private final ChunkBuffers[] chunks;
-    private final double[] transposed;
+    /** Per layer, the columns of \( W_l^\top \) as rows: {@code columns[l][k][o]} \( = (W_l)_{ok} \). */
+    private final double[][][] columns;
+    /** Per layer, the rows of \( W_l \): {@code rows[l][o][k]} \( = (W_l)_{ok} \). */
+    private final double[][][] rows;
+    /** Per layer, \( b_l \). */
+    private final double[][] biases;
 
     private MlpSquaredErrorGradient(Mlp network, int maxRows) {
         this.network = network;
@@ -33,9 +43,17 @@ public final class MlpSquaredErrorGradient {
         int[] sizes = network.layerSizes();
         int maxWidth = Arrays.stream(sizes).max().orElseThrow();
         for (int c = 0; c < count; c++) {
-            chunks[c] = new ChunkBuffers(sizes, maxWidth, network.parameterCount());
+            chunks[c] = new ChunkBuffers(sizes, maxWidth);
         }
-        this.transposed = new double[network.parameterCount()];
+        int layers = sizes.length - 1;
+        this.columns = new double[layers][][];
+        this.rows = new double[layers][][];
+        this.biases = new double[layers][];
+        for (int l = 0; l < layers; l++) {
+            columns[l] = new double[sizes[l]][sizes[l + 1]];
+            rows[l] = new double[sizes[l + 1]][sizes[l]];
+            biases[l] = new double[sizes[l + 1]];
+        }
     }
 
     /**
@@ -80,19 +98,14 @@ public final class MlpSquaredErrorGradient {
         Arguments.length("gradient", gradient.length, network.parameterCount());
         int count = Chunks.count(rows, Mlp.CHUNK_ROWS);
         // The parameters may have changed since the last call (the trainer updates them in place).
-        network.transposeWeights(network.liveParameters(), transposed);
+        copyWeights();
         long costPerRow = 6L * network.parameterCount();
         Chunks.forEach(rows, Mlp.CHUNK_ROWS, costPerRow, (chunk, start, end) ->
                 chunkLossAndGradient(inputs, targets, rows, start, end, chunks[chunk]));
-        Arrays.fill(gradient, 0);
+        sumChunkGradients(count, gradient);
         double loss = 0;
         for (int c = 0; c < count; c++) {
-            ChunkBuffers buf = chunks[c];
-            loss += buf.loss;
-            double[] g = buf.gradient;
-            for (int i = 0; i < g.length; i++) {
-                gradient[i] += g[i];
-            }
+            loss += chunks[c].loss;
         }
         return loss;
     }
@@ -116,21 +129,73 @@ public final class MlpSquaredErrorGradient {
         Arguments.length("inputs", inputs.length, rows * network.inputSize());
         Arguments.length("outputGradient", outputGradient.length, rows * network.outputSize());
         Arguments.length("gradient", gradient.length, network.parameterCount());
-        network.transposeWeights(network.liveParameters(), transposed);
+        copyWeights();
         long costPerRow = 6L * network.parameterCount();
+        int nOut = network.outputSize();
         Chunks.forEach(rows, Mlp.CHUNK_ROWS, costPerRow, (chunk, start, end) -> {
             ChunkBuffers buf = chunks[chunk];
             forward(inputs, start, end, buf);
-            int nOut = network.outputSize();
-            System.arraycopy(outputGradient, start * nOut, buf.deltaA, 0, (end - start) * nOut);
+            for (int i = 0; i < end - start; i++) {
+                System.arraycopy(outputGradient, (start + i) * nOut, buf.deltaA[i], 0, nOut);
+            }
             backward(buf, end - start);
         });
+        sumChunkGradients(Chunks.count(rows, Mlp.CHUNK_ROWS), gradient);
+    }
+
+    /** Copies the network's current weights into {@link #rows}, {@link #columns} and {@link #biases}. */
+    private void copyWeights() {
+        double[] theta = network.liveParameters();
+        int[] sizes = network.layerSizes();
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            int nIn = sizes[l];
+            int nOut = sizes[l + 1];
+            int w = network.weightOffset(l);
+            for (int o = 0; o < nOut; o++) {
+                System.arraycopy(theta, w + o * nIn, rows[l][o], 0, nIn);
+            }
+            for (int k = 0; k < nIn; k++) {
+                double[] column = columns[l][k];
+                for (int o = 0; o < nOut; o++) {
+                    column[o] = theta[w + o * nIn + k];
+                }
+            }
+            System.arraycopy(theta, network.biasOffset(l), biases[l], 0, nOut);
+        }
+    }
+
+    /** {@code gradient} \( = \sum_c \) (chunk {@code c}'s gradient), from zero, chunks in ascending order. */
+    private void sumChunkGradients(int count, double[] gradient) {
         Arrays.fill(gradient, 0);
-        int count = Chunks.count(rows, Mlp.CHUNK_ROWS);
+        int[] sizes = network.layerSizes();
         for (int c = 0; c < count; c++) {
-            double[] g = chunks[c].gradient;
-            for (int i = 0; i < g.length; i++) {
-                gradient[i] += g[i];
+            ChunkBuffers buf = chunks[c];
+            for (int l = 0; l + 1 < sizes.length; l++) {
+                int nIn = sizes[l];
+                int nOut = sizes[l + 1];
+                int w = network.weightOffset(l);
+                if (usesTransposedGradient(nIn, nOut)) {
+                    double[][] gt = buf.transposedWeightGradient[l];
+                    for (int o = 0; o < nOut; o++) {
+                        for (int k = 0; k < nIn; k++) {
+                            gradient[w + o * nIn + k] += gt[k][o];
+                        }
+                    }
+                } else {
+                    double[][] gw = buf.weightGradient[l];
+                    for (int o = 0; o < nOut; o++) {
+                        double[] row = gw[o];
+                        int off = w + o * nIn;
+                        for (int k = 0; k < nIn; k++) {
+                            gradient[off + k] += row[k];
+                        }
+                    }
+                }
+                double[] gb = buf.biasGradient[l];
+                int b = network.biasOffset(l);
+                for (int o = 0; o < nOut; o++) {
+                    gradient[b + o] += gb[o];
+                }
             }
         }
     }
@@ -142,15 +207,16 @@ public final class MlpSquaredErrorGradient {
         int r = end - start;
         forward(inputs, start, end, buf);
         int nOutLast = network.outputSize();
-        double[] out = buf.activations[layers];
-        double[] delta = buf.deltaA;
+        double[][] out = buf.activations[layers];
         double scale = 2.0 / batch;
         double loss = 0;
         for (int i = 0; i < r; i++) {
+            double[] outRow = out[i];
+            double[] delta = buf.deltaA[i];
             for (int o = 0; o < nOutLast; o++) {
-                double e = out[i * nOutLast + o] - targets[(start + i) * nOutLast + o];
+                double e = outRow[o] - targets[(start + i) * nOutLast + o];
                 loss += e * e;
-                delta[i * nOutLast + o] = scale * e;
+                delta[o] = scale * e;
             }
         }
         buf.loss = loss / batch;
@@ -158,89 +224,247 @@ public final class MlpSquaredErrorGradient {
     }
 
     /**
-     * The forward pass of rows {@code [start, end)}: activations and pre-activations into {@code buf}, and its
-     * partial gradient cleared.
+     * The forward pass of rows {@code [start, end)}: activations and activation derivatives into {@code buf}, and its
+     * partial gradient cleared. Each layer is a small matrix product ({@link #affineWide} or {@link #affineNarrow});
+     * a hidden layer then applies \( \sigma \) and keeps \( \sigma'(z) \) for the backward pass.
      */
     private void forward(double[] inputs, int start, int end, ChunkBuffers buf) {
         int[] sizes = network.layerSizes();
         Activation activation = network.activation();
         int layers = sizes.length - 1;
         int r = end - start;
-        double[][] act = buf.activations;
-        double[][] pre = buf.preActivations;
-        Arrays.fill(buf.gradient, 0);
-        System.arraycopy(inputs, start * sizes[0], act[0], 0, r * sizes[0]);
+        double[][][] act = buf.activations;
+        buf.clearGradient();
+        for (int i = 0; i < r; i++) {
+            System.arraycopy(inputs, (start + i) * sizes[0], act[0][i], 0, sizes[0]);
+        }
         for (int l = 0; l < layers; l++) {
             int nIn = sizes[l];
             int nOut = sizes[l + 1];
-            int w = network.weightOffset(l);
-            int b = network.biasOffset(l);
-            boolean last = l == layers - 1;
-            double[] ain = act[l];
-            double[] z = pre[l + 1];
-            double[] aout = act[l + 1];
-            double[] wt = transposed;
-            for (int i = 0; i < r; i++) {
-                int outRow = i * nOut;
-                Mlp.affine(wt, w, b, nIn, nOut, ain, i * nIn, z, outRow);
-                for (int o = 0; o < nOut; o++) {
-                    aout[outRow + o] = last ? z[outRow + o] : activation.value(z[outRow + o]);
+            if (nOut < 8) {
+                affineNarrow(rows[l], biases[l], nIn, nOut, act[l], r, act[l + 1]);
+            } else {
+                affineWide(columns[l], biases[l], nIn, nOut, act[l], r, act[l + 1]);
+            }
+            if (l < layers - 1) {
+                for (int i = 0; i < r; i++) {
+                    activate(activation, act[l + 1][i], buf.derivatives[l + 1][i], nOut);
                 }
             }
         }
     }
 
     /**
+     * \( a \leftarrow \sigma(z) \) and \( s \leftarrow \sigma'(z) \) in place over the first {@code n} entries of
+     * {@code z}, with the same formulas (and bits) as {@link Activation#value} and {@link Activation#derivative(double)};
+     * SiLU shares one exponential between the two.
+     */
+    private static void activate(Activation activation, double[] z, double[] derivative, int n) {
+        if (activation == Activation.SILU) {
+            // The exponentials first (scalar calls), then a loop free of calls, which the JIT vectorises.
+            for (int i = 0; i < n; i++) {
+                derivative[i] = Math.exp(-z[i]);
+            }
+            for (int i = 0; i < n; i++) {
+                double x = z[i];
+                double denominator = 1 + derivative[i];
+                double s = 1 / denominator;
+                z[i] = x / denominator;
+                derivative[i] = s * (1 + x * (1 - s));
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                double x = z[i];
+                z[i] = activation.value(x);
+                derivative[i] = activation.derivative(x);
+            }
+        }
+    }
+
+    /**
+     * \( z_i = b + \sum_k a_{ik} (W^\top)_k \) for rows {@code i < r}: each output row starts from the bias and adds
+     * the columns of \( W^\top \) scaled by \( a_{ik} \), four per pass (for {@code k} ascending, the order of
+     * {@link Mlp#affine}).
+     */
+    private static void affineWide(double[][] columns, double[] bias, int nIn, int nOut, double[][] a, int r,
+                                   double[][] z) {
+        for (int i = 0; i < r; i++) {
+            double[] zi = z[i];
+            double[] ai = a[i];
+            System.arraycopy(bias, 0, zi, 0, nOut);
+            addCombination(zi, columns, ai, nIn, nOut);
+        }
+    }
+
+    /**
+     * The same sums as {@link #affineWide} for few outputs (the output layer): each \( z_{io} \) is a dot product
+     * with row {@code o} of \( W \) summed in a register, four rows of {@code a} at a time.
+     */
+    private static void affineNarrow(double[][] weights, double[] bias, int nIn, int nOut, double[][] a, int r,
+                                     double[][] z) {
+        int i = 0;
+        for (; i + 4 <= r; i += 4) {
+            double[] a0 = a[i];
+            double[] a1 = a[i + 1];
+            double[] a2 = a[i + 2];
+            double[] a3 = a[i + 3];
+            for (int o = 0; o < nOut; o++) {
+                double[] wo = weights[o];
+                double s0 = bias[o];
+                double s1 = s0;
+                double s2 = s0;
+                double s3 = s0;
+                for (int k = 0; k < nIn; k++) {
+                    double wk = wo[k];
+                    s0 += wk * a0[k];
+                    s1 += wk * a1[k];
+                    s2 += wk * a2[k];
+                    s3 += wk * a3[k];
+                }
+                z[i][o] = s0;
+                z[i + 1][o] = s1;
+                z[i + 2][o] = s2;
+                z[i + 3][o] = s3;
+            }
+        }
+        for (; i < r; i++) {
+            double[] ai = a[i];
+            for (int o = 0; o < nOut; o++) {
+                double[] wo = weights[o];
+                double s = bias[o];
+                for (int k = 0; k < nIn; k++) {
+                    s += wo[k] * ai[k];
+                }
+                z[i][o] = s;
+            }
+        }
+    }
+
+    /**
      * Backpropagation through one chunk of {@code r} rows whose forward pass is in {@code buf} and whose output
-     * deltas \( \delta_K \) are in {@code buf.deltaA}: accumulates the chunk's gradient into {@code buf.gradient}.
+     * deltas \( \delta_K \) are in {@code buf.deltaA}: accumulates the chunk's gradient into its gradient rows.
+     * Every gradient entry is summed over the rows in ascending order, as in a row-by-row loop.
      */
     private void backward(ChunkBuffers buf, int r) {
         int[] sizes = network.layerSizes();
-        double[] theta = network.liveParameters();
-        Activation activation = network.activation();
         int layers = sizes.length - 1;
-        double[][] act = buf.activations;
-        double[][] pre = buf.preActivations;
-        double[] delta = buf.deltaA;
-        double[] deltaPrev = buf.deltaB;
-        double[] g = buf.gradient;
+        double[][][] act = buf.activations;
+        double[][] delta = buf.deltaA;
+        double[][] deltaPrev = buf.deltaB;
         for (int l = layers - 1; l >= 0; l--) {
             int nIn = sizes[l];
             int nOut = sizes[l + 1];
-            int w = network.weightOffset(l);
-            int b = network.biasOffset(l);
-            double[] ain = act[l];
-            for (int i = 0; i < r; i++) {
-                int inRow = i * nIn;
-                for (int o = 0; o < nOut; o++) {
-                    double dl = delta[i * nOut + o];
-                    g[b + o] += dl;
-                    int wRow = w + o * nIn;
-                    for (int k = 0; k < nIn; k++) {
-                        g[wRow + k] += dl * ain[inRow + k];
-                    }
-                }
+            biasGradient(delta, r, nOut, buf.biasGradient[l]);
+            if (usesTransposedGradient(nIn, nOut)) {
+                sumOuterProducts(act[l], delta, r, nIn, nOut, buf.transposedWeightGradient[l]);
+            } else {
+                sumOuterProducts(delta, act[l], r, nOut, nIn, buf.weightGradient[l]);
             }
             if (l > 0) {
-                double[] zPrev = pre[l];
-                for (int i = 0; i < r; i++) {
-                    int inRow = i * nIn;
-                    Arrays.fill(deltaPrev, inRow, inRow + nIn, 0);
-                    for (int o = 0; o < nOut; o++) {
-                        double dl = delta[i * nOut + o];
-                        int wRow = w + o * nIn;
-                        for (int k = 0; k < nIn; k++) {
-                            deltaPrev[inRow + k] += dl * theta[wRow + k];
-                        }
-                    }
-                    for (int k = 0; k < nIn; k++) {
-                        deltaPrev[inRow + k] *= activation.derivative(zPrev[inRow + k]);
-                    }
-                }
-                double[] tmp = delta;
+                propagate(delta, rows[l], r, nIn, nOut, buf.derivatives[l], deltaPrev);
+                double[][] tmp = delta;
                 delta = deltaPrev;
                 deltaPrev = tmp;
             }
+        }
+    }
+
+    /**
+     * Whether a layer's weight gradient is summed transposed (rows of \( G^\top \)): few inputs (the first layer),
+     * whose rows of \( G \) would be too short to vectorise.
+     */
+    private static boolean usesTransposedGradient(int nIn, int nOut) {
+        return nIn < 8 && nIn < nOut;
+    }
+
+    /** \( g_o \mathrel{+}= \sum_i \delta_{io} \), rows in ascending order, four rows per pass. */
+    private static void biasGradient(double[][] delta, int r, int nOut, double[] g) {
+        int i = 0;
+        for (; i + 4 <= r; i += 4) {
+            double[] d0 = delta[i];
+            double[] d1 = delta[i + 1];
+            double[] d2 = delta[i + 2];
+            double[] d3 = delta[i + 3];
+            for (int o = 0; o < nOut; o++) {
+                g[o] = g[o] + d0[o] + d1[o] + d2[o] + d3[o];
+            }
+        }
+        for (; i < r; i++) {
+            double[] d = delta[i];
+            for (int o = 0; o < nOut; o++) {
+                g[o] += d[o];
+            }
+        }
+    }
+
+    /**
+     * \( y_p \mathrel{+}= \sum_{i < r} c_{ip}\, x_i \) for {@code p < count}, over vectors of {@code length}: rows
+     * {@code i} in ascending order, four per pass over \( y_p \). With \( c = \delta \), \( x = a \) it is the weight
+     * gradient \( G_{ok} \mathrel{+}= \sum_i \delta_{io} a_{ik} \) by rows of \( G \); with \( c = a \),
+     * \( x = \delta \) the same sums by rows of \( G^\top \) (for layers with few inputs).
+     */
+    private static void sumOuterProducts(double[][] c, double[][] x, int r, int count, int length, double[][] y) {
+        for (int p = 0; p < count; p++) {
+            double[] yp = y[p];
+            int i = 0;
+            for (; i + 4 <= r; i += 4) {
+                addScaled4(yp, x[i], c[i][p], x[i + 1], c[i + 1][p], x[i + 2], c[i + 2][p], x[i + 3], c[i + 3][p],
+                        length);
+            }
+            for (; i < r; i++) {
+                addScaled(yp, x[i], c[i][p], length);
+            }
+        }
+    }
+
+    /**
+     * \( \delta_{l-1} = \sigma'(z_{l-1}) \odot W_l^\top \delta_l \) row by row into {@code deltaPrev}, the sum over
+     * outputs \( o \) in ascending order from zero, four rows of \( W_l \) per pass.
+     */
+    private static void propagate(double[][] delta, double[][] weights, int r, int nIn, int nOut,
+                                  double[][] derivative, double[][] deltaPrev) {
+        for (int i = 0; i < r; i++) {
+            double[] p = deltaPrev[i];
+            double[] d = delta[i];
+            Arrays.fill(p, 0, nIn, 0);
+            addCombination(p, weights, d, nOut, nIn);
+            double[] s = derivative[i];
+            for (int k = 0; k < nIn; k++) {
+                p[k] *= s[k];
+            }
+        }
+    }
+
+    /**
+     * \( y \mathrel{+}= \sum_{k < count} c_k x_k \) over vectors of {@code length}, the terms added in ascending
+     * {@code k}, four per pass over \( y \) (a matrix-vector product by rows of the matrix).
+     */
+    private static void addCombination(double[] y, double[][] x, double[] c, int count, int length) {
+        int k = 0;
+        for (; k + 4 <= count; k += 4) {
+            addScaled4(y, x[k], c[k], x[k + 1], c[k + 1], x[k + 2], c[k + 2], x[k + 3], c[k + 3], length);
+        }
+        for (; k < count; k++) {
+            addScaled(y, x[k], c[k], length);
+        }
+    }
+
+    /**
+     * \( y_j \leftarrow (((y_j + s_0 x_{0j}) + s_1 x_{1j}) + s_2 x_{2j}) + s_3 x_{3j} \) for {@code j < n}: four
+     * axpys in one pass, each product added in turn (the bits of four separate axpys). All arrays start at index 0
+     * (no offsets), which lets the JIT prove the store and the loads independent and vectorise the loop.
+     */
+    private static void addScaled4(double[] y, double[] x0, double s0, double[] x1, double s1, double[] x2, double s2,
+                                   double[] x3, double s3, int n) {
+        for (int j = 0; j < n; j++) {
+            y[j] = y[j] + x0[j] * s0 + x1[j] * s1 + x2[j] * s2 + x3[j] * s3;
+        }
+    }
+
+    /** \( y_j \leftarrow y_j + s x_j \) for {@code j < n}. */
+    private static void addScaled(double[] y, double[] x, double s, int n) {
+        for (int j = 0; j < n; j++) {
+            y[j] += x[j] * s;
         }
     }
 
@@ -250,25 +474,52 @@ public final class MlpSquaredErrorGradient {
         return "MlpSquaredErrorGradient[" + network + ", maxRows=" + maxRows + "]";
     }
 
-    /** One chunk's activations, pre-activations, deltas and partial gradient. */
+    /**
+     * One chunk's rows: activations and activation derivatives per layer, two delta buffers, and its partial
+     * gradient as rows (weight rows, or rows of the transpose for the first layer, and biases).
+     */
     private static final class ChunkBuffers {
-        final double[][] activations;
-        final double[][] preActivations;
-        final double[] deltaA;
-        final double[] deltaB;
-        final double[] gradient;
+        final double[][][] activations;
+        final double[][][] derivatives;
+        final double[][] deltaA;
+        final double[][] deltaB;
+        final double[][][] weightGradient;
+        final double[][][] transposedWeightGradient;
+        final double[][] biasGradient;
         double loss;
 
-        ChunkBuffers(int[] sizes, int maxWidth, int parameters) {
-            activations = new double[sizes.length][];
-            preActivations = new double[sizes.length][];
+        ChunkBuffers(int[] sizes, int maxWidth) {
+            int layers = sizes.length - 1;
+            activations = new double[sizes.length][][];
+            derivatives = new double[sizes.length][][];
             for (int l = 0; l < sizes.length; l++) {
-                activations[l] = new double[Mlp.CHUNK_ROWS * sizes[l]];
-                preActivations[l] = new double[Mlp.CHUNK_ROWS * sizes[l]];
+                activations[l] = new double[Mlp.CHUNK_ROWS][sizes[l]];
+                derivatives[l] = l > 0 && l < layers ? new double[Mlp.CHUNK_ROWS][sizes[l]] : null;
             }
-            deltaA = new double[Mlp.CHUNK_ROWS * maxWidth];
-            deltaB = new double[Mlp.CHUNK_ROWS * maxWidth];
-            gradient = new double[parameters];
+            deltaA = new double[Mlp.CHUNK_ROWS][maxWidth];
+            deltaB = new double[Mlp.CHUNK_ROWS][maxWidth];
+            weightGradient = new double[layers][][];
+            transposedWeightGradient = new double[layers][][];
+            biasGradient = new double[layers][];
+            for (int l = 0; l < layers; l++) {
+                if (usesTransposedGradient(sizes[l], sizes[l + 1])) {
+                    transposedWeightGradient[l] = new double[sizes[l]][sizes[l + 1]];
+                } else {
+                    weightGradient[l] = new double[sizes[l + 1]][sizes[l]];
+                }
+                biasGradient[l] = new double[sizes[l + 1]];
+            }
+        }
+
+        /** Zeroes the partial gradient. */
+        void clearGradient() {
+            for (int l = 0; l < biasGradient.length; l++) {
+                double[][] g = weightGradient[l] != null ? weightGradient[l] : transposedWeightGradient[l];
+                for (double[] row : g) {
+                    Arrays.fill(row, 0);
+                }
+                Arrays.fill(biasGradient[l], 0);
+            }
         }
     }
 }
