@@ -38,6 +38,15 @@ class MlpTest {
         return s / rows;
     }
 
+    /** {@code n} standard normal numbers drawn in order from {@code rng}. */
+    private static double[] gaussians(java.util.random.RandomGenerator rng, int n) {
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rng.nextGaussian();
+        }
+        return x;
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("org.measureflow.testing.Seeds#few")
     void gradientMatchesFiniteDifferences(long seed) {
@@ -46,14 +55,8 @@ class MlpTest {
             int[] sizes = {3, 2 + rng.nextInt(6), 2 + rng.nextInt(6), 2};
             Mlp net = Mlp.initialised(sizes, act, rng);
             int rows = 1 + rng.nextInt(70);
-            double[] inputs = new double[rows * 3];
-            double[] targets = new double[rows * 2];
-            for (int i = 0; i < inputs.length; i++) {
-                inputs[i] = rng.nextGaussian();
-            }
-            for (int i = 0; i < targets.length; i++) {
-                targets[i] = rng.nextGaussian();
-            }
+            double[] inputs = gaussians(rng, rows * 3);
+            double[] targets = gaussians(rng, rows * 2);
             double[] grad = new double[net.parameterCount()];
             double value = MlpSquaredErrorGradient.of(net, rows).lossAndGradient(inputs, targets, rows, grad);
             assertEquals(loss(net, inputs, targets, rows), value, 1e-13 * (1 + value), "loss");
@@ -84,14 +87,8 @@ class MlpTest {
             int[] sizes = {3, 2 + rng.nextInt(6), 2 + rng.nextInt(6), 2};
             Mlp net = Mlp.initialised(sizes, Activation.SILU, rng);
             int rows = 1 + rng.nextInt(70);
-            double[] inputs = new double[rows * 3];
-            double[] targets = new double[rows * 2];
-            for (int i = 0; i < inputs.length; i++) {
-                inputs[i] = rng.nextGaussian();
-            }
-            for (int i = 0; i < targets.length; i++) {
-                targets[i] = rng.nextGaussian();
-            }
+            double[] inputs = gaussians(rng, rows * 3);
+            double[] targets = gaussians(rng, rows * 2);
             double[] expected = new double[net.parameterCount()];
             MlpSquaredErrorGradient gradient = MlpSquaredErrorGradient.of(net, rows);
             gradient.lossAndGradient(inputs, targets, rows, expected);
