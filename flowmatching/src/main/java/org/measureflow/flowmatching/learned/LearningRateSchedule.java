@@ -8,13 +8,14 @@ import org.measureflow.core.TextSummary;
  * learning rate \( \eta \) (its peak) at step \( k = 1, \dots, T \) of a run of \( T \) steps, so that step
  * \( k \) of Adam uses the step size \( \eta\, s_k \). An immutable value; three kinds:
  * <ul>
- * <li>{@link #constant()}: \( s_k = 1 \) (the default of {@link FlowMatchingTrainer});</li>
+ * <li>{@link #constant()}: \( s_k = 1 \);</li>
  * <li>{@link #warmupCosine(long, double)}: a linear warm-up over \( W \) steps, \( s_k = k / W \) for
  *     \( k \le W \), then a cosine decay (Loshchilov and Hutter 2017, without restarts) to the fraction \( f \),
  *     \( s_k = f + (1 - f)\,\tfrac12\big(1 + \cos(\pi\,(k - W)/(T - W))\big) \) for \( W \lt k \le T \), which
  *     ends at \( s_T = f \);</li>
  * <li>{@link #relativeWarmupCosine(double, double)}: the same with a warm-up that is a fraction \( \phi \) of
- *     the run, \( W = \min(\lceil \phi T \rceil, T - 1) \), so that it fits every run length;</li>
+ *     the run, \( W = \min(\lceil \phi T \rceil, T - 1) \), so that it fits every run length (the default of
+ *     {@link FlowMatchingTrainer}, \( \phi = f = 0.05 \), and of {@link SinkhornGeneratorTrainer});</li>
  * <li>{@link #stepDecay(long, double)}: \( s_k = \gamma^{\lfloor (k - 1)/P \rfloor} \), the rate multiplied by
  *     \( \gamma \) every \( P \) steps.</li>
  * </ul>
