@@ -29,12 +29,13 @@ import org.measureflow.core.parallel.Chunks;
  * For a query \( x_i \) the head computes \( a = K^\top Q x_i \) once; the logits against all keys are then
  * dot products \( \langle a, x_j\rangle \) of length \( d \); one exponential per key; and the weighted sum of
  * the keys \( \sum_j p_{ij} x_j \), to which \( V \) is applied once at the end since it is linear. The kernel is
- * tiled in the manner of FlashAttention (Dao et al., 2022): blocks of eight queries against tiles of 256 keys, the
- * logits of a pair of queries computed together over a tile of keys (the tokens stored by columns, so that the inner
- * loop is contiguous and JDK 17 compiles it to SIMD instructions), the exponentials in two passes over a row
- * ({@code AttentionExp}, about \( 2^{-51} \) relative), and the weighted sums in register tiles of four queries times
- * four coordinates. Each thread keeps the logits of its block of queries, eight rows of \( n \), and the
- * \( d \times n \) columns are shared: \( O(n d) \) memory in all. The rows are split into fixed chunks
+ * tiled in the manner of FlashAttention (Dao et al., 2022): blocks of up to 64 queries against tiles of 128 keys,
+ * the logits of a pair of queries computed together over a tile of keys (the tokens stored by columns, so that the
+ * inner loop is contiguous and JDK 17 compiles it to SIMD instructions), the exponentials in two passes over a row
+ * ({@code AttentionExp}, about \( 2^{-51} \) relative), and the weighted sums with the tile's weights transposed, so
+ * that their inner loop runs over the queries of the block (SIMD again). Each thread keeps the logits of its block
+ * of queries (at most 64 rows of \( n \)), the transposed tile and \( d \) sums per query; the \( d \times n \)
+ * columns are shared: \( O(n d) \) memory in all, never \( n^2 \). The rows are split into fixed chunks
  * ({@link Chunks}) run on both cores for large \( n \).
  *
  * <p><b>Bits.</b> Unlike an online softmax, which rescales its running sums each time a larger logit arrives (so
@@ -110,8 +111,8 @@ public final class SelfAttention {
      * when {@code parallel}. Package-private so that the tests can check that no choice changes a bit.
      */
     record Tiling(int queryBlock, int keyBlock, int chunkRows, boolean parallel) {
-        /** The blocking {@link #evaluate} uses: eight queries against tiles of 256 keys, both cores. */
-        static final Tiling DEFAULT = new Tiling(8, 256, 0, true);
+        /** The blocking {@link #evaluate} uses: 64 queries (or a chunk, if shorter) against tiles of 128 keys, both cores. */
+        static final Tiling DEFAULT = new Tiling(64, 128, 0, true);
 
         Tiling {
             Arguments.positive("queryBlock", queryBlock);
@@ -125,8 +126,8 @@ public final class SelfAttention {
      * (1) the logits, key tile by key tile, each one a sum over the coordinates in their order, from the transposed
      * tokens (the inner loop runs over the keys of the tile: contiguous, and compiled to SIMD code); (2) per query
      * the exact maximum \( M_i \) over all its visible keys, the weights \( e^{\ell_{ij} + c_j - M_i} \) and their
-     * sum ({@link AttentionExp}); (3) the weighted sums of the tokens, key tile by key tile, in register tiles of four
-     * queries times four coordinates, each query's sum taking the keys in index order. Since the maximum is exact (not a running one) and
+     * sum ({@link AttentionExp}); (3) the weighted sums of the tokens, key tile by key tile, the tile's weights
+     * transposed so that the inner loop runs over the queries, each query's sum taking the keys in index order. Since the maximum is exact (not a running one) and
      * every query's sums run in an order fixed by the key indices, neither the blocking nor the chunks nor the
      * threads change a bit.
      */
@@ -143,7 +144,9 @@ public final class SelfAttention {
         // work arrays allocated once per chunk; splitting it would pass those arrays through calls per block.
         Chunks.forEach(n, chunkRows, costPerRow, (chunk, start, end) -> {
             double[][] weights = new double[block][n];
-            double[][] mixes = new double[block][d];
+            double[][] mixes = new double[d][block];
+            double[][] tile = new double[keyBlock][block];
+            double[] mix = new double[d];
             double[] reduced = new double[n];
             double[] queries = new double[block * d];
             double[] totals = new double[block * d];
@@ -181,7 +184,6 @@ public final class SelfAttention {
                     // (2) exact row maxima, weights e^{l + c - M} and their sums, in key order
                     for (int r = 0; r < size; r++) {
                         max[r] = biasedMax(weights[r], visible[r], bias);
-                        Arrays.fill(mixes[r], 0.0);
                         if (max[r] != Double.NEGATIVE_INFINITY) {
                             AttentionExp.reduce(weights[r], max[r], reduced, 0, visible[r]);
                             z[r] = AttentionExp.scaleAndSum(weights[r], reduced, 0, visible[r]);
@@ -190,11 +192,12 @@ public final class SelfAttention {
                         }
                     }
                     // (3) weighted sums of the tokens, tile by tile, each query's keys in index order
+                    for (double[] m : mixes) {
+                        Arrays.fill(m, 0.0);
+                    }
                     for (int from = 0; from < visibleMax; from += keyBlock) {
-                        for (int r = 0; r < size; r += 4) {
-                            mixGroup(columns, d, weights, mixes, visible, r, Math.min(4, size - r), from,
-                                    from + keyBlock);
-                        }
+                        mixTile(columns, d, weights, tile, mixes, visible, size, from,
+                                Math.min(visibleMax, from + keyBlock));
                     }
                     for (int r = 0; r < size; r++) {
                         if (max[r] == Double.NEGATIVE_INFINITY) {
@@ -211,8 +214,11 @@ public final class SelfAttention {
                                         + "); use softmax, or smaller tokens or logits");
                             }
                         }
+                        for (int k = 0; k < d; k++) {
+                            mix[k] = mixes[k][r];
+                        }
                         System.arraycopy(totals, r * d, total, 0, d);
-                        head.addValue(mixes[r], scale, total);
+                        head.addValue(mix, scale, total);
                         System.arraycopy(total, 0, totals, r * d, d);
                     }
                 }
@@ -228,26 +234,22 @@ public final class SelfAttention {
     }
 
     /**
-     * Step (3) of {@link #tiled} for the queries {@code r0 .. r0+count-1} on the keys {@code [from, to)} of a tile,
-     * each query only on the keys it sees: groups of four on the keys all of them see, then one by one.
+     * Step (3) of {@link #tiled} on the keys {@code [from, to)} of a tile: the weights of the {@code size} queries
+     * transposed into {@code tile} (zero on the keys a query does not see), then {@link #tileMix}.
      */
-    private static void mixGroup(double[][] columns, int d, double[][] weights, double[][] mixes, int[] visible,
-                                 int r0, int count, int from, int to) {
-        int common = to;
-        for (int r = r0; r < r0 + count; r++) {
-            common = Math.min(common, visible[r]);
-        }
-        common = Math.max(from, common);
-        if (count == 4) {
-            tileMix4(columns, d, weights, mixes, r0, from, common);
-        } else {
-            for (int r = r0; r < r0 + count; r++) {
-                tileMix(columns, 0, d, weights[r], mixes[r], from, common);
+    private static void mixTile(double[][] columns, int d, double[][] weights, double[][] tile, double[][] mixes,
+                                int[] visible, int size, int from, int to) {
+        for (int r = 0; r < size; r++) {
+            double[] w = weights[r];
+            int seen = Math.min(visible[r], to);
+            for (int j = from; j < seen; j++) {
+                tile[j - from][r] = w[j];
+            }
+            for (int j = Math.max(from, seen); j < to; j++) {
+                tile[j - from][r] = 0.0;
             }
         }
-        for (int r = r0; r < r0 + count; r++) {
-            tileMix(columns, 0, d, weights[r], mixes[r], common, Math.min(visible[r], to));
-        }
+        tileMix(columns, d, tile, mixes, size, from, to);
     }
 
     /**
@@ -463,102 +465,39 @@ public final class SelfAttention {
     }
 
     /**
-     * Adds the weighted tokens \( \sum_{j} p_{rj} x_j \) of four queries \( r = \) {@code r0 .. r0+3} to their
-     * {@code mixes[r]}, over the keys {@code from <= j < to}, each sum taken over the keys in index order so that a
-     * query's sums over consecutive tiles are one sum in key order. A register tile of four queries times four
-     * coordinates: sixteen sums in locals, eight loads per sixteen products (the coordinates from the columns).
+     * Adds the weighted tokens of a block of queries over the keys {@code from <= j < to} of a tile:
+     * {@code mixes[k][r]} \( \mathrel{+}= \sum_j p_{rj} x_{jk} \) for {@code r < size}, with the weights transposed,
+     * {@code tile[j - from][r]} \( = p_{rj} \) (zero where key \( j \) is masked for query \( r \)). Each sum takes
+     * the keys in index order (four per pass, added left to right: the same order), so that a query's sums over
+     * consecutive tiles are one sum in key order; the inner loop runs over the queries of the block, every array
+     * indexed by the query (the form JDK 17's C2 compiles to SIMD code).
      */
-    static void tileMix4(double[][] columns, int d, double[][] weights, double[][] mixes, int r0, int from, int to) {
-        double[] w0 = weights[r0];
-        double[] w1 = weights[r0 + 1];
-        double[] w2 = weights[r0 + 2];
-        double[] w3 = weights[r0 + 3];
-        double[] m0 = mixes[r0];
-        double[] m1 = mixes[r0 + 1];
-        double[] m2 = mixes[r0 + 2];
-        double[] m3 = mixes[r0 + 3];
-        int k = 0;
-        for (; k + 4 <= d; k += 4) {
-            double[] c0 = columns[k];
-            double[] c1 = columns[k + 1];
-            double[] c2 = columns[k + 2];
-            double[] c3 = columns[k + 3];
-            double s00 = m0[k];
-            double s01 = m0[k + 1];
-            double s02 = m0[k + 2];
-            double s03 = m0[k + 3];
-            double s10 = m1[k];
-            double s11 = m1[k + 1];
-            double s12 = m1[k + 2];
-            double s13 = m1[k + 3];
-            double s20 = m2[k];
-            double s21 = m2[k + 1];
-            double s22 = m2[k + 2];
-            double s23 = m2[k + 3];
-            double s30 = m3[k];
-            double s31 = m3[k + 1];
-            double s32 = m3[k + 2];
-            double s33 = m3[k + 3];
-            for (int j = from; j < to; j++) {
-                double x0 = c0[j];
-                double x1 = c1[j];
-                double x2 = c2[j];
-                double x3 = c3[j];
-                double p = w0[j];
-                s00 += p * x0;
-                s01 += p * x1;
-                s02 += p * x2;
-                s03 += p * x3;
-                p = w1[j];
-                s10 += p * x0;
-                s11 += p * x1;
-                s12 += p * x2;
-                s13 += p * x3;
-                p = w2[j];
-                s20 += p * x0;
-                s21 += p * x1;
-                s22 += p * x2;
-                s23 += p * x3;
-                p = w3[j];
-                s30 += p * x0;
-                s31 += p * x1;
-                s32 += p * x2;
-                s33 += p * x3;
-            }
-            m0[k] = s00;
-            m0[k + 1] = s01;
-            m0[k + 2] = s02;
-            m0[k + 3] = s03;
-            m1[k] = s10;
-            m1[k + 1] = s11;
-            m1[k + 2] = s12;
-            m1[k + 3] = s13;
-            m2[k] = s20;
-            m2[k + 1] = s21;
-            m2[k + 2] = s22;
-            m2[k + 3] = s23;
-            m3[k] = s30;
-            m3[k + 1] = s31;
-            m3[k + 2] = s32;
-            m3[k + 3] = s33;
-        }
-        for (int r = r0; r < r0 + 4; r++) {
-            tileMix(columns, k, d, weights[r], mixes[r], from, to);
-        }
-    }
-
-    /**
-     * Adds \( \sum_{from \le j \lt to} p_j x_{jk} \) to {@code mix[k]} for the coordinates {@code k0 <= k < d} of one
-     * query, each sum over the keys in index order (the same order as {@link #tileMix4}).
-     */
-    static void tileMix(double[][] columns, int k0, int d, double[] weights, double[] mix, int from, int to) {
-        for (int k = k0; k < d; k++) {
+    static void tileMix(double[][] columns, int d, double[][] tile, double[][] mixes, int size, int from, int to) {
+        int count = to - from;
+        for (int k = 0; k < d; k++) {
             double[] c = columns[k];
-            double s = mix[k];
-            for (int j = from; j < to; j++) {
-                s += weights[j] * c[j];
+            double[] m = mixes[k];
+            int t = 0;
+            for (; t + 4 <= count; t += 4) {
+                double x0 = c[from + t];
+                double x1 = c[from + t + 1];
+                double x2 = c[from + t + 2];
+                double x3 = c[from + t + 3];
+                double[] p0 = tile[t];
+                double[] p1 = tile[t + 1];
+                double[] p2 = tile[t + 2];
+                double[] p3 = tile[t + 3];
+                for (int r = 0; r < size; r++) {
+                    m[r] = m[r] + x0 * p0[r] + x1 * p1[r] + x2 * p2[r] + x3 * p3[r];
+                }
             }
-            mix[k] = s;
+            for (; t < count; t++) {
+                double x = c[from + t];
+                double[] p = tile[t];
+                for (int r = 0; r < size; r++) {
+                    m[r] = m[r] + x * p[r];
+                }
+            }
         }
     }
 
