@@ -20,7 +20,8 @@ package org.measureflow.transformer.attention;
  * least 1 (the row maximum has weight \( e^0 \)); \( x = -\infty \) (a key of weight zero) gives exactly 0.
  */
 final class AttentionExp {
-    /** The relative accuracy for \( -708 \le x \le 0 \): \( 2^{-51} \approx 4.4\cdot 10^{-16} \), two units in the last place. */
+    /** The relative accuracy for \( -708 \le x \le 0 \): \( 2^{-51} \approx 4.4\cdot 10^{-16} \), two units in the last
+     * place. */
     static final double RELATIVE_ERROR = 0x1p-51;
 
     /** Arguments are clamped below at this value, so that \( k \ge -1076 \) and the exponent bits stay in range. */
@@ -28,19 +29,6 @@ final class AttentionExp {
     private static final double LOG2E = 0x1.71547652b82fep0;
     private static final double ROUND = 0x1.8p52;
     private static final long ROUND_BITS = Double.doubleToRawLongBits(ROUND);
-    private static final double LN2_HI = 0x1.62e42fefa3800p-1;
-    private static final double LN2_LO = 0x1.ef35793c76730p-45;
-    private static final double F3 = 1.0 / 6;
-    private static final double F4 = 1.0 / 24;
-    private static final double F5 = 1.0 / 120;
-    private static final double F6 = 1.0 / 720;
-    private static final double F7 = 1.0 / 5040;
-    private static final double F8 = 1.0 / 40320;
-    private static final double F9 = 1.0 / 362880;
-    private static final double F10 = 1.0 / 3628800;
-    private static final double F11 = 1.0 / 39916800;
-    private static final double F12 = 1.0 / 479001600;
-    private static final double F13 = 1.0 / 6227020800.0;
 
     private AttentionExp() {
     }
@@ -55,24 +43,22 @@ final class AttentionExp {
 
     /**
      * First pass over {@code [from, to)}, for the arguments {@code x[j] - shift}: {@code x[j]} becomes \( e^{r_j} \)
-     * and {@code t[j]} holds \( k_j \) in its low bits. Loads, stores and arithmetic only, every array indexed by {@code j}: C2 compiles it to SIMD code.
+     * and {@code t[j]} holds \( k_j \) in its low bits. Loads, stores and arithmetic only, every array indexed by
+     * {@code j}: C2 compiles it to SIMD code.
      */
     static void reduce(double[] x, double shift, double[] t, int from, int to) {
         for (int j = from; j < to; j++) {
             double c = Math.max(x[j] - shift, FLOOR);
             double shifted = Math.fma(c, LOG2E, ROUND);
             double k = shifted - ROUND;
-            double r = Math.fma(k, -LN2_LO, Math.fma(k, -LN2_HI, c));
+            // ln 2 = 0x1.62e42fefa3800p-1 (42 bits: k times it is exact) + 0x1.ef35793c76730p-45
+            double r = Math.fma(k, -0x1.ef35793c76730p-45, Math.fma(k, -0x1.62e42fefa3800p-1, c));
             double r2 = r * r;
             double r4 = r2 * r2;
-            double q01 = Math.fma(r, F4, F3);
-            double q23 = Math.fma(r, F6, F5);
-            double q45 = Math.fma(r, F8, F7);
-            double q67 = Math.fma(r, F10, F9);
-            double q89 = Math.fma(r, F12, F11);
-            double q03 = Math.fma(r2, q23, q01);
-            double q47 = Math.fma(r2, q67, q45);
-            double q8 = Math.fma(r2, F13, q89);
+            // q(r) = sum_{m <= 10} r^m / (m+3)!, by Estrin's scheme: pairs of terms, then r^2 and r^4
+            double q8 = Math.fma(r2, 1.0 / 6227020800.0, Math.fma(r, 1.0 / 479001600, 1.0 / 39916800));
+            double q47 = Math.fma(r2, Math.fma(r, 1.0 / 3628800, 1.0 / 362880), Math.fma(r, 1.0 / 40320, 1.0 / 5040));
+            double q03 = Math.fma(r2, Math.fma(r, 1.0 / 720, 1.0 / 120), Math.fma(r, 1.0 / 24, 1.0 / 6));
             double q = Math.fma(r4, Math.fma(r4, q8, q47), q03);
             double e = Math.fma(r, Math.fma(r, Math.fma(r, q, 0.5), 1.0), 1.0);
             x[j] = e;

@@ -107,11 +107,12 @@ public final class SelfAttention {
 
     /**
      * The blocking of the tiled kernel: {@code queryBlock} queries share each tile of keys, key tiles hold
-     * {@code keyBlock} keys, rows are cut into chunks of {@code chunkRows} (0: {@link #rowsPerChunk}), run on both cores
-     * when {@code parallel}. Package-private so that the tests can check that no choice changes a bit.
+     * {@code keyBlock} keys, rows are cut into chunks of {@code chunkRows} (0: {@link #rowsPerChunk}), run on both
+     * cores when {@code parallel}. Package-private so that the tests can check that no choice changes a bit.
      */
     record Tiling(int queryBlock, int keyBlock, int chunkRows, boolean parallel) {
-        /** The blocking {@link #evaluate} uses: 64 queries (or a chunk, if shorter) against tiles of 128 keys, both cores. */
+        /** The blocking {@link #evaluate} uses: 64 queries (or a chunk, if shorter) against tiles of 128 keys, both
+         * cores. */
         static final Tiling DEFAULT = new Tiling(64, 128, 0, true);
 
         Tiling {
@@ -127,9 +128,9 @@ public final class SelfAttention {
      * tokens (the inner loop runs over the keys of the tile: contiguous, and compiled to SIMD code); (2) per query
      * the exact maximum \( M_i \) over all its visible keys, the weights \( e^{\ell_{ij} + c_j - M_i} \) and their
      * sum ({@link AttentionExp}); (3) the weighted sums of the tokens, key tile by key tile, the tile's weights
-     * transposed so that the inner loop runs over the queries, each query's sum taking the keys in index order. Since the maximum is exact (not a running one) and
-     * every query's sums run in an order fixed by the key indices, neither the blocking nor the chunks nor the
-     * threads change a bit.
+     * transposed so that the inner loop runs over the queries, each query's sum taking the keys in index order.
+     * Since the maximum is exact (not a running one) and every query's sums run in an order fixed by the key
+     * indices, neither the blocking nor the chunks nor the threads change a bit.
      */
     static void tiled(AttentionHead[] heads, double[] points, int n, int d, double[][] columnBias, boolean causal,
                       boolean softmax, boolean tangent, double[] out, Tiling tiling) {

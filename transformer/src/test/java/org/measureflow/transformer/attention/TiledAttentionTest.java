@@ -32,9 +32,9 @@ class TiledAttentionTest {
     @MethodSource("org.measureflow.testing.Seeds#many")
     void tiledKernelEqualsTheDefinitionForAnyBlocking(long seed) {
         Property.check(seed, rng -> {
-            int n = 1 + rng.nextInt(90);
-            int d = 1 + rng.nextInt(9); // every remainder of the four-coordinate passes
             int heads = 1 + rng.nextInt(3);
+            int d = 1 + rng.nextInt(9); // every remainder of the four-coordinate passes
+            int n = 1 + rng.nextInt(90);
             AttentionHead[] list = new AttentionHead[heads];
             for (int h = 0; h < heads; h++) {
                 list[h] = randomHead(rng, d, 1.0);
