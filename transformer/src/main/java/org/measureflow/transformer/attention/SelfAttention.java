@@ -139,24 +139,25 @@ public final class SelfAttention {
         int block = tiling.queryBlock();
         int keyBlock = tiling.keyBlock();
         int chunkRows = tiling.chunkRows() == 0 ? rowsPerChunk(n) : tiling.chunkRows();
-        Arguments.product("n (" + block + " rows of logits per block)", block, n);
+        Arguments.product("n (" + Math.min(block, n) + " rows of logits per block)", Math.min(block, n), n);
         long costPerRow = tiling.parallel() ? (long) heads.length * n * (4L * d + 20) : 0;
         // Over 80 lines on purpose: the block loop below is the hot loop of the module, kept in one lambda with its
         // work arrays allocated once per chunk; splitting it would pass those arrays through calls per block.
         Chunks.forEach(n, chunkRows, costPerRow, (chunk, start, end) -> {
-            double[][] weights = new double[block][n];
-            double[][] mixes = new double[d][block];
-            double[][] tile = new double[keyBlock][block];
+            int rows = Math.min(block, end - start); // a block never holds more queries than its chunk
+            double[][] weights = new double[rows][n];
+            double[][] mixes = new double[d][rows];
+            double[][] tile = new double[Math.min(keyBlock, n)][rows];
             double[] mix = new double[d];
             double[] reduced = new double[n];
-            double[] queries = new double[block * d];
-            double[] totals = new double[block * d];
+            double[] queries = new double[rows * d];
+            double[] totals = new double[rows * d];
             double[] total = new double[d];
-            double[] max = new double[block];
-            double[] z = new double[block];
-            int[] visible = new int[block];
-            for (int first = start; first < end; first += block) {
-                int size = Math.min(block, end - first);
+            double[] max = new double[rows];
+            double[] z = new double[rows];
+            int[] visible = new int[rows];
+            for (int first = start; first < end; first += rows) {
+                int size = Math.min(rows, end - first);
                 Arrays.fill(totals, 0.0);
                 int visibleMax = 0;
                 for (int r = 0; r < size; r++) {
