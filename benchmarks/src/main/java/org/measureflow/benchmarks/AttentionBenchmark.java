@@ -23,8 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Cost of softmax self-attention over all tokens (survey eq. 27) for {@code n} = 1024, 4096 tokens in
- * {@code d} = 16, 64 dimensions, one head:
+ * Cost of softmax self-attention over all tokens (survey eq. 27) for {@code n} = 1024, 4096, 16384 tokens in
+ * {@code d} = 16, 64 dimensions, one head (issue 21 records {@code -p n=4096,16384}; at {@code n} = 16384 the
+ * \( n \times n \) matrix would take 2 GB, beyond the fork's 1 GB heap: the kernel stores none):
  * <ul>
  *   <li>{@link #attentionEvaluation}: one evaluation of {@link AttentionField}, \( v_i = V \sum_j
  *   \mathrm{softmax}_j(\langle Q x_i, K x_j\rangle) x_j \) for every token (\( O(n^2 d) \), no \( n \times n \)
@@ -49,7 +50,7 @@ public class AttentionBenchmark {
     static final double STEP = 0.01;
 
     /** Number of tokens. */
-    @Param({"1024", "4096"})
+    @Param({"1024", "4096", "16384"})
     public int n;
 
     /** Token dimension. */

@@ -28,8 +28,9 @@ import org.measureflow.core.measure.ParticleMeasure;
  *     exact flow keeps every token's norm: started on the unit sphere it is the normalised dynamics of Geshkovski
  *     et al. (docs/closed-forms.md CF-18).</li>
  * </ul>
- * The computation is {@link SelfAttention#evaluate}: stable (log-sum-exp per row), \( O(n^2 d) \) per head, no
- * \( n \times n \) matrix, both cores for large \( n \), same bits whatever the thread count.
+ * The computation is {@link SelfAttention#evaluate}: stable (log-sum-exp per row), \( O(n^2 d) \) per head in tiles
+ * of queries and keys, no \( n \times n \) matrix (\( O(n d) \) memory), both cores for large \( n \), same bits
+ * whatever the thread count and the blocking.
  */
 public final class AttentionField implements ParticleField {
     private final AttentionSchedule schedule;

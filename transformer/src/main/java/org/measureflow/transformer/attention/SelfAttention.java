@@ -28,17 +28,26 @@ import org.measureflow.core.parallel.Chunks;
  * <p><b>Cost.</b> \( O(H (n^2 d + n d^2)) \) time and \( O(n d) \) memory: no \( n \times n \) matrix is stored.
  * For a query \( x_i \) the head computes \( a = K^\top Q x_i \) once; the logits against all keys are then
  * dot products \( \langle a, x_j\rangle \) of length \( d \); one exponential per key; and the weighted sum of
- * the keys \( \sum_j p_{ij} x_j \), to which \( V \) is applied once at the end since it is linear. Queries go in
- * blocks of four that share every load of a key (the logits from the row-major tokens, the weighted sums from a
- * transposed copy), like a small matrix&ndash;matrix product. The rows are split into fixed chunks
- * ({@link Chunks}) run on both cores for large \( n \). Every query's sums run in a fixed order that does not
- * depend on its block or chunk, so the result has the same bits whatever the number of threads.
+ * the keys \( \sum_j p_{ij} x_j \), to which \( V \) is applied once at the end since it is linear. The kernel is
+ * tiled in the manner of FlashAttention (Dao et al., 2022): blocks of up to 64 queries against tiles of 128 keys,
+ * the logits of a pair of queries computed together over a tile of keys (the tokens stored by columns, so that the
+ * inner loop is contiguous and JDK 17 compiles it to SIMD instructions), the exponentials in two passes over a row
+ * ({@code AttentionExp}, about \( 2^{-51} \) relative), and the weighted sums with the tile's weights transposed, so
+ * that their inner loop runs over the queries of the block (SIMD again). Each thread keeps the logits of its block
+ * of queries (at most 64 rows of \( n \)), the transposed tile and \( d \) sums per query; the \( d \times n \)
+ * columns are shared: \( O(n d) \) memory in all, never \( n^2 \). The rows are split into fixed chunks
+ * ({@link Chunks}) run on both cores for large \( n \).
+ *
+ * <p><b>Bits.</b> Unlike an online softmax, which rescales its running sums each time a larger logit arrives (so
+ * that the rounding depends on where the key tiles begin), each row is shifted by its exact maximum, found before
+ * any exponential; every logit is a sum over the coordinates in their order, and every sum over keys (the
+ * normalisation \( \sum_j p_{ij} \) and the weighted sums) takes the keys in index order, whatever the tile or the
+ * pass that holds them. So the result has the same bits whatever the number of threads, the chunks and the blocking,
+ * and the softmax normalisation is exact up to the rounding of one sum per row.
  */
 public final class SelfAttention {
     /** Number of row chunks for large {@code n} (fixed, so chunk boundaries depend on {@code n} only). */
     private static final int CHUNKS = 64;
-    /** Queries processed together, sharing each key load. */
-    static final int BLOCK = 4;
 
     private SelfAttention() {
     }
@@ -64,6 +73,13 @@ public final class SelfAttention {
      */
     public static void evaluate(Attention attention, double[] points, int n, int d, double[][] columnBias,
                                 boolean causal, Normalisation normalisation, boolean tangent, double[] out) {
+        evaluate(attention, points, n, d, columnBias, causal, normalisation, tangent, out, Tiling.DEFAULT);
+    }
+
+    /** {@link #evaluate(Attention, double[], int, int, double[][], boolean, Normalisation, boolean, double[])} with
+     * the given blocking (for tests: the bits do not depend on it). */
+    static void evaluate(Attention attention, double[] points, int n, int d, double[][] columnBias, boolean causal,
+                         Normalisation normalisation, boolean tangent, double[] out, Tiling tiling) {
         check(attention, points, n, d);
         Arguments.notNull("normalisation", normalisation);
         Arguments.notNull("out", out);
@@ -83,47 +99,108 @@ public final class SelfAttention {
         }
         AttentionHead[] list = attention.heads().toArray(new AttentionHead[0]);
         requireFiniteLogits(list, points, n, d, columnBias);
-        double[] transposed = transpose(points, n, d);
-        boolean softmax = normalisation == Normalisation.SOFTMAX;
+        tiled(list, points, n, d, columnBias, causal, normalisation == Normalisation.SOFTMAX, tangent, out,
+                Arguments.notNull("tiling", tiling));
+        Arguments.finiteResult("points", (normalisation == Normalisation.SOFTMAX ? "" : "unnormalised ")
+                + "attention (the output V sum_j A_ij x_j)", out);
+    }
+
+    /**
+     * The blocking of the tiled kernel: {@code queryBlock} queries share each tile of keys, key tiles hold
+     * {@code keyBlock} keys, rows are cut into chunks of {@code chunkRows} (0: {@link #rowsPerChunk}), run on both
+     * cores when {@code parallel}. Package-private so that the tests can check that no choice changes a bit.
+     */
+    record Tiling(int queryBlock, int keyBlock, int chunkRows, boolean parallel) {
+        /** The blocking {@link #evaluate} uses: 64 queries (or a chunk, if shorter) against tiles of 128 keys, both
+         * cores. */
+        static final Tiling DEFAULT = new Tiling(64, 128, 0, true);
+
+        Tiling {
+            Arguments.positive("queryBlock", queryBlock);
+            Arguments.positive("keyBlock", keyBlock);
+            Arguments.nonNegative("chunkRows", chunkRows);
+        }
+    }
+
+    /**
+     * The tiled kernel behind {@link #evaluate}, arguments checked. For each block of queries and each head:
+     * (1) the logits, key tile by key tile, each one a sum over the coordinates in their order, from the transposed
+     * tokens (the inner loop runs over the keys of the tile: contiguous, and compiled to SIMD code); (2) per query
+     * the exact maximum \( M_i \) over all its visible keys, the weights \( e^{\ell_{ij} + c_j - M_i} \) and their
+     * sum ({@link AttentionExp}); (3) the weighted sums of the tokens, key tile by key tile, the tile's weights
+     * transposed so that the inner loop runs over the queries, each query's sum taking the keys in index order.
+     * Since the maximum is exact (not a running one) and every query's sums run in an order fixed by the key
+     * indices, neither the blocking nor the chunks nor the threads change a bit.
+     */
+    static void tiled(AttentionHead[] heads, double[] points, int n, int d, double[][] columnBias, boolean causal,
+                      boolean softmax, boolean tangent, double[] out, Tiling tiling) {
+        double[][] columns = columns(points, n, d);
         double uniform = 1.0 / n;
-        int rows = rowsPerChunk(n);
-        Arguments.product("n (" + BLOCK + " rows of logits per block)", BLOCK, n);
-        long costPerRow = (long) heads * n * (3L * d + 20);
+        int block = tiling.queryBlock();
+        int keyBlock = tiling.keyBlock();
+        int chunkRows = tiling.chunkRows() == 0 ? rowsPerChunk(n) : tiling.chunkRows();
+        Arguments.product("n (" + Math.min(block, n) + " rows of logits per block)", Math.min(block, n), n);
+        long costPerRow = tiling.parallel() ? (long) heads.length * n * (4L * d + 20) : 0;
         // Over 80 lines on purpose: the block loop below is the hot loop of the module, kept in one lambda with its
         // work arrays allocated once per chunk; splitting it would pass those arrays through calls per block.
-        Chunks.forEach(n, rows, costPerRow, (chunk, start, end) -> {
-            double[] logits = new double[BLOCK * n];
-            double[] queries = new double[BLOCK * d];
-            double[] query = new double[d];
-            double[] sums = new double[BLOCK * d];
-            double[] sum = new double[d];
-            double[] totals = new double[BLOCK * d];
+        Chunks.forEach(n, chunkRows, costPerRow, (chunk, start, end) -> {
+            int rows = Math.min(block, end - start); // a block never holds more queries than its chunk
+            double[][] weights = new double[rows][n];
+            double[][] mixes = new double[d][rows];
+            double[][] tile = new double[Math.min(keyBlock, n)][rows];
+            double[] mix = new double[d];
+            double[] reduced = new double[n];
+            double[] queries = new double[rows * d];
+            double[] totals = new double[rows * d];
             double[] total = new double[d];
-            double[] max = new double[BLOCK];
-            double[] z = new double[BLOCK];
-            int[] visible = new int[BLOCK];
-            for (int first = start; first < end; first += BLOCK) {
-                int size = Math.min(BLOCK, end - first);
+            double[] max = new double[rows];
+            double[] z = new double[rows];
+            int[] visible = new int[rows];
+            for (int first = start; first < end; first += rows) {
+                int size = Math.min(rows, end - first);
                 Arrays.fill(totals, 0.0);
                 int visibleMax = 0;
                 for (int r = 0; r < size; r++) {
                     visible[r] = causal ? first + r + 1 : n;
                     visibleMax = Math.max(visibleMax, visible[r]);
                 }
-                for (int h = 0; h < heads; h++) {
-                    AttentionHead head = list[h];
+                for (int h = 0; h < heads.length; h++) {
+                    AttentionHead head = heads[h];
                     double[] bias = columnBias == null ? null : columnBias[h];
-                    Arrays.fill(queries, 0.0);
                     for (int r = 0; r < size; r++) {
-                        head.keyQuery(points, (first + r) * d, query);
-                        System.arraycopy(query, 0, queries, r * d, d);
+                        head.keyQuery(points, (first + r) * d, total);
+                        System.arraycopy(total, 0, queries, r * d, d);
                     }
-                    blockLogits(queries, points, n, d, visibleMax, logits);
+                    // (1) logits, tile by tile, two queries at a time (each on the keys it sees)
+                    for (int from = 0; from < visibleMax; from += keyBlock) {
+                        for (int r = 0; r < size; r += 2) {
+                            boolean pair = r + 1 < size;
+                            tileLogits(queries, r * d, d, columns, weights[r], pair ? weights[r + 1] : null, from,
+                                    Math.min(visible[r], from + keyBlock));
+                            if (pair && visible[r + 1] > visible[r]) { // causal: the second query sees one more key
+                                tileLogits(queries, (r + 1) * d, d, columns, weights[r + 1], null,
+                                        Math.max(from, visible[r]), Math.min(visible[r + 1], from + keyBlock));
+                            }
+                        }
+                    }
+                    // (2) exact row maxima, weights e^{l + c - M} and their sums, in key order
                     for (int r = 0; r < size; r++) {
-                        max[r] = shiftedExponentials(logits, r * n, visible[r], visibleMax, bias);
-                        z[r] = sum(logits, r * n, visible[r]);
+                        max[r] = biasedMax(weights[r], visible[r], bias);
+                        if (max[r] != Double.NEGATIVE_INFINITY) {
+                            AttentionExp.reduce(weights[r], max[r], reduced, 0, visible[r]);
+                            z[r] = AttentionExp.scaleAndSum(weights[r], reduced, 0, visible[r]);
+                        } else {
+                            Arrays.fill(weights[r], 0, visible[r], 0.0); // weight zero: the row adds nothing
+                        }
                     }
-                    blockWeightedSums(logits, transposed, n, d, visibleMax, sums);
+                    // (3) weighted sums of the tokens, tile by tile, each query's keys in index order
+                    for (double[] m : mixes) {
+                        Arrays.fill(m, 0.0);
+                    }
+                    for (int from = 0; from < visibleMax; from += keyBlock) {
+                        mixTile(columns, d, weights, tile, mixes, visible, size, from,
+                                Math.min(visibleMax, from + keyBlock));
+                    }
                     for (int r = 0; r < size; r++) {
                         if (max[r] == Double.NEGATIVE_INFINITY) {
                             continue; // no visible key has positive weight
@@ -139,9 +216,11 @@ public final class SelfAttention {
                                         + "); use softmax, or smaller tokens or logits");
                             }
                         }
-                        System.arraycopy(sums, r * d, sum, 0, d);
+                        for (int k = 0; k < d; k++) {
+                            mix[k] = mixes[k][r];
+                        }
                         System.arraycopy(totals, r * d, total, 0, d);
-                        head.addValue(sum, scale, total);
+                        head.addValue(mix, scale, total);
                         System.arraycopy(total, 0, totals, r * d, d);
                     }
                 }
@@ -154,8 +233,25 @@ public final class SelfAttention {
                 }
             }
         });
-        Arguments.finiteResult("points", (softmax ? "" : "unnormalised ") + "attention (the output V sum_j A_ij x_j)",
-                out);
+    }
+
+    /**
+     * Step (3) of {@link #tiled} on the keys {@code [from, to)} of a tile: the weights of the {@code size} queries
+     * transposed into {@code tile} (zero on the keys a query does not see), then {@link #tileMix}.
+     */
+    private static void mixTile(double[][] columns, int d, double[][] weights, double[][] tile, double[][] mixes,
+                                int[] visible, int size, int from, int to) {
+        for (int r = 0; r < size; r++) {
+            double[] w = weights[r];
+            int seen = Math.min(visible[r], to);
+            for (int j = from; j < seen; j++) {
+                tile[j - from][r] = w[j];
+            }
+            for (int j = Math.max(from, seen); j < to; j++) {
+                tile[j - from][r] = 0.0;
+            }
+        }
+        tileMix(columns, d, tile, mixes, size, from, to);
     }
 
     /**
@@ -297,117 +393,134 @@ public final class SelfAttention {
         return t;
     }
 
-    /**
-     * The logits of a block of {@link #BLOCK} queries \( a_0..a_3 \) ({@code queries}, row-major, unused rows zero)
-     * against keys \( j < \) {@code visible}: {@code logits[r*n + j]} \( = \langle a_r, x_j\rangle \), each a
-     * sequential sum over coordinates. Each key row is loaded once for the four queries, which keeps four
-     * independent dependency chains in flight.
-     */
-    static void blockLogits(double[] queries, double[] points, int n, int d, int visible, double[] logits) {
-        int d2 = 2 * d;
-        int d3 = 3 * d;
-        int n2 = 2 * n;
-        int n3 = 3 * n;
-        for (int j = 0; j < visible; j++) {
+    /** The columns of the row-major {@code n x d} points: {@code columns[k][j]} \( = x_{jk} \). */
+    static double[][] columns(double[] points, int n, int d) {
+        double[][] columns = new double[d][n];
+        for (int j = 0; j < n; j++) {
             int row = j * d;
-            double s0 = 0;
-            double s1 = 0;
-            double s2 = 0;
-            double s3 = 0;
             for (int k = 0; k < d; k++) {
-                double xk = points[row + k];
-                s0 += queries[k] * xk;
-                s1 += queries[d + k] * xk;
-                s2 += queries[d2 + k] * xk;
-                s3 += queries[d3 + k] * xk;
+                columns[k][j] = points[row + k];
             }
-            logits[j] = s0;
-            logits[n + j] = s1;
-            logits[n2 + j] = s2;
-            logits[n3 + j] = s3;
+        }
+        return columns;
+    }
+
+    /**
+     * The logits of one or two queries \( a, b \) ({@code queries[offset..offset+d)} and, if {@code second} is not
+     * null, the next {@code d} entries) against the keys {@code from <= j < to}: {@code first[j]} \( = \sum_k a_k
+     * x_{jk} \) and {@code second[j]} \( = \sum_k b_k x_{jk} \), each sum taken over \( k = 0, 1, \dots \) in
+     * order (two coordinates per pass, added left to right: the same order). The inner loop runs over the keys of the
+     * tile, every array indexed by the key (the form JDK 17's C2 compiles to SIMD code), and the two queries share
+     * each load of a key coordinate.
+     */
+    static void tileLogits(double[] queries, int offset, int d, double[][] columns, double[] first, double[] second,
+                           int from, int to) {
+        if (to <= from) {
+            return;
+        }
+        Arrays.fill(first, from, to, 0.0);
+        if (second == null) {
+            for (int k = 0; k < d; k++) {
+                double a = queries[offset + k];
+                double[] c = columns[k];
+                for (int j = from; j < to; j++) {
+                    first[j] = first[j] + a * c[j];
+                }
+            }
+            return;
+        }
+        Arrays.fill(second, from, to, 0.0);
+        int k = 0;
+        for (; k + 4 <= d; k += 4) {
+            int b = offset + d + k;
+            double a0 = queries[offset + k];
+            double a1 = queries[offset + k + 1];
+            double a2 = queries[offset + k + 2];
+            double a3 = queries[offset + k + 3];
+            double b0 = queries[b];
+            double b1 = queries[b + 1];
+            double b2 = queries[b + 2];
+            double b3 = queries[b + 3];
+            double[] c0 = columns[k];
+            double[] c1 = columns[k + 1];
+            double[] c2 = columns[k + 2];
+            double[] c3 = columns[k + 3];
+            for (int j = from; j < to; j++) {
+                double x0 = c0[j];
+                double x1 = c1[j];
+                double x2 = c2[j];
+                double x3 = c3[j];
+                first[j] = first[j] + a0 * x0 + a1 * x1 + a2 * x2 + a3 * x3;
+                second[j] = second[j] + b0 * x0 + b1 * x1 + b2 * x2 + b3 * x3;
+            }
+        }
+        for (; k < d; k++) {
+            double a = queries[offset + k];
+            double b = queries[offset + d + k];
+            double[] c = columns[k];
+            for (int j = from; j < to; j++) {
+                double x = c[j];
+                first[j] = first[j] + a * x;
+                second[j] = second[j] + b * x;
+            }
         }
     }
 
     /**
-     * Adds the biases to the logits {@code logits[offset + j]}, \( j < \) {@code visible}, replaces them by
-     * \( e^{\ell_j - M} \) with \( M \) their maximum, zeroes the entries from {@code visible} to
-     * {@code visibleMax}, and returns \( M \) (\( -\infty \) if every visible key has weight zero; the row is then
-     * left as it is, to be skipped).
+     * Adds the weighted tokens of a block of queries over the keys {@code from <= j < to} of a tile:
+     * {@code mixes[k][r]} \( \mathrel{+}= \sum_j p_{rj} x_{jk} \) for {@code r < size}, with the weights transposed,
+     * {@code tile[j - from][r]} \( = p_{rj} \) (zero where key \( j \) is masked for query \( r \)). Each sum takes
+     * the keys in index order (four per pass, added left to right: the same order), so that a query's sums over
+     * consecutive tiles are one sum in key order; the inner loop runs over the queries of the block, every array
+     * indexed by the query (the form JDK 17's C2 compiles to SIMD code).
      */
-    static double shiftedExponentials(double[] logits, int offset, int visible, int visibleMax, double[] bias) {
+    static void tileMix(double[][] columns, int d, double[][] tile, double[][] mixes, int size, int from, int to) {
+        int count = to - from;
+        for (int k = 0; k < d; k++) {
+            double[] c = columns[k];
+            double[] m = mixes[k];
+            int t = 0;
+            for (; t + 4 <= count; t += 4) {
+                double x0 = c[from + t];
+                double x1 = c[from + t + 1];
+                double x2 = c[from + t + 2];
+                double x3 = c[from + t + 3];
+                double[] p0 = tile[t];
+                double[] p1 = tile[t + 1];
+                double[] p2 = tile[t + 2];
+                double[] p3 = tile[t + 3];
+                for (int r = 0; r < size; r++) {
+                    m[r] = m[r] + x0 * p0[r] + x1 * p1[r] + x2 * p2[r] + x3 * p3[r];
+                }
+            }
+            for (; t < count; t++) {
+                double x = c[from + t];
+                double[] p = tile[t];
+                for (int r = 0; r < size; r++) {
+                    m[r] = m[r] + x * p[r];
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds the biases to the logits {@code logits[j]}, \( j \lt \) {@code visible} (if {@code bias} is not null), and
+     * returns their maximum \( M \) (\( -\infty \) if every visible key has weight zero).
+     */
+    static double biasedMax(double[] logits, int visible, double[] bias) {
         double max = Double.NEGATIVE_INFINITY;
         if (bias != null) {
             for (int j = 0; j < visible; j++) {
-                double l = logits[offset + j] + bias[j];
-                logits[offset + j] = l;
-                if (l > max) {
-                    max = l;
-                }
+                double l = logits[j] + bias[j];
+                logits[j] = l;
+                max = Math.max(max, l);
             }
         } else {
             for (int j = 0; j < visible; j++) {
-                double l = logits[offset + j];
-                if (l > max) {
-                    max = l;
-                }
+                max = Math.max(max, logits[j]);
             }
         }
-        if (max == Double.NEGATIVE_INFINITY) {
-            Arrays.fill(logits, offset, offset + visibleMax, 0.0);
-            return max;
-        }
-        for (int j = 0; j < visible; j++) {
-            logits[offset + j] = Math.exp(logits[offset + j] - max);
-        }
-        Arrays.fill(logits, offset + visible, offset + visibleMax, 0.0);
         return max;
-    }
-
-    /** \( \sum_{j < count} v_{offset + j} \) with four interleaved partial sums (a fixed order). */
-    static double sum(double[] v, int offset, int count) {
-        int blocked = count & ~3;
-        double z0 = 0;
-        double z1 = 0;
-        double z2 = 0;
-        double z3 = 0;
-        for (int j = 0; j < blocked; j += 4) {
-            z0 += v[offset + j];
-            z1 += v[offset + j + 1];
-            z2 += v[offset + j + 2];
-            z3 += v[offset + j + 3];
-        }
-        for (int j = blocked; j < count; j++) {
-            z0 += v[offset + j];
-        }
-        return (z0 + z1) + (z2 + z3);
-    }
-
-    /**
-     * The weighted sums of the keys for a block of queries: {@code sums[r*d + k]} \( = \sum_{j < visible} p_{rj}
-     * x_{jk} \), with the weights \( p_{rj} \) in {@code weights[r*n + j]}, on the transposed keys (each key
-     * coordinate loaded once for the four queries; sequential sums over keys).
-     */
-    static void blockWeightedSums(double[] weights, double[] transposed, int n, int d, int visible, double[] sums) {
-        int n2 = 2 * n;
-        int n3 = 3 * n;
-        for (int k = 0; k < d; k++) {
-            int off = k * n;
-            double s0 = 0;
-            double s1 = 0;
-            double s2 = 0;
-            double s3 = 0;
-            for (int j = 0; j < visible; j++) {
-                double xk = transposed[off + j];
-                s0 += weights[j] * xk;
-                s1 += weights[n + j] * xk;
-                s2 += weights[n2 + j] * xk;
-                s3 += weights[n3 + j] * xk;
-            }
-            sums[k] = s0;
-            sums[d + k] = s1;
-            sums[2 * d + k] = s2;
-            sums[3 * d + k] = s3;
-        }
     }
 
     /**
