@@ -196,6 +196,9 @@ class SinkhornGeneratorTrainerTest {
         Generator generator = trainer.withSteps(1).train(LATENT, data(), new SplittableRandom(1)).generator();
         assertRejected("latentPoints", () -> generator.push(ParticleMeasure.fromFlat(new double[]{1, 2, 3}, 3)));
         assertRejected("n", () -> generator.sample(0, new SplittableRandom(1)));
+        assertRejected("z", () -> generator.apply(new double[]{Double.NaN, 0}));
+        assertRejected("z", () -> generator.apply(new double[]{1, 2, 3}));
+        assertRejected("z", () -> generator.apply(null));
     }
 
     @Test

@@ -98,11 +98,13 @@ public final class Generator {
      *
      * @param z a latent point, length \( p \)
      * @return \( g_\theta(z) \), length \( d \)
-     * @throws IllegalArgumentException if {@code z} is null or of another length
+     * @throws IllegalArgumentException if {@code z} is null, of another length or not finite, or makes a generated
+     *                                  coordinate that is not finite
      */
     public double[] apply(double[] z) {
-        Arguments.notNull("z", z);
-        return network.apply(z);
+        Arguments.finite("z", z);
+        Arguments.length("z", z.length, latentDimension());
+        return forward(z, 1, "z");
     }
 
     /**
